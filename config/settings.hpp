@@ -1,0 +1,67 @@
+#pragma once
+// Typed settings: nothing below config/ sees JSON.
+#include "model/flow.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pg::config {
+
+using std::chrono::milliseconds;
+
+struct server_settings {
+    std::string listen = "127.0.0.1";
+    std::uint16_t port = 8080;             // 0: any free port (tests)
+    unsigned io_threads = 1;
+    std::size_t body_limit = 1 << 20;      // bytes; larger bodies get 413
+    std::size_t header_limit = 16 << 10;   // bytes; larger headers get 431
+    milliseconds header_timeout{5'000};    // the whole header must arrive within this
+    milliseconds read_timeout{15'000};     // the whole request must arrive within this
+    milliseconds idle_timeout{60'000};     // keep-alive connection with no request
+    milliseconds shutdown_grace{10'000};   // in-flight work gets this long on SIGTERM
+};
+
+struct storage_settings {
+    std::string path = "./data";          // RocksDB directory, relative to the working directory
+    bool sync = true;                     // fsync the WAL on every commit (grouped)
+    unsigned threads = 4;                 // blocking-call pool (commits wait here)
+};
+
+struct outbox_settings {
+    std::uint32_t max_attempts = 10;      // then dead-letter
+    milliseconds base_backoff{500};
+    milliseconds max_backoff{300'000};
+    unsigned max_in_flight_per_channel = 64;
+    milliseconds request_timeout{10'000};
+};
+
+struct log_settings {
+    std::string level = "info";           // debug | info | warn | error
+};
+
+enum class channel_type { telegram };
+
+struct channel_settings {
+    std::string id;                       // used in /webhook/{id}; [a-z0-9_-]{1,32}
+    channel_type type = channel_type::telegram;
+    bool enabled = true;
+    std::string api_base;                 // "https://api.telegram.org"; tests use http://127.0.0.1:port
+    std::string bot_token;                // secret
+    std::string webhook_secret;           // secret; Telegram's secret_token
+};
+
+struct settings {
+    std::string file;                     // the config file, as given
+    server_settings server;
+    storage_settings storage;
+    outbox_settings outbox;
+    log_settings log;
+    std::string tracking_key;             // secret that scrambles tracking numbers
+    model::dialog_data dialog;
+    std::vector<channel_settings> channels;  // enabled ones only
+};
+
+}  // namespace pg::config

@@ -1,0 +1,5 @@
+// The one translation unit that compiles Asio, Asio-SSL and Beast bodies
+// (BOOST_*_SEPARATE_COMPILATION everywhere else).
+#include <boost/asio/impl/src.hpp>
+#include <boost/asio/ssl/impl/src.hpp>
+#include <boost/beast/src.hpp>

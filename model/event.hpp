@@ -1,0 +1,44 @@
+#pragma once
+// One normalized inbound event: what every adapter's parse produces.
+#include "model/time.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pg::model {
+
+enum class event_kind {
+    text,         // typed text (also a /command)
+    button,       // an inline-button press; `text` holds its callback data
+    location,     // a shared map location (`location`), maybe with text
+    photo,        // one or more photos (`photo_ids`), `text` holds the caption
+    unsupported,  // a sticker, voice note, ... in a private chat: worth a hint; `detail` says what
+    ignored,      // acknowledged and dropped: group chatter, channel posts, service messages
+};
+
+enum class chat_kind { private_chat, group, channel };
+
+struct geo_point {
+    double latitude = 0;
+    double longitude = 0;
+};
+
+struct inbound_event {
+    std::string dedupe_key;     // unique per platform delivery, e.g. "tg:telegram:1234567"
+    std::string channel_id;     // the configured channel this came in on
+    std::string chat_id;        // the platform's chat id, as text; the conversation key with channel_id
+    std::string user_id;        // the sender, as text; may be empty (channel posts)
+    chat_kind chat = chat_kind::private_chat;
+    event_kind kind = event_kind::text;
+    std::string text;           // text, caption or callback data
+    std::optional<geo_point> location;
+    std::vector<std::string> photo_ids;  // platform file ids, largest size only
+    std::string language;       // the client's language hint ("en", "zh-hans"), may be empty
+    std::string callback_id;    // a button press to acknowledge (Telegram answerCallbackQuery)
+    std::string detail;         // for unsupported/ignored: what it was ("sticker", "edited_message")
+    bool edited = false;        // an edit of an earlier message
+    timestamp sent_at{};        // the platform's own time stamp
+};
+
+}  // namespace pg::model

@@ -1,0 +1,42 @@
+#pragma once
+// The citizen dialog's data: categories, limits, deadlines and texts. Loaded by
+// config/ from the flow and locale files; read by dialog/.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pg::model {
+
+struct category {
+    std::string id;                             // "roads"; "other" must exist
+    std::string department;                     // default department for routing
+    int deadline_days = 0;                      // 0: the flow's default
+    std::map<std::string, std::string> labels;  // locale code -> label
+};
+
+struct flow {
+    std::string default_language = "en";
+    std::size_t description_min = 20;        // characters (code points)
+    std::size_t description_max = 1000;
+    std::size_t location_max = 300;
+    std::size_t max_photos = 5;
+    int deadline_days = 15;                  // answer deadline, calendar days
+    std::size_t remembered_petitions = 20;   // tracking numbers kept per conversation
+    std::vector<category> categories;
+};
+
+struct locale {
+    std::string code;                  // "zh-CN"
+    std::string name;                  // "中文", shown in the language menu
+    std::vector<std::string> matches;  // client language prefixes that pick it: "zh"
+    std::unordered_map<std::string, std::string> texts;  // key -> text with {placeholders}
+};
+
+struct dialog_data {
+    flow citizen;
+    std::vector<locale> locales;  // the first is the fallback
+};
+
+}  // namespace pg::model

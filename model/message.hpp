@@ -1,0 +1,66 @@
+#pragma once
+// What leaves the gateway: an outbound message, the API call an adapter renders
+// from it, and the adapter's verdict on the platform's answer.
+#include "model/time.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pg::model {
+
+struct button {
+    std::string label;  // what the citizen sees
+    std::string data;   // what comes back when pressed (<= 64 bytes on Telegram)
+};
+
+enum class message_kind {
+    text,          // a chat message, maybe with buttons
+    callback_ack,  // acknowledge a button press (stops the client's spinner)
+};
+
+struct outbound_message {
+    message_kind kind = message_kind::text;
+    std::string channel_id;
+    std::string chat_id;
+    std::string text;                          // final, already localized text
+    std::vector<std::vector<button>> buttons;  // rows of inline buttons
+    bool ask_location = false;                 // offer a "share location" reply button
+    std::string thread_id;                     // staff forum topic / thread, if any
+    std::string callback_id;                   // for callback_ack
+};
+
+// One HTTP call to a platform API, relative to the channel's api_base.
+struct api_call {
+    std::string method = "POST";
+    std::string path;  // appended to api_base, e.g. "/bot<token>/sendMessage"
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Authorization, ...)
+    std::string body;
+};
+
+struct api_response {
+    int status = 0;  // HTTP status
+    std::string body;
+    std::string retry_after_header;  // "Retry-After", if any
+};
+
+enum class delivery { ok, retry, permanent };
+
+struct delivery_verdict {
+    delivery outcome = delivery::ok;
+    std::optional<timestamp> not_before;  // retry no sooner than this (429 retry_after)
+    std::string reason;                   // for logs and dead letters; never message text
+};
+
+// An outbound message waiting in the outbox. `seq` orders entries: per chat, lower first.
+struct outbox_entry {
+    std::uint64_t seq = 0;
+    outbound_message message;
+    std::uint32_t attempts = 0;
+    timestamp created_at{};
+};
+
+}  // namespace pg::model

@@ -1,0 +1,51 @@
+#include "model/petition.hpp"
+
+#include <array>
+#include <utility>
+
+namespace pg::model {
+namespace {
+
+constexpr std::array<std::pair<status, std::string_view>, 8> status_names{{
+    {status::submitted, "submitted"},
+    {status::accepted, "accepted"},
+    {status::rejected, "rejected"},
+    {status::transferred, "transferred"},
+    {status::in_progress, "in_progress"},
+    {status::answered, "answered"},
+    {status::closed, "closed"},
+    {status::reopened, "reopened"},
+}};
+
+constexpr std::array<std::pair<actor_kind, std::string_view>, 3> actor_names{{
+    {actor_kind::citizen, "citizen"},
+    {actor_kind::staff, "staff"},
+    {actor_kind::system, "system"},
+}};
+
+template <class E, std::size_t N>
+std::string_view name_of(std::array<std::pair<E, std::string_view>, N> const& table, E e)
+{
+    for (auto const& [v, n] : table)
+        if (v == e)
+            return n;
+    return "unknown";
+}
+
+template <class E, std::size_t N>
+std::optional<E> value_of(std::array<std::pair<E, std::string_view>, N> const& table, std::string_view s)
+{
+    for (auto const& [v, n] : table)
+        if (n == s)
+            return v;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(status s) { return name_of(status_names, s); }
+std::optional<status> status_from_string(std::string_view s) { return value_of(status_names, s); }
+std::string_view to_string(actor_kind a) { return name_of(actor_names, a); }
+std::optional<actor_kind> actor_from_string(std::string_view s) { return value_of(actor_names, s); }
+
+}  // namespace pg::model

@@ -1,0 +1,1 @@
+// RocksDB store: see rocks_store.hpp (written in the storage change).
