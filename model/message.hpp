@@ -27,7 +27,10 @@ struct outbound_message {
     std::string chat_id;
     std::string text;                          // final, already localized text
     std::vector<std::vector<button>> buttons;  // rows of inline buttons
-    bool ask_location = false;                 // offer a "share location" reply button
+    // Non-empty: offer a "share location" reply-keyboard button with this label.
+    // Telegram then sends a reply keyboard instead of inline buttons, and each
+    // button row becomes a row of plain text buttons (typed answers always work).
+    std::string location_label;
     std::string thread_id;                     // staff forum topic / thread, if any
     std::string callback_id;                   // for callback_ack
 };
