@@ -1,1 +1,0 @@
-// RocksDB store: see rocks_store.hpp (written in the storage change).
