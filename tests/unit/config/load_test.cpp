@@ -1,0 +1,616 @@
+#include "config/load.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+
+namespace pg::config {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+// A fresh directory under the system temp dir, removed afterwards.
+class temp_dir {
+public:
+    temp_dir()
+    {
+        auto const* test = ::testing::UnitTest::GetInstance()->current_test_info();
+        std::random_device rd;
+        do {
+            path_ = fs::temp_directory_path() / ("pg_config_" + std::string(test->name()) + "_" + std::to_string(rd()));
+        } while (!fs::create_directory(path_));
+    }
+    ~temp_dir()
+    {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    temp_dir(temp_dir const&) = delete;
+    temp_dir& operator=(temp_dir const&) = delete;
+
+    std::string write(std::string const& rel, std::string const& text) const
+    {
+        auto const p = path_ / rel;
+        fs::create_directories(p.parent_path());
+        std::ofstream(p, std::ios::binary) << text;
+        return p.string();
+    }
+    std::string file(std::string const& rel) const { return (path_ / rel).string(); }
+
+private:
+    fs::path path_;
+};
+
+env_lookup env_of(std::map<std::string, std::string> vars)
+{
+    return [vars = std::move(vars)](std::string const& name) -> std::optional<std::string> {
+        auto it = vars.find(name);
+        if (it == vars.end())
+            return std::nullopt;
+        return it->second;
+    };
+}
+
+json small_flow()
+{
+    return json::parse(R"({
+      "categories": [
+        {"id": "roads", "department": "transport", "labels": {"en": "Roads", "zh-CN": "道路"}},
+        {"id": "other", "department": "office", "labels": {"en": "Other", "zh-CN": "其他"}}
+      ]})");
+}
+
+json locale_file(std::string const& code, std::string const& name, std::string const& welcome)
+{
+    return {{"code", code}, {"name", name}, {"matches", {code.substr(0, 2)}}, {"texts", {{"welcome", welcome}}}};
+}
+
+json minimal_config()
+{
+    return json::parse(R"({
+      "tracking": {"key": "k"},
+      "dialog": {"flow": "flows/citizen.json", "locales": ["locales/en.json", "locales/zh-CN.json"]},
+      "channels": []})");
+}
+
+// Every key set, none to its default.
+json full_config()
+{
+    return json::parse(R"({
+      "server": {"listen": "0.0.0.0", "port": 9090, "io_threads": 2, "body_limit": 2048, "header_limit": 4096,
+                 "header_timeout_ms": 1001, "read_timeout_ms": 1002, "idle_timeout_ms": 1003, "shutdown_grace_ms": 1004},
+      "storage": {"path": "/var/lib/pg", "sync": false, "threads": 8},
+      "outbox": {"max_attempts": 3, "base_backoff_ms": 100, "max_backoff_ms": 200, "max_in_flight_per_channel": 5,
+                 "request_timeout_ms": 300},
+      "log": {"level": "debug"},
+      "tracking": {"key": "tracking-key"},
+      "dialog": {"flow": "flows/citizen.json", "locales": ["locales/en.json", "locales/zh-CN.json"]},
+      "channels": [{"id": "telegram", "type": "telegram", "enabled": true, "api_base": "http://127.0.0.1:9000",
+                    "bot_token": "123:abc", "webhook_secret": "hook_secret-1"}]})");
+}
+
+// Writes the flow and locale files beside the config; returns the config's path.
+std::string write_config(temp_dir const& d, json const& config)
+{
+    d.write("flows/citizen.json", small_flow().dump());
+    d.write("locales/en.json", locale_file("en", "English", "Welcome").dump());
+    d.write("locales/zh-CN.json", locale_file("zh-CN", "中文", "欢迎").dump());
+    return d.write("demo.json", config.dump(2));
+}
+
+// What load() throws, or "" when it succeeds.
+std::string error_of(std::string const& path, env_lookup const& env = env_of({}))
+{
+    try {
+        load(path, env);
+    } catch (config_error const& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// `value` is JSON text; empty removes the key.
+void patch(json& j, std::string const& pointer, std::string const& value)
+{
+    json::json_pointer const p(pointer);
+    if (value.empty())
+        j.at(p.parent_pointer()).erase(p.back());
+    else
+        j[p] = json::parse(value);
+}
+
+TEST(load, absent_sections_and_keys_take_the_defaults)
+{
+    temp_dir d;
+    auto const path = write_config(d, minimal_config());
+    auto const s = load(path, env_of({}));
+
+    server_settings const server;
+    EXPECT_EQ(s.file, path);
+    EXPECT_EQ(s.server.listen, server.listen);
+    EXPECT_EQ(s.server.port, server.port);
+    EXPECT_EQ(s.server.io_threads, server.io_threads);
+    EXPECT_EQ(s.server.body_limit, server.body_limit);
+    EXPECT_EQ(s.server.header_limit, server.header_limit);
+    EXPECT_EQ(s.server.header_timeout, server.header_timeout);
+    EXPECT_EQ(s.server.read_timeout, server.read_timeout);
+    EXPECT_EQ(s.server.idle_timeout, server.idle_timeout);
+    EXPECT_EQ(s.server.shutdown_grace, server.shutdown_grace);
+    storage_settings const storage;
+    EXPECT_EQ(s.storage.path, storage.path);
+    EXPECT_EQ(s.storage.sync, storage.sync);
+    EXPECT_EQ(s.storage.threads, storage.threads);
+    outbox_settings const outbox;
+    EXPECT_EQ(s.outbox.max_attempts, outbox.max_attempts);
+    EXPECT_EQ(s.outbox.base_backoff, outbox.base_backoff);
+    EXPECT_EQ(s.outbox.max_backoff, outbox.max_backoff);
+    EXPECT_EQ(s.outbox.max_in_flight_per_channel, outbox.max_in_flight_per_channel);
+    EXPECT_EQ(s.outbox.request_timeout, outbox.request_timeout);
+    EXPECT_EQ(s.log.level, log_settings{}.level);
+    EXPECT_EQ(s.tracking_key, "k");
+    EXPECT_TRUE(s.channels.empty());
+    ASSERT_EQ(s.dialog.locales.size(), 2u);
+    EXPECT_EQ(s.dialog.citizen.categories.size(), 2u);
+}
+
+TEST(load, reads_every_section)
+{
+    temp_dir d;
+    auto const s = load(write_config(d, full_config()), env_of({}));
+
+    EXPECT_EQ(s.server.listen, "0.0.0.0");
+    EXPECT_EQ(s.server.port, 9090);
+    EXPECT_EQ(s.server.io_threads, 2u);
+    EXPECT_EQ(s.server.body_limit, 2048u);
+    EXPECT_EQ(s.server.header_limit, 4096u);
+    EXPECT_EQ(s.server.header_timeout, milliseconds{1001});
+    EXPECT_EQ(s.server.read_timeout, milliseconds{1002});
+    EXPECT_EQ(s.server.idle_timeout, milliseconds{1003});
+    EXPECT_EQ(s.server.shutdown_grace, milliseconds{1004});
+    EXPECT_EQ(s.storage.path, "/var/lib/pg");
+    EXPECT_FALSE(s.storage.sync);
+    EXPECT_EQ(s.storage.threads, 8u);
+    EXPECT_EQ(s.outbox.max_attempts, 3u);
+    EXPECT_EQ(s.outbox.base_backoff, milliseconds{100});
+    EXPECT_EQ(s.outbox.max_backoff, milliseconds{200});
+    EXPECT_EQ(s.outbox.max_in_flight_per_channel, 5u);
+    EXPECT_EQ(s.outbox.request_timeout, milliseconds{300});
+    EXPECT_EQ(s.log.level, "debug");
+    EXPECT_EQ(s.tracking_key, "tracking-key");
+
+    ASSERT_EQ(s.channels.size(), 1u);
+    auto const& c = s.channels[0];
+    EXPECT_EQ(c.id, "telegram");
+    EXPECT_EQ(c.type, channel_type::telegram);
+    EXPECT_TRUE(c.enabled);
+    EXPECT_EQ(c.api_base, "http://127.0.0.1:9000");
+    EXPECT_EQ(c.bot_token, "123:abc");
+    EXPECT_EQ(c.webhook_secret, "hook_secret-1");
+
+    ASSERT_EQ(s.dialog.locales.size(), 2u);
+    EXPECT_EQ(s.dialog.locales[0].code, "en");
+    EXPECT_EQ(s.dialog.locales[1].code, "zh-CN");
+    EXPECT_EQ(s.dialog.locales[1].texts.at("welcome"), "欢迎");
+    ASSERT_EQ(s.dialog.citizen.categories.size(), 2u);
+    EXPECT_EQ(s.dialog.citizen.categories[0].labels.at("zh-CN"), "道路");
+}
+
+TEST(load, rejects_bad_values_naming_file_key_and_reason)
+{
+    struct case_ {
+        char const* pointer;
+        char const* value;  // JSON text; "" removes the key
+        char const* expected;
+    };
+    std::string const long_secret(257, 'a');
+    case_ const cases[] = {
+        // server
+        {"/server/port", R"("80a")", R"(server.port: expected an integer from 0 to 65535, found "80a")"},
+        {"/server/port", "65536", "server.port: expected an integer from 0 to 65535, found 65536"},
+        {"/server/port", "-1", "server.port: expected an integer from 0 to 65535, found -1"},
+        {"/server/port", "8080.5", "server.port: expected an integer from 0 to 65535, found 8080.5"},
+        {"/server/port", "true", "server.port: expected an integer from 0 to 65535, found true"},
+        {"/server/port", "null", "server.port: expected an integer from 0 to 65535, found null"},
+        {"/server/io_threads", "0", "server.io_threads: expected an integer from 1 to 64, found 0"},
+        {"/server/io_threads", "65", "server.io_threads: expected an integer from 1 to 64, found 65"},
+        {"/server/body_limit", "1023", "server.body_limit: expected an integer from 1024 to 67108864, found 1023"},
+        {"/server/body_limit", "67108865",
+         "server.body_limit: expected an integer from 1024 to 67108864, found 67108865"},
+        {"/server/header_limit", "1048577",
+         "server.header_limit: expected an integer from 1024 to 1048576, found 1048577"},
+        {"/server/header_timeout_ms", "0", "server.header_timeout_ms: expected an integer from 1 to 3600000, found 0"},
+        {"/server/read_timeout_ms", "3600001",
+         "server.read_timeout_ms: expected an integer from 1 to 3600000, found 3600001"},
+        {"/server/idle_timeout_ms", R"("")",
+         "server.idle_timeout_ms: expected an integer from 1 to 3600000, found an empty string"},
+        {"/server/shutdown_grace_ms", "[]",
+         "server.shutdown_grace_ms: expected an integer from 1 to 3600000, found an empty array"},
+        {"/server/listen", R"("")", "server.listen: expected a non-empty string, found an empty string"},
+        {"/server/listen", "127", "server.listen: expected a non-empty string, found 127"},
+        {"/server", R"("x")", R"(server: expected an object, found "x")"},
+        {"/server/prot", "1",
+         "server.prot: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, "
+         "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms"},
+        {"/server/my key", "1",
+         R"(server["my key"]: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, )"
+         "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms"},
+        {"/bogus", "{}", "bogus: unknown key; expected one of: server, storage, outbox, log, tracking, dialog, channels"},
+        // storage
+        {"/storage/path", R"("")", "storage.path: expected a non-empty string, found an empty string"},
+        {"/storage/sync", R"("yes")", R"(storage.sync: expected true or false, found "yes")"},
+        {"/storage/sync", "1", "storage.sync: expected true or false, found 1"},
+        {"/storage/threads", "0", "storage.threads: expected an integer from 1 to 64, found 0"},
+        {"/storage/threads", "65", "storage.threads: expected an integer from 1 to 64, found 65"},
+        {"/storage/fsync", "true", "storage.fsync: unknown key; expected one of: path, sync, threads"},
+        // outbox
+        {"/outbox/max_attempts", "0", "outbox.max_attempts: expected an integer from 1 to 1000, found 0"},
+        {"/outbox/max_attempts", "1001", "outbox.max_attempts: expected an integer from 1 to 1000, found 1001"},
+        {"/outbox/base_backoff_ms", "201", "outbox.base_backoff_ms: must not exceed max_backoff_ms (200), found 201"},
+        {"/outbox/max_backoff_ms", "0", "outbox.max_backoff_ms: expected an integer from 1 to 3600000, found 0"},
+        {"/outbox/max_in_flight_per_channel", "0",
+         "outbox.max_in_flight_per_channel: expected an integer from 1 to 10000, found 0"},
+        {"/outbox/request_timeout_ms", "3600001",
+         "outbox.request_timeout_ms: expected an integer from 1 to 3600000, found 3600001"},
+        {"/outbox/retries", "1",
+         "outbox.retries: unknown key; expected one of: max_attempts, base_backoff_ms, max_backoff_ms, "
+         "max_in_flight_per_channel, request_timeout_ms"},
+        // log
+        {"/log/level", R"("verbose")", R"(log.level: expected one of: debug, info, warn, error, found "verbose")"},
+        {"/log/level", "3", "log.level: expected a string, found 3"},
+        {"/log/format", R"("json")", "log.format: unknown key; expected one of: level"},
+        // tracking
+        {"/tracking/key", "", "tracking.key: missing"},
+        {"/tracking", "", "tracking.key: missing"},
+        {"/tracking/key", R"("")", "tracking.key: expected a non-empty string, found an empty string"},
+        {"/tracking/key", "42", "tracking.key: expected a non-empty string, found a number"},
+        {"/tracking/salt", R"("x")", "tracking.salt: unknown key; expected one of: key"},
+        // dialog
+        {"/dialog", "", "dialog: missing"},
+        {"/dialog/flow", "", "dialog.flow: missing"},
+        {"/dialog/flow", R"("")", "dialog.flow: expected a non-empty string, found an empty string"},
+        {"/dialog/locales", "", "dialog.locales: missing"},
+        {"/dialog/locales", "[]", "dialog.locales: expected at least one locale file, found an empty array"},
+        {"/dialog/locales", R"("locales/en.json")", R"(dialog.locales: expected an array, found "locales/en.json")"},
+        {"/dialog/locales/0", "1", "dialog.locales[0]: expected a non-empty string, found 1"},
+        {"/dialog/texts", "[]", "dialog.texts: unknown key; expected one of: flow, locales"},
+        // channels
+        {"/channels", "", "channels: missing"},
+        {"/channels", "{}", "channels: expected an array, found an empty object"},
+        {"/channels/0", R"("telegram")", R"(channels[0]: expected an object, found "telegram")"},
+        {"/channels/0/id", "", "channels[0].id: missing"},
+        {"/channels/0/id", R"("Tele gram")",
+         R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "Tele gram")"},
+        {"/channels/0/id", R"("abcdefghijklmnopqrstuvwxyz0123456")",
+         R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "abcdefghijklmnopqrstuvwxyz0123456")"},
+        {"/channels/0/type", "", "channels[0].type: missing"},
+        {"/channels/0/type", R"("slack")", R"(channels[0].type: expected one of: telegram, found "slack")"},
+        {"/channels/0/token", R"("x")",
+         "channels[0].token: unknown key; expected one of: id, type, enabled, api_base, bot_token, webhook_secret"},
+        {"/channels/0/enabled", R"("maybe")", R"(channels[0].enabled: expected true or false, found "maybe")"},
+        {"/channels/0/api_base", R"("ftp://example.org")",
+         R"(channels[0].api_base: expected an http:// or https:// URL with a host and no trailing slash, found "ftp://example.org")"},
+        {"/channels/0/api_base", R"("https://")",
+         R"(channels[0].api_base: expected an http:// or https:// URL with a host and no trailing slash, found "https://")"},
+        {"/channels/0/api_base", R"("https://example.org//")",
+         R"(channels[0].api_base: expected an http:// or https:// URL with a host and no trailing slash, found "https://example.org//")"},
+        {"/channels/0/api_base", R"("http://:8080")",
+         R"(channels[0].api_base: expected an http:// or https:// URL with a host and no trailing slash, found "http://:8080")"},
+        {"/channels/0/api_base", R"("api.telegram.org")",
+         R"(channels[0].api_base: expected an http:// or https:// URL with a host and no trailing slash, found "api.telegram.org")"},
+        {"/channels/0/bot_token", "", "channels[0].bot_token: missing"},
+        {"/channels/0/bot_token", R"("")",
+         "channels[0].bot_token: expected a non-empty string without whitespace, found an empty string"},
+        {"/channels/0/bot_token", R"("123:abc def")",
+         "channels[0].bot_token: expected a non-empty string without whitespace, found a string of 11 characters"},
+        {"/channels/0/bot_token", "123", "channels[0].bot_token: expected a string, found a number"},
+        {"/channels/0/webhook_secret", "", "channels[0].webhook_secret: missing"},
+        {"/channels/0/webhook_secret", R"("not allowed!")",
+         "channels[0].webhook_secret: expected 1 to 256 characters of A-Z a-z 0-9 _ -, found a string of 12 characters"},
+        {"/channels/0/webhook_secret", R"("")",
+         "channels[0].webhook_secret: expected 1 to 256 characters of A-Z a-z 0-9 _ -, found an empty string"},
+        {"/channels/0/webhook_secret", nullptr,
+         "channels[0].webhook_secret: expected 1 to 256 characters of A-Z a-z 0-9 _ -, found a string of 257 characters"},
+    };
+    temp_dir d;
+    for (auto const& c : cases) {
+        auto config = full_config();
+        patch(config, c.pointer, c.value ? c.value : json(long_secret).dump());
+        auto const path = write_config(d, config);
+        EXPECT_EQ(error_of(path), path + ": " + c.expected) << c.pointer << " = " << (c.value ? c.value : "long");
+    }
+}
+
+TEST(load, reports_files_it_cannot_read_or_parse)
+{
+    temp_dir d;
+    auto const missing = d.file("nope.json");
+    EXPECT_EQ(error_of(missing), missing + ": cannot read: No such file or directory");
+
+    auto const dir = d.file("flows");
+    write_config(d, minimal_config());
+    EXPECT_EQ(error_of(dir), dir + ": cannot read: Is a directory");
+
+    auto const broken = d.write("broken.json", R"({"server": })");
+    EXPECT_EQ(error_of(broken), broken + ": not valid JSON: parse error at line 1, column 12: syntax error while "
+                                         "parsing value - unexpected '}'; expected '[', '{', or a literal");
+
+    auto const array = d.write("array.json", "[]");
+    EXPECT_EQ(error_of(array), array + ": top level: expected an object, found an empty array");
+
+    // The flow file is named by its path beside the config.
+    auto const path = write_config(d, minimal_config());
+    fs::remove(d.file("flows/citizen.json"));
+    EXPECT_EQ(error_of(path), d.file("flows/citizen.json") + ": cannot read: No such file or directory");
+
+    d.write("locales/zh-CN.json", "{\"code\": \"zh-CN\",,}");
+    EXPECT_EQ(error_of(path), d.file("locales/zh-CN.json") +
+                                  ": not valid JSON: parse error at line 1, column 18: syntax error while parsing "
+                                  "object key - unexpected ','; expected string literal");
+}
+
+TEST(load, expands_environment_variables_in_strings)
+{
+    struct case_ {
+        char const* raw;
+        std::map<std::string, std::string> env;
+        char const* expected;
+    };
+    case_ const cases[] = {
+        {"${KEY}", {{"KEY", "abc"}}, "abc"},
+        {"${KEY:-fallback}", {}, "fallback"},
+        {"${KEY:-fallback}", {{"KEY", "abc"}}, "abc"},
+        {"${KEY:-fallback}", {{"KEY", ""}}, "fallback"},        // as in the shell, empty takes the default
+        {"${KEY:-a:-b c}", {}, "a:-b c"},                        // the default runs to the first '}'
+        {"${A}-${B}", {{"A", "1"}, {"B", "2"}}, "1-2"},
+        {"${A}${B}", {{"A", "1"}, {"B", "2"}}, "12"},
+        {"pre-${A}-post", {{"A", "1"}}, "pre-1-post"},
+        {"pre-${A:-x}-mid-${B}-post", {{"B", "2"}}, "pre-x-mid-2-post"},
+        {"${A}", {{"A", "${B}"}, {"B", "no"}}, "${B}"},         // values are not expanded again
+        {"$A and $ {B} and {C}", {{"A", "1"}}, "$A and $ {B} and {C}"},
+    };
+    temp_dir d;
+    for (auto const& c : cases) {
+        auto config = minimal_config();
+        config["tracking"]["key"] = c.raw;
+        EXPECT_EQ(load(write_config(d, config), env_of(c.env)).tracking_key, c.expected) << c.raw;
+    }
+
+    // Numbers, booleans, URLs and file names can come from the environment too.
+    auto config = full_config();
+    config["server"]["port"] = "${PORT:-8081}";
+    config["storage"]["sync"] = "${SYNC}";
+    config["channels"][0]["api_base"] = "${API:-https://api.telegram.org}/";
+    config["dialog"]["locales"][1] = "${LOCALES}/zh-CN.json";
+    auto const s = load(write_config(d, config), env_of({{"SYNC", "true"}, {"API", "http://10.0.0.1:81"}, {"LOCALES", "locales"}}));
+    EXPECT_EQ(s.server.port, 8081);
+    EXPECT_TRUE(s.storage.sync);
+    EXPECT_EQ(s.channels.at(0).api_base, "http://10.0.0.1:81");
+    EXPECT_EQ(s.dialog.locales.at(1).code, "zh-CN");
+}
+
+TEST(load, environment_errors_name_the_key_and_the_variable)
+{
+    struct case_ {
+        char const* pointer;
+        char const* raw;
+        std::map<std::string, std::string> env;
+        char const* expected;
+    };
+    char const* const bad_syntax = R"(: expected ${NAME} or ${NAME:-default} after "$", with NAME made of A-Z a-z 0-9 _)";
+    case_ const cases[] = {
+        {"/tracking/key", "${PG_TRACKING_KEY}", {}, "tracking.key: environment variable PG_TRACKING_KEY is not set"},
+        {"/tracking/key", "x${A}${MISSING}y", {{"A", "1"}}, "tracking.key: environment variable MISSING is not set"},
+        {"/channels/0/bot_token", "${TELEGRAM_BOT_TOKEN}", {},
+         "channels[0].bot_token: environment variable TELEGRAM_BOT_TOKEN is not set"},
+        {"/dialog/locales/1", "${LOCALE_DIR}/zh-CN.json", {}, "dialog.locales[1]: environment variable LOCALE_DIR is not set"},
+        {"/server/port", "${PORT}", {{"PORT", "80a"}}, R"(server.port: expected an integer from 0 to 65535, found "80a")"},
+        {"/server/port", "${PORT}", {{"PORT", " 80"}}, R"(server.port: expected an integer from 0 to 65535, found " 80")"},
+        {"/storage/sync", "${SYNC:-yes}", {}, R"(storage.sync: expected true or false, found "yes")"},
+        {"/tracking/key", "${unterminated", {}, ""},
+        {"/tracking/key", "${1BAD}", {}, ""},
+        {"/tracking/key", "${}", {}, ""},
+        {"/tracking/key", "${A-B}", {}, ""},
+    };
+    temp_dir d;
+    for (auto const& c : cases) {
+        auto config = full_config();
+        config[json::json_pointer(c.pointer)] = c.raw;
+        auto const path = write_config(d, config);
+        std::string const expected = *c.expected ? c.expected : std::string("tracking.key") + bad_syntax;
+        EXPECT_EQ(error_of(path, env_of(c.env)), path + ": " + expected) << c.raw;
+    }
+}
+
+TEST(load, secrets_never_appear_in_error_messages)
+{
+    struct case_ {
+        char const* pointer;
+        json value;
+        std::map<std::string, std::string> env;
+    };
+    case_ const cases[] = {
+        {"/channels/0/bot_token", "12345:SECRETVALUE with space", {}},
+        {"/channels/0/bot_token", 987654321, {}},
+        {"/channels/0/bot_token", "${TOKEN}", {{"TOKEN", "SECRETVALUE\n"}}},
+        {"/channels/0/webhook_secret", "SECRETVALUE!", {}},
+        {"/channels/0/webhook_secret", std::string(300, 'S') + "SECRETVALUE", {}},
+        {"/channels/0/webhook_secret", "${HOOK}", {{"HOOK", "SECRETVALUE?"}}},
+        {"/channels/0/webhook_secret", json::array({"SECRETVALUE"}), {}},
+        {"/tracking/key", 987654321, {}},
+        {"/tracking/key", json::object({{"SECRETVALUE", 1}}), {}},
+        {"/channels/0/token", "SECRETVALUE", {}},           // an unknown key: named, its value not shown
+        {"/tracking/secret", "SECRETVALUE", {}},
+    };
+    temp_dir d;
+    for (auto const& c : cases) {
+        auto config = full_config();
+        config[json::json_pointer(c.pointer)] = c.value;
+        auto const message = error_of(write_config(d, config), env_of(c.env));
+        EXPECT_FALSE(message.empty()) << c.pointer;
+        EXPECT_EQ(message.find("SECRETVALUE"), std::string::npos) << message;
+        EXPECT_EQ(message.find("987654321"), std::string::npos) << message;
+    }
+
+    // A syntax error inside a secret does not quote the secret either.
+    auto const path = d.write("broken.json", "{\"tracking\": {\"key\": \"SECRETVALUE\n\"}}");
+    auto const message = error_of(path);
+    EXPECT_EQ(message, path + ": not valid JSON: parse error at line 2, column 0: syntax error while parsing value - "
+                              "invalid string: control character U+000A (LF) must be escaped to \\u000A or \\n");
+    EXPECT_EQ(message.find("SECRETVALUE"), std::string::npos) << message;
+}
+
+TEST(load, disabled_channels_are_checked_for_shape_and_left_out)
+{
+    temp_dir d;
+    auto config = full_config();
+    // Its variables are unset and its URL is wrong: neither matters while it is disabled.
+    config["channels"].insert(config["channels"].begin(), json::parse(R"(
+        {"id": "old", "type": "telegram", "enabled": false, "api_base": "${OLD_API}",
+         "bot_token": "${OLD_TOKEN}", "webhook_secret": "not valid!"})"));
+    auto const s = load(write_config(d, config), env_of({}));
+    ASSERT_EQ(s.channels.size(), 1u);
+    EXPECT_EQ(s.channels[0].id, "telegram");
+
+    config["channels"][0]["enabled"] = "${OLD_ENABLED:-false}";
+    EXPECT_EQ(load(write_config(d, config), env_of({})).channels.size(), 1u);
+
+    struct case_ {
+        char const* pointer;
+        json value;
+        char const* expected;
+    };
+    case_ const cases[] = {
+        {"/channels/0/botToken", "x",
+         "channels[0].botToken: unknown key; expected one of: id, type, enabled, api_base, bot_token, webhook_secret"},
+        {"/channels/0/id", "Old", R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "Old")"},
+        {"/channels/0/type", "fax", R"(channels[0].type: expected one of: telegram, found "fax")"},
+        {"/channels/0/enabled", 0, "channels[0].enabled: expected true or false, found 0"},
+    };
+    for (auto const& c : cases) {
+        auto bad = config;
+        bad[json::json_pointer(c.pointer)] = c.value;
+        auto const path = write_config(d, bad);
+        EXPECT_EQ(error_of(path), path + ": " + c.expected) << c.pointer;
+    }
+}
+
+TEST(load, rejects_duplicate_channel_ids)
+{
+    temp_dir d;
+    auto config = full_config();
+    config["channels"].push_back(config["channels"][0]);
+    auto path = write_config(d, config);
+    EXPECT_EQ(error_of(path), path + R"(: channels[1].id: duplicate "telegram" (also channels[0].id))");
+
+    // A disabled channel still holds its id.
+    config["channels"][0]["enabled"] = false;
+    config["channels"].push_back(json{{"id", "other"}, {"type", "telegram"}, {"enabled", false}});
+    config["channels"].push_back(json{{"id", "other"}, {"type", "telegram"}, {"enabled", false}});
+    config["channels"][1]["id"] = "second";
+    path = write_config(d, config);
+    EXPECT_EQ(error_of(path), path + R"(: channels[3].id: duplicate "other" (also channels[2].id))");
+}
+
+TEST(load, api_base_has_a_default_and_loses_one_trailing_slash)
+{
+    struct case_ {
+        char const* value;  // nullptr: absent
+        char const* expected;
+    };
+    case_ const cases[] = {
+        {nullptr, "https://api.telegram.org"},
+        {"https://api.telegram.org/", "https://api.telegram.org"},
+        {"http://127.0.0.1:9000/", "http://127.0.0.1:9000"},
+        {"http://127.0.0.1:9000/prefix", "http://127.0.0.1:9000/prefix"},
+        {"http://[::1]:9000", "http://[::1]:9000"},
+    };
+    temp_dir d;
+    for (auto const& c : cases) {
+        auto config = full_config();
+        if (c.value)
+            config["channels"][0]["api_base"] = c.value;
+        else
+            config["channels"][0].erase("api_base");
+        EXPECT_EQ(load(write_config(d, config), env_of({})).channels.at(0).api_base, c.expected);
+    }
+}
+
+TEST(load, dialog_files_resolve_against_the_config_directory)
+{
+    temp_dir d;
+    // Not the working directory: the test runs from the build tree.
+    d.write("etc/pg/flows/citizen.json", small_flow().dump());
+    d.write("etc/shared/en.json", locale_file("en", "English", "Welcome").dump());
+    auto const zh = d.write("elsewhere/zh-CN.json", locale_file("zh-CN", "中文", "欢迎").dump());
+    auto config = minimal_config();
+    config["dialog"]["locales"] = {"../shared/en.json", zh};  // relative and absolute
+    auto const path = d.write("etc/pg/demo.json", config.dump());
+    auto const s = load(path, env_of({}));
+    ASSERT_EQ(s.dialog.locales.size(), 2u);
+    EXPECT_EQ(s.dialog.locales[0].code, "en");
+    EXPECT_EQ(s.dialog.locales[1].code, "zh-CN");
+}
+
+TEST(load, flow_and_locale_errors_name_their_own_file)
+{
+    temp_dir d;
+    auto const path = write_config(d, minimal_config());
+
+    auto flow = small_flow();
+    flow["categories"][1]["labels"].erase("zh-CN");
+    d.write("flows/citizen.json", flow.dump());
+    EXPECT_EQ(error_of(path), d.file("flows/citizen.json") + R"(: categories[1].labels: missing "zh-CN")");
+
+    d.write("flows/citizen.json", small_flow().dump());
+    auto zh = locale_file("zh-CN", "中文", "欢迎");
+    zh["texts"]["farewell"] = "再见";
+    zh["texts"].erase("welcome");
+    d.write("locales/zh-CN.json", zh.dump());
+    EXPECT_EQ(error_of(path), d.file("locales/zh-CN.json") + R"(: texts: missing "welcome"; extra "farewell" )" +
+                                  "(compared with " + d.file("locales/en.json") + ", the first locale)");
+}
+
+TEST(load, shipped_demo_config_loads)
+{
+    fs::path const dir = fs::path(PG_SOURCE_DIR) / "config" / "demo";
+    for (auto const* rel : {"flows/citizen.json", "locales/en.json", "locales/zh-CN.json"}) {
+        if (!fs::exists(dir / rel))
+            GTEST_SKIP() << (dir / rel).string() << " is not there yet";
+    }
+    auto const path = (dir / "demo.json").string();
+    auto const s = load(path, env_of({}));
+    EXPECT_EQ(s.file, path);
+    EXPECT_EQ(s.server.listen, "127.0.0.1");
+    EXPECT_EQ(s.server.port, 8080);
+    EXPECT_EQ(s.storage.path, "./data");
+    EXPECT_TRUE(s.storage.sync);
+    EXPECT_EQ(s.tracking_key, "demo-tracking-key-change-me");
+    ASSERT_EQ(s.channels.size(), 1u);
+    EXPECT_EQ(s.channels[0].id, "telegram");
+    EXPECT_EQ(s.channels[0].api_base, "https://api.telegram.org");
+    EXPECT_EQ(s.channels[0].bot_token, "000000:demo-token");
+    EXPECT_EQ(s.channels[0].webhook_secret, "demo-secret-change-me");
+    ASSERT_EQ(s.dialog.locales.size(), 2u);
+    EXPECT_EQ(s.dialog.locales[0].code, "en");
+    EXPECT_EQ(s.dialog.locales[1].code, "zh-CN");
+    EXPECT_FALSE(s.dialog.citizen.categories.empty());
+
+    // The environment overrides every default it names.
+    auto const t = load(path, env_of({{"PG_TRACKING_KEY", "k2"},
+                                      {"TELEGRAM_API_BASE", "http://127.0.0.1:9/"},
+                                      {"TELEGRAM_BOT_TOKEN", "1:t"},
+                                      {"TELEGRAM_WEBHOOK_SECRET", "s"}}));
+    EXPECT_EQ(t.tracking_key, "k2");
+    EXPECT_EQ(t.channels.at(0).api_base, "http://127.0.0.1:9");
+    EXPECT_EQ(t.channels.at(0).bot_token, "1:t");
+    EXPECT_EQ(t.channels.at(0).webhook_secret, "s");
+}
+
+}  // namespace
+}  // namespace pg::config
