@@ -1,6 +1,6 @@
 #include "dialog/tracking.hpp"
 
-#include <array>
+#include "dialog/input.hpp"
 
 namespace pg::dialog {
 namespace {
@@ -60,7 +60,7 @@ std::string tracking_number(std::uint64_t petition_number, std::string_view key)
 std::optional<std::string> normalize_tracking(std::string_view typed)
 {
     std::string chars;
-    for (char c : typed) {
+    for (char c : fold(typed)) {  // full-width keyboards and a trailing full stop are common
         if (c == ' ' || c == '-' || c == '#')
             continue;
         if (c >= 'a' && c <= 'z')

@@ -12,7 +12,7 @@ namespace pg::dialog {
 std::string tracking_number(std::uint64_t petition_number, std::string_view key);
 
 // What a citizen typed -> the canonical form, or nullopt if it cannot be one.
-// Case, spaces and the hyphen do not matter; O reads as 0, I and L as 1.
+// Case, spaces, the hyphen and full-width forms do not matter; O reads as 0, I and L as 1.
 std::optional<std::string> normalize_tracking(std::string_view typed);
 
 }  // namespace pg::dialog

@@ -1,0 +1,594 @@
+// The citizen dialog: one event in, the next state and the replies out.
+// Typed answers always work as well as buttons; global commands work at every
+// step; anything unexpected gets a hint and the current prompt again.
+#include "dialog/citizen_flow.hpp"
+#include "dialog/citizen_turn.hpp"
+#include "dialog/input.hpp"
+#include "dialog/tracking.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace pg::dialog {
+
+using model::dialog_step;
+
+namespace {
+
+enum class command { menu, cancel, back, help, language };
+
+std::optional<command> command_of_data(std::string_view data)
+{
+    if (data == "menu") return command::menu;
+    if (data == "cancel") return command::cancel;
+    if (data == "back") return command::back;
+    if (data == "help") return command::help;
+    if (data == "lang") return command::language;
+    return std::nullopt;
+}
+
+std::optional<command> command_of_slash(std::string_view name)
+{
+    if (name == "start" || name == "menu") return command::menu;
+    if (name == "cancel") return command::cancel;
+    if (name == "back") return command::back;
+    if (name == "help") return command::help;
+    if (name == "language" || name == "lang") return command::language;
+    return std::nullopt;
+}
+
+bool contains(std::vector<std::string> const& words, std::string_view w)
+{
+    return std::find(words.begin(), words.end(), w) != words.end();
+}
+
+std::optional<command> command_of_words(turn const& u, std::string_view folded)
+{
+    struct entry { command c; std::initializer_list<text> words; };
+    entry const table[] = {
+        {command::menu, {text::kw_menu, text::button_menu}},
+        {command::cancel, {text::kw_cancel, text::button_cancel}},
+        {command::back, {text::kw_back, text::button_back}},
+        {command::help, {text::kw_help}},
+        {command::language, {text::kw_language}},
+    };
+    for (auto const& e : table)
+        if (contains(words_of(u, e.words), folded))
+            return e.c;
+    return std::nullopt;
+}
+
+model::locale const* locale_named(turn const& u, std::string_view folded)
+{
+    for (auto const& l : u.ctx.data.locales)
+        if (!folded.empty() && fold(l.name) == folded)
+            return &l;
+    return nullptr;
+}
+
+bool matches(choice const& c, std::string_view folded)
+{
+    if (folded.empty())
+        return false;
+    if (c.number != 0 && list_number(folded) == c.number)
+        return true;
+    return fold(c.label) == folded || contains(c.words, folded);
+}
+
+text help_for(dialog_step s)
+{
+    switch (s) {
+    case dialog_step::category: return text::help_category;
+    case dialog_step::location: return text::help_location;
+    case dialog_step::description: return text::help_description;
+    case dialog_step::photos: return text::help_photos;
+    case dialog_step::confirm: return text::help_confirm;
+    case dialog_step::edit_field: return text::help_edit_field;
+    case dialog_step::track: return text::help_track;
+    case dialog_step::language: return text::help_language;
+    default: return text::help_menu;
+    }
+}
+
+text expect_for(dialog_step s)
+{
+    switch (s) {
+    case dialog_step::category: return text::expect_category;
+    case dialog_step::location: return text::expect_location;
+    case dialog_step::description: return text::expect_description;
+    case dialog_step::photos: return text::expect_photos;
+    case dialog_step::confirm: return text::expect_confirm;
+    case dialog_step::edit_field: return text::expect_edit_field;
+    case dialog_step::track: return text::expect_track;
+    case dialog_step::language: return text::expect_language;
+    default: return text::expect_menu;
+    }
+}
+
+void show(turn& u) { u.send(prompt(u)); }
+
+// Moves to s and shows it. A confirm with a draft that is not complete (a
+// category removed from the config since) asks for what is missing instead.
+void go(turn& u, dialog_step s)
+{
+    if (s == dialog_step::confirm)
+        s = first_missing(u.flow(), u.state().draft);
+    if (s == dialog_step::start)
+        s = dialog_step::menu;
+    u.state().step = s;
+    show(u);
+}
+
+// After a valid answer: the next filing step, or straight back to the summary when editing one field.
+void advance(turn& u, dialog_step next)
+{
+    auto& st = u.state();
+    if (next == dialog_step::photos && u.flow().max_photos == 0)
+        next = dialog_step::confirm;
+    if (st.editing) {
+        st.editing = false;
+        next = dialog_step::confirm;
+    }
+    go(u, next);
+}
+
+void unexpected(turn& u)
+{
+    if (!u.welcoming)
+        u.note(expect_for(u.state().step));
+    show(u);
+}
+
+void stale(turn& u)
+{
+    if (!u.welcoming)
+        u.note(text::stale_button);
+    show(u);
+}
+
+dialog_step resumable(dialog_step s)
+{
+    return s == dialog_step::start || s == dialog_step::language ? dialog_step::menu : s;
+}
+
+void back(turn& u)
+{
+    auto& st = u.state();
+    if (st.editing && in_filing(st.step)) {
+        st.editing = false;
+        go(u, dialog_step::confirm);
+        return;
+    }
+    switch (st.step) {
+    case dialog_step::location: go(u, dialog_step::category); return;
+    case dialog_step::description: go(u, dialog_step::location); return;
+    case dialog_step::photos: go(u, dialog_step::description); return;
+    case dialog_step::confirm:
+        go(u, u.flow().max_photos == 0 ? dialog_step::description : dialog_step::photos);
+        return;
+    case dialog_step::edit_field: go(u, dialog_step::confirm); return;
+    case dialog_step::language: go(u, resumable(st.resume_step)); return;
+    default: go(u, dialog_step::menu); return;  // category: the draft is kept for "continue"
+    }
+}
+
+void run(turn& u, command c)
+{
+    auto& st = u.state();
+    switch (c) {
+    case command::menu:
+        st.editing = false;
+        go(u, dialog_step::menu);
+        return;
+    case command::cancel:
+        if (has_draft(st.draft)) {
+            st.draft = {};
+            u.note(text::cancelled);
+        }
+        st.editing = false;
+        go(u, dialog_step::menu);
+        return;
+    case command::back:
+        back(u);
+        return;
+    case command::help:
+        u.note(help_for(st.step), {{"min", std::to_string(u.flow().description_min)},
+                                   {"max", std::to_string(st.step == dialog_step::photos
+                                                              ? u.flow().max_photos
+                                                              : u.flow().description_max)}});
+        show(u);
+        return;
+    case command::language:
+        if (st.step != dialog_step::language) {
+            st.resume_step = st.step;
+            st.step = dialog_step::language;
+        }
+        show(u);
+        return;
+    }
+}
+
+void switch_language(turn& u, model::locale const& l)
+{
+    auto& st = u.state();
+    u.use_language(l.code);
+    u.note(text::language_changed, {{"name", l.name}});
+    go(u, st.step == dialog_step::language ? resumable(st.resume_step) : st.step);
+}
+
+void show_petition(turn& u, std::string_view typed)
+{
+    auto& st = u.state();
+    st.step = dialog_step::track;
+    auto const tracking = normalize_tracking(typed);
+    auto p = tracking ? u.ctx.petitions.petition(*tracking) : std::nullopt;
+    if (!p) {
+        u.note(text::track_not_found, {{"tracking", tracking ? *tracking : std::string(trim(typed))}});
+        show(u);
+        return;
+    }
+    // Also own when the number has dropped off the remembered list: same chat.
+    bool const own = contains(st.petitions, *tracking) ||
+                     (!p->chat_id.empty() && p->channel_id == st.channel_id && p->chat_id == st.chat_id);
+    u.send_notes();  // a welcome goes first, so the details keep their full length budget
+    u.send(petition_screen(u, *p, u.ctx.petitions.timeline(*tracking), own));
+}
+
+void file_petition(turn& u)
+{
+    auto& st = u.state();
+    auto const& f = u.flow();
+    if (first_missing(f, st.draft) != dialog_step::confirm) {
+        go(u, dialog_step::confirm);  // asks for what is missing
+        return;
+    }
+    auto const& cat = *find_category(f, st.draft.category);
+    auto const now = u.ctx.now;
+    auto const days = cat.deadline_days > 0 ? cat.deadline_days : f.deadline_days;
+
+    model::petition p;
+    p.tracking = u.ctx.new_tracking();
+    p.channel_id = st.channel_id;
+    p.chat_id = st.chat_id;
+    p.user_id = st.user_id;
+    p.language = st.language;
+    p.category = cat.id;
+    p.department = cat.department;
+    p.location_text = st.draft.location_text;
+    p.location = st.draft.location;
+    p.description = st.draft.description;
+    p.photo_ids = st.draft.photo_ids;
+    p.current = model::status::submitted;
+    p.submitted_at = now;
+    p.deadline_at = now + std::chrono::days{days};
+
+    model::timeline_event e;
+    e.at = now;
+    e.to = model::status::submitted;
+    e.actor = model::actor_kind::citizen;
+    e.actor_id = st.user_id;
+    e.channel_id = st.channel_id;
+    e.department = cat.department;
+    e.note = "submitted";
+
+    st.petitions.push_back(p.tracking);
+    auto const keep = f.remembered_petitions;
+    if (st.petitions.size() > keep)
+        st.petitions.erase(st.petitions.begin(), st.petitions.end() - std::ptrdiff_t(keep));
+    st.draft = {};
+    st.editing = false;
+
+    // A message of its own: the one to find again, forward or copy from.
+    u.note(text::filed, {{"tracking", p.tracking}, {"deadline", format_date(p.deadline_at)}});
+    u.send_notes();
+    u.out.filed = std::move(p);
+    u.out.timeline.push_back(std::move(e));
+    go(u, dialog_step::menu);
+}
+
+void on_choice(turn& u, std::string_view data)
+{
+    if (auto c = command_of_data(data)) {
+        run(u, *c);
+        return;
+    }
+    auto& st = u.state();
+    auto& d = st.draft;
+    auto const rest = data.substr(std::min<std::size_t>(2, data.size()));
+    if (data == "m:file") {
+        if (has_draft(d)) {
+            d = {};
+            u.note(text::draft_discarded);
+        }
+        st.editing = false;
+        go(u, dialog_step::category);
+    } else if (data == "m:track") {
+        go(u, dialog_step::track);
+    } else if (data == "m:draft") {
+        st.editing = false;
+        go(u, first_missing(u.flow(), d));
+    } else if (data.starts_with("c:")) {
+        d.category = std::string(rest);
+        advance(u, dialog_step::location);
+    } else if (data == "ok") {
+        file_petition(u);
+    } else if (data == "edit") {
+        go(u, dialog_step::edit_field);
+    } else if (data.starts_with("e:")) {
+        auto const field = model::dialog_step_from_string(rest);
+        st.editing = field.has_value();
+        go(u, field.value_or(dialog_step::confirm));
+    } else if (data == "p:done") {
+        st.editing = false;
+        go(u, dialog_step::confirm);
+    } else if (data == "p:clear") {
+        d.photo_ids.clear();
+        u.note(text::photos_cleared);
+        show(u);
+    } else if (data.starts_with("t:")) {
+        show_petition(u, rest);
+    } else if (auto const* l = data.starts_with("l:") ? find_locale(u.ctx.data, rest) : nullptr) {
+        switch_language(u, *l);
+    } else {
+        stale(u);
+    }
+}
+
+void on_free_text(turn& u, std::string_view raw)
+{
+    auto& st = u.state();
+    auto const& f = u.flow();
+    auto const typed = trim(raw);
+    auto const n = code_points(typed);
+    switch (st.step) {
+    case dialog_step::location:
+        if (n == 0)
+            break;
+        if (n > f.location_max) {
+            u.note(text::location_too_long, {{"count", std::to_string(n)}, {"max", std::to_string(f.location_max)}});
+            show(u);
+            return;
+        }
+        st.draft.location_text = std::string(typed);
+        st.draft.location.reset();  // a typed place replaces a shared point
+        advance(u, dialog_step::description);
+        return;
+    case dialog_step::description:
+        if (n == 0)
+            break;
+        if (n < f.description_min) {
+            u.note(text::description_too_short,
+                   {{"count", std::to_string(n)}, {"min", std::to_string(f.description_min)}});
+            show(u);
+            return;
+        }
+        if (n > f.description_max) {
+            u.note(text::description_too_long,
+                   {{"count", std::to_string(n)}, {"max", std::to_string(f.description_max)}});
+            show(u);
+            return;
+        }
+        st.draft.description = std::string(typed);
+        advance(u, dialog_step::photos);
+        return;
+    case dialog_step::menu:
+    case dialog_step::track:
+        if (normalize_tracking(typed)) {
+            show_petition(u, typed);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    unexpected(u);
+}
+
+void on_input(turn& u)
+{
+    auto const step = u.state().step;
+    if (u.ev.kind == model::event_kind::button) {
+        auto const& data = u.ev.text;
+        if (auto c = command_of_data(data)) {
+            run(u, *c);
+            return;
+        }
+        bool fits = false;
+        for (auto const& c : choices(u, step))
+            fits = fits || c.data == data;
+        // An old language button is still a clear wish, and an old petition
+        // button still names one: honour them where they make sense.
+        fits = fits || data.starts_with("l:") ||
+               (data.starts_with("t:") && (step == dialog_step::menu || step == dialog_step::track));
+        if (fits)
+            on_choice(u, data);
+        else
+            stale(u);
+        return;
+    }
+
+    auto const folded = fold(u.ev.text);
+    if (auto name = slash_command(folded)) {
+        if (auto c = command_of_slash(*name))
+            run(u, *c);
+        else
+            unexpected(u);
+        return;
+    }
+    if (auto c = command_of_words(u, folded)) {
+        run(u, *c);
+        return;
+    }
+    if (auto const* l = locale_named(u, folded)) {
+        switch_language(u, *l);
+        return;
+    }
+    for (auto const& c : choices(u, step))
+        if (matches(c, folded)) {
+            on_choice(u, c.data);
+            return;
+        }
+    on_free_text(u, u.ev.text);
+}
+
+void on_location(turn& u)
+{
+    auto& st = u.state();
+    if (!u.ev.location) {
+        u.note(text::unsupported);
+        show(u);
+        return;
+    }
+    if (st.step != dialog_step::location) {
+        u.note(text::location_elsewhere);
+        show(u);
+        return;
+    }
+    // A shared venue may carry its name: keep it, within the typed limit.
+    st.draft.location = u.ev.location;
+    st.draft.location_text = clip(trim(u.ev.text), u.flow().location_max);
+    advance(u, dialog_step::description);
+}
+
+// Appends the event's photos up to the flow's maximum; extra ones are dropped.
+void keep_photos(turn& u)
+{
+    auto& ids = u.draft().photo_ids;
+    for (auto const& id : u.ev.photo_ids)
+        if (ids.size() < u.flow().max_photos && !id.empty())
+            ids.push_back(id);
+}
+
+void on_photo(turn& u)
+{
+    auto& st = u.state();
+    auto const max = u.flow().max_photos;
+    if (u.ev.photo_ids.empty()) {
+        u.note(text::unsupported);
+        show(u);
+        return;
+    }
+    if (st.step == dialog_step::photos) {
+        auto const before = st.draft.photo_ids.size();
+        keep_photos(u);
+        auto const count = std::to_string(st.draft.photo_ids.size());
+        if (st.draft.photo_ids.size() >= max) {
+            if (st.draft.photo_ids.size() > before)
+                u.note(text::photos_received, {{"count", count}, {"max", std::to_string(max)}});
+            u.note(text::photos_full, {{"max", std::to_string(max)}});
+            st.editing = false;
+            go(u, dialog_step::confirm);
+            return;
+        }
+        auto s = prompt(u);
+        s.text = u.say(text::photos_received, {{"count", count}, {"max", std::to_string(max)}});
+        u.send(std::move(s));
+        return;
+    }
+    if (!in_filing(st.step)) {
+        u.note(text::photo_elsewhere);
+        show(u);
+        return;
+    }
+    // People often send the photo first: keep it for the request they are filing.
+    if (st.draft.photo_ids.size() < max) {
+        keep_photos(u);
+        u.note(text::photo_kept, {{"count", std::to_string(st.draft.photo_ids.size())}, {"max", std::to_string(max)}});
+    } else {
+        u.note(text::photos_full, {{"max", std::to_string(max)}});
+    }
+    // A caption answers the question asked, as a typed text would.
+    if (!trim(u.ev.text).empty() && (st.step == dialog_step::location || st.step == dialog_step::description)) {
+        on_free_text(u, u.ev.text);
+        return;
+    }
+    show(u);
+}
+
+// First contact: welcome, privacy, then the menu, or what the first message
+// clearly asked for from the menu (a menu choice, a command, a tracking number).
+void on_start(turn& u)
+{
+    auto& st = u.state();
+    bool const typed = u.ev.kind == model::event_kind::text || u.ev.kind == model::event_kind::button;
+    auto const* named = typed ? locale_named(u, fold(u.ev.text)) : nullptr;
+    u.use_language(named ? named->code : pick_locale(u.ctx.data, u.ev.language).code);
+    u.note(text::welcome);
+    u.note(text::privacy);
+    st.step = dialog_step::menu;
+    st.resume_step = dialog_step::menu;
+    u.welcoming = true;
+    if (typed)
+        on_input(u);
+    else
+        show(u);
+}
+
+}  // namespace
+
+outcome step(model::conversation const& state, model::inbound_event const& ev, context const& ctx)
+{
+    turn u(state, ev, ctx);
+    auto& st = u.state();
+    st.events = state.events + 1;
+    st.updated_at = ctx.now;
+    if (!ev.user_id.empty())
+        st.user_id = ev.user_id;
+    st.channel_id = ev.channel_id;
+    st.chat_id = ev.chat_id;
+
+    if (ev.kind == model::event_kind::ignored)
+        return std::move(u.out);
+    if (ev.edited && ev.kind != model::event_kind::text)
+        return std::move(u.out);  // a live location moving, a caption changed: nothing to say
+    if (ev.kind == model::event_kind::button && !ev.callback_id.empty()) {
+        model::outbound_message ack;
+        ack.kind = model::message_kind::callback_ack;
+        ack.channel_id = ev.channel_id;
+        ack.chat_id = ev.chat_id;
+        ack.callback_id = ev.callback_id;
+        u.out.replies.push_back(std::move(ack));
+    }
+    if (st.step == dialog_step::start) {
+        on_start(u);
+        return std::move(u.out);
+    }
+    if (st.language.empty() || !find_locale(ctx.data, st.language))
+        u.use_language(pick_locale(ctx.data, ev.language).code);
+    if (ev.edited) {
+        u.note(text::edited);
+        u.send_notes();
+        return std::move(u.out);
+    }
+    switch (ev.kind) {
+    case model::event_kind::text:
+    case model::event_kind::button:
+        on_input(u);
+        break;
+    case model::event_kind::location:
+        on_location(u);
+        break;
+    case model::event_kind::photo:
+        on_photo(u);
+        break;
+    case model::event_kind::unsupported:
+    case model::event_kind::ignored:
+        u.note(text::unsupported);
+        show(u);
+        break;
+    }
+    return std::move(u.out);
+}
+
+std::vector<std::string> const& required_text_keys()
+{
+    static std::vector<std::string> const keys = [] {
+        std::vector<std::string> k;
+        for (auto const& s : text_specs)
+            k.emplace_back(s.key);
+        return k;
+    }();
+    return keys;
+}
+
+}  // namespace pg::dialog

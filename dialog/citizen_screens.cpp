@@ -1,0 +1,385 @@
+// What each step of the citizen dialog shows, and which answers it accepts.
+// Screens and choices are built from the same lists, so every button shown can
+// also be typed, by its number or its label.
+#include "dialog/citizen_turn.hpp"
+#include "dialog/input.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace pg::dialog {
+namespace {
+
+using model::dialog_step;
+
+// A citizen's own list: one screen of buttons. The store keeps the rest,
+// reachable by typing the tracking number.
+constexpr std::size_t track_list_size = 10;
+// Timeline notes are staff answers of any length; the whole reply must stay
+// under the platform's limit, so each is cut and old entries give way first.
+constexpr std::size_t note_units = 300;
+constexpr std::size_t timeline_budget_units = 3800;
+
+choice make_choice(turn const& u, std::string data, text label, std::initializer_list<text> words, std::size_t number)
+{
+    return {std::move(data), u.say(label), words_of(u, words), number, true};
+}
+
+std::string numbered(std::vector<choice> const& cs)
+{
+    std::string out;
+    for (auto const& c : cs) {
+        if (c.number == 0)
+            continue;
+        if (!out.empty())
+            out += '\n';
+        out += std::to_string(c.number) + ". " + c.label;
+    }
+    return out;
+}
+
+// Half a phone's width, in columns: wider labels get a row of their own, or
+// the client cuts them short.
+constexpr std::size_t half_row_width = 20;
+
+std::vector<std::vector<model::button>> rows_of(std::vector<choice> const& cs, std::size_t per_row)
+{
+    for (auto const& c : cs)
+        if (c.button && display_width(c.label) > half_row_width)
+            per_row = 1;
+    std::vector<std::vector<model::button>> rows;
+    for (auto const& c : cs) {
+        if (!c.button)
+            continue;
+        if (rows.empty() || rows.back().size() >= per_row)
+            rows.emplace_back();
+        rows.back().push_back({c.label, c.data});
+    }
+    return rows;
+}
+
+std::vector<model::button> nav_row(turn const& u, bool cancel)
+{
+    std::vector<model::button> row{{u.say(text::button_back), "back"}};
+    if (cancel)
+        row.push_back({u.say(text::button_cancel), "cancel"});
+    return row;
+}
+
+std::vector<choice> menu_choices(turn const& u, bool numbered_and_shown)
+{
+    std::vector<choice> cs{
+        make_choice(u, "m:file", text::menu_file, {text::menu_file, text::kw_file}, 1),
+        make_choice(u, "m:track", text::menu_track, {text::menu_track, text::kw_track}, 2),
+        make_choice(u, "help", text::menu_help, {text::menu_help}, 3),
+        make_choice(u, "lang", text::menu_language, {text::menu_language}, 4),
+    };
+    if (has_draft(u.state().draft))
+        cs.push_back(make_choice(u, "m:draft", text::menu_continue, {text::menu_continue, text::kw_continue}, 5));
+    if (!numbered_and_shown)
+        for (auto& c : cs) {
+            c.number = 0;
+            c.button = false;
+        }
+    return cs;
+}
+
+struct listed_petition {
+    std::string tracking;
+    model::petition p;
+};
+
+// The citizen's own petitions, newest first, as the store has them now.
+std::vector<listed_petition> own_petitions(turn const& u)
+{
+    std::vector<listed_petition> out;
+    auto const& mine = u.state().petitions;
+    for (auto it = mine.rbegin(); it != mine.rend() && out.size() < track_list_size; ++it)
+        if (auto p = u.ctx.petitions.petition(*it))
+            out.push_back({*it, std::move(*p)});
+    return out;
+}
+
+std::string category_label(turn const& u, std::string const& id)
+{
+    auto const* c = find_category(u.flow(), id);
+    return c ? u.tx.label(*c) : id;
+}
+
+std::string department_label(turn const& u, std::string const& id)
+{
+    auto const* t = u.tx.find(std::string(department_prefix) + id);
+    return t ? *t : id;
+}
+
+std::string place_of(turn const& u, std::string const& typed, std::optional<model::geo_point> const& point)
+{
+    std::string out = typed;
+    if (point) {
+        char lat[32], lon[32];
+        std::snprintf(lat, sizeof lat, "%.5f", point->latitude);
+        std::snprintf(lon, sizeof lon, "%.5f", point->longitude);
+        if (!out.empty())
+            out += " \u00b7 ";
+        out += u.say(text::location_map, {{"latitude", lat}, {"longitude", lon}});
+    }
+    return out;
+}
+
+std::string join_parts(std::initializer_list<std::string> parts)
+{
+    std::string out;
+    for (auto const& p : parts) {
+        if (p.empty())
+            continue;
+        if (!out.empty())
+            out += " \u00b7 ";
+        out += p;
+    }
+    return out;
+}
+
+// Newest entries win the space; they are still printed oldest first.
+std::string timeline_text(turn const& u, std::vector<model::timeline_event> timeline, bool own, std::size_t budget)
+{
+    std::stable_sort(timeline.begin(), timeline.end(), [](auto const& a, auto const& b) { return a.at < b.at; });
+    std::vector<std::string> lines;
+    std::size_t used = 0;
+    for (auto it = timeline.rbegin(); it != timeline.rend(); ++it) {
+        // Someone else's petition: times, status words and departments only,
+        // never a note, which may quote the citizen or name them. A note that
+        // only repeats the status name ("submitted") says nothing more.
+        bool const show_note = own && it->note != model::to_string(it->to);
+        auto line = join_parts({model::format_utc_minutes(it->at), status_word(u, it->to),
+                                it->department.empty() ? std::string() : department_label(u, it->department),
+                                show_note ? clip(it->note, note_units) : std::string()});
+        auto const units = utf16_units(line) + 1;
+        if (used + units > budget)
+            break;
+        used += units;
+        lines.push_back(std::move(line));
+    }
+    std::string out;
+    if (lines.size() < timeline.size())
+        out = u.say(text::track_omitted, {{"count", std::to_string(timeline.size() - lines.size())}});
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+        if (!out.empty())
+            out += '\n';
+        out += *it;
+    }
+    return out;
+}
+
+screen track_screen(turn const& u)
+{
+    auto const cs = choices(u, dialog_step::track);
+    auto const listed = own_petitions(u);
+    screen s;
+    if (listed.empty()) {
+        s.text = u.say(text::track_none);
+    } else {
+        std::string items;
+        for (std::size_t i = 0; i < listed.size(); ++i) {
+            auto const& p = listed[i].p;
+            if (!items.empty())
+                items += '\n';
+            items += std::to_string(i + 1) + ". " +
+                     join_parts({listed[i].tracking, category_label(u, p.category), status_word(u, p.current),
+                                 format_date(p.submitted_at)});
+        }
+        s.text = u.say(text::track_list, {{"items", items}});
+    }
+    s.buttons = rows_of(cs, 1);
+    s.buttons.push_back({{u.say(text::button_menu), "menu"}});
+    return s;
+}
+
+screen confirm_screen(turn const& u)
+{
+    auto const& d = u.state().draft;
+    screen s;
+    s.text = u.say(text::confirm_prompt, {{"category", category_label(u, d.category)},
+                                          {"location", place_of(u, d.location_text, d.location)},
+                                          {"description", d.description},
+                                          {"photos", std::to_string(d.photo_ids.size())}});
+    auto const cs = choices(u, dialog_step::confirm);
+    s.buttons = {{{cs[0].label, cs[0].data}}, {{cs[1].label, cs[1].data}, {cs[2].label, cs[2].data}}};
+    return s;
+}
+
+}  // namespace
+
+std::vector<std::string> words_of(turn const& u, std::initializer_list<text> ids)
+{
+    std::vector<std::string> words;
+    for (auto const& l : u.ctx.data.locales)
+        for (auto id : ids) {
+            auto const it = l.texts.find(std::string(key_of(id)));
+            if (it == l.texts.end())
+                continue;
+            for (auto& w : word_list(it->second))
+                words.push_back(std::move(w));
+        }
+    return words;
+}
+
+std::string status_word(turn const& u, model::status s)
+{
+    switch (s) {
+    case model::status::submitted: return u.say(text::status_submitted);
+    case model::status::accepted: return u.say(text::status_accepted);
+    case model::status::rejected: return u.say(text::status_rejected);
+    case model::status::transferred: return u.say(text::status_transferred);
+    case model::status::in_progress: return u.say(text::status_in_progress);
+    case model::status::answered: return u.say(text::status_answered);
+    case model::status::closed: return u.say(text::status_closed);
+    case model::status::reopened: return u.say(text::status_reopened);
+    }
+    return std::string(model::to_string(s));
+}
+
+std::vector<choice> choices(turn const& u, dialog_step s)
+{
+    std::vector<choice> cs;
+    switch (s) {
+    case dialog_step::start:
+    case dialog_step::menu:
+        return menu_choices(u, true);
+    case dialog_step::category: {
+        auto const& cats = u.flow().categories;
+        for (std::size_t i = 0; i < cats.size(); ++i) {
+            choice c{"c:" + cats[i].id, u.tx.label(cats[i]), {fold(cats[i].id)}, i + 1, true};
+            for (auto const& [code, label] : cats[i].labels)
+                c.words.push_back(fold(label));
+            cs.push_back(std::move(c));
+        }
+        return cs;
+    }
+    case dialog_step::photos: {
+        bool const any = !u.state().draft.photo_ids.empty();
+        cs.push_back(make_choice(u, "p:done", any ? text::photos_done : text::photos_skip,
+                                 {text::kw_done, text::photos_done, text::photos_skip}, 0));
+        if (any)
+            cs.push_back(make_choice(u, "p:clear", text::photos_clear, {text::photos_clear}, 0));
+        return cs;
+    }
+    case dialog_step::confirm:
+        return {make_choice(u, "ok", text::confirm_send, {text::confirm_send, text::kw_send}, 1),
+                make_choice(u, "edit", text::confirm_edit, {text::confirm_edit, text::kw_edit}, 2),
+                make_choice(u, "cancel", text::button_cancel, {text::button_cancel}, 3)};
+    case dialog_step::edit_field:
+        return {make_choice(u, "e:category", text::field_category, {text::field_category}, 1),
+                make_choice(u, "e:location", text::field_location, {text::field_location}, 2),
+                make_choice(u, "e:description", text::field_description, {text::field_description}, 3),
+                make_choice(u, "e:photos", text::field_photos, {text::field_photos}, 4)};
+    case dialog_step::track: {
+        auto const listed = own_petitions(u);
+        for (std::size_t i = 0; i < listed.size(); ++i)
+            cs.push_back({"t:" + listed[i].tracking,
+                          listed[i].tracking + " \u00b7 " + status_word(u, listed[i].p.current), {}, i + 1, true});
+        // The menu's words still work here, but its numbers now pick a petition.
+        for (auto& c : menu_choices(u, false))
+            cs.push_back(std::move(c));
+        return cs;
+    }
+    case dialog_step::language: {
+        auto const& ls = u.ctx.data.locales;
+        for (std::size_t i = 0; i < ls.size(); ++i) {
+            choice c{"l:" + ls[i].code, ls[i].name, {fold(ls[i].name), fold(ls[i].code)}, i + 1, true};
+            for (auto const& m : ls[i].matches)
+                c.words.push_back(fold(m));
+            cs.push_back(std::move(c));
+        }
+        return cs;
+    }
+    case dialog_step::location:
+    case dialog_step::description:
+        return cs;  // free text
+    }
+    return cs;
+}
+
+screen prompt(turn const& u)
+{
+    auto const& f = u.flow();
+    auto const step = u.state().step;
+    screen s;
+    switch (step) {
+    case dialog_step::start:
+    case dialog_step::menu: {
+        auto const cs = choices(u, step);
+        s.text = u.say(text::menu_prompt, {{"options", numbered(cs)}});
+        s.buttons = rows_of(cs, 1);
+        return s;
+    }
+    case dialog_step::category: {
+        auto const cs = choices(u, step);
+        s.text = u.say(text::category_prompt, {{"options", numbered(cs)}});
+        s.buttons = rows_of(cs, 2);
+        s.buttons.push_back(nav_row(u, true));
+        return s;
+    }
+    case dialog_step::location:
+        s.text = u.say(text::location_prompt, {{"max", std::to_string(f.location_max)}});
+        s.buttons = {nav_row(u, true)};
+        s.location_label = u.say(text::location_button);
+        return s;
+    case dialog_step::description:
+        s.text = u.say(text::description_prompt,
+                       {{"min", std::to_string(f.description_min)}, {"max", std::to_string(f.description_max)}});
+        s.buttons = {nav_row(u, true)};
+        return s;
+    case dialog_step::photos:
+        s.text = u.say(text::photos_prompt, {{"count", std::to_string(u.state().draft.photo_ids.size())},
+                                             {"max", std::to_string(f.max_photos)}});
+        s.buttons = rows_of(choices(u, step), 2);
+        s.buttons.push_back(nav_row(u, true));
+        return s;
+    case dialog_step::confirm:
+        return confirm_screen(u);
+    case dialog_step::edit_field: {
+        auto const cs = choices(u, step);
+        s.text = u.say(text::edit_prompt, {{"options", numbered(cs)}});
+        s.buttons = rows_of(cs, 2);
+        s.buttons.push_back(nav_row(u, false));
+        return s;
+    }
+    case dialog_step::track:
+        return track_screen(u);
+    case dialog_step::language: {
+        auto const cs = choices(u, step);
+        s.text = u.say(text::language_prompt, {{"options", numbered(cs)}});
+        s.buttons = rows_of(cs, 3);
+        s.buttons.push_back(nav_row(u, false));
+        return s;
+    }
+    }
+    return s;
+}
+
+screen petition_screen(turn const& u, model::petition const& p, std::vector<model::timeline_event> timeline, bool own)
+{
+    auto const category = category_label(u, p.category);
+    auto const status = status_word(u, p.current);
+    auto const render = [&](std::string const& tl) {
+        if (!own)
+            return u.say(text::track_public,
+                         {{"tracking", p.tracking}, {"category", category}, {"status", status}, {"timeline", tl}});
+        return u.say(text::track_details, {{"tracking", p.tracking},
+                                           {"category", category},
+                                           {"location", place_of(u, p.location_text, p.location)},
+                                           {"description", p.description},
+                                           {"photos", std::to_string(p.photo_ids.size())},
+                                           {"status", status},
+                                           {"deadline", format_date(p.deadline_at)},
+                                           {"timeline", tl}});
+    };
+    auto const frame = utf16_units(render({}));
+    auto const budget = frame < timeline_budget_units ? timeline_budget_units - frame : 0;
+    screen s;
+    s.text = render(timeline_text(u, std::move(timeline), own, budget));
+    s.buttons = {{{u.say(text::menu_track), "m:track"}, {u.say(text::button_menu), "menu"}}};
+    return s;
+}
+
+}  // namespace pg::dialog

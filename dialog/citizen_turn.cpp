@@ -1,0 +1,91 @@
+// One turn of the citizen dialog: the state being built, the texts in the
+// citizen's language, and the replies in the order they are sent.
+#include "dialog/citizen_turn.hpp"
+#include "dialog/input.hpp"
+
+namespace pg::dialog {
+
+using model::dialog_step;
+
+// Telegram allows 4096 UTF-16 units; the rest is headroom for adapters.
+constexpr std::size_t max_reply_units = 4000;
+
+turn::turn(model::conversation const& state, model::inbound_event const& event, context const& c)
+    : ctx(c), ev(event), out{state, {}, {}, {}}, tx(c.data, state.language)
+{
+}
+
+std::string turn::say(text id, std::initializer_list<text_arg> args) const { return tx.get(key_of(id), args); }
+
+void turn::use_language(std::string const& code)
+{
+    state().language = code;
+    tx = texts(ctx.data, code);
+}
+
+void turn::send(screen s)
+{
+    std::string body;
+    for (auto const& n : notes)
+        body += n + "\n\n";
+    body += s.text;
+    notes.clear();
+    model::outbound_message m;
+    m.channel_id = ev.channel_id;
+    m.chat_id = ev.chat_id;
+    m.text = clip(body, max_reply_units);
+    m.buttons = std::move(s.buttons);
+    m.location_label = std::move(s.location_label);
+    out.replies.push_back(std::move(m));
+}
+
+void turn::send_notes()
+{
+    if (notes.empty())
+        return;
+    auto last = std::move(notes.back());
+    notes.pop_back();
+    send({std::move(last), {}, {}});
+}
+
+bool in_filing(dialog_step s)
+{
+    switch (s) {
+    case dialog_step::category:
+    case dialog_step::location:
+    case dialog_step::description:
+    case dialog_step::photos:
+    case dialog_step::confirm:
+    case dialog_step::edit_field:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool has_draft(model::petition_draft const& d)
+{
+    return !d.category.empty() || !d.location_text.empty() || d.location || !d.description.empty() ||
+           !d.photo_ids.empty();
+}
+
+model::category const* find_category(model::flow const& f, std::string_view id)
+{
+    for (auto const& c : f.categories)
+        if (c.id == id)
+            return &c;
+    return nullptr;
+}
+
+dialog_step first_missing(model::flow const& f, model::petition_draft const& d)
+{
+    if (!find_category(f, d.category))
+        return dialog_step::category;
+    if (d.location_text.empty() && !d.location)
+        return dialog_step::location;
+    if (d.description.empty())
+        return dialog_step::description;
+    return dialog_step::confirm;
+}
+
+}  // namespace pg::dialog

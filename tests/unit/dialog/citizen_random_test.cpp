@@ -1,0 +1,185 @@
+#include "dialog/citizen_flow.hpp"
+
+#include "dialog_fixture.hpp"
+#include "dialog/input.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace pg::dialog {
+namespace {
+
+using namespace fixture;
+using model::dialog_step;
+
+bool known_step(dialog_step s)
+{
+    for (auto k : all_steps)
+        if (k == s)
+            return true;
+    return false;
+}
+
+bool filing_step(dialog_step s)
+{
+    return s == dialog_step::category || s == dialog_step::location || s == dialog_step::description ||
+           s == dialog_step::photos || s == dialog_step::confirm || s == dialog_step::edit_field;
+}
+
+// Mixed events, weighted towards what moves the dialog along, so that every
+// step is visited many times.
+class event_source {
+public:
+    explicit event_source(std::uint32_t seed) : rng_(seed) {}
+
+    model::inbound_event next(std::vector<std::string> const& known_tracking)
+    {
+        auto pick = [&](auto const& v) -> decltype(auto) { return v[index(v.size())]; };
+        static std::vector<std::string> const typed{
+            "1", "2", "3", "4", "5", "9", "12", "0", "done", "skip", "send", "edit", "yes", "cancel", "back", "menu",
+            "help", "language", "/start", "/cancel", "/back", "/help", "/language", "/unknown", "English", "中文",
+            "完成", "确认", "修改", "取消", "返回", "菜单", "帮助", "语言", "zh", "en", "track", "file", "Street lighting",
+            "道路、人行道和交通", "roads", "Place", "", "   ", "hi", "短", "7KQM-2X4D", "anything",
+            "Main Street 12", good_description, std::string(1001, 'x'), std::string(400, 'y'),
+            "路面有一个大坑，大约三十厘米宽，从周一开始就有了，请尽快修补。", "\U0001F600\U0001F600",
+        };
+        static std::vector<std::string> const data{
+            "m:file", "m:track", "m:draft", "help", "lang", "menu", "cancel", "back", "c:roads", "c:other",
+            "c:gone", "ok", "edit", "e:category", "e:location", "e:description", "e:photos", "e:bogus", "p:done",
+            "p:clear", "l:en", "l:zh-CN", "l:fr", "t:7KQM-2X4D", "t:", "", "zz",
+        };
+        model::inbound_event ev;
+        switch (index(12)) {
+        case 0: case 1: case 2: case 3:
+            ev = text_event(pick(typed));
+            break;
+        case 4:
+            ev = text_event(known_tracking.empty() ? "nope" : pick(known_tracking));
+            break;
+        case 5: case 6:
+            ev = button_event(pick(data), index(4) == 0 ? "" : "cb");
+            break;
+        case 7: {
+            std::vector<std::string> ids;
+            for (std::size_t i = 0, n = 1 + index(3); i < n; ++i)
+                ids.push_back("ph" + std::to_string(index(1000)));
+            ev = photo_event(ids, index(3) == 0 ? good_description : "");
+            break;
+        }
+        case 8:
+            ev = location_event(48.1 + double(index(100)) / 1000, 11.5, index(2) ? "Venue" : "");
+            break;
+        case 9:
+            ev = index(2) ? unsupported_event() : ignored_event();
+            break;
+        case 10:
+            ev = index(2) ? edited_text_event(pick(typed)) : location_event(1, 2);
+            ev.edited = true;
+            break;
+        default:
+            ev = text_event(random_text());
+        }
+        ev.language = index(2) ? "zh-hans" : "fr";
+        return ev;
+    }
+
+private:
+    std::size_t index(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+
+    std::string random_text()
+    {
+        static std::vector<std::string> const pieces{"a", "Z", " ", "路", "-", "3", "\n", "é", "\U0001F600", "/", "."};
+        std::string s;
+        for (std::size_t i = 0, n = index(40); i < n; ++i)
+            s += pieces[index(pieces.size())];
+        return s;
+    }
+
+    std::mt19937 rng_;
+};
+
+TEST(random_walk, keeps_every_promise_for_10000_events)
+{
+    harness h;
+    event_source source(20231114);
+    model::conversation st;
+    std::vector<std::string> known;
+    std::size_t filed = 0;
+    std::vector<int> visits(all_steps.size());
+    for (int i = 0; i < 10'000; ++i) {
+        if (i % 2500 == 0)
+            st = model::conversation{};  // a new conversation now and then, so start is hit too
+        auto const ev = source.next(known);
+        auto const calls_before = h.tracking_calls;
+        outcome out;
+        ASSERT_NO_THROW(out = h.run(st, ev)) << "event " << i;
+        auto const where = "event " + std::to_string(i) + " at " + std::string(model::to_string(st.step)) +
+                           ", text '" + ev.text + "'";
+
+        auto const& next = out.next;
+        ASSERT_TRUE(known_step(next.step)) << where;
+        if (ev.kind != model::event_kind::ignored && !(ev.edited && ev.kind != model::event_kind::text)) {
+            ASSERT_NE(next.step, dialog_step::start) << where;
+        }
+        ASSERT_EQ(next.events, st.events + 1) << where;
+        ASSERT_TRUE(!next.editing || filing_step(next.step)) << where;
+        if (next.step == dialog_step::language) {
+            ASSERT_TRUE(next.resume_step != dialog_step::language && next.resume_step != dialog_step::start) << where;
+        }
+        if (next.step == dialog_step::confirm) {
+            ASSERT_FALSE(next.draft.category.empty()) << where;
+            ASSERT_FALSE(next.draft.description.empty()) << where;
+        }
+        ASSERT_LE(next.draft.photo_ids.size(), demo_data().citizen.max_photos) << where;
+        ASSERT_LE(next.petitions.size(), demo_data().citizen.remembered_petitions) << where;
+        if (next.step != dialog_step::start) {
+            ASSERT_TRUE(next.language == "en" || next.language == "zh-CN") << where;
+        }
+
+        if (ev.kind == model::event_kind::ignored) {
+            ASSERT_TRUE(out.replies.empty()) << where;
+        }
+        if (ev.kind == model::event_kind::button && !ev.callback_id.empty()) {
+            ASSERT_FALSE(out.replies.empty()) << where;
+            ASSERT_EQ(out.replies[0].kind, model::message_kind::callback_ack) << where;
+        }
+        for (auto const& m : out.replies) {
+            ASSERT_EQ(m.chat_id, chat) << where;
+            if (m.kind == model::message_kind::callback_ack)
+                continue;
+            ASSERT_FALSE(m.text.empty()) << where;
+            ASSERT_LE(code_points(m.text), 4000u) << where;
+            ASSERT_LE(utf16_units(m.text), 4000u) << where;
+            ASSERT_EQ(m.text.find('{'), std::string::npos) << where << ": unfilled placeholder in " << m.text;
+            for (auto const& row : m.buttons)
+                for (auto const& b : row) {
+                    ASSERT_FALSE(b.label.empty()) << where;
+                    ASSERT_FALSE(b.data.empty()) << where;
+                    ASSERT_LE(b.data.size(), 64u) << where;
+                }
+        }
+
+        if (out.filed) {
+            ++filed;
+            ASSERT_EQ(h.tracking_calls, calls_before + 1) << where;
+            ASSERT_EQ(out.timeline.size(), 1u) << where;
+            ASSERT_FALSE(out.filed->description.empty()) << where;
+            ASSERT_EQ(next.petitions.back(), out.filed->tracking) << where;
+            h.lookup.add(*out.filed, out.timeline);
+            known.push_back(out.filed->tracking);
+        } else {
+            ASSERT_EQ(h.tracking_calls, calls_before) << where;
+            ASSERT_TRUE(out.timeline.empty()) << where;
+        }
+        for (std::size_t k = 0; k < all_steps.size(); ++k)
+            visits[k] += all_steps[k] == next.step;
+        st = next;
+    }
+    EXPECT_GT(filed, 0u) << "the walk should file petitions now and then";
+    for (std::size_t k = 1; k < all_steps.size(); ++k)  // all but start, which is left at once
+        EXPECT_GT(visits[k], 0) << model::to_string(all_steps[k]) << " never visited";
+}
+
+}  // namespace
+}  // namespace pg::dialog

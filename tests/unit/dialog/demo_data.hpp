@@ -1,0 +1,20 @@
+#pragma once
+// The shipped demo flow and locales, loaded the way the service loads them.
+#include "config/load.hpp"
+#include "model/flow.hpp"
+
+#include <string>
+
+namespace pg::dialog::fixture {
+
+// en first: the first locale is the fallback.
+inline model::dialog_data const& demo_data()
+{
+    static model::dialog_data const data = [] {
+        auto no_env = [](std::string const&) -> std::optional<std::string> { return std::nullopt; };
+        return config::load(std::string(PG_SOURCE_DIR) + "/config/demo/demo.json", no_env).dialog;
+    }();
+    return data;
+}
+
+}  // namespace pg::dialog::fixture

@@ -1,0 +1,223 @@
+#pragma once
+// What the citizen dialog tests share: a fixed clock, a map-backed store of
+// petitions, event builders, and conversations parked at each step.
+#include "dialog/citizen_flow.hpp"
+#include "dialog/tracking.hpp"
+#include "demo_data.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pg::dialog::fixture {
+
+inline constexpr model::timestamp t0 = model::from_millis(1'700'000'000'000);  // 2023-11-14 22:13 UTC
+
+class map_lookup : public petition_lookup {
+public:
+    std::optional<model::petition> petition(std::string_view tracking) const override
+    {
+        auto const it = petitions.find(std::string(tracking));
+        if (it == petitions.end())
+            return std::nullopt;
+        return it->second;
+    }
+    std::vector<model::timeline_event> timeline(std::string_view tracking) const override
+    {
+        auto const it = timelines.find(std::string(tracking));
+        return it == timelines.end() ? std::vector<model::timeline_event>{} : it->second;
+    }
+
+    void add(model::petition p, std::vector<model::timeline_event> tl)
+    {
+        timelines[p.tracking] = std::move(tl);
+        petitions[p.tracking] = std::move(p);
+    }
+
+    std::map<std::string, model::petition> petitions;
+    std::map<std::string, std::vector<model::timeline_event>> timelines;
+};
+
+inline constexpr char const* channel = "telegram";
+inline constexpr char const* chat = "5001";
+inline constexpr char const* user = "u-42";
+
+inline model::inbound_event event(model::event_kind kind, std::string text = {})
+{
+    model::inbound_event e;
+    e.dedupe_key = "tg:telegram:1";
+    e.channel_id = channel;
+    e.chat_id = chat;
+    e.user_id = user;
+    e.kind = kind;
+    e.text = std::move(text);
+    e.language = "en";
+    return e;
+}
+inline model::inbound_event text_event(std::string text) { return event(model::event_kind::text, std::move(text)); }
+inline model::inbound_event button_event(std::string data, std::string callback = "cb-1")
+{
+    auto e = event(model::event_kind::button, std::move(data));
+    e.callback_id = std::move(callback);
+    return e;
+}
+inline model::inbound_event photo_event(std::vector<std::string> ids, std::string caption = {})
+{
+    auto e = event(model::event_kind::photo, std::move(caption));
+    e.photo_ids = std::move(ids);
+    return e;
+}
+inline model::inbound_event location_event(double lat, double lon, std::string title = {})
+{
+    auto e = event(model::event_kind::location, std::move(title));
+    e.location = model::geo_point{lat, lon};
+    return e;
+}
+inline model::inbound_event unsupported_event() { auto e = event(model::event_kind::unsupported); e.detail = "sticker"; return e; }
+inline model::inbound_event ignored_event() { auto e = event(model::event_kind::ignored); e.detail = "group"; return e; }
+inline model::inbound_event edited_text_event(std::string text)
+{
+    auto e = text_event(std::move(text));
+    e.edited = true;
+    return e;
+}
+
+inline std::string const good_description = "Deep pothole in the right lane, about 30 cm wide, since Monday; please fill it.";
+inline std::string const good_location = "Main Street 12, outside the bakery";
+
+// A conversation parked at step s, with the draft that step implies.
+inline model::conversation at(model::dialog_step s, std::string language = "en")
+{
+    using model::dialog_step;
+    model::conversation c;
+    c.channel_id = channel;
+    c.chat_id = chat;
+    c.user_id = user;
+    c.step = s;
+    c.language = std::move(language);
+    c.events = 7;
+    c.updated_at = t0 - std::chrono::minutes{5};
+    if (s == dialog_step::start)
+        c.language.clear();
+    auto const filing_order = {dialog_step::location, dialog_step::description, dialog_step::photos,
+                               dialog_step::confirm, dialog_step::edit_field};
+    int depth = 0;
+    for (auto f : filing_order) {
+        ++depth;
+        if (f == s)
+            break;
+    }
+    bool const filing = s == dialog_step::location || s == dialog_step::description || s == dialog_step::photos ||
+                        s == dialog_step::confirm || s == dialog_step::edit_field;
+    if (filing) {
+        c.draft.category = "roads";
+        if (depth >= 2) c.draft.location_text = good_location;
+        if (depth >= 3) c.draft.description = good_description;
+        if (depth >= 4) c.draft.photo_ids = {"ph-1"};
+    }
+    if (s == dialog_step::language)
+        c.resume_step = dialog_step::category;
+    return c;
+}
+
+inline std::vector<model::dialog_step> const all_steps{
+    model::dialog_step::start,   model::dialog_step::menu,    model::dialog_step::category,
+    model::dialog_step::location, model::dialog_step::description, model::dialog_step::photos,
+    model::dialog_step::confirm, model::dialog_step::edit_field, model::dialog_step::track,
+    model::dialog_step::language,
+};
+
+// Runs the dialog with the demo data, a map of petitions and a counting tracking source.
+struct harness {
+    map_lookup lookup;
+    int tracking_calls = 0;
+    model::timestamp now = t0;
+
+    outcome run(model::conversation const& state, model::inbound_event const& ev)
+    {
+        context ctx{now, demo_data(), lookup, [this] { return tracking_number(std::uint64_t(++tracking_calls), "k"); }};
+        return step(state, ev, ctx);
+    }
+
+    // Feeds events one after another, returning the last outcome; `state` follows.
+    outcome feed(model::conversation& state, std::vector<model::inbound_event> const& events)
+    {
+        outcome out;
+        for (auto const& e : events) {
+            out = run(state, e);
+            if (out.filed)
+                lookup.add(*out.filed, out.timeline);
+            state = out.next;
+        }
+        return out;
+    }
+};
+
+// The text replies (callback acks left out).
+inline std::vector<model::outbound_message> texts_of(outcome const& out)
+{
+    std::vector<model::outbound_message> r;
+    for (auto const& m : out.replies)
+        if (m.kind == model::message_kind::text)
+            r.push_back(m);
+    return r;
+}
+
+inline std::string all_text(outcome const& out)
+{
+    std::string s;
+    for (auto const& m : texts_of(out))
+        s += m.text + "\n";
+    return s;
+}
+
+inline std::string const& last_text(outcome const& out)
+{
+    static std::string const none;
+    auto const& r = out.replies;
+    return r.empty() ? none : r.back().text;
+}
+
+inline std::vector<std::string> button_data(model::outbound_message const& m)
+{
+    std::vector<std::string> d;
+    for (auto const& row : m.buttons)
+        for (auto const& b : row)
+            d.push_back(b.data);
+    return d;
+}
+
+inline std::vector<std::string> last_buttons(outcome const& out)
+{
+    return out.replies.empty() ? std::vector<std::string>{} : button_data(out.replies.back());
+}
+
+inline bool has(std::string const& haystack, std::string const& needle)
+{
+    return haystack.find(needle) != std::string::npos;
+}
+
+inline bool draft_empty(model::petition_draft const& d)
+{
+    return d.category.empty() && d.location_text.empty() && !d.location && d.description.empty() && d.photo_ids.empty();
+}
+
+// A locale text as shipped, for asserting what the citizen reads.
+inline std::string shipped(std::string const& code, std::string const& key)
+{
+    for (auto const& l : demo_data().locales)
+        if (l.code == code)
+            return l.texts.at(key);
+    return {};
+}
+
+// The part of a shipped text before its first placeholder: stable to search for.
+inline std::string head_of(std::string const& code, std::string const& key)
+{
+    auto t = shipped(code, key);
+    return t.substr(0, t.find('{'));
+}
+
+}  // namespace pg::dialog::fixture
