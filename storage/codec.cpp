@@ -1,0 +1,329 @@
+#include "storage/codec.hpp"
+
+#include "storage/json_writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cmath>
+
+namespace pg::storage {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int version = 1;
+
+// Thrown while decoding when a value has the right JSON type but no meaning
+// (an unknown status name, say); caught with json's own errors at the top.
+struct bad_record {};
+
+constexpr std::array<std::pair<model::message_kind, std::string_view>, 2> kind_names{{
+    {model::message_kind::text, "text"},
+    {model::message_kind::callback_ack, "callback_ack"},
+}};
+
+std::string_view to_string(model::message_kind k)
+{
+    for (auto const& [v, n] : kind_names)
+        if (v == k)
+            return n;
+    return "text";
+}
+
+std::optional<model::message_kind> kind_from_string(std::string_view s)
+{
+    for (auto const& [v, n] : kind_names)
+        if (n == s)
+            return v;
+    return std::nullopt;
+}
+
+// ---- encoding ----
+
+void put_geo(json_writer& w, std::optional<model::geo_point> const& g)
+{
+    if (g && std::isfinite(g->latitude) && std::isfinite(g->longitude))
+        w.key("geo").begin_array().number(g->latitude).number(g->longitude).end_array();
+}
+
+void put_strings(json_writer& w, std::string_view key, std::vector<std::string> const& v)
+{
+    w.key(key).begin_array();
+    for (auto const& s : v)
+        w.str(s);
+    w.end_array();
+}
+
+// The fields of an outbox entry, inside an object the caller opened and closes.
+void put_entry(json_writer& w, model::outbox_entry const& e)
+{
+    auto const& m = e.message;
+    w.key("v").i64(version);
+    w.key("kind").str(to_string(m.kind));
+    w.key("ch").str(m.channel_id);
+    w.key("chat").str(m.chat_id);
+    w.key("text").str(m.text);
+    w.key("buttons").begin_array();
+    for (auto const& row : m.buttons) {
+        w.begin_array();
+        for (auto const& b : row)
+            w.begin_array().str(b.label).str(b.data).end_array();
+        w.end_array();
+    }
+    w.end_array();
+    w.key("loc_label").str(m.location_label);
+    w.key("thread").str(m.thread_id);
+    w.key("cb").str(m.callback_id);
+    w.key("attempts").u64(e.attempts);
+    w.key("created").i64(model::to_millis(e.created_at));
+}
+
+// ---- decoding ----
+
+// A missing key leaves `out` as it is; a key of the wrong type throws.
+template <class T>
+void get(json const& o, char const* key, T& out)
+{
+    if (auto it = o.find(key); it != o.end())
+        it->get_to(out);
+}
+
+void get_time(json const& o, char const* key, model::timestamp& out)
+{
+    std::int64_t ms = model::to_millis(out);
+    get(o, key, ms);
+    out = model::from_millis(ms);
+}
+
+template <class E, class F>
+void get_enum(json const& o, char const* key, E& out, F from_string)
+{
+    auto it = o.find(key);
+    if (it == o.end())
+        return;
+    auto v = from_string(it->template get_ref<std::string const&>());
+    if (!v)
+        throw bad_record{};
+    out = *v;
+}
+
+void get_geo(json const& o, std::optional<model::geo_point>& out)
+{
+    auto it = o.find("geo");
+    if (it == o.end())
+        return;
+    if (!it->is_array() || it->size() != 2 || !(*it)[0].is_number() || !(*it)[1].is_number())
+        throw bad_record{};
+    out = model::geo_point{(*it)[0].get<double>(), (*it)[1].get<double>()};
+}
+
+// Parses a v1 object and hands it to `read`; anything else is nullopt.
+template <class T, class F>
+std::optional<T> decode(std::string_view bytes, F read)
+{
+    auto j = json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return std::nullopt;
+    auto v = j.find("v");
+    if (v == j.end() || !v->is_number_integer() || v->get<std::int64_t>() != version)
+        return std::nullopt;
+    try {
+        return read(j);
+    } catch (json::exception const&) {
+        return std::nullopt;
+    } catch (bad_record const&) {
+        return std::nullopt;
+    }
+}
+
+model::outbox_entry read_entry(json const& j, std::uint64_t seq)
+{
+    model::outbox_entry e;
+    e.seq = seq;
+    auto& m = e.message;
+    get_enum(j, "kind", m.kind, kind_from_string);
+    get(j, "ch", m.channel_id);
+    get(j, "chat", m.chat_id);
+    get(j, "text", m.text);
+    if (auto it = j.find("buttons"); it != j.end()) {
+        for (auto const& row : it->get_ref<json::array_t const&>()) {
+            auto& out = m.buttons.emplace_back();
+            for (auto const& b : row.get_ref<json::array_t const&>()) {
+                if (!b.is_array() || b.size() != 2)
+                    throw bad_record{};
+                out.push_back({b[0].get<std::string>(), b[1].get<std::string>()});
+            }
+        }
+    }
+    get(j, "loc_label", m.location_label);
+    get(j, "thread", m.thread_id);
+    get(j, "cb", m.callback_id);
+    get(j, "attempts", e.attempts);
+    get_time(j, "created", e.created_at);
+    return e;
+}
+
+}  // namespace
+
+std::string encode(model::conversation const& c)
+{
+    json_writer w;
+    w.begin_object();
+    w.key("v").i64(version);
+    w.key("ch").str(c.channel_id);
+    w.key("chat").str(c.chat_id);
+    w.key("user").str(c.user_id);
+    w.key("step").str(model::to_string(c.step));
+    w.key("resume").str(model::to_string(c.resume_step));
+    w.key("editing").boolean(c.editing);
+    w.key("lang").str(c.language);
+    w.key("draft").begin_object();
+    w.key("cat").str(c.draft.category);
+    w.key("loc").str(c.draft.location_text);
+    put_geo(w, c.draft.location);
+    w.key("desc").str(c.draft.description);
+    put_strings(w, "photos", c.draft.photo_ids);
+    w.end_object();
+    put_strings(w, "petitions", c.petitions);
+    w.key("events").u64(c.events);
+    w.key("updated").i64(model::to_millis(c.updated_at));
+    return w.end_object().take();
+}
+
+std::string encode(model::petition const& p)
+{
+    json_writer w;
+    w.begin_object();
+    w.key("v").i64(version);
+    w.key("number").u64(p.number);
+    w.key("tracking").str(p.tracking);
+    w.key("ch").str(p.channel_id);
+    w.key("chat").str(p.chat_id);
+    w.key("user").str(p.user_id);
+    w.key("lang").str(p.language);
+    w.key("cat").str(p.category);
+    w.key("dept").str(p.department);
+    w.key("loc").str(p.location_text);
+    put_geo(w, p.location);
+    w.key("desc").str(p.description);
+    put_strings(w, "photos", p.photo_ids);
+    w.key("status").str(model::to_string(p.current));
+    w.key("submitted").i64(model::to_millis(p.submitted_at));
+    w.key("deadline").i64(model::to_millis(p.deadline_at));
+    return w.end_object().take();
+}
+
+std::string encode(model::timeline_event const& e)
+{
+    json_writer w;
+    w.begin_object();
+    w.key("v").i64(version);
+    w.key("at").i64(model::to_millis(e.at));
+    w.key("to").str(model::to_string(e.to));
+    w.key("actor").str(model::to_string(e.actor));
+    w.key("actor_id").str(e.actor_id);
+    w.key("ch").str(e.channel_id);
+    w.key("dept").str(e.department);
+    w.key("note").str(e.note);
+    return w.end_object().take();
+}
+
+std::string encode(model::outbox_entry const& e)
+{
+    json_writer w;
+    w.begin_object();
+    put_entry(w, e);
+    return w.end_object().take();
+}
+
+std::string encode_dead_letter(model::outbox_entry const& e, std::string_view reason)
+{
+    json_writer w;
+    w.begin_object();
+    put_entry(w, e);
+    w.key("reason").str(reason);
+    return w.end_object().take();
+}
+
+std::optional<model::conversation> decode_conversation(std::string_view bytes)
+{
+    return decode<model::conversation>(bytes, [](json const& j) {
+        model::conversation c;
+        get(j, "ch", c.channel_id);
+        get(j, "chat", c.chat_id);
+        get(j, "user", c.user_id);
+        get_enum(j, "step", c.step, model::dialog_step_from_string);
+        get_enum(j, "resume", c.resume_step, model::dialog_step_from_string);
+        get(j, "editing", c.editing);
+        get(j, "lang", c.language);
+        if (auto d = j.find("draft"); d != j.end()) {
+            if (!d->is_object())
+                throw bad_record{};
+            get(*d, "cat", c.draft.category);
+            get(*d, "loc", c.draft.location_text);
+            get_geo(*d, c.draft.location);
+            get(*d, "desc", c.draft.description);
+            get(*d, "photos", c.draft.photo_ids);
+        }
+        get(j, "petitions", c.petitions);
+        get(j, "events", c.events);
+        get_time(j, "updated", c.updated_at);
+        return c;
+    });
+}
+
+std::optional<model::petition> decode_petition(std::string_view bytes)
+{
+    return decode<model::petition>(bytes, [](json const& j) {
+        model::petition p;
+        get(j, "number", p.number);
+        get(j, "tracking", p.tracking);
+        get(j, "ch", p.channel_id);
+        get(j, "chat", p.chat_id);
+        get(j, "user", p.user_id);
+        get(j, "lang", p.language);
+        get(j, "cat", p.category);
+        get(j, "dept", p.department);
+        get(j, "loc", p.location_text);
+        get_geo(j, p.location);
+        get(j, "desc", p.description);
+        get(j, "photos", p.photo_ids);
+        get_enum(j, "status", p.current, model::status_from_string);
+        get_time(j, "submitted", p.submitted_at);
+        get_time(j, "deadline", p.deadline_at);
+        return p;
+    });
+}
+
+std::optional<model::timeline_event> decode_timeline_event(std::string_view bytes)
+{
+    return decode<model::timeline_event>(bytes, [](json const& j) {
+        model::timeline_event e;
+        get_time(j, "at", e.at);
+        get_enum(j, "to", e.to, model::status_from_string);
+        get_enum(j, "actor", e.actor, model::actor_from_string);
+        get(j, "actor_id", e.actor_id);
+        get(j, "ch", e.channel_id);
+        get(j, "dept", e.department);
+        get(j, "note", e.note);
+        return e;
+    });
+}
+
+std::optional<model::outbox_entry> decode_outbox_entry(std::string_view bytes, std::uint64_t seq)
+{
+    return decode<model::outbox_entry>(bytes, [seq](json const& j) { return read_entry(j, seq); });
+}
+
+std::optional<std::pair<model::outbox_entry, std::string>> decode_dead_letter(std::string_view bytes,
+                                                                              std::uint64_t seq)
+{
+    return decode<std::pair<model::outbox_entry, std::string>>(bytes, [seq](json const& j) {
+        std::pair<model::outbox_entry, std::string> out{read_entry(j, seq), {}};
+        get(j, "reason", out.second);
+        return out;
+    });
+}
+
+}  // namespace pg::storage

@@ -1,0 +1,34 @@
+#pragma once
+// Model <-> stored bytes: compact JSON objects with "v":1. Enums are stored by
+// name, so reordering an enum never changes what a record means. A field that
+// is missing decodes to its empty value, so later versions may add fields.
+// Decoding never throws: bytes that are not a v1 record give nullopt.
+#include "model/conversation.hpp"
+#include "model/message.hpp"
+#include "model/petition.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace pg::storage {
+
+// Strings that are not valid UTF-8 are stored with U+FFFD in place of the bad
+// bytes (adapters reject such input; this only keeps a commit from throwing).
+// A location whose coordinates are not finite numbers is stored as no location.
+std::string encode(model::conversation const& c);
+std::string encode(model::petition const& p);
+std::string encode(model::timeline_event const& e);
+std::string encode(model::outbox_entry const& e);  // without seq: the key holds it
+std::string encode_dead_letter(model::outbox_entry const& e, std::string_view reason);
+
+std::optional<model::conversation> decode_conversation(std::string_view bytes);
+std::optional<model::petition> decode_petition(std::string_view bytes);
+std::optional<model::timeline_event> decode_timeline_event(std::string_view bytes);
+std::optional<model::outbox_entry> decode_outbox_entry(std::string_view bytes, std::uint64_t seq);
+std::optional<std::pair<model::outbox_entry, std::string>> decode_dead_letter(std::string_view bytes,
+                                                                              std::uint64_t seq);
+
+}  // namespace pg::storage

@@ -1,0 +1,72 @@
+#include "storage/keys.hpp"
+
+namespace pg::storage {
+namespace {
+
+void append_u64(std::string& out, std::uint64_t n)
+{
+    for (int shift = 56; shift >= 0; shift -= 8)
+        out.push_back(static_cast<char>((n >> shift) & 0xff));
+}
+
+}  // namespace
+
+std::string u64_key(std::uint64_t n)
+{
+    std::string k;
+    k.reserve(8);
+    append_u64(k, n);
+    return k;
+}
+
+std::optional<std::uint64_t> u64_from_key(std::string_view key)
+{
+    if (key.size() != 8)
+        return std::nullopt;
+    std::uint64_t n = 0;
+    for (char c : key)
+        n = (n << 8) | static_cast<unsigned char>(c);
+    return n;
+}
+
+std::string conversation_key(std::string_view channel_id, std::string_view chat_id)
+{
+    std::string k;
+    k.reserve(channel_id.size() + 1 + chat_id.size());
+    k.append(channel_id);
+    k.push_back('\0');
+    k.append(chat_id);
+    return k;
+}
+
+std::string timeline_prefix(std::string_view tracking)
+{
+    std::string k;
+    k.reserve(tracking.size() + 1);
+    k.append(tracking);
+    k.push_back('\0');
+    return k;
+}
+
+std::string timeline_key(std::string_view tracking, model::timestamp at, std::uint64_t tiebreak)
+{
+    std::string k;
+    k.reserve(tracking.size() + 17);
+    k.append(tracking);
+    k.push_back('\0');
+    append_u64(k, static_cast<std::uint64_t>(model::to_millis(at)) ^ (std::uint64_t{1} << 63));
+    append_u64(k, tiebreak);
+    return k;
+}
+
+std::string prefix_end(std::string_view prefix)
+{
+    std::string end(prefix);
+    while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff)
+        end.pop_back();
+    if (!end.empty())
+        end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+    return end;  // empty: no key is above every key with this prefix
+}
+
+}  // namespace pg::storage

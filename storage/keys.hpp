@@ -1,0 +1,45 @@
+#pragma once
+// Key layout, one function per column family. Numbers are big-endian so that
+// RocksDB's bytewise order is numeric order and SeekToLast finds the largest.
+//
+//   dedupe            dedupe_key                              -> commit time (u64 ms)
+//   conversations     channel_id '\0' chat_id                 -> conversation
+//   petitions         tracking                                -> petition
+//   petition_numbers  u64 number                              -> tracking
+//   timeline          tracking '\0' u64 at' u64 tiebreak      -> timeline_event
+//   outbox            u64 seq                                 -> outbox_entry
+//   dead_letters      u64 seq                                 -> outbox_entry + reason
+//   default (meta)    "format", "outbox_next_seq"
+//
+// at' is the millisecond time with its sign bit flipped, so times before 1970
+// still sort first.
+#include "model/time.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pg::storage {
+
+std::string u64_key(std::uint64_t n);
+std::optional<std::uint64_t> u64_from_key(std::string_view key);  // nullopt unless exactly 8 bytes
+
+std::string conversation_key(std::string_view channel_id, std::string_view chat_id);
+
+// Every event of one petition starts with this prefix; prefix_end() bounds the range.
+std::string timeline_prefix(std::string_view tracking);
+std::string timeline_key(std::string_view tracking, model::timestamp at, std::uint64_t tiebreak);
+
+// The smallest key above every key that starts with `prefix`; empty when there is none.
+std::string prefix_end(std::string_view prefix);
+
+namespace meta {
+inline constexpr std::string_view format = "format";
+inline constexpr std::string_view format_version = "1";
+// Lower bound for the next outbox seq, written with every delivery or dead letter,
+// so seqs keep growing after the outbox has been emptied.
+inline constexpr std::string_view outbox_next_seq = "outbox_next_seq";
+}  // namespace meta
+
+}  // namespace pg::storage

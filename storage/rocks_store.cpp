@@ -1,0 +1,506 @@
+#include "storage/rocks_store.hpp"
+
+#include "storage/codec.hpp"
+#include "storage/keys.hpp"
+#include "storage/rocks_tuning.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+
+namespace pg::storage {
+namespace {
+
+// Dedupe check-and-write is guarded per key; 256 stripes make two concurrent
+// units on one stripe (and so one waiting for the other's fsync) rare.
+constexpr std::size_t stripe_count = 256;
+
+std::uint64_t wall_micros()
+{
+    using namespace std::chrono;
+    return static_cast<std::uint64_t>(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
+}
+
+model::timestamp wall_now()
+{
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+void raise_to(std::atomic<std::uint64_t>& a, std::uint64_t floor)
+{
+    auto cur = a.load();
+    while (cur < floor && !a.compare_exchange_weak(cur, floor)) {
+    }
+}
+
+// Collects the writes of one batch and keeps the first failure.
+struct batch_builder {
+    rocksdb::WriteBatch batch;
+    rocksdb::Status status;
+
+    void put(rocksdb::ColumnFamilyHandle* f, rocksdb::Slice key, rocksdb::Slice value)
+    {
+        if (status.ok())
+            status = batch.Put(f, key, value);
+    }
+    void remove(rocksdb::ColumnFamilyHandle* f, rocksdb::Slice key)
+    {
+        if (status.ok())
+            status = batch.Delete(f, key);
+    }
+};
+
+commit_result failed(std::string_view what, rocksdb::Status const& s)
+{
+    commit_result r;
+    r.error = std::string(what) + ": " + s.ToString();
+    return r;
+}
+
+// The unit's own notion of now: the dialog stamps the conversation and the
+// timeline. Only a unit with neither falls back to the wall clock.
+model::timestamp unit_time(unit_of_work const& w)
+{
+    model::timestamp t{};
+    if (w.conversation)
+        t = std::max(t, w.conversation->updated_at);
+    for (auto const& [tracking, e] : w.timeline)
+        t = std::max(t, e.at);
+    return t == model::timestamp{} ? wall_now() : t;
+}
+
+}  // namespace
+
+struct rocks_store::impl {
+    std::string path;
+    bool sync = true;
+    rocksdb::DB* db = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+
+    std::atomic<std::uint64_t> next_petition{1};
+    std::atomic<std::uint64_t> next_seq{1};
+    // Orders timeline events with equal times: seeded from the wall clock in
+    // microseconds, so it starts above anything an earlier run handed out.
+    std::atomic<std::uint64_t> next_tiebreak{0};
+    std::atomic<std::int64_t> depth{0};  // signed: a delivery may be counted before its commit's increment
+    std::atomic<std::uint64_t> decode_failures{0};
+    std::atomic<std::uint64_t> read_errors{0};
+
+    std::array<std::mutex, stripe_count> stripes;
+    std::mutex outbox_mutex;  // mark_delivered / mark_dead: existence checks, depth and the seq mark
+
+    ~impl() { close(); }
+
+    rocksdb::ColumnFamilyHandle* cf(family f) const { return handles[static_cast<std::size_t>(f)]; }
+
+    [[noreturn]] void refuse(std::string_view what, rocksdb::Status const& s) const
+    {
+        throw storage_error(path + ": " + std::string(what) + ": " + s.ToString());
+    }
+
+    void open(rocks_options const& o);
+    void close() noexcept;
+    bool flush() noexcept;
+    void check_format();
+    std::optional<std::uint64_t> last_u64_key(family f);
+    std::int64_t count(family f);
+
+    // Get into `out`; false when absent or unreadable (the latter counted).
+    bool get(family f, rocksdb::Slice key, rocksdb::PinnableSlice& out);
+    std::optional<bool> exists(family f, rocksdb::Slice key);  // nullopt: read error
+    commit_result write_unit(unit_of_work const& w);
+    template <class F>
+    void scan(family f, rocksdb::ReadOptions ro, bool backwards, F on_record);
+};
+
+void rocks_store::impl::open(rocks_options const& o)
+{
+    path = o.path;
+    sync = o.sync;
+    auto s = rocksdb::DB::Open(db_options(o), path, family_descriptors(), &handles, &db);
+    if (!s.ok())
+        refuse("open", s);
+
+    check_format();
+    next_petition = std::max<std::uint64_t>(last_u64_key(family::petition_numbers).value_or(0) + 1, 1);
+
+    std::uint64_t seq = 1;
+    if (auto last = last_u64_key(family::outbox))
+        seq = std::max(seq, *last + 1);
+    if (auto last = last_u64_key(family::dead_letters))
+        seq = std::max(seq, *last + 1);
+    rocksdb::PinnableSlice mark;
+    s = db->Get(rocksdb::ReadOptions{}, cf(family::meta), meta::outbox_next_seq, &mark);
+    if (s.ok()) {
+        auto const n = u64_from_key(mark.ToStringView());
+        if (!n)
+            throw storage_error(path + ": outbox seq mark: not an 8-byte number");
+        seq = std::max(seq, *n);
+    } else if (!s.IsNotFound()) {
+        refuse("outbox seq mark", s);
+    }
+    next_seq = seq;
+    next_tiebreak = wall_micros();
+    depth = count(family::outbox);
+}
+
+void rocks_store::impl::check_format()
+{
+    rocksdb::PinnableSlice stored;
+    auto s = db->Get(rocksdb::ReadOptions{}, cf(family::meta), meta::format, &stored);
+    if (s.ok()) {
+        if (stored.ToStringView() != meta::format_version)
+            throw storage_error(path + ": format: stored format " + stored.ToString() + ", this build reads " +
+                                std::string(meta::format_version));
+        return;
+    }
+    if (!s.IsNotFound())
+        refuse("format", s);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = db->Put(wo, cf(family::meta), meta::format, meta::format_version);
+    if (!s.ok())
+        refuse("format", s);
+}
+
+std::optional<std::uint64_t> rocks_store::impl::last_u64_key(family f)
+{
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, cf(f)));
+    it->SeekToLast();
+    if (!it->status().ok())
+        refuse(std::string("last key of ") + name(f), it->status());
+    if (!it->Valid())
+        return std::nullopt;
+    auto n = u64_from_key(it->key().ToStringView());
+    if (!n)
+        throw storage_error(path + ": last key of " + name(f) + ": not an 8-byte number");
+    return n;
+}
+
+std::int64_t rocks_store::impl::count(family f)
+{
+    std::int64_t n = 0;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, cf(f)));
+    for (it->SeekToFirst(); it->Valid(); it->Next())
+        ++n;
+    if (!it->status().ok())
+        refuse(std::string("count of ") + name(f), it->status());
+    return n;
+}
+
+bool rocks_store::impl::flush() noexcept
+{
+    // FlushWAL(true) also syncs, which matters when commits were not synced.
+    auto s = db->FlushWAL(true);
+    if (!s.ok())
+        return false;
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    return db->Flush(fo, handles).ok();
+}
+
+void rocks_store::impl::close() noexcept
+{
+    if (db == nullptr)
+        return;
+    // Nothing to report to from a destructor: a failed flush leaves the WAL,
+    // which the next open replays.
+    (void)flush();
+    for (auto* h : handles)
+        (void)db->DestroyColumnFamilyHandle(h);
+    handles.clear();
+    (void)db->Close();
+    delete db;
+    db = nullptr;
+}
+
+bool rocks_store::impl::get(family f, rocksdb::Slice key, rocksdb::PinnableSlice& out)
+{
+    auto s = db->Get(rocksdb::ReadOptions{}, cf(f), key, &out);
+    if (s.ok())
+        return true;
+    if (!s.IsNotFound())
+        ++read_errors;
+    return false;
+}
+
+std::optional<bool> rocks_store::impl::exists(family f, rocksdb::Slice key)
+{
+    rocksdb::PinnableSlice ignored;
+    auto s = db->Get(rocksdb::ReadOptions{}, cf(f), key, &ignored);
+    if (s.ok())
+        return true;
+    if (s.IsNotFound())
+        return false;
+    ++read_errors;
+    return std::nullopt;
+}
+
+template <class F>
+void rocks_store::impl::scan(family f, rocksdb::ReadOptions ro, bool backwards, F on_record)
+{
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf(f)));
+    if (backwards)
+        it->SeekToLast();
+    else
+        it->SeekToFirst();
+    while (it->Valid() && on_record(it->key().ToStringView(), it->value().ToStringView())) {
+        if (backwards)
+            it->Prev();
+        else
+            it->Next();
+    }
+    if (!it->status().ok())
+        ++read_errors;  // the caller gets what was read before the error
+}
+
+commit_result rocks_store::impl::write_unit(unit_of_work const& w)
+{
+    batch_builder b;
+    b.put(cf(family::dedupe), w.dedupe_key, u64_key(static_cast<std::uint64_t>(model::to_millis(wall_now()))));
+    if (w.conversation) {
+        auto const& c = *w.conversation;
+        b.put(cf(family::conversations), conversation_key(c.channel_id, c.chat_id), encode(c));
+    }
+    for (auto const& p : w.petitions) {
+        b.put(cf(family::petitions), p.tracking, encode(p));
+        b.put(cf(family::petition_numbers), u64_key(p.number), p.tracking);
+        raise_to(next_petition, p.number + 1);  // a number that did not come from us is not handed out later
+    }
+    if (!w.timeline.empty()) {
+        auto tiebreak = next_tiebreak.fetch_add(w.timeline.size());
+        for (auto const& [tracking, e] : w.timeline)
+            b.put(cf(family::timeline), timeline_key(tracking, e.at, tiebreak++), encode(e));
+    }
+    std::vector<model::outbox_entry> queued;
+    if (!w.outbox.empty()) {
+        // One contiguous range per unit keeps its messages in the order given.
+        auto seq = next_seq.fetch_add(w.outbox.size());
+        auto const created = unit_time(w);
+        queued.reserve(w.outbox.size());
+        for (auto const& m : w.outbox) {
+            auto& e = queued.emplace_back(model::outbox_entry{seq++, m, 0, created});
+            b.put(cf(family::outbox), u64_key(e.seq), encode(e));
+        }
+    }
+    if (!b.status.ok())
+        return failed("batch", b.status);
+
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;  // concurrent writers share one WAL sync
+    auto s = db->Write(wo, &b.batch);
+    if (!s.ok())
+        return failed("commit", s);
+    depth += static_cast<std::int64_t>(queued.size());
+    commit_result r;
+    r.status = commit_status::committed;
+    r.queued = std::move(queued);
+    return r;
+}
+
+rocks_store::rocks_store(rocks_options const& o) : impl_(std::make_unique<impl>())
+{
+    impl_->open(o);  // on a throw, ~impl closes whatever was opened
+}
+
+rocks_store::~rocks_store() = default;
+
+commit_result rocks_store::commit(unit_of_work const& work)
+{
+    if (work.dedupe_key.empty()) {
+        commit_result r;
+        r.error = "dedupe key: empty";
+        return r;
+    }
+    // Held from the lookup to the write, so two units with one key cannot both commit.
+    auto const stripe = std::hash<std::string_view>{}(work.dedupe_key) % stripe_count;
+    std::lock_guard lock(impl_->stripes[stripe]);
+    rocksdb::PinnableSlice ignored;
+    auto s = impl_->db->Get(rocksdb::ReadOptions{}, impl_->cf(family::dedupe), work.dedupe_key, &ignored);
+    if (s.ok()) {
+        commit_result r;
+        r.status = commit_status::duplicate;
+        return r;
+    }
+    if (!s.IsNotFound())
+        return failed("dedupe lookup", s);
+    return impl_->write_unit(work);
+}
+
+bool rocks_store::seen(std::string_view dedupe_key)
+{
+    return impl_->exists(family::dedupe, dedupe_key).value_or(false);
+}
+
+std::optional<model::conversation> rocks_store::conversation(std::string_view channel_id, std::string_view chat_id)
+{
+    rocksdb::PinnableSlice v;
+    if (!impl_->get(family::conversations, conversation_key(channel_id, chat_id), v))
+        return std::nullopt;
+    auto c = decode_conversation(v.ToStringView());
+    if (!c)
+        ++impl_->decode_failures;
+    return c;
+}
+
+std::optional<model::petition> rocks_store::petition(std::string_view tracking)
+{
+    rocksdb::PinnableSlice v;
+    if (!impl_->get(family::petitions, tracking, v))
+        return std::nullopt;
+    auto p = decode_petition(v.ToStringView());
+    if (!p)
+        ++impl_->decode_failures;
+    return p;
+}
+
+std::vector<model::timeline_event> rocks_store::timeline(std::string_view tracking)
+{
+    auto const prefix = timeline_prefix(tracking);
+    auto const end = prefix_end(prefix);
+    rocksdb::Slice const upper(end);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper;
+
+    std::vector<model::timeline_event> out;
+    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(family::timeline)));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+        if (auto e = decode_timeline_event(it->value().ToStringView()))
+            out.push_back(std::move(*e));
+        else
+            ++impl_->decode_failures;
+    }
+    if (!it->status().ok())
+        ++impl_->read_errors;
+    return out;
+}
+
+std::uint64_t rocks_store::next_petition_number()
+{
+    return impl_->next_petition.fetch_add(1);
+}
+
+std::vector<model::outbox_entry> rocks_store::pending_outbox()
+{
+    std::vector<model::outbox_entry> out;
+    impl_->scan(family::outbox, rocksdb::ReadOptions{}, false, [&](std::string_view k, std::string_view v) {
+        auto const seq = u64_from_key(k);
+        auto e = seq ? decode_outbox_entry(v, *seq) : std::nullopt;
+        if (e)
+            out.push_back(std::move(*e));
+        else
+            ++impl_->decode_failures;
+        return true;
+    });
+    return out;
+}
+
+bool rocks_store::mark_delivered(std::vector<std::uint64_t> const& seqs)
+{
+    if (seqs.empty())
+        return true;
+    // A seq given twice must be counted once.
+    auto unique = seqs;
+    std::sort(unique.begin(), unique.end());
+    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+
+    std::lock_guard lock(impl_->outbox_mutex);
+    batch_builder b;
+    std::int64_t removed = 0;
+    for (auto const seq : unique) {
+        auto const key = u64_key(seq);
+        auto const present = impl_->exists(family::outbox, key);
+        if (!present)
+            return false;
+        if (*present) {
+            b.remove(impl_->cf(family::outbox), key);
+            ++removed;
+        }
+    }
+    if (removed == 0)
+        return true;
+    // The mark goes with the deletes: once the outbox is empty, it is what keeps
+    // seqs from starting over at the next open.
+    b.put(impl_->cf(family::meta), meta::outbox_next_seq, u64_key(impl_->next_seq.load()));
+    if (!b.status.ok())
+        return false;
+    rocksdb::WriteOptions wo;
+    wo.sync = false;  // a lost delete re-sends the message: still at least once
+    if (!impl_->db->Write(wo, &b.batch).ok())
+        return false;
+    impl_->depth -= removed;
+    return true;
+}
+
+bool rocks_store::mark_dead(model::outbox_entry const& entry, std::string_view reason)
+{
+    std::lock_guard lock(impl_->outbox_mutex);
+    auto const key = u64_key(entry.seq);
+    auto const present = impl_->exists(family::outbox, key);
+    if (!present)
+        return false;
+    batch_builder b;
+    if (*present)
+        b.remove(impl_->cf(family::outbox), key);
+    b.put(impl_->cf(family::dead_letters), key, encode_dead_letter(entry, reason));
+    b.put(impl_->cf(family::meta), meta::outbox_next_seq, u64_key(impl_->next_seq.load()));
+    if (!b.status.ok())
+        return false;
+    rocksdb::WriteOptions wo;
+    wo.sync = impl_->sync;
+    if (!impl_->db->Write(wo, &b.batch).ok())
+        return false;
+    if (*present)
+        impl_->depth -= 1;
+    return true;
+}
+
+std::vector<std::pair<model::outbox_entry, std::string>> rocks_store::dead_letters(std::size_t limit)
+{
+    std::vector<std::pair<model::outbox_entry, std::string>> out;
+    if (limit == 0)
+        return out;
+    impl_->scan(family::dead_letters, rocksdb::ReadOptions{}, true, [&](std::string_view k, std::string_view v) {
+        auto const seq = u64_from_key(k);
+        auto d = seq ? decode_dead_letter(v, *seq) : std::nullopt;
+        if (d)
+            out.push_back(std::move(*d));
+        else
+            ++impl_->decode_failures;
+        return out.size() < limit;
+    });
+    return out;
+}
+
+std::uint64_t rocks_store::outbox_depth()
+{
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(impl_->depth.load(), 0));
+}
+
+bool rocks_store::flush()
+{
+    return impl_->flush();
+}
+
+std::uint64_t rocks_store::decode_failures() const
+{
+    return impl_->decode_failures.load();
+}
+
+std::uint64_t rocks_store::read_errors() const
+{
+    return impl_->read_errors.load();
+}
+
+std::unique_ptr<store> open_rocks_store(rocks_options const& o)
+{
+    return std::make_unique<rocks_store>(o);
+}
+
+}  // namespace pg::storage

@@ -1,0 +1,68 @@
+#pragma once
+// The RocksDB store: one column family per kind of record (see keys.hpp), one
+// WriteBatch per unit of work. RocksDB's headers stay in rocks_store.cpp.
+#include "storage/store.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace pg::storage {
+
+struct rocks_options {
+    std::string path;
+    bool sync = true;  // fsync the WAL before commit returns; concurrent commits share one fsync
+    bool create_if_missing = true;
+};
+
+// Refusing to open: "<path>: <what failed>: <rocksdb status>".
+struct storage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Every method may be called from several threads at once.
+//
+// Reads have no error channel in `store`: a record that cannot be read or
+// decoded is reported as absent and counted (read_errors, decode_failures).
+class rocks_store final : public store {
+public:
+    explicit rocks_store(rocks_options const& o);  // throws storage_error
+    ~rocks_store() override;                       // flush(), then close
+    rocks_store(rocks_store const&) = delete;
+    rocks_store& operator=(rocks_store const&) = delete;
+
+    commit_result commit(unit_of_work const& work) override;
+    bool seen(std::string_view dedupe_key) override;
+
+    std::optional<model::conversation> conversation(std::string_view channel_id, std::string_view chat_id) override;
+    std::optional<model::petition> petition(std::string_view tracking) override;
+    std::vector<model::timeline_event> timeline(std::string_view tracking) override;
+
+    std::uint64_t next_petition_number() override;
+
+    std::vector<model::outbox_entry> pending_outbox() override;
+    // Unknown or already delivered seqs are skipped. Not synced: a lost delete only re-sends.
+    bool mark_delivered(std::vector<std::uint64_t> const& seqs) override;
+    // Stores `entry` as given (attempts included) with the reason, and removes it from the outbox.
+    bool mark_dead(model::outbox_entry const& entry, std::string_view reason) override;
+    // Highest seq first, i.e. the most recently queued first.
+    std::vector<std::pair<model::outbox_entry, std::string>> dead_letters(std::size_t limit) override;
+
+    std::uint64_t outbox_depth() override;
+
+    // Syncs the WAL and writes the memtables to table files, so the next open
+    // has nothing to replay. False if RocksDB refused.
+    bool flush();
+
+    std::uint64_t decode_failures() const;  // stored values that were not a known record
+    std::uint64_t read_errors() const;      // RocksDB read errors, other than "not found"
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+std::unique_ptr<store> open_rocks_store(rocks_options const& o);  // throws storage_error
+
+}  // namespace pg::storage

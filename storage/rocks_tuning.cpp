@@ -1,0 +1,100 @@
+#include "storage/rocks_tuning.hpp"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/table_properties_collectors.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace pg::storage {
+namespace {
+
+constexpr std::size_t mib = 1024 * 1024;
+
+rocksdb::CompressionType pick_compression()
+{
+    auto const supported = rocksdb::GetSupportedCompressions();
+    bool const lz4 = std::find(supported.begin(), supported.end(), rocksdb::kLZ4Compression) != supported.end();
+    return lz4 ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
+}
+
+rocksdb::ColumnFamilyOptions family_options(family f, std::shared_ptr<rocksdb::Cache> const& cache,
+                                            rocksdb::CompressionType compression)
+{
+    using enum family;
+    bool const hot = f == dedupe || f == conversations || f == timeline || f == outbox;
+    bool const point_lookups = f == dedupe || f == conversations || f == petitions;
+
+    rocksdb::BlockBasedTableOptions t;
+    t.block_cache = cache;
+    // Index and filter blocks live in (and are bounded by) the shared cache.
+    // Partitioned, because one whole-file index or filter can outgrow a cache
+    // shard and would then be read and decompressed again on every lookup; the
+    // small top level of each stays pinned.
+    t.cache_index_and_filter_blocks = true;
+    t.cache_index_and_filter_blocks_with_high_priority = true;
+    t.pin_top_level_index_and_filter = true;
+    t.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+    t.partition_filters = point_lookups;
+    t.metadata_block_size = 4096;
+    t.optimize_filters_for_memory = true;
+    if (point_lookups)
+        t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+
+    rocksdb::ColumnFamilyOptions c;
+    c.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+    c.compression = compression;
+    c.compaction_style = rocksdb::kCompactionStyleLevel;
+    c.level_compaction_dynamic_level_bytes = true;
+    c.write_buffer_size = hot ? 16 * mib : 4 * mib;
+    c.max_write_buffer_number = hot ? 3 : 2;
+    if (f == outbox) {
+        // Every entry is written once and deleted soon after: compact files that
+        // are mostly tombstones, so the start-up scan does not wade through them.
+        c.table_properties_collector_factories.push_back(
+            rocksdb::NewCompactOnDeletionCollectorFactory(1024, 512, 0.5));
+    }
+    return c;
+}
+
+}  // namespace
+
+rocksdb::DBOptions db_options(rocks_options const& o)
+{
+    rocksdb::DBOptions d;
+    d.create_if_missing = o.create_if_missing;
+    d.create_missing_column_families = true;
+    d.max_open_files = 512;               // table readers hold memory; keep their number bounded
+    d.keep_log_file_num = 3;              // RocksDB's own info LOG, not the WAL
+    d.max_log_file_size = 8 * mib;
+    d.db_write_buffer_size = 64 * mib;    // all memtables together, whatever the per-family sizes
+    d.max_total_wal_size = 64 * mib;      // flushes quiet families that pin old WAL files; bounds replay at open
+    d.enable_pipelined_write = true;      // many committing threads: WAL and memtable writes overlap
+    d.max_background_jobs = 2;
+    return d;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> family_descriptors()
+{
+    // 16 shards of 2 MiB: a shard must hold the largest block it caches. Half
+    // is kept for index and filter blocks, so a burst of data reads does not
+    // push them out.
+    rocksdb::LRUCacheOptions co;
+    co.capacity = 32 * mib;
+    co.num_shard_bits = 4;
+    co.high_pri_pool_ratio = 0.5;
+    auto const cache = rocksdb::NewLRUCache(co);
+    auto const compression = pick_compression();
+
+    std::vector<rocksdb::ColumnFamilyDescriptor> out;
+    for (std::size_t i = 0; i < family_names.size(); ++i)
+        out.emplace_back(family_names[i], family_options(static_cast<family>(i), cache, compression));
+    return out;
+}
+
+}  // namespace pg::storage

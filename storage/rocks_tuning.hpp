@@ -1,0 +1,32 @@
+#pragma once
+// The column families and the RocksDB options of rocks_store, kept apart from
+// its logic. Private to storage/: forward declarations only, so no RocksDB
+// header leaks out of storage/*.cpp.
+#include "storage/rocks_store.hpp"
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+namespace rocksdb {
+struct DBOptions;
+struct ColumnFamilyDescriptor;
+}  // namespace rocksdb
+
+namespace pg::storage {
+
+// Also the index of each family's handle, in the order RocksDB opens them.
+enum class family : std::size_t { meta, dedupe, conversations, petitions, petition_numbers, timeline, outbox, dead_letters };
+
+inline constexpr std::array<char const*, 8> family_names{
+    "default", "dedupe", "conversations", "petitions", "petition_numbers", "timeline", "outbox", "dead_letters",
+};
+
+constexpr char const* name(family f) { return family_names[static_cast<std::size_t>(f)]; }
+
+rocksdb::DBOptions db_options(rocks_options const& o);
+
+// One descriptor per family, in `family` order, all sharing one block cache.
+std::vector<rocksdb::ColumnFamilyDescriptor> family_descriptors();
+
+}  // namespace pg::storage

@@ -1,0 +1,226 @@
+#include "storage/codec.hpp"  // first: proves the header stands alone
+
+#include "samples.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+namespace pg::storage {
+namespace {
+
+using test::expect_same;
+
+TEST(codec_conversation, round_trips_every_field)
+{
+    auto const c = test::sample_conversation();
+    auto const back = decode_conversation(encode(c));
+    ASSERT_TRUE(back);
+    expect_same(c, *back);
+}
+
+TEST(codec_conversation, round_trips_a_default_conversation)
+{
+    model::conversation const c;
+    auto const back = decode_conversation(encode(c));
+    ASSERT_TRUE(back);
+    expect_same(c, *back);
+}
+
+TEST(codec_conversation, round_trips_every_dialog_step)
+{
+    for (int i = 0; i <= static_cast<int>(model::dialog_step::language); ++i) {
+        auto c = test::sample_conversation();
+        c.step = static_cast<model::dialog_step>(i);
+        c.resume_step = static_cast<model::dialog_step>(i);
+        auto const back = decode_conversation(encode(c));
+        ASSERT_TRUE(back) << i;
+        EXPECT_EQ(back->step, c.step) << i;
+        EXPECT_EQ(back->resume_step, c.resume_step) << i;
+    }
+}
+
+TEST(codec_conversation, stores_steps_by_name_in_compact_utf8_json)
+{
+    auto const bytes = encode(test::sample_conversation());
+    EXPECT_NE(bytes.find("\"v\":1"), std::string::npos);
+    EXPECT_NE(bytes.find("\"confirm\""), std::string::npos);
+    EXPECT_NE(bytes.find("人民路"), std::string::npos);  // not \u-escaped
+    EXPECT_EQ(bytes.find('\n'), std::string::npos);
+    EXPECT_EQ(bytes.find(": "), std::string::npos);
+}
+
+TEST(codec_petition, round_trips_every_field)
+{
+    auto const p = test::sample_petition(std::numeric_limits<std::uint64_t>::max(), "ZZZZ-ZZZZ");
+    auto const back = decode_petition(encode(p));
+    ASSERT_TRUE(back);
+    expect_same(p, *back);
+}
+
+TEST(codec_petition, round_trips_every_status_and_no_location)
+{
+    for (int i = 0; i <= static_cast<int>(model::status::reopened); ++i) {
+        auto p = test::sample_petition();
+        p.current = static_cast<model::status>(i);
+        p.location.reset();
+        auto const back = decode_petition(encode(p));
+        ASSERT_TRUE(back) << i;
+        expect_same(p, *back);
+    }
+}
+
+TEST(codec_timeline_event, round_trips_every_field_status_and_actor)
+{
+    for (int s = 0; s <= static_cast<int>(model::status::reopened); ++s) {
+        for (int a = 0; a <= static_cast<int>(model::actor_kind::system); ++a) {
+            auto e = test::sample_event("答复：已修复 🛠️", model::from_millis(-5));  // before 1970 on purpose
+            e.to = static_cast<model::status>(s);
+            e.actor = static_cast<model::actor_kind>(a);
+            auto const back = decode_timeline_event(encode(e));
+            ASSERT_TRUE(back) << s << "/" << a;
+            expect_same(e, *back);
+        }
+    }
+}
+
+TEST(codec_outbox_entry, round_trips_every_field_and_takes_seq_from_the_key)
+{
+    model::outbox_entry e{12, test::sample_message(), 3, test::t0};
+    auto const back = decode_outbox_entry(encode(e), 12);
+    ASSERT_TRUE(back);
+    expect_same(e, *back);
+
+    auto const other = decode_outbox_entry(encode(e), 99);
+    ASSERT_TRUE(other);
+    EXPECT_EQ(other->seq, 99u);
+}
+
+TEST(codec_outbox_entry, round_trips_a_callback_ack_without_buttons)
+{
+    model::outbox_entry e;
+    e.seq = 1;
+    e.message.kind = model::message_kind::callback_ack;
+    e.message.channel_id = "tg";
+    e.message.callback_id = "cbq-1";
+    auto const back = decode_outbox_entry(encode(e), 1);
+    ASSERT_TRUE(back);
+    expect_same(e, *back);
+}
+
+TEST(codec_dead_letter, round_trips_entry_and_reason)
+{
+    model::outbox_entry e{5, test::sample_message(), 8, test::t0};
+    auto const back = decode_dead_letter(encode_dead_letter(e, "permanent: 403 bot was blocked"), 5);
+    ASSERT_TRUE(back);
+    expect_same(e, back->first);
+    EXPECT_EQ(back->second, "permanent: 403 bot was blocked");
+}
+
+TEST(codec, invalid_utf8_is_replaced_not_thrown)
+{
+    auto c = test::sample_conversation();
+    c.draft.description = "ok \xff\xfe cut \xe4\xb8";
+    std::string bytes;
+    ASSERT_NO_THROW(bytes = encode(c));
+    auto const back = decode_conversation(bytes);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->draft.description.substr(0, 3), "ok ");
+    EXPECT_NE(back->draft.description.find("\xef\xbf\xbd"), std::string::npos);  // U+FFFD
+}
+
+TEST(codec, a_location_that_is_not_a_number_is_stored_as_none)
+{
+    auto p = test::sample_petition();
+    p.location = model::geo_point{std::nan(""), 1.0};
+    auto const back = decode_petition(encode(p));
+    ASSERT_TRUE(back);
+    EXPECT_FALSE(back->location);
+}
+
+TEST(codec, missing_fields_decode_to_their_empty_values)
+{
+    auto const c = decode_conversation(R"({"v":1,"ch":"tg","chat":"1"})");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->chat_id, "1");
+    EXPECT_EQ(c->step, model::dialog_step::start);
+    EXPECT_TRUE(c->draft.photo_ids.empty());
+}
+
+// Every decoder must turn these into nullopt, never a crash or an exception.
+std::vector<std::string> garbage()
+{
+    std::vector<std::string> g = {
+        "",
+        "garbage",
+        std::string("\0\0\0\0", 4),
+        "\xff\xfe\xfd",
+        "{",
+        "null",
+        "[]",
+        "42",
+        "\"text\"",
+        "{}",
+        R"({"v":2,"ch":"tg"})",
+        R"({"v":"1"})",
+        R"({"v":1.5})",
+        // Each of these breaks a field that every one of the five decoders reads.
+        R"({"v":1,"ch":5})",
+        R"({"v":1,"step":"flying","status":"lost","to":"lost","kind":"fax"})",
+        R"({"v":1,"draft":[],"geo":[1],"to":1,"buttons":[["x"]]})",
+        R"({"v":1,"draft":{"geo":[1]},"geo":["a","b"],"actor":"robot","buttons":"x"})",
+        R"({"v":1,"petitions":"x","photos":"x","note":7,"text":7})",
+        R"({"v":1,"at":"noon","submitted":"noon","created":"noon","updated":"noon"})",
+        R"({"v":1,"attempts":"many","number":"seven","events":"x","at":"x"})",
+        R"({"v":1,"reason":7,"note":7,"text":7,"lang":7})",
+        R"({"v":1,"ch":"\ud800"})",
+        std::string(100'000, '['),
+    };
+    std::mt19937 rng(12345);  // fixed seed: the same bytes every run
+    for (int n = 0; n < 200; ++n) {
+        std::string s(rng() % 64, '\0');
+        for (auto& ch : s)
+            ch = static_cast<char>(rng());
+        g.push_back(std::move(s));
+    }
+    return g;
+}
+
+TEST(codec, garbage_decodes_to_nullopt)
+{
+    for (auto const& g : garbage()) {
+        SCOPED_TRACE(testing::PrintToString(g.substr(0, 60)));
+        EXPECT_FALSE(decode_conversation(g));
+        EXPECT_FALSE(decode_petition(g));
+        EXPECT_FALSE(decode_timeline_event(g));
+        EXPECT_FALSE(decode_outbox_entry(g, 1));
+        EXPECT_FALSE(decode_dead_letter(g, 1));
+    }
+}
+
+TEST(codec, every_truncation_decodes_to_nullopt)
+{
+    model::outbox_entry const e{1, test::sample_message(), 2, test::t0};
+    std::string const records[] = {
+        encode(test::sample_conversation()),
+        encode(test::sample_petition()),
+        encode(test::sample_event()),
+        encode(e),
+        encode_dead_letter(e, "gone"),
+    };
+    for (auto const& r : records) {
+        for (std::size_t n = 0; n < r.size(); ++n) {
+            auto const cut = r.substr(0, n);
+            EXPECT_FALSE(decode_conversation(cut)) << n;
+            EXPECT_FALSE(decode_petition(cut)) << n;
+            EXPECT_FALSE(decode_timeline_event(cut)) << n;
+            EXPECT_FALSE(decode_outbox_entry(cut, 1)) << n;
+            EXPECT_FALSE(decode_dead_letter(cut, 1)) << n;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace pg::storage

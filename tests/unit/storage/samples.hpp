@@ -1,0 +1,200 @@
+#pragma once
+// Records with every field set (CJK and emoji included), field-by-field
+// comparisons, and a temporary directory for stores under test.
+#include "model/conversation.hpp"
+#include "model/message.hpp"
+#include "model/petition.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <unistd.h>
+
+namespace pg::storage::test {
+
+constexpr model::timestamp t0 = model::from_millis(1'700'000'000'000);
+
+inline model::conversation sample_conversation()
+{
+    model::conversation c;
+    c.channel_id = "telegram-main";
+    c.chat_id = "-100123456789";
+    c.user_id = "42";
+    c.step = model::dialog_step::confirm;
+    c.resume_step = model::dialog_step::track;
+    c.editing = true;
+    c.language = "zh-CN";
+    c.draft.category = "roads";
+    c.draft.location_text = "人民路 12 号门口 🚧";
+    c.draft.location = model::geo_point{31.230416, 121.473701};
+    c.draft.description = "路面有一个大坑，约 30 厘米宽 🕳️ \"quoted\" \\ back\nslash";
+    c.draft.photo_ids = {"AgACAgIAAxkBAAI", "photo-2"};
+    c.petitions = {"7KQM-2X4D", "8ABC-1234"};
+    c.events = 17;
+    c.updated_at = t0;
+    return c;
+}
+
+inline model::petition sample_petition(std::uint64_t number = 7, std::string tracking = "7KQM-2X4D")
+{
+    model::petition p;
+    p.number = number;
+    p.tracking = std::move(tracking);
+    p.channel_id = "telegram-main";
+    p.chat_id = "-100123456789";
+    p.user_id = "42";
+    p.language = "zh-CN";
+    p.category = "roads";
+    p.department = "道路管理处";
+    p.location_text = "人民路 12 号";
+    p.location = model::geo_point{-33.8688, 151.2093};
+    p.description = "A pothole 🕳️ outside No. 12, about 30 cm wide";
+    p.photo_ids = {"p1", "p2", "p3"};
+    p.current = model::status::in_progress;
+    p.submitted_at = t0;
+    p.deadline_at = t0 + std::chrono::days{15};
+    return p;
+}
+
+inline model::timeline_event sample_event(std::string note = "已转交 ✅", model::timestamp at = t0)
+{
+    model::timeline_event e;
+    e.at = at;
+    e.to = model::status::transferred;
+    e.actor = model::actor_kind::staff;
+    e.actor_id = "staff-9";
+    e.channel_id = "staff-slack";
+    e.department = "道路管理处";
+    e.note = std::move(note);
+    return e;
+}
+
+inline model::outbound_message sample_message(std::string text = "您的请愿已受理 🎉")
+{
+    model::outbound_message m;
+    m.kind = model::message_kind::text;
+    m.channel_id = "telegram-main";
+    m.chat_id = "-100123456789";
+    m.text = std::move(text);
+    m.buttons = {{{"确认 ✅", "confirm"}, {"Edit", "edit"}}, {{"取消", "cancel"}}};
+    m.location_label = "📍 发送位置";
+    m.thread_id = "topic-5";
+    m.callback_id = "cbq-123";
+    return m;
+}
+
+inline void expect_same(model::geo_point const* a, model::geo_point const* b)
+{
+    ASSERT_EQ(a != nullptr, b != nullptr);
+    if (a) {
+        EXPECT_EQ(a->latitude, b->latitude);  // exact: JSON keeps every bit of a double
+        EXPECT_EQ(a->longitude, b->longitude);
+    }
+}
+
+inline void expect_same(model::conversation const& a, model::conversation const& b)
+{
+    EXPECT_EQ(a.channel_id, b.channel_id);
+    EXPECT_EQ(a.chat_id, b.chat_id);
+    EXPECT_EQ(a.user_id, b.user_id);
+    EXPECT_EQ(a.step, b.step);
+    EXPECT_EQ(a.resume_step, b.resume_step);
+    EXPECT_EQ(a.editing, b.editing);
+    EXPECT_EQ(a.language, b.language);
+    EXPECT_EQ(a.draft.category, b.draft.category);
+    EXPECT_EQ(a.draft.location_text, b.draft.location_text);
+    expect_same(a.draft.location ? &*a.draft.location : nullptr, b.draft.location ? &*b.draft.location : nullptr);
+    EXPECT_EQ(a.draft.description, b.draft.description);
+    EXPECT_EQ(a.draft.photo_ids, b.draft.photo_ids);
+    EXPECT_EQ(a.petitions, b.petitions);
+    EXPECT_EQ(a.events, b.events);
+    EXPECT_EQ(a.updated_at, b.updated_at);
+}
+
+inline void expect_same(model::petition const& a, model::petition const& b)
+{
+    EXPECT_EQ(a.number, b.number);
+    EXPECT_EQ(a.tracking, b.tracking);
+    EXPECT_EQ(a.channel_id, b.channel_id);
+    EXPECT_EQ(a.chat_id, b.chat_id);
+    EXPECT_EQ(a.user_id, b.user_id);
+    EXPECT_EQ(a.language, b.language);
+    EXPECT_EQ(a.category, b.category);
+    EXPECT_EQ(a.department, b.department);
+    EXPECT_EQ(a.location_text, b.location_text);
+    expect_same(a.location ? &*a.location : nullptr, b.location ? &*b.location : nullptr);
+    EXPECT_EQ(a.description, b.description);
+    EXPECT_EQ(a.photo_ids, b.photo_ids);
+    EXPECT_EQ(a.current, b.current);
+    EXPECT_EQ(a.submitted_at, b.submitted_at);
+    EXPECT_EQ(a.deadline_at, b.deadline_at);
+}
+
+inline void expect_same(model::timeline_event const& a, model::timeline_event const& b)
+{
+    EXPECT_EQ(a.at, b.at);
+    EXPECT_EQ(a.to, b.to);
+    EXPECT_EQ(a.actor, b.actor);
+    EXPECT_EQ(a.actor_id, b.actor_id);
+    EXPECT_EQ(a.channel_id, b.channel_id);
+    EXPECT_EQ(a.department, b.department);
+    EXPECT_EQ(a.note, b.note);
+}
+
+inline void expect_same(model::outbound_message const& a, model::outbound_message const& b)
+{
+    EXPECT_EQ(a.kind, b.kind);
+    EXPECT_EQ(a.channel_id, b.channel_id);
+    EXPECT_EQ(a.chat_id, b.chat_id);
+    EXPECT_EQ(a.text, b.text);
+    ASSERT_EQ(a.buttons.size(), b.buttons.size());
+    for (std::size_t r = 0; r < a.buttons.size(); ++r) {
+        ASSERT_EQ(a.buttons[r].size(), b.buttons[r].size()) << "row " << r;
+        for (std::size_t i = 0; i < a.buttons[r].size(); ++i) {
+            EXPECT_EQ(a.buttons[r][i].label, b.buttons[r][i].label);
+            EXPECT_EQ(a.buttons[r][i].data, b.buttons[r][i].data);
+        }
+    }
+    EXPECT_EQ(a.location_label, b.location_label);
+    EXPECT_EQ(a.thread_id, b.thread_id);
+    EXPECT_EQ(a.callback_id, b.callback_id);
+}
+
+inline void expect_same(model::outbox_entry const& a, model::outbox_entry const& b)
+{
+    EXPECT_EQ(a.seq, b.seq);
+    expect_same(a.message, b.message);
+    EXPECT_EQ(a.attempts, b.attempts);
+    EXPECT_EQ(a.created_at, b.created_at);
+}
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class temp_dir {
+public:
+    temp_dir()
+    {
+        static std::atomic<unsigned> counter{0};
+        std::random_device rd;
+        path_ = std::filesystem::temp_directory_path() /
+                ("pg-storage-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+                 std::to_string(rd()));
+        std::filesystem::create_directories(path_);
+    }
+    ~temp_dir()
+    {
+        std::error_code ignored;  // a leftover temp dir is no reason to fail a test
+        std::filesystem::remove_all(path_, ignored);
+    }
+    temp_dir(temp_dir const&) = delete;
+    temp_dir& operator=(temp_dir const&) = delete;
+
+    std::filesystem::path const& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace pg::storage::test
