@@ -1,0 +1,102 @@
+#include "gateway/app.hpp"
+
+#include "gateway/channel.hpp"
+#include "gateway/dispatcher.hpp"
+#include "gateway/http_server.hpp"
+#include "gateway/lanes.hpp"
+#include "gateway/log.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/router.hpp"
+#include "gateway/unit_runner.hpp"
+#include "storage/rocks_store.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <thread>
+
+namespace pg::gateway {
+namespace {
+
+model::timestamp system_now()
+{
+    using namespace std::chrono;
+    return time_point_cast<milliseconds>(system_clock::now());
+}
+
+// Conversations are spread over this many strands; more lanes than pool
+// threads keeps unrelated chats from queueing behind each other.
+constexpr std::size_t lane_count = 1024;
+
+}  // namespace
+
+int run_service(config::settings const& settings)
+{
+    auto store = storage::open_rocks_store({settings.storage.path, settings.storage.sync, true});
+
+    net::io_context ioc(static_cast<int>(settings.server.io_threads));
+    net::thread_pool pool(settings.storage.threads);
+    metrics stats;
+    channel_table channels(settings.channels);
+    lanes conversation_lanes(pool, lane_count);
+    unit_runner runner(*store, settings, stats);
+
+    net::ssl::context tls(net::ssl::context::tls_client);
+    tls.set_default_verify_paths();
+    tls.set_options(net::ssl::context::no_sslv2 | net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                    net::ssl::context::no_tlsv1_1);
+
+    dispatcher outbox(net::make_strand(ioc.get_executor()), tls, channels, *store, pool, settings.outbox, stats,
+                      system_now);
+    router routes(channels, conversation_lanes, runner, outbox, stats, [&] { return store->outbox_depth(); },
+                  system_now);
+    http_server server(ioc, settings.server, std::ref(routes), stats);
+    stats.gauge("pg_outbox_depth", [&] { return double(store->outbox_depth()); });
+    stats.gauge("pg_http_connections", [&] { return double(server.connections()); });
+
+    server.listen();
+    server.start();
+    // Whatever was committed but not delivered before the last stop goes out first.
+    net::post(pool, [&] { outbox.enqueue(store->pending_outbox()); });
+
+    log::info("listening", {{"address", settings.server.listen}, {"port", static_cast<long long>(server.port())},
+                            {"channels", static_cast<long long>(channels.all().size())},
+                            {"sync", settings.storage.sync}});
+
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int signo) {
+        if (ec)
+            return;
+        log::info("stopping", {{"signal", static_cast<long long>(signo)}});
+        net::co_spawn(ioc, [&]() -> net::awaitable<void> {
+            // 1. No new connections or requests; 2. answered requests finish
+            // (their units are committed); 3. sends in flight finish; 4. stop.
+            server.stop_accepting();
+            net::steady_timer tick(ioc);
+            auto const deadline = std::chrono::steady_clock::now() + settings.server.shutdown_grace;
+            while (server.requests_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+                tick.expires_after(std::chrono::milliseconds{10});
+                co_await tick.async_wait(use_tuple);
+            }
+            co_await outbox.stop(settings.outbox.request_timeout);
+            ioc.stop();
+        }, net::detached);
+    });
+
+    std::vector<std::thread> extra;
+    for (unsigned i = 1; i < settings.server.io_threads; ++i)
+        extra.emplace_back([&] { ioc.run(); });
+    ioc.run();
+    for (auto& t : extra)
+        t.join();
+    pool.join();  // pending delivery marks land before the store closes
+    store.reset();
+    log::info("stopped");
+    return 0;
+}
+
+}  // namespace pg::gateway

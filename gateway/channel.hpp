@@ -1,0 +1,35 @@
+#pragma once
+// A configured channel bound to its platform adapter: the one place that
+// switches on the channel type, so the server and dispatcher never do.
+#include "config/settings.hpp"
+#include "model/event.hpp"
+#include "model/message.hpp"
+#include "model/raw_request.hpp"
+#include "model/result.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pg::gateway {
+
+struct channel {
+    config::channel_settings settings;
+    std::function<model::result<std::vector<model::inbound_event>>(model::raw_request const&)> parse;
+    std::function<model::api_call(model::outbound_message const&)> render;
+    std::function<model::delivery_verdict(model::api_response const&, model::timestamp)> interpret;
+};
+
+class channel_table {
+public:
+    explicit channel_table(std::vector<config::channel_settings> const& configured);
+    channel const* find(std::string_view id) const;
+    std::vector<channel> const& all() const { return channels_; }
+
+private:
+    std::vector<channel> channels_;
+};
+
+}  // namespace pg::gateway

@@ -1,0 +1,198 @@
+#include "gateway/dispatcher.hpp"
+
+#include "gateway/log.hpp"
+#include "gateway/metrics.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+
+namespace pg::gateway {
+namespace {
+
+std::string chat_key(model::outbound_message const& m) { return m.channel_id + '\n' + m.chat_id; }
+
+}  // namespace
+
+dispatcher::dispatcher(net::strand<net::any_io_executor> strand, net::ssl::context& tls,
+                       channel_table const& channels, storage::store& store, net::thread_pool& pool,
+                       config::outbox_settings const& s, metrics& m, clock_fn clock)
+    : strand_(std::move(strand)),
+      channels_(channels),
+      store_(store),
+      pool_(pool),
+      settings_(s),
+      metrics_(m),
+      clock_(std::move(clock)),
+      client_(strand_, tls, s.request_timeout)
+{
+    for (auto const& c : channels.all())
+        if (auto e = endpoint::parse(c.settings.api_base))
+            endpoints_.emplace(c.settings.id, *e);
+}
+
+void dispatcher::enqueue(std::vector<model::outbox_entry> entries)
+{
+    if (entries.empty())
+        return;
+    net::post(strand_, [this, entries = std::move(entries)]() mutable {
+        for (auto& e : entries)
+            add(std::move(e));
+    });
+}
+
+void dispatcher::add(model::outbox_entry e)
+{
+    auto key = chat_key(e.message);
+    auto& q = chats_[key];
+    q.entries.push_back(std::move(e));
+    if (!q.busy && !stopping_) {
+        q.busy = true;
+        ++senders_;
+        net::co_spawn(strand_, drain_chat(std::move(key)), net::detached);
+    }
+}
+
+net::awaitable<void> dispatcher::drain_chat(std::string key)
+{
+    for (;;) {
+        auto& q = chats_[key];
+        if (q.entries.empty() || stopping_) {
+            q.busy = false;
+            if (q.entries.empty())
+                chats_.erase(key);
+            break;
+        }
+        auto entry = q.entries.front();  // a copy: the queue may grow while we wait
+        auto const& channel_id = entry.message.channel_id;
+        auto const* ch = channels_.find(channel_id);
+        auto const ep = endpoints_.find(channel_id);
+        if (!ch || ep == endpoints_.end()) {
+            // The channel was removed from the config since this was queued.
+            dead(entry, "channel not configured");
+            chats_[key].entries.pop_front();
+            continue;
+        }
+
+        co_await acquire(channel_id);
+        auto const call = ch->render(entry.message);
+        auto const response = co_await client_.send(ep->second, call);
+        release(channel_id);
+        auto const verdict = ch->interpret(response, clock_());
+
+        auto& head = chats_[key];
+        switch (verdict.outcome) {
+        case model::delivery::ok:
+            metrics_.add("pg_outbox_sends_total", {{"channel", channel_id}, {"verdict", "ok"}});
+            delivered(entry.seq);
+            head.entries.pop_front();
+            break;
+        case model::delivery::permanent:
+            metrics_.add("pg_outbox_sends_total", {{"channel", channel_id}, {"verdict", "permanent"}});
+            metrics_.add("pg_send_failures_total", {{"channel", channel_id}});
+            dead(entry, verdict.reason);
+            head.entries.pop_front();
+            break;
+        case model::delivery::retry: {
+            metrics_.add("pg_outbox_sends_total", {{"channel", channel_id}, {"verdict", "retry"}});
+            metrics_.add("pg_send_failures_total", {{"channel", channel_id}});
+            auto& front = head.entries.front();
+            front.attempts += 1;
+            if (front.attempts >= settings_.max_attempts) {
+                dead(front, "retry budget spent: " + verdict.reason);
+                head.entries.pop_front();
+                break;
+            }
+            auto wait = backoff(front.attempts);
+            if (verdict.not_before) {
+                auto const floor = std::chrono::duration_cast<std::chrono::milliseconds>(*verdict.not_before - clock_());
+                wait = std::max(wait, floor);
+            }
+            log::info("send_retry", {{"channel", channel_id}, {"seq", static_cast<long long>(front.seq)},
+                                     {"attempt", static_cast<long long>(front.attempts)},
+                                     {"wait_ms", static_cast<long long>(wait.count())},
+                                     {"reason", verdict.reason}});
+            auto timer = std::make_shared<net::steady_timer>(strand_, wait);
+            backoff_timers_.push_back(timer);
+            co_await timer->async_wait(use_tuple);
+            std::erase(backoff_timers_, timer);
+            break;
+        }
+        }
+    }
+    --senders_;
+}
+
+net::awaitable<void> dispatcher::acquire(std::string const& channel_id)
+{
+    auto& s = slots_[channel_id];
+    if (s.in_use < settings_.max_in_flight_per_channel) {
+        ++s.in_use;
+        co_return;
+    }
+    // The slot is handed over by release(), which cancels this timer.
+    auto timer = std::make_shared<net::steady_timer>(strand_, net::steady_timer::time_point::max());
+    s.waiters.push_back(timer);
+    co_await timer->async_wait(use_tuple);
+}
+
+void dispatcher::release(std::string const& channel_id)
+{
+    auto& s = slots_[channel_id];
+    if (!s.waiters.empty()) {
+        s.waiters.front()->cancel();
+        s.waiters.pop_front();
+        return;
+    }
+    --s.in_use;
+}
+
+std::chrono::milliseconds dispatcher::backoff(std::uint32_t attempts)
+{
+    // Exponential with full jitter: retries of many chats after one outage spread out.
+    auto const shift = std::min<std::uint32_t>(attempts - 1, 20);
+    auto const cap = std::min<long long>(settings_.max_backoff.count(), settings_.base_backoff.count() << shift);
+    std::uniform_int_distribution<long long> pick(cap / 2, std::max<long long>(cap, 1));
+    return std::chrono::milliseconds{pick(jitter_)};
+}
+
+void dispatcher::delivered(std::uint64_t seq)
+{
+    // Marks are batched: one store write for every completion that lands
+    // before the flush runs. A lost mark only means a resend (at least once).
+    bool const schedule = delivered_batch_.empty();
+    delivered_batch_.push_back(seq);
+    if (!schedule)
+        return;
+    net::post(strand_, [this] {
+        net::post(pool_, [this, seqs = std::exchange(delivered_batch_, {})] { store_.mark_delivered(seqs); });
+    });
+}
+
+void dispatcher::dead(model::outbox_entry const& e, std::string const& reason)
+{
+    metrics_.add("pg_dead_letters_total", {{"channel", e.message.channel_id}});
+    log::warn("dead_letter", {{"channel", e.message.channel_id}, {"seq", static_cast<long long>(e.seq)},
+                              {"attempts", static_cast<long long>(e.attempts)}, {"reason", reason}});
+    net::post(pool_, [this, e, reason] { store_.mark_dead(e, reason); });
+}
+
+net::awaitable<void> dispatcher::stop(std::chrono::milliseconds grace)
+{
+    co_await net::post(strand_, net::use_awaitable);
+    stopping_ = true;
+    for (auto& t : backoff_timers_)
+        t->cancel();
+    // Senders finish their current call (bounded by request_timeout) and exit.
+    net::steady_timer tick(strand_);
+    auto const deadline = std::chrono::steady_clock::now() + grace;
+    while (senders_ > 0 && std::chrono::steady_clock::now() < deadline) {
+        tick.expires_after(std::chrono::milliseconds{10});
+        co_await tick.async_wait(use_tuple);
+    }
+    client_.close_all();
+}
+
+}  // namespace pg::gateway

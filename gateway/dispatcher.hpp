@@ -1,0 +1,77 @@
+#pragma once
+// The outbox loop: committed entries -> render -> send -> interpret -> mark
+// delivered, or retry with backoff, or dead-letter. One message at a time per
+// chat (so each chat sees its replies in order), many chats at once, capped per
+// channel. All state lives on one strand; enqueue() may be called from anywhere.
+#include "config/settings.hpp"
+#include "gateway/api_client.hpp"
+#include "gateway/channel.hpp"
+#include "gateway/net.hpp"
+#include "storage/store.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pg::gateway {
+
+class metrics;
+
+class dispatcher {
+public:
+    using clock_fn = std::function<model::timestamp()>;
+
+    dispatcher(net::strand<net::any_io_executor> strand, net::ssl::context& tls, channel_table const& channels,
+               storage::store& store, net::thread_pool& pool, config::outbox_settings const& s, metrics& m,
+               clock_fn clock);
+
+    void enqueue(std::vector<model::outbox_entry> entries);
+    // Stop starting sends and wait (bounded) for the ones in flight; undelivered
+    // entries stay in the outbox for the next start.
+    net::awaitable<void> stop(std::chrono::milliseconds grace);
+
+private:
+    struct chat_queue {
+        std::deque<model::outbox_entry> entries;
+        bool busy = false;  // a sender coroutine owns the head
+    };
+    struct channel_slots {
+        unsigned in_use = 0;
+        std::deque<std::shared_ptr<net::steady_timer>> waiters;
+    };
+
+    void add(model::outbox_entry e);
+    net::awaitable<void> drain_chat(std::string key);
+    net::awaitable<void> acquire(std::string const& channel_id);
+    void release(std::string const& channel_id);
+    std::chrono::milliseconds backoff(std::uint32_t attempts);
+    void delivered(std::uint64_t seq);
+    void dead(model::outbox_entry const& e, std::string const& reason);
+
+    net::strand<net::any_io_executor> strand_;
+    channel_table const& channels_;
+    storage::store& store_;
+    net::thread_pool& pool_;
+    config::outbox_settings settings_;
+    metrics& metrics_;
+    clock_fn clock_;
+    api_client client_;
+    std::unordered_map<std::string, endpoint> endpoints_;
+    std::unordered_map<std::string, chat_queue> chats_;
+    std::unordered_map<std::string, channel_slots> slots_;
+    std::vector<std::uint64_t> delivered_batch_;
+    std::vector<std::shared_ptr<net::steady_timer>> backoff_timers_;
+    std::mt19937_64 jitter_{std::random_device{}()};
+    std::size_t senders_ = 0;
+    bool stopping_ = false;
+};
+
+}  // namespace pg::gateway

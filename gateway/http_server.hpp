@@ -1,0 +1,53 @@
+#pragma once
+// Accepts connections and runs one coroutine per connection: read with limits
+// and deadlines -> handler -> write. The handler never sees a half-read request.
+#include "config/settings.hpp"
+#include "gateway/net.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <atomic>
+#include <functional>
+
+namespace pg::gateway {
+
+class metrics;
+
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+using request_handler = std::function<net::awaitable<response>(request)>;
+
+class http_server {
+public:
+    http_server(net::io_context& ioc, config::server_settings const& s, request_handler handler, metrics& m);
+
+    // Binds and listens (throws std::system_error naming the address on failure).
+    void listen();
+    unsigned short port() const { return port_; }
+    void start();
+    // No new connections or requests; running requests finish and are answered.
+    void stop_accepting();
+    std::size_t requests_in_flight() const { return in_flight_.load(); }
+    std::size_t connections() const { return connections_.load(); }
+
+private:
+    net::awaitable<void> accept_loop();
+    net::awaitable<void> serve(net::ip::tcp::socket socket);
+
+    net::io_context& ioc_;
+    config::server_settings settings_;
+    request_handler handler_;
+    metrics& metrics_;
+    net::ip::tcp::acceptor acceptor_;
+    unsigned short port_ = 0;
+    std::atomic<std::size_t> in_flight_{0};
+    std::atomic<std::size_t> connections_{0};
+    std::atomic<bool> stopping_{false};
+};
+
+response plain_response(http::status status, std::string body, unsigned version = 11, bool keep_alive = true);
+
+}  // namespace pg::gateway

@@ -1,0 +1,117 @@
+#include "gateway/metrics.hpp"
+
+#include <cstdio>
+
+namespace pg::gateway {
+namespace {
+
+struct family { std::string_view name, type, help; };
+
+constexpr family families[] = {
+    {"pg_http_requests_total", "counter", "HTTP requests answered, by route, channel and status code."},
+    {"pg_webhook_rejected_total", "counter", "Webhook deliveries refused, by channel and reason."},
+    {"pg_http_connections_rejected_total", "counter", "Connections or requests cut off, by reason."},
+    {"pg_dialog_steps_total", "counter", "Citizen dialog steps run, by channel."},
+    {"pg_events_ignored_total", "counter", "Inbound events acknowledged without a dialog step, by channel and kind."},
+    {"pg_commits_total", "counter", "Units of work, by result (committed, duplicate, failed)."},
+    {"pg_petitions_filed_total", "counter", "Petitions filed, by channel."},
+    {"pg_outbox_sends_total", "counter", "Outbound API calls, by channel and verdict (ok, retry, permanent)."},
+    {"pg_send_failures_total", "counter", "Outbound API calls that did not succeed, by channel."},
+    {"pg_dead_letters_total", "counter", "Outbox entries given up on, by channel."},
+    {"pg_outbox_depth", "gauge", "Outbox entries not yet delivered."},
+    {"pg_http_connections", "gauge", "Open inbound HTTP connections."},
+};
+
+void escape_into(std::string& out, std::string_view v)
+{
+    for (char c : v) {
+        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\n') { out += "\\n"; continue; }
+        out += c;
+    }
+}
+
+}  // namespace
+
+std::string metrics::key(std::string_view name,
+                         std::initializer_list<std::pair<std::string_view, std::string_view>> labels)
+{
+    std::string k(name);
+    if (labels.size() == 0)
+        return k;
+    k += '{';
+    bool first = true;
+    for (auto const& [l, v] : labels) {
+        if (!first) k += ',';
+        first = false;
+        k += l;
+        k += "=\"";
+        escape_into(k, v);
+        k += '"';
+    }
+    k += '}';
+    return k;
+}
+
+void metrics::add(std::string_view name,
+                  std::initializer_list<std::pair<std::string_view, std::string_view>> labels, std::uint64_t n)
+{
+    auto k = key(name, labels);
+    std::lock_guard lock(mutex_);
+    counters_[std::move(k)] += n;
+}
+
+void metrics::gauge(std::string_view name, std::function<double()> read)
+{
+    std::lock_guard lock(mutex_);
+    gauges_.emplace_back(std::string(name), std::move(read));
+}
+
+std::uint64_t metrics::value(std::string_view name,
+                             std::initializer_list<std::pair<std::string_view, std::string_view>> labels) const
+{
+    auto const k = key(name, labels);
+    std::lock_guard lock(mutex_);
+    auto it = counters_.find(k);
+    return it == counters_.end() ? 0 : it->second;
+}
+
+std::string metrics::render() const
+{
+    std::string out;
+    std::lock_guard lock(mutex_);
+    for (auto const& f : families) {
+        out += "# HELP ";
+        out += f.name;
+        out += ' ';
+        out += f.help;
+        out += "\n# TYPE ";
+        out += f.name;
+        out += ' ';
+        out += f.type;
+        out += '\n';
+        if (f.type == "gauge") {
+            for (auto const& [n, read] : gauges_)
+                if (n == f.name) {
+                    char buf[64];
+                    std::snprintf(buf, sizeof buf, " %.17g\n", read());
+                    out += n;
+                    out += buf;
+                }
+            continue;
+        }
+        // counters_ is sorted, so one family's series are adjacent.
+        for (auto it = counters_.lower_bound(std::string(f.name)); it != counters_.end(); ++it) {
+            std::string_view const k = it->first;
+            if (!k.starts_with(f.name) || (k.size() > f.name.size() && k[f.name.size()] != '{'))
+                break;
+            out += k;
+            out += ' ';
+            out += std::to_string(it->second);
+            out += '\n';
+        }
+    }
+    return out;
+}
+
+}  // namespace pg::gateway

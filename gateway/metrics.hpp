@@ -1,0 +1,34 @@
+#pragma once
+// Counters and gauges for GET /metrics, in Prometheus text format.
+// Thread-safe; a lock per update is cheap next to a webhook's own work.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pg::gateway {
+
+class metrics {
+public:
+    // name must be one of the families below; labels like {{"channel","telegram"},{"code","200"}}.
+    void add(std::string_view name, std::initializer_list<std::pair<std::string_view, std::string_view>> labels,
+             std::uint64_t n = 1);
+    // Gauges read at scrape time (outbox depth, connections).
+    void gauge(std::string_view name, std::function<double()> read);
+
+    std::uint64_t value(std::string_view name,
+                        std::initializer_list<std::pair<std::string_view, std::string_view>> labels) const;
+    std::string render() const;
+
+private:
+    static std::string key(std::string_view name,
+                           std::initializer_list<std::pair<std::string_view, std::string_view>> labels);
+    mutable std::mutex mutex_;
+    std::map<std::string, std::uint64_t> counters_;  // "name{labels}" -> value
+    std::vector<std::pair<std::string, std::function<double()>>> gauges_;
+};
+
+}  // namespace pg::gateway

@@ -1,0 +1,140 @@
+#include "tests/support/fake_platform.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <atomic>
+#include <list>
+
+namespace pg::testing {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+using tcp = net::ip::tcp;
+
+struct fake_platform::impl {
+    net::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    std::thread accept_thread;
+    std::mutex mutex;
+    mutable std::mutex data_mutex;
+    mutable std::condition_variable changed;
+    std::vector<recorded_request> received;
+    script reply_with;
+    std::list<std::thread> workers;
+    std::list<std::shared_ptr<tcp::socket>> sockets;
+    std::atomic<bool> stopping{false};
+
+    void serve(std::shared_ptr<tcp::socket> socket)
+    {
+        boost::beast::flat_buffer buffer;
+        for (;;) {
+            http::request<http::string_body> req;
+            boost::system::error_code ec;
+            http::read(*socket, buffer, req, ec);
+            if (ec)
+                return;
+            recorded_request r{std::string(req.method_string()), std::string(req.target()), {}, req.body()};
+            for (auto const& f : req)
+                r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+            scripted_reply reply;
+            {
+                std::lock_guard lock(data_mutex);
+                if (reply_with)
+                    reply = reply_with(r, received.size());
+                received.push_back(std::move(r));
+            }
+            changed.notify_all();
+            if (reply.close_without_answer) {
+                socket->close(ec);
+                return;
+            }
+            http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
+            res.set(http::field::content_type, "application/json");
+            for (auto const& [k, v] : reply.headers)
+                res.set(k, v);
+            res.body() = reply.body;
+            res.keep_alive(req.keep_alive());
+            res.prepare_payload();
+            http::write(*socket, res, ec);
+            if (ec || !res.keep_alive())
+                return;
+        }
+    }
+};
+
+fake_platform::fake_platform() : impl_(std::make_unique<impl>())
+{
+    tcp::endpoint ep{net::ip::make_address("127.0.0.1"), 0};
+    impl_->acceptor.open(ep.protocol());
+    impl_->acceptor.set_option(net::socket_base::reuse_address(true));
+    impl_->acceptor.bind(ep);
+    impl_->acceptor.listen();
+    port_ = impl_->acceptor.local_endpoint().port();
+    impl_->accept_thread = std::thread([this] {
+        for (;;) {
+            auto socket = std::make_shared<tcp::socket>(impl_->ioc);
+            boost::system::error_code ec;
+            impl_->acceptor.accept(*socket, ec);
+            if (ec || impl_->stopping)
+                return;
+            std::lock_guard lock(impl_->mutex);
+            impl_->sockets.push_back(socket);
+            impl_->workers.emplace_back([this, socket] { impl_->serve(socket); });
+        }
+    });
+}
+
+fake_platform::~fake_platform()
+{
+    impl_->stopping = true;
+    boost::system::error_code ec;
+    impl_->acceptor.close(ec);
+    // Closing a listening socket does not wake accept() on Linux: connect once.
+    {
+        tcp::socket poke(impl_->ioc);
+        poke.connect({net::ip::make_address("127.0.0.1"), port_}, ec);
+    }
+    impl_->accept_thread.join();
+    std::lock_guard lock(impl_->mutex);
+    for (auto& s : impl_->sockets)
+        s->shutdown(tcp::socket::shutdown_both, ec);
+    for (auto& t : impl_->workers)
+        t.join();
+}
+
+void fake_platform::set_script(script s)
+{
+    std::lock_guard lock(impl_->data_mutex);
+    impl_->reply_with = std::move(s);
+}
+
+std::vector<recorded_request> fake_platform::requests() const
+{
+    std::lock_guard lock(impl_->data_mutex);
+    return impl_->received;
+}
+
+std::size_t fake_platform::count() const
+{
+    std::lock_guard lock(impl_->data_mutex);
+    return impl_->received.size();
+}
+
+bool fake_platform::wait_until(std::function<bool(std::vector<recorded_request> const&)> const& pred,
+                               std::chrono::milliseconds limit) const
+{
+    std::unique_lock lock(impl_->data_mutex);
+    return impl_->changed.wait_for(lock, limit, [&] { return pred(impl_->received); });
+}
+
+bool fake_platform::wait_for_count(std::size_t n, std::chrono::milliseconds limit) const
+{
+    return wait_until([n](auto const& r) { return r.size() >= n; }, limit);
+}
+
+}  // namespace pg::testing

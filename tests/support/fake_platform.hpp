@@ -1,0 +1,58 @@
+#pragma once
+// A fake platform API on 127.0.0.1:<any port>: real HTTP over a real socket.
+// It records every request and answers each with a scripted reply (by default
+// 200 {"ok":true,...} as the Bot API does). Tests wait on what it received with
+// a bound, never by sleeping.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace pg::testing {
+
+struct recorded_request {
+    std::string method;
+    std::string target;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+};
+
+struct scripted_reply {
+    int status = 200;
+    std::string body = R"({"ok":true,"result":{"message_id":1}})";
+    std::vector<std::pair<std::string, std::string>> headers;
+    bool close_without_answer = false;  // reset the connection instead of answering
+};
+
+class fake_platform {
+public:
+    using script = std::function<scripted_reply(recorded_request const&, std::size_t index)>;
+
+    fake_platform();  // starts listening at once
+    ~fake_platform();
+    fake_platform(fake_platform const&) = delete;
+    fake_platform& operator=(fake_platform const&) = delete;
+
+    unsigned short port() const { return port_; }
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+    void set_script(script s);
+    std::vector<recorded_request> requests() const;
+    std::size_t count() const;
+    // True once `pred(requests)` holds; false after `limit` (the test then fails with what it saw).
+    bool wait_until(std::function<bool(std::vector<recorded_request> const&)> const& pred,
+                    std::chrono::milliseconds limit = std::chrono::seconds{15}) const;
+    bool wait_for_count(std::size_t n, std::chrono::milliseconds limit = std::chrono::seconds{15}) const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+    unsigned short port_ = 0;
+};
+
+}  // namespace pg::testing

@@ -1,0 +1,57 @@
+#pragma once
+// The real petition-gateway binary, started on a config written for the test,
+// with a temporary data directory that survives restarts within the test.
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <sys/types.h>
+
+namespace pg::testing {
+
+class temp_dir {
+public:
+    temp_dir();
+    ~temp_dir();
+    std::filesystem::path const& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+// A config close to the demo's, pointed at the fake platform, with short timeouts.
+nlohmann::json test_config(std::string const& api_base, std::filesystem::path const& data_dir);
+
+class gateway_process {
+public:
+    explicit gateway_process(nlohmann::json config);
+    ~gateway_process();  // SIGKILL if still running
+
+    // Starts the binary and waits (bounded) until it logs that it listens.
+    void start();
+    unsigned short port() const { return port_; }
+    void kill_hard();           // SIGKILL, no chance to flush
+    int terminate();            // SIGTERM; returns the exit status
+    bool running() const { return pid_ > 0; }
+    std::string log() const;    // everything it wrote to stderr so far
+    std::filesystem::path const& config_path() const { return config_path_; }
+
+private:
+    temp_dir dir_;
+    std::filesystem::path config_path_;
+    std::filesystem::path log_path_;
+    pid_t pid_ = -1;
+    unsigned short port_ = 0;
+};
+
+// Runs the binary with arguments to completion; returns exit status and output.
+struct command_result { int status; std::string output; };
+command_result run_gateway(std::string const& args);
+
+struct http_result { int status = 0; std::string body; };
+http_result http_post(unsigned short port, std::string const& target, std::string const& body,
+                      std::vector<std::pair<std::string, std::string>> const& headers = {});
+http_result http_get(unsigned short port, std::string const& target);
+
+}  // namespace pg::testing

@@ -1,0 +1,62 @@
+#pragma once
+// Real-shaped Telegram updates for driving the gateway as a citizen would.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace pg::testing::tg {
+
+inline nlohmann::json user(std::int64_t id, std::string const& lang = "en")
+{
+    return {{"id", id}, {"is_bot", false}, {"first_name", "Test"}, {"language_code", lang}};
+}
+
+inline nlohmann::json private_chat(std::int64_t id)
+{
+    return {{"id", id}, {"first_name", "Test"}, {"type", "private"}};
+}
+
+inline nlohmann::json message_base(std::int64_t update_id, std::int64_t chat_id, std::string const& lang)
+{
+    return {{"update_id", update_id},
+            {"message", {{"message_id", update_id % 100000 + 1}, {"from", user(chat_id, lang)},
+                         {"chat", private_chat(chat_id)}, {"date", 1'764'000'000}}}};
+}
+
+inline std::string text(std::int64_t update_id, std::int64_t chat_id, std::string const& text,
+                        std::string const& lang = "en")
+{
+    auto u = message_base(update_id, chat_id, lang);
+    u["message"]["text"] = text;
+    if (!text.empty() && text[0] == '/')
+        u["message"]["entities"] = {{{"offset", 0}, {"length", text.find(' ') == std::string::npos ? text.size() : text.find(' ')},
+                                     {"type", "bot_command"}}};
+    return u.dump();
+}
+
+inline std::string button(std::int64_t update_id, std::int64_t chat_id, std::string const& data)
+{
+    nlohmann::json u{{"update_id", update_id},
+                     {"callback_query", {{"id", "cb" + std::to_string(update_id)}, {"from", user(chat_id)},
+                                         {"message", {{"message_id", 1}, {"chat", private_chat(chat_id)}, {"date", 1'764'000'000}, {"text", "menu"}}},
+                                         {"chat_instance", "42"}, {"data", data}}}};
+    return u.dump();
+}
+
+inline std::string location(std::int64_t update_id, std::int64_t chat_id, double lat, double lon)
+{
+    auto u = message_base(update_id, chat_id, "en");
+    u["message"]["location"] = {{"latitude", lat}, {"longitude", lon}};
+    return u.dump();
+}
+
+inline std::string sticker(std::int64_t update_id, std::int64_t chat_id)
+{
+    auto u = message_base(update_id, chat_id, "en");
+    u["message"]["sticker"] = {{"file_id", "CAACAgIAAxkBAAIB"}, {"file_unique_id", "AgADBAAD"}, {"width", 512},
+                               {"height", 512}, {"is_animated", false}, {"is_video", false}, {"type", "regular"}};
+    return u.dump();
+}
+
+}  // namespace pg::testing::tg
