@@ -9,9 +9,9 @@ namespace pg::config {
 namespace {
 
 constexpr std::string_view locale_keys[] = {"code", "name", "matches", "texts"};
-constexpr std::string_view flow_keys[] = {"default_language", "description", "location", "photos",
-                                          "deadline_days", "remembered_petitions", "categories"};
-constexpr std::string_view category_keys[] = {"id", "department", "deadline_days", "labels"};
+constexpr std::string_view flow_keys[] = {"default_language", "description", "location", "photos", "deadline_days",
+                                          "response_days", "remembered_petitions", "categories"};
+constexpr std::string_view category_keys[] = {"id", "department", "deadline_days", "response_days", "labels"};
 constexpr std::string_view min_max_keys[] = {"min", "max"};
 constexpr std::string_view max_keys[] = {"max"};
 
@@ -93,6 +93,7 @@ model::category read_category(object_node const& c, std::vector<model::locale> c
         id.fail("expected 1 to 24 characters of a-z 0-9 _, found " + describe_string(cat.id));
     cat.department = c.need("department").non_empty_text();
     c.read_int("deadline_days", cat.deadline_days, 0, max_deadline_days);
+    c.read_int("response_days", cat.response_days, 0, max_deadline_days);
     auto const labels = c.need("labels");
     for (auto const& [code, text] : labels.object().entries())
         cat.labels.emplace(code, text.non_empty_text());
@@ -149,6 +150,7 @@ model::flow read_flow(object_node const& o, std::vector<model::locale> const& lo
         p.read_int("max", f.max_photos, 0, 10);
     }
     o.read_int("deadline_days", f.deadline_days, 1, max_deadline_days);
+    o.read_int("response_days", f.response_days, 1, max_deadline_days);
     o.read_int("remembered_petitions", f.remembered_petitions, 1, 100);
     read_categories(o.need("categories"), locales, f);
     return f;

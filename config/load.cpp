@@ -5,13 +5,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <map>
 
 namespace pg::config {
 namespace {
 
-constexpr std::string_view top_keys[] = {"server", "storage", "outbox", "log", "tracking", "dialog", "channels"};
+constexpr std::string_view top_keys[] = {"server",   "storage",     "outbox", "log",      "tracking",  "dialog",
+                                         "channels", "departments", "staff",  "deadlines", "staff_api", "testing"};
 constexpr std::string_view server_keys[] = {"listen",          "port",           "io_threads",
                                             "body_limit",      "header_limit",   "header_timeout_ms",
                                             "read_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms"};
@@ -23,15 +25,26 @@ constexpr std::string_view log_levels[] = {"debug", "info", "warn", "error"};
 constexpr std::string_view tracking_keys[] = {"key"};
 constexpr std::string_view dialog_keys[] = {"flow", "locales"};
 constexpr std::string_view channel_keys[] = {"id", "type", "enabled", "api_base"};  // every type has these
+constexpr std::string_view department_keys[] = {"id", "staff_user_ids"};
+constexpr std::string_view staff_keys[] = {"chats", "supervisors", "plain_reply", "language"};
+constexpr std::string_view staff_chat_keys[] = {"channel", "chat", "departments"};
+constexpr std::string_view plain_replies[] = {"answer", "note"};
+constexpr std::string_view deadline_keys[] = {"working_days", "holidays", "remind_before_ms", "check_interval_ms"};
+constexpr std::string_view staff_api_keys[] = {"tokens"};
+constexpr std::string_view api_token_keys[] = {"name", "token"};
+constexpr std::string_view testing_keys[] = {"clock_file"};
 
 constexpr std::int64_t kib = 1024;
 constexpr std::int64_t mib = 1024 * kib;
 constexpr std::int64_t max_ms = 3'600'000;  // an hour: any longer is a typo
 constexpr std::int64_t max_threads = 64;
+constexpr std::int64_t max_remind_ms = 30 * 24 * max_ms;  // a month
+constexpr std::size_t min_api_token = 16;                  // characters: shorter ones can be guessed
 
 // ---- channel types: one table row per platform ----
 
 void read_telegram(object_node const& o, channel_settings& c);
+void read_slack(object_node const& o, channel_settings& c);
 
 struct channel_kind {
     std::string_view name;                     // "type" in the file
@@ -42,9 +55,11 @@ struct channel_kind {
 };
 
 constexpr std::string_view telegram_keys[] = {"bot_token", "webhook_secret"};
+constexpr std::string_view slack_keys[] = {"bot_token", "signing_secret"};
 
 constexpr channel_kind channel_kinds[] = {
     {"telegram", channel_type::telegram, "https://api.telegram.org", telegram_keys, read_telegram},
+    {"slack", channel_type::slack, "https://slack.com/api", slack_keys, read_slack},
 };
 
 bool has_space(std::string_view s)
@@ -60,18 +75,31 @@ bool is_telegram_secret(std::string_view s)
     });
 }
 
+// A required secret that goes into a header or a URL as it is.
+std::string read_secret_word(object_node const& o, std::string_view key)
+{
+    auto const n = o.need(key);
+    auto value = n.text(secrecy::secret);
+    if (value.empty() || has_space(value))
+        n.fail("expected a non-empty string without whitespace, found " + describe_string(value, secrecy::secret));
+    return value;
+}
+
 void read_telegram(object_node const& o, channel_settings& c)
 {
-    auto const token = o.need("bot_token");
-    c.bot_token = token.text(secrecy::secret);
-    if (c.bot_token.empty() || has_space(c.bot_token))
-        token.fail("expected a non-empty string without whitespace, found " +
-                   describe_string(c.bot_token, secrecy::secret));
+    c.bot_token = read_secret_word(o, "bot_token");
     auto const secret = o.need("webhook_secret");
     c.webhook_secret = secret.text(secrecy::secret);
     if (!is_telegram_secret(c.webhook_secret))
         secret.fail("expected 1 to 256 characters of A-Z a-z 0-9 _ -, found " +
                     describe_string(c.webhook_secret, secrecy::secret));
+}
+
+// Slack's bot token ("xoxb-...") and the app's signing secret (hex).
+void read_slack(object_node const& o, channel_settings& c)
+{
+    c.bot_token = read_secret_word(o, "bot_token");
+    c.signing_secret = read_secret_word(o, "signing_secret");
 }
 
 // ---- sections ----
@@ -199,7 +227,10 @@ channel_settings read_channel(object_node const& o)
     return c;
 }
 
-std::vector<channel_settings> read_channels(node const& n)
+// Every channel id in the file, with whether it is enabled: staff chats name them.
+using channel_ids = std::vector<std::pair<std::string, bool>>;
+
+std::vector<channel_settings> read_channels(node const& n, channel_ids& ids)
 {
     std::vector<channel_settings> enabled;
     std::map<std::string, std::string> seen;  // id -> where it was first; disabled ones count too
@@ -208,17 +239,265 @@ std::vector<channel_settings> read_channels(node const& n)
         auto const where = item.path() + ".id";
         if (auto [it, fresh] = seen.emplace(c.id, where); !fresh)
             node(item.raw(), item.src(), where).fail("duplicate " + quote(c.id) + " (also " + it->second + ")");
+        ids.emplace_back(c.id, c.enabled);
         if (c.enabled)
             enabled.push_back(std::move(c));
     }
     return enabled;
 }
 
+// [a-z0-9_]{1,24}, as category ids.
+bool is_department_id(std::string_view id)
+{
+    return !id.empty() && id.size() <= 24 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+std::string ids_of(std::vector<department> const& departments)
+{
+    std::string out;
+    for (auto const& d : departments)
+        out += (out.empty() ? "" : ", ") + d.id;
+    return out;
+}
+
+bool has_department(std::vector<department> const& departments, std::string_view id)
+{
+    return std::any_of(departments.begin(), departments.end(), [&](department const& d) { return d.id == id; });
+}
+
+std::vector<department> read_departments(node const& n)
+{
+    std::vector<department> out;
+    std::map<std::string, std::string> seen;  // id -> where it was first
+    for (auto const& item : n.items()) {
+        auto const o = item.object();
+        o.allow(department_keys);
+        department d;
+        auto const id = o.need("id");
+        d.id = id.text();
+        if (!is_department_id(d.id))
+            id.fail("expected 1 to 24 characters of a-z 0-9 _, found " + describe_string(d.id));
+        if (auto [it, fresh] = seen.emplace(d.id, id.path()); !fresh)
+            id.fail("duplicate " + quote(d.id) + " (also " + it->second + ")");
+        if (auto users = o.get("staff_user_ids")) {
+            for (auto const& u : users->items())
+                d.staff_user_ids.push_back(u.non_empty_text());
+        }
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+// A staff chat, or nullopt when it is switched off: its channel is disabled, or
+// its "chat" is empty after ${} expansion (so "${TELEGRAM_STAFF_CHAT:-}" stays
+// off until the variable is set). Switched off or not, its channel and
+// departments must exist, so a typo shows before the chat is turned on. On a
+// disabled channel "chat" is not expanded, as the channel's own secrets are not.
+std::optional<staff_chat> read_staff_chat(object_node const& o, channel_ids const& channels,
+                                          std::vector<department> const& departments)
+{
+    o.allow(staff_chat_keys);
+    staff_chat c;
+    auto const channel = o.need("channel");
+    c.channel = channel.non_empty_text();
+    auto const found = std::find_if(channels.begin(), channels.end(), [&](auto const& e) { return e.first == c.channel; });
+    if (found == channels.end()) {
+        std::string known;
+        for (auto const& e : channels)
+            known += (known.empty() ? "" : ", ") + e.first;
+        channel.fail(quote(c.channel) + " is not the id of a channel in channels" +
+                     (known.empty() ? std::string(", which is empty") : "; expected one of: " + known));
+    }
+    if (auto list = o.get("departments")) {
+        for (auto const& item : list->items()) {
+            auto id = item.non_empty_text();
+            if (!departments.empty() && !has_department(departments, id))
+                item.fail(quote(id) + " is not the id of a department in departments; expected one of: " +
+                          ids_of(departments));
+            c.departments.push_back(std::move(id));
+        }
+    }
+    auto const chat = o.need("chat");
+    if (!chat.raw().is_string())
+        chat.fail("expected a string, found " + describe(chat.raw()));
+    if (!found->second)
+        return std::nullopt;
+    c.chat = chat.text();
+    if (c.chat.empty())
+        return std::nullopt;
+    if (has_space(c.chat))
+        chat.fail("expected a chat id without whitespace, found " + describe_string(c.chat));
+    return c;
+}
+
+std::vector<staff_chat> read_staff_chats(node const& n, channel_ids const& channels,
+                                         std::vector<department> const& departments)
+{
+    std::vector<staff_chat> out;
+    std::map<std::string, std::string> seen;  // channel '\0' chat -> where it was first
+    for (auto const& item : n.items()) {
+        auto c = read_staff_chat(item.object(), channels, departments);
+        if (!c)
+            continue;
+        auto const where = item.path() + ".chat";
+        if (auto [it, fresh] = seen.emplace(c->channel + '\0' + c->chat, where); !fresh)
+            node(item.raw(), item.src(), where)
+                .fail("duplicate " + quote(c->chat) + " on channel " + quote(c->channel) + " (also " + it->second + ")");
+        out.push_back(std::move(*c));
+    }
+    return out;
+}
+
+// Leaves `language` for check_staff_language, which runs once the locales are loaded.
+staff_settings read_staff(object_node const& o, channel_ids const& channels, std::vector<department> departments)
+{
+    o.allow(staff_keys);
+    staff_settings s;
+    s.departments = std::move(departments);
+    if (auto n = o.get("chats"))
+        s.chats = read_staff_chats(*n, channels, s.departments);
+    if (auto n = o.get("supervisors"))
+        s.supervisors = read_staff_chats(*n, channels, s.departments);
+    if (auto n = o.get("plain_reply")) {
+        auto const mode = n->text();
+        if (std::find(std::begin(plain_replies), std::end(plain_replies), mode) == std::end(plain_replies))
+            n->fail("expected one of: " + join(plain_replies) + ", found " + describe_string(mode));
+        s.plain_reply_answers = mode == "answer";
+    }
+    o.read_non_empty("language", s.language);
+    return s;
+}
+
+bool is_loaded(std::vector<model::locale> const& locales, std::string_view code)
+{
+    return std::any_of(locales.begin(), locales.end(), [&](model::locale const& l) { return l.code == code; });
+}
+
+// A language that is given must be loaded. Left out, it is "en" when that is
+// loaded and otherwise the fallback (first) locale, so a deployment without
+// English and without staff chats need not write a staff section.
+void check_staff_language(object_node const& staff, std::vector<model::locale> const& locales, std::string& language)
+{
+    if (staff.get("language")) {
+        if (!is_loaded(locales, language)) {
+            std::string loaded;
+            for (auto const& l : locales)
+                loaded += (loaded.empty() ? "" : ", ") + l.code;
+            staff.fail_at("language", quote(language) + " is not a loaded locale; loaded: " + loaded);
+        }
+        return;
+    }
+    if (!is_loaded(locales, language) && !locales.empty())
+        language = locales.front().code;
+}
+
+// "YYYY-MM-DD", and a day that exists.
+bool is_date(std::string_view s)
+{
+    auto const digits = [&](std::size_t from, std::size_t n) {
+        return std::all_of(s.begin() + from, s.begin() + from + n, [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(0, 4) || !digits(5, 2) || !digits(8, 2))
+        return false;
+    auto const number = [&](std::size_t from, std::size_t n) {
+        int v = 0;
+        for (std::size_t i = from; i < from + n; ++i)
+            v = v * 10 + (s[i] - '0');
+        return v;
+    };
+    std::chrono::year_month_day const d{std::chrono::year{number(0, 4)},
+                                        std::chrono::month{static_cast<unsigned>(number(5, 2))},
+                                        std::chrono::day{static_cast<unsigned>(number(8, 2))}};
+    return d.ok();
+}
+
+deadline_settings read_deadlines(object_node const& o)
+{
+    o.allow(deadline_keys);
+    deadline_settings s;
+    o.read_bool("working_days", s.working_days);
+    if (auto n = o.get("holidays")) {
+        for (auto const& item : n->items()) {
+            auto date = item.text();
+            if (!is_date(date))
+                item.fail("expected a date as YYYY-MM-DD, found " + describe_string(date));
+            s.holidays.push_back(std::move(date));
+        }
+    }
+    o.read_ms("remind_before_ms", s.remind_before, 1, max_remind_ms);
+    o.read_ms("check_interval_ms", s.check_interval, 1, max_ms);
+    return s;
+}
+
+// Bearer tokens for the staff API. One that expands to "" is left out, so
+// "${PG_STAFF_API_TOKEN:-}" keeps the API closed until the variable is set.
+std::vector<api_token> read_staff_api(object_node const& o)
+{
+    o.allow(staff_api_keys);
+    std::vector<api_token> out;
+    auto const list = o.get("tokens");
+    if (!list)
+        return out;
+    std::map<std::string, std::string> names;   // name -> where it was first
+    std::map<std::string, std::string> tokens;  // token -> where it was first
+    for (auto const& item : list->items()) {
+        auto const t = item.object();
+        t.allow(api_token_keys);
+        api_token a;
+        auto const name = t.need("name");
+        a.name = name.text();
+        if (!is_channel_id(a.name))
+            name.fail("expected 1 to 32 characters of a-z 0-9 _ -, found " + describe_string(a.name));
+        if (auto [it, fresh] = names.emplace(a.name, name.path()); !fresh)
+            name.fail("duplicate " + quote(a.name) + " (also " + it->second + ")");
+        auto const token = t.need("token");
+        a.token = token.text(secrecy::secret);
+        if (a.token.empty())
+            continue;
+        if (a.token.size() < min_api_token || has_space(a.token))
+            token.fail("expected at least " + std::to_string(min_api_token) +
+                       " characters without whitespace, found " + describe_string(a.token, secrecy::secret));
+        if (auto [it, fresh] = tokens.emplace(a.token, token.path()); !fresh)
+            token.fail("the same token as " + it->second + "; give each user its own");
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+// Tests only: lets integration tests move time forward (deadlines, reminders)
+// without waiting. A deployment leaves this section out.
+testing_settings read_testing(object_node const& o)
+{
+    o.allow(testing_keys);
+    testing_settings s;
+    o.read_non_empty("clock_file", s.clock_file);
+    return s;
+}
+
+// Once departments are listed, every category must route to one of them.
+void check_category_departments(std::string const& flow_file, model::flow const& f,
+                                std::vector<department> const& departments, std::string const& config_file)
+{
+    if (departments.empty())
+        return;
+    for (std::size_t i = 0; i < f.categories.size(); ++i) {
+        auto const& c = f.categories[i];
+        if (!has_department(departments, c.department))
+            throw config_error(flow_file + ": categories[" + std::to_string(i) + "].department: category " +
+                               quote(c.id) + " routes to " + quote(c.department) +
+                               ", which is not a department in " + config_file + "; expected one of: " +
+                               ids_of(departments));
+    }
+}
+
 // Reads the "dialog" section, then the files it names, relative to the config file.
-model::dialog_data read_dialog(object_node const& o)
+model::dialog_data read_dialog(object_node const& o, std::vector<department> const& departments)
 {
     o.allow(dialog_keys);
-    auto const base = std::filesystem::path(o.self().src().file).parent_path();
+    auto const& config_file = o.self().src().file;
+    auto const base = std::filesystem::path(config_file).parent_path();
     auto const resolve = [&](std::string const& p) { return (base / p).string(); };
 
     auto const flow = resolve(o.need("flow").non_empty_text());
@@ -228,7 +507,9 @@ model::dialog_data read_dialog(object_node const& o)
         locales.push_back(resolve(item.non_empty_text()));
     if (locales.empty())
         list.fail("expected at least one locale file, found an empty array");
-    return read_dialog_files(flow, locales);
+    auto data = read_dialog_files(flow, locales);
+    check_category_departments(flow, data.citizen, departments, config_file);
+    return data;
 }
 
 }  // namespace
@@ -255,8 +536,24 @@ settings load(std::string const& path, env_lookup const& env)
     auto const tracking = root.get("tracking");
     json const empty = json::object();
     s.tracking_key = read_tracking_key(tracking ? tracking->object() : node(empty, src, "tracking").object());
-    s.channels = read_channels(root.need("channels"));
-    s.dialog = read_dialog(root.need("dialog").object());  // last: it reads more files
+    channel_ids channels;
+    s.channels = read_channels(root.need("channels"), channels);
+
+    std::vector<department> departments;
+    if (auto n = root.get("departments"))
+        departments = read_departments(*n);
+    auto const staff_section = root.get("staff");
+    auto const staff = staff_section ? staff_section->object() : node(empty, src, "staff").object();
+    s.staff = read_staff(staff, channels, std::move(departments));
+    if (auto n = root.get("deadlines"))
+        s.deadlines = read_deadlines(n->object());
+    if (auto n = root.get("staff_api"))
+        s.staff_api_tokens = read_staff_api(n->object());
+    if (auto n = root.get("testing"))
+        s.testing = read_testing(n->object());
+
+    s.dialog = read_dialog(root.need("dialog").object(), s.staff.departments);  // last: it reads more files
+    check_staff_language(staff, s.dialog.locales, s.staff.language);
     return s;
 }
 

@@ -42,7 +42,7 @@ struct log_settings {
     std::string level = "info";           // debug | info | warn | error
 };
 
-enum class channel_type { telegram };
+enum class channel_type { telegram, slack };
 
 struct channel_settings {
     std::string id;                       // used in /webhook/{id}; [a-z0-9_-]{1,32}
@@ -51,6 +51,43 @@ struct channel_settings {
     std::string api_base;                 // "https://api.telegram.org"; tests use http://127.0.0.1:port
     std::string bot_token;                // secret
     std::string webhook_secret;           // secret; Telegram's secret_token
+    std::string signing_secret;           // secret; Slack's request signing secret
+};
+
+// A staff chat: a Telegram forum supergroup or a Slack channel, on a configured channel.
+struct staff_chat {
+    std::string channel;                  // a channel id from `channels`
+    std::string chat;                     // Telegram chat id ("-100...") / Slack channel id ("C...")
+    std::vector<std::string> departments; // the departments it serves; empty = all
+};
+
+struct department {
+    std::string id;                       // "transport"; categories route to these
+    std::vector<std::string> staff_user_ids;  // if non-empty, only these users may act on its petitions
+};
+
+struct staff_settings {
+    std::vector<staff_chat> chats;
+    std::vector<staff_chat> supervisors;  // escalations go here
+    std::vector<department> departments;
+    bool plain_reply_answers = true;      // a plain reply in a thread answers the citizen; false: it is a progress note
+    std::string language = "en";          // staff-side texts
+};
+
+struct deadline_settings {
+    bool working_days = false;            // count Mon-Fri, skipping holidays
+    std::vector<std::string> holidays;    // "YYYY-MM-DD"
+    milliseconds remind_before{24 * 3'600'000};
+    milliseconds check_interval{60'000};
+};
+
+struct api_token {
+    std::string name;                     // who uses it (logged)
+    std::string token;                    // secret
+};
+
+struct testing_settings {
+    std::string clock_file;               // tests only: read "now" (Unix ms) from this file instead of the clock
 };
 
 struct settings {
@@ -62,6 +99,10 @@ struct settings {
     std::string tracking_key;             // secret that scrambles tracking numbers
     model::dialog_data dialog;
     std::vector<channel_settings> channels;  // enabled ones only
+    staff_settings staff;
+    deadline_settings deadlines;
+    std::vector<api_token> staff_api_tokens;
+    testing_settings testing;
 };
 
 }  // namespace pg::config

@@ -4,6 +4,7 @@
 #include "dialog/citizen_flow.hpp"
 #include "dialog/citizen_turn.hpp"
 #include "dialog/input.hpp"
+#include "dialog/lifecycle_texts.hpp"
 #include "dialog/tracking.hpp"
 
 #include <algorithm>
@@ -86,6 +87,7 @@ text help_for(dialog_step s)
     case dialog_step::edit_field: return text::help_edit_field;
     case dialog_step::track: return text::help_track;
     case dialog_step::language: return text::help_language;
+    case dialog_step::add_info: return text::help_add_info;
     default: return text::help_menu;
     }
 }
@@ -101,11 +103,18 @@ text expect_for(dialog_step s)
     case dialog_step::edit_field: return text::expect_edit_field;
     case dialog_step::track: return text::expect_track;
     case dialog_step::language: return text::expect_language;
+    case dialog_step::add_info: return text::expect_add_info;
     default: return text::expect_menu;
     }
 }
 
-void show(turn& u) { u.send(prompt(u)); }
+void show(turn& u)
+{
+    // The track step shows the list again: no petition is on screen any more.
+    if (u.state().step == dialog_step::track)
+        u.state().target_petition.clear();
+    u.send(prompt(u));
+}
 
 // Moves to s and shows it. A confirm with a draft that is not complete (a
 // category removed from the config since) asks for what is missing instead.
@@ -115,6 +124,8 @@ void go(turn& u, dialog_step s)
         s = first_missing(u.flow(), u.state().draft);
     if (s == dialog_step::start)
         s = dialog_step::menu;
+    if (s != dialog_step::add_info)
+        u.state().target_petition.clear();
     u.state().step = s;
     show(u);
 }
@@ -146,6 +157,8 @@ void stale(turn& u)
     show(u);
 }
 
+void show_petition(turn& u, std::string_view typed);
+
 dialog_step resumable(dialog_step s)
 {
     return s == dialog_step::start || s == dialog_step::language ? dialog_step::menu : s;
@@ -168,6 +181,7 @@ void back(turn& u)
         return;
     case dialog_step::edit_field: go(u, dialog_step::confirm); return;
     case dialog_step::language: go(u, resumable(st.resume_step)); return;
+    case dialog_step::add_info: show_petition(u, st.target_petition); return;
     default: go(u, dialog_step::menu); return;  // category: the draft is kept for "continue"
     }
 }
@@ -181,6 +195,10 @@ void run(turn& u, command c)
         go(u, dialog_step::menu);
         return;
     case command::cancel:
+        if (st.step == dialog_step::add_info) {
+            go(u, dialog_step::menu);  // a filing draft, if any, is not what is being cancelled
+            return;
+        }
         if (has_draft(st.draft)) {
             st.draft = {};
             u.note(text::cancelled);
@@ -230,6 +248,9 @@ void show_petition(turn& u, std::string_view typed)
     // Also own when the number has dropped off the remembered list: same chat.
     bool const own = contains(st.petitions, *tracking) ||
                      (!p->chat_id.empty() && p->channel_id == st.channel_id && p->chat_id == st.chat_id);
+    // The petition on screen: "Add information" (typed or pressed) adds to it while it is open.
+    bool const can_add = own && model::is_open(p->current) && own_petition(u, *tracking);
+    st.target_petition = can_add ? *tracking : std::string{};
     u.send_notes();  // a welcome goes first, so the details keep their full length budget
     u.send(petition_screen(u, *p, u.ctx.petitions.timeline(*tracking), own));
 }
@@ -244,7 +265,8 @@ void file_petition(turn& u)
     }
     auto const& cat = *find_category(f, st.draft.category);
     auto const now = u.ctx.now;
-    auto const days = cat.deadline_days > 0 ? cat.deadline_days : f.deadline_days;
+    auto const answer_days = cat.deadline_days > 0 ? cat.deadline_days : f.deadline_days;
+    auto const response_days = cat.response_days > 0 ? cat.response_days : f.response_days;
 
     model::petition p;
     p.tracking = u.ctx.new_tracking();
@@ -260,7 +282,8 @@ void file_petition(turn& u)
     p.photo_ids = st.draft.photo_ids;
     p.current = model::status::submitted;
     p.submitted_at = now;
-    p.deadline_at = now + std::chrono::days{days};
+    p.response_due_at = add_days(now, response_days, u.ctx.cal);
+    p.deadline_at = add_days(now, answer_days, u.ctx.cal);
 
     model::timeline_event e;
     e.at = now;
@@ -284,6 +307,120 @@ void file_petition(turn& u)
     u.out.filed = std::move(p);
     u.out.timeline.push_back(std::move(e));
     go(u, dialog_step::menu);
+}
+
+void start_add_info(turn& u, std::string_view tracking)
+{
+    auto const p = own_petition(u, tracking);
+    if (!p) {
+        stale(u);
+        return;
+    }
+    if (!model::is_open(p->current)) {
+        u.note(text::addinfo_unavailable, {{"tracking", p->tracking}, {"status", status_word(u, p->current)}});
+        show(u);
+        return;
+    }
+    u.state().editing = false;
+    u.state().target_petition = p->tracking;
+    go(u, dialog_step::add_info);
+}
+
+// Hands the added information to the gateway, which applies it to the petition.
+void send_info(turn& u, std::string text, std::vector<std::string> photo_ids)
+{
+    auto const p = own_petition(u, u.state().target_petition);
+    if (!p || !model::is_open(p->current)) {
+        if (p)
+            u.note(text::addinfo_unavailable, {{"tracking", p->tracking}, {"status", status_word(u, p->current)}});
+        go(u, dialog_step::menu);
+        return;
+    }
+    citizen_request r;
+    r.what = citizen_request::kind::add_info;
+    r.tracking = p->tracking;
+    r.text = std::move(text);
+    r.photo_ids = std::move(photo_ids);
+    u.out.requests.push_back(std::move(r));
+    u.note(text::addinfo_sent, {{"tracking", p->tracking}});
+    go(u, dialog_step::menu);
+}
+
+// A press on a rating button: "r:<tracking>:<n>" (from the answer notification),
+// then "r:<tracking>:<n>y" or "r:<tracking>:<n>n" (resolved or not).
+struct rating_press {
+    std::string tracking;
+    int rating = 0;
+    std::optional<bool> resolved;  // not yet asked
+};
+
+std::optional<rating_press> rating_of_data(std::string_view data)
+{
+    if (!data.starts_with("r:"))
+        return std::nullopt;
+    data.remove_prefix(2);
+    auto const colon = data.rfind(':');
+    if (colon == std::string_view::npos)
+        return std::nullopt;
+    auto const tail = data.substr(colon + 1);
+    if (tail.empty() || tail.size() > 2 || tail[0] < '1' || tail[0] > '5')
+        return std::nullopt;
+    rating_press r{std::string(data.substr(0, colon)), tail[0] - '0', std::nullopt};
+    if (tail.size() == 2) {
+        if (tail[1] != 'y' && tail[1] != 'n')
+            return std::nullopt;
+        r.resolved = tail[1] == 'y';
+    }
+    return r;
+}
+
+// Rating is its own short exchange on top of whatever step the citizen is at:
+// the step stays, and is shown again once the rating is complete.
+void on_rating(turn& u, rating_press const& press)
+{
+    auto const p = own_petition(u, press.tracking);
+    if (!p) {
+        stale(u);
+        return;
+    }
+    if (p->current != model::status::answered) {
+        u.note(text::rate_unavailable, {{"tracking", p->tracking}, {"status", status_word(u, p->current)}});
+        show(u);
+        return;
+    }
+    auto const data = "r:" + p->tracking + ":" + std::to_string(press.rating);
+    if (!press.resolved) {
+        screen s;
+        s.text = u.say(text::rate_question, {{"tracking", p->tracking}, {"rating", std::to_string(press.rating)}});
+        s.buttons = {{{u.say(text::rate_resolved), data + "y"}, {u.say(text::rate_not_resolved), data + "n"}}};
+        u.send(std::move(s));
+        return;
+    }
+    citizen_request r;
+    r.what = citizen_request::kind::rate;
+    r.tracking = p->tracking;
+    r.rating = press.rating;
+    r.resolved = *press.resolved;
+    u.out.requests.push_back(std::move(r));
+    u.note(text::rate_thanks);
+    show(u);
+}
+
+// A typed "4" rates only when the answer's rating question is the newest thing
+// in the chat: the answer came after the citizen last used the dialog.
+std::optional<std::string> rating_awaited(turn const& u)
+{
+    auto const& mine = u.state().petitions;
+    for (auto it = mine.rbegin(); it != mine.rend(); ++it) {
+        auto const p = own_petition(u, *it);
+        if (!p || p->current != model::status::answered)
+            continue;
+        for (auto const& e : u.ctx.petitions.timeline(*it))
+            if (e.kind == model::entry_kind::transition && e.to == model::status::answered &&
+                e.at > u.previous_update)
+                return p->tracking;
+    }
+    return std::nullopt;
 }
 
 void on_choice(turn& u, std::string_view data)
@@ -327,6 +464,8 @@ void on_choice(turn& u, std::string_view data)
         show(u);
     } else if (data.starts_with("t:")) {
         show_petition(u, rest);
+    } else if (data.starts_with("a:")) {
+        start_add_info(u, rest);
     } else if (auto const* l = data.starts_with("l:") ? find_locale(u.ctx.data, rest) : nullptr) {
         switch_language(u, *l);
     } else {
@@ -378,6 +517,17 @@ void on_free_text(turn& u, std::string_view raw)
             return;
         }
         break;
+    case dialog_step::add_info:
+        if (n == 0)
+            break;
+        if (n > f.description_max) {
+            u.note(text::addinfo_too_long,
+                   {{"count", std::to_string(n)}, {"max", std::to_string(f.description_max)}});
+            show(u);
+            return;
+        }
+        send_info(u, std::string(typed), {});
+        return;
     default:
         break;
     }
@@ -393,13 +543,23 @@ void on_input(turn& u)
             run(u, *c);
             return;
         }
+        // The answer notification's buttons work wherever the citizen is.
+        if (data.starts_with("r:")) {
+            if (auto press = rating_of_data(data))
+                on_rating(u, *press);
+            else
+                stale(u);
+            return;
+        }
         bool fits = false;
         for (auto const& c : choices(u, step))
             fits = fits || c.data == data;
         // An old language button is still a clear wish, and an old petition
         // button still names one: honour them where they make sense.
+        bool const resting = step == dialog_step::menu || step == dialog_step::track || step == dialog_step::add_info;
         fits = fits || data.starts_with("l:") ||
-               (data.starts_with("t:") && (step == dialog_step::menu || step == dialog_step::track));
+               (data.starts_with("t:") && (step == dialog_step::menu || step == dialog_step::track)) ||
+               (data.starts_with("a:") && resting);
         if (fits)
             on_choice(u, data);
         else
@@ -423,6 +583,11 @@ void on_input(turn& u)
         switch_language(u, *l);
         return;
     }
+    if (auto const n = list_number(folded); n && *n <= 5)
+        if (auto const tracking = rating_awaited(u)) {
+            on_rating(u, {*tracking, int(*n), std::nullopt});
+            return;
+        }
     for (auto const& c : choices(u, step))
         if (matches(c, folded)) {
             on_choice(u, c.data);
@@ -485,6 +650,26 @@ void on_photo(turn& u)
         u.send(std::move(s));
         return;
     }
+    if (st.step == dialog_step::add_info) {
+        auto const caption = trim(u.ev.text);
+        auto const n = code_points(caption);
+        if (n > u.flow().description_max) {
+            u.note(text::addinfo_too_long,
+                   {{"count", std::to_string(n)}, {"max", std::to_string(u.flow().description_max)}});
+            show(u);
+            return;
+        }
+        std::vector<std::string> ids;
+        for (auto const& id : u.ev.photo_ids)
+            if (ids.size() < max && !id.empty())
+                ids.push_back(id);
+        if (ids.empty() && n == 0) {
+            unexpected(u);
+            return;
+        }
+        send_info(u, std::string(caption), std::move(ids));
+        return;
+    }
     if (!in_filing(st.step)) {
         u.note(text::photo_elsewhere);
         show(u);
@@ -537,8 +722,8 @@ outcome step(model::conversation const& state, model::inbound_event const& ev, c
     st.channel_id = ev.channel_id;
     st.chat_id = ev.chat_id;
 
-    if (ev.kind == model::event_kind::ignored)
-        return std::move(u.out);
+    if (ev.kind == model::event_kind::ignored || ev.kind == model::event_kind::challenge)
+        return std::move(u.out);  // a challenge is answered by the gateway and never gets here
     if (ev.edited && ev.kind != model::event_kind::text)
         return std::move(u.out);  // a live location moving, a caption changed: nothing to say
     if (ev.kind == model::event_kind::button && !ev.callback_id.empty()) {
@@ -576,6 +761,8 @@ outcome step(model::conversation const& state, model::inbound_event const& ev, c
         u.note(text::unsupported);
         show(u);
         break;
+    case model::event_kind::challenge:
+        break;
     }
     return std::move(u.out);
 }
@@ -585,6 +772,8 @@ std::vector<std::string> const& required_text_keys()
     static std::vector<std::string> const keys = [] {
         std::vector<std::string> k;
         for (auto const& s : text_specs)
+            k.emplace_back(s.key);
+        for (auto const& s : lifecycle_text_specs)
             k.emplace_back(s.key);
         return k;
     }();

@@ -3,9 +3,9 @@
 // also be typed, by its number or its label.
 #include "dialog/citizen_turn.hpp"
 #include "dialog/input.hpp"
+#include "dialog/lifecycle_say.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace pg::dialog {
 namespace {
@@ -100,30 +100,12 @@ std::vector<listed_petition> own_petitions(turn const& u)
     return out;
 }
 
-std::string category_label(turn const& u, std::string const& id)
-{
-    auto const* c = find_category(u.flow(), id);
-    return c ? u.tx.label(*c) : id;
-}
-
-std::string department_label(turn const& u, std::string const& id)
-{
-    auto const* t = u.tx.find(std::string(department_prefix) + id);
-    return t ? *t : id;
-}
+std::string category_label(turn const& u, std::string const& id) { return category_name(u.tx, u.flow(), id); }
+std::string department_label(turn const& u, std::string const& id) { return department_name(u.tx, id); }
 
 std::string place_of(turn const& u, std::string const& typed, std::optional<model::geo_point> const& point)
 {
-    std::string out = typed;
-    if (point) {
-        char lat[32], lon[32];
-        std::snprintf(lat, sizeof lat, "%.5f", point->latitude);
-        std::snprintf(lon, sizeof lon, "%.5f", point->longitude);
-        if (!out.empty())
-            out += " \u00b7 ";
-        out += u.say(text::location_map, {{"latitude", lat}, {"longitude", lon}});
-    }
-    return out;
+    return place_text(u.tx, typed, point);
 }
 
 std::string join_parts(std::initializer_list<std::string> parts)
@@ -139,9 +121,21 @@ std::string join_parts(std::initializer_list<std::string> parts)
     return out;
 }
 
-// Newest entries win the space; they are still printed oldest first.
-std::string timeline_text(turn const& u, std::vector<model::timeline_event> timeline, bool own, std::size_t budget)
+// What a citizen may read of a timeline: the changes of status, and on their
+// own petition what they added. Internal notes, assignments, deadline alerts
+// and ratings are for the staff.
+bool shown_to_citizen(model::timeline_event const& e, bool own)
 {
+    return e.kind == model::entry_kind::transition || (own && e.kind == model::entry_kind::citizen_info);
+}
+
+// Newest entries win the space; they are still printed oldest first.
+std::string timeline_text(turn const& u, std::vector<model::timeline_event> all, bool own, std::size_t budget)
+{
+    std::vector<model::timeline_event> timeline;
+    for (auto& e : all)
+        if (shown_to_citizen(e, own))
+            timeline.push_back(std::move(e));
     std::stable_sort(timeline.begin(), timeline.end(), [](auto const& a, auto const& b) { return a.at < b.at; });
     std::vector<std::string> lines;
     std::size_t used = 0;
@@ -150,8 +144,10 @@ std::string timeline_text(turn const& u, std::vector<model::timeline_event> time
         // never a note, which may quote the citizen or name them. A note that
         // only repeats the status name ("submitted") says nothing more.
         bool const show_note = own && it->note != model::to_string(it->to);
-        auto line = join_parts({model::format_utc_minutes(it->at), status_word(u, it->to),
-                                it->department.empty() ? std::string() : department_label(u, it->department),
+        bool const added = it->kind == model::entry_kind::citizen_info;
+        auto line = join_parts({model::format_utc_minutes(it->at),
+                                added ? u.say(text::track_added_info) : status_word(u, it->to),
+                                it->department.empty() || added ? std::string() : department_label(u, it->department),
                                 show_note ? clip(it->note, note_units) : std::string()});
         auto const units = utf16_units(line) + 1;
         if (used + units > budget)
@@ -223,20 +219,7 @@ std::vector<std::string> words_of(turn const& u, std::initializer_list<text> ids
     return words;
 }
 
-std::string status_word(turn const& u, model::status s)
-{
-    switch (s) {
-    case model::status::submitted: return u.say(text::status_submitted);
-    case model::status::accepted: return u.say(text::status_accepted);
-    case model::status::rejected: return u.say(text::status_rejected);
-    case model::status::transferred: return u.say(text::status_transferred);
-    case model::status::in_progress: return u.say(text::status_in_progress);
-    case model::status::answered: return u.say(text::status_answered);
-    case model::status::closed: return u.say(text::status_closed);
-    case model::status::reopened: return u.say(text::status_reopened);
-    }
-    return std::string(model::to_string(s));
-}
+std::string status_word(turn const& u, model::status s) { return status_name(u.tx, s); }
 
 std::vector<choice> choices(turn const& u, dialog_step s)
 {
@@ -280,6 +263,10 @@ std::vector<choice> choices(turn const& u, dialog_step s)
         // The menu's words still work here, but its numbers now pick a petition.
         for (auto& c : menu_choices(u, false))
             cs.push_back(std::move(c));
+        // A petition's details on screen: its "Add information" button can be typed too.
+        if (auto const& target = u.state().target_petition; !target.empty())
+            cs.push_back({"a:" + target, u.say(text::addinfo_button),
+                          words_of(u, {text::addinfo_button, text::kw_add_info}), 0, false});
         return cs;
     }
     case dialog_step::language: {
@@ -294,6 +281,7 @@ std::vector<choice> choices(turn const& u, dialog_step s)
     }
     case dialog_step::location:
     case dialog_step::description:
+    case dialog_step::add_info:
         return cs;  // free text
     }
     return cs;
@@ -346,6 +334,12 @@ screen prompt(turn const& u)
     }
     case dialog_step::track:
         return track_screen(u);
+    case dialog_step::add_info:
+        s.text = u.say(text::addinfo_prompt, {{"tracking", u.state().target_petition},
+                                              {"max", std::to_string(f.description_max)},
+                                              {"photos", std::to_string(f.max_photos)}});
+        s.buttons = {nav_row(u, true)};
+        return s;
     case dialog_step::language: {
         auto const cs = choices(u, step);
         s.text = u.say(text::language_prompt, {{"options", numbered(cs)}});
@@ -378,7 +372,9 @@ screen petition_screen(turn const& u, model::petition const& p, std::vector<mode
     auto const budget = frame < timeline_budget_units ? timeline_budget_units - frame : 0;
     screen s;
     s.text = render(timeline_text(u, std::move(timeline), own, budget));
-    s.buttons = {{{u.say(text::menu_track), "m:track"}, {u.say(text::button_menu), "menu"}}};
+    if (u.state().target_petition == p.tracking)
+        s.buttons.push_back({{u.say(text::addinfo_button), "a:" + p.tracking}});
+    s.buttons.push_back({{u.say(text::menu_track), "m:track"}, {u.say(text::button_menu), "menu"}});
     return s;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Every text the citizen dialog says, by id, with its locale key and the
+// Every text the citizen dialog says (and the few the lifecycle shares with it:
+// addinfo.unavailable, rate.unavailable), by id, with its locale key and the
 // placeholders the dialog fills in. The dialog names texts only through this
 // table, so required_text_keys() cannot miss one, and tests can hold the
 // locale files to the same placeholders.
@@ -21,17 +22,19 @@ enum class text {
     confirm_prompt, confirm_send, confirm_edit,
     edit_prompt, field_category, field_location, field_description, field_photos,
     filed, cancelled, draft_discarded,
-    track_list, track_none, track_not_found, track_details, track_public, track_omitted,
+    track_list, track_none, track_not_found, track_details, track_public, track_omitted, track_added_info,
+    addinfo_button, addinfo_prompt, addinfo_too_long, addinfo_sent, addinfo_unavailable,
+    rate_question, rate_resolved, rate_not_resolved, rate_thanks, rate_unavailable,
     status_submitted, status_accepted, status_rejected, status_transferred,
     status_in_progress, status_answered, status_closed, status_reopened,
     expect_menu, expect_category, expect_location, expect_description, expect_photos,
-    expect_confirm, expect_edit_field, expect_track, expect_language,
+    expect_confirm, expect_edit_field, expect_track, expect_language, expect_add_info,
     unsupported, edited, stale_button,
     help_menu, help_category, help_location, help_description, help_photos,
-    help_confirm, help_edit_field, help_track, help_language,
+    help_confirm, help_edit_field, help_track, help_language, help_add_info,
     language_prompt, language_changed,
     kw_menu, kw_cancel, kw_back, kw_help, kw_language, kw_file, kw_track, kw_continue,
-    kw_done, kw_send, kw_edit,
+    kw_done, kw_send, kw_edit, kw_add_info,
 };
 
 struct text_spec {
@@ -41,7 +44,7 @@ struct text_spec {
 };
 
 // In enum order (checked below). kw_* texts are keyword lists, "cancel|stop".
-inline constexpr std::array<text_spec, 88> text_specs{{
+inline constexpr std::array<text_spec, 102> text_specs{{
     {text::welcome, "welcome", ""},
     {text::privacy, "privacy", ""},
     {text::menu_prompt, "menu.prompt", "options"},
@@ -88,6 +91,17 @@ inline constexpr std::array<text_spec, 88> text_specs{{
     {text::track_details, "track.details", "tracking category location description photos status deadline timeline"},
     {text::track_public, "track.public", "tracking category status timeline"},
     {text::track_omitted, "track.omitted", "count"},
+    {text::track_added_info, "track.added_info", ""},
+    {text::addinfo_button, "addinfo.button", ""},
+    {text::addinfo_prompt, "addinfo.prompt", "tracking max photos"},
+    {text::addinfo_too_long, "addinfo.too_long", "count max"},
+    {text::addinfo_sent, "addinfo.sent", "tracking"},
+    {text::addinfo_unavailable, "addinfo.unavailable", "tracking status"},
+    {text::rate_question, "rate.question", "tracking rating"},
+    {text::rate_resolved, "rate.resolved", ""},
+    {text::rate_not_resolved, "rate.not_resolved", ""},
+    {text::rate_thanks, "rate.thanks", ""},
+    {text::rate_unavailable, "rate.unavailable", "tracking status"},
     {text::status_submitted, "status.submitted", ""},
     {text::status_accepted, "status.accepted", ""},
     {text::status_rejected, "status.rejected", ""},
@@ -105,6 +119,7 @@ inline constexpr std::array<text_spec, 88> text_specs{{
     {text::expect_edit_field, "expect.edit_field", ""},
     {text::expect_track, "expect.track", ""},
     {text::expect_language, "expect.language", ""},
+    {text::expect_add_info, "expect.add_info", ""},
     {text::unsupported, "unsupported", ""},
     {text::edited, "edited", ""},
     {text::stale_button, "stale_button", ""},
@@ -117,6 +132,7 @@ inline constexpr std::array<text_spec, 88> text_specs{{
     {text::help_edit_field, "help.edit_field", ""},
     {text::help_track, "help.track", ""},
     {text::help_language, "help.language", ""},
+    {text::help_add_info, "help.add_info", "max"},
     {text::language_prompt, "language.prompt", "options"},
     {text::language_changed, "language.changed", "name"},
     {text::kw_menu, "kw.menu", ""},
@@ -130,6 +146,7 @@ inline constexpr std::array<text_spec, 88> text_specs{{
     {text::kw_done, "kw.done", ""},
     {text::kw_send, "kw.send", ""},
     {text::kw_edit, "kw.edit", ""},
+    {text::kw_add_info, "kw.add_info", ""},
 }};
 
 constexpr bool specs_in_enum_order()
@@ -137,7 +154,7 @@ constexpr bool specs_in_enum_order()
     for (std::size_t i = 0; i < text_specs.size(); ++i)
         if (static_cast<std::size_t>(text_specs[i].id) != i)
             return false;
-    return static_cast<std::size_t>(text::kw_edit) + 1 == text_specs.size();
+    return static_cast<std::size_t>(text::kw_add_info) + 1 == text_specs.size();
 }
 static_assert(specs_in_enum_order(), "text_specs must list every text id once, in enum order");
 

@@ -11,7 +11,7 @@ using model::dialog_step;
 constexpr std::size_t max_reply_units = 4000;
 
 turn::turn(model::conversation const& state, model::inbound_event const& event, context const& c)
-    : ctx(c), ev(event), out{state, {}, {}, {}}, tx(c.data, state.language)
+    : ctx(c), ev(event), out{state, {}, {}, {}, {}}, previous_update(state.updated_at), tx(c.data, state.language)
 {
 }
 
@@ -46,6 +46,15 @@ void turn::send_notes()
     auto last = std::move(notes.back());
     notes.pop_back();
     send({std::move(last), {}, {}});
+}
+
+std::optional<model::petition> own_petition(turn const& u, std::string_view tracking)
+{
+    auto p = u.ctx.petitions.petition(tracking);
+    // The gateway applies requests only to petitions of the chat they come from.
+    if (!p || p->channel_id != u.state().channel_id || p->chat_id != u.state().chat_id)
+        return std::nullopt;
+    return p;
 }
 
 bool in_filing(dialog_step s)

@@ -34,6 +34,7 @@ struct turn {
     context const& ctx;
     model::inbound_event const& ev;
     outcome out;                     // out.next is the state being built
+    model::timestamp previous_update;  // when the conversation last moved, before this event
     texts tx;
     std::vector<std::string> notes;  // paragraphs said before the next screen
     bool welcoming = false;          // first contact: unknown input just gets the menu
@@ -50,6 +51,9 @@ struct turn {
     void send(screen s);   // the notes, then the screen, as one message
     void send_notes();     // the notes alone
 };
+
+// The petition, if this chat filed it: only then may it add information or rate.
+std::optional<model::petition> own_petition(turn const& u, std::string_view tracking);
 
 // Filing steps carry a draft; "back" walks them in this order.
 bool in_filing(model::dialog_step s);

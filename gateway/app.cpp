@@ -7,6 +7,7 @@
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/router.hpp"
+#include "gateway/staff_api.hpp"
 #include "gateway/unit_runner.hpp"
 #include "storage/rocks_store.hpp"
 
@@ -17,6 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 namespace pg::gateway {
@@ -26,6 +28,21 @@ model::timestamp system_now()
 {
     using namespace std::chrono;
     return time_point_cast<milliseconds>(system_clock::now());
+}
+
+// Tests move time forward by writing Unix milliseconds into testing.clock_file,
+// so a deadline can pass without anyone waiting for it.
+std::function<model::timestamp()> make_clock(config::testing_settings const& t)
+{
+    if (t.clock_file.empty())
+        return system_now;
+    return [path = t.clock_file] {
+        std::ifstream in(path);
+        long long ms = 0;
+        if (in >> ms)
+            return model::from_millis(ms);
+        return system_now();
+    };
 }
 
 // Conversations are spread over this many strands; more lanes than pool
@@ -43,7 +60,8 @@ int run_service(config::settings const& settings)
     metrics stats;
     channel_table channels(settings.channels);
     lanes conversation_lanes(pool, lane_count);
-    unit_runner runner(*store, settings, stats);
+    unit_runner runner(*store, settings, channels, stats);
+    auto const clock = make_clock(settings.testing);
 
     net::ssl::context tls(net::ssl::context::tls_client);
     tls.set_default_verify_paths();
@@ -51,9 +69,10 @@ int run_service(config::settings const& settings)
                     net::ssl::context::no_tlsv1_1);
 
     dispatcher outbox(net::make_strand(ioc.get_executor()), tls, channels, *store, pool, settings.outbox, stats,
-                      system_now);
-    router routes(channels, conversation_lanes, runner, outbox, stats, [&] { return store->outbox_depth(); },
-                  system_now);
+                      clock);
+    staff_api api(settings, *store, runner, conversation_lanes, pool, outbox, stats, clock);
+    router routes(channels, conversation_lanes, runner, outbox, api, stats, [&] { return store->outbox_depth(); },
+                  clock);
     http_server server(ioc, settings.server, std::ref(routes), stats);
     stats.gauge("pg_outbox_depth", [&] { return double(store->outbox_depth()); });
     stats.gauge("pg_http_connections", [&] { return double(server.connections()); });
@@ -67,6 +86,28 @@ int run_service(config::settings const& settings)
                             {"channels", static_cast<long long>(channels.all().size())},
                             {"sync", settings.storage.sync}});
 
+    // Deadlines: reminders and escalations, checked on a lane of their own.
+    net::steady_timer deadline_timer(ioc);
+    net::co_spawn(ioc, [&]() -> net::awaitable<void> {
+        for (;;) {
+            deadline_timer.expires_after(settings.deadlines.check_interval);
+            auto [ec] = co_await deadline_timer.async_wait(use_tuple);
+            if (ec)
+                co_return;  // cancelled at shutdown
+            auto results = co_await conversation_lanes.run("deadlines", [&] {
+                try {
+                    return runner.check_deadlines(clock());
+                } catch (std::exception const& e) {
+                    log::error("deadline_check_failed", {{"error", e.what()}});
+                    return std::vector<unit_result>{};
+                }
+            });
+            for (auto& r : results)
+                outbox.enqueue(std::move(r.queued));
+            stats.add("pg_deadline_checks_total", {});
+        }
+    }, net::detached);
+
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signo) {
         if (ec)
@@ -76,6 +117,7 @@ int run_service(config::settings const& settings)
             // 1. No new connections or requests; 2. answered requests finish
             // (their units are committed); 3. sends in flight finish; 4. stop.
             server.stop_accepting();
+            deadline_timer.cancel();
             net::steady_timer tick(ioc);
             auto const deadline = std::chrono::steady_clock::now() + settings.server.shutdown_grace;
             while (server.requests_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {

@@ -1,5 +1,6 @@
 #include "gateway/channel.hpp"
 
+#include "adapters/slack/slack.hpp"
 #include "adapters/telegram/telegram.hpp"
 
 namespace pg::gateway {
@@ -11,9 +12,25 @@ channel bind_telegram(config::channel_settings const& c)
     auto const secrets = std::make_shared<tg::secrets const>(tg::secrets{c.webhook_secret, c.bot_token});
     return channel{
         c,
-        [secrets, id = c.id](model::raw_request const& r) { return tg::parse_update(r, id, *secrets); },
+        false,
+        [secrets, id = c.id](model::raw_request const& r, model::timestamp) { return tg::parse_update(r, id, *secrets); },
         [secrets](model::outbound_message const& m) { return tg::render(m, *secrets); },
         [](model::api_response const& r, model::timestamp now) { return tg::interpret(r, now); },
+    };
+}
+
+channel bind_slack(config::channel_settings const& c)
+{
+    namespace sl = adapters::slack;
+    auto const secrets = std::make_shared<sl::secrets const>(sl::secrets{c.signing_secret, c.bot_token});
+    return channel{
+        c,
+        true,
+        [secrets, id = c.id](model::raw_request const& r, model::timestamp now) {
+            return sl::parse_event(r, id, *secrets, now);
+        },
+        [secrets](model::outbound_message const& m) { return sl::render(m, *secrets); },
+        [](model::api_response const& r, model::timestamp now) { return sl::interpret(r, now); },
     };
 }
 
@@ -21,6 +38,7 @@ channel bind(config::channel_settings const& c)
 {
     switch (c.type) {
     case config::channel_type::telegram: return bind_telegram(c);
+    case config::channel_type::slack: return bind_slack(c);
     }
     return bind_telegram(c);
 }

@@ -17,7 +17,9 @@ namespace pg::gateway {
 
 struct channel {
     config::channel_settings settings;
-    std::function<model::result<std::vector<model::inbound_event>>(model::raw_request const&)> parse;
+    bool thread_carries_text = false;  // open_thread posts the card itself (Slack), or only names a topic (Telegram)
+    std::function<model::result<std::vector<model::inbound_event>>(model::raw_request const&, model::timestamp now)>
+        parse;
     std::function<model::api_call(model::outbound_message const&)> render;
     std::function<model::delivery_verdict(model::api_response const&, model::timestamp)> interpret;
 };

@@ -1,5 +1,6 @@
 #include "gateway/dispatcher.hpp"
 
+#include "gateway/blocking.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
 
@@ -76,11 +77,23 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
             continue;
         }
 
-        co_await acquire(channel_id);
+        if (!entry.message.thread_key.empty() && entry.message.thread_id.empty() &&
+            entry.message.kind != model::message_kind::open_thread)
+            entry.message.thread_id = co_await thread_of(entry.message);
+
         auto const call = ch->render(entry.message);
-        auto const response = co_await client_.send(ep->second, call);
-        release(channel_id);
-        auto const verdict = ch->interpret(response, clock_());
+        model::delivery_verdict verdict;
+        if (call.path.empty()) {
+            verdict.outcome = model::delivery::ok;  // nothing to call on this platform (a Slack callback_ack)
+        } else {
+            co_await acquire(channel_id);
+            auto const response = co_await client_.send(ep->second, call);
+            release(channel_id);
+            verdict = ch->interpret(response, clock_());
+        }
+        if (verdict.outcome == model::delivery::ok && entry.message.kind == model::message_kind::open_thread &&
+            !verdict.created_thread.empty())
+            co_await bind_thread(entry.message, verdict.created_thread);
 
         auto& head = chats_[key];
         switch (verdict.outcome) {
@@ -99,7 +112,9 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
             metrics_.add("pg_outbox_sends_total", {{"channel", channel_id}, {"verdict", "retry"}});
             metrics_.add("pg_send_failures_total", {{"channel", channel_id}});
             auto& front = head.entries.front();
-            front.attempts += 1;
+            // A rate limit (retry_after) is flow control, not failure: it does not spend the budget.
+            if (!verdict.not_before)
+                front.attempts += 1;
             if (front.attempts >= settings_.max_attempts) {
                 dead(front, "retry budget spent: " + verdict.reason);
                 head.entries.pop_front();
@@ -147,6 +162,34 @@ void dispatcher::release(std::string const& channel_id)
         return;
     }
     --s.in_use;
+}
+
+std::string dispatcher::thread_cache_key(model::outbound_message const& m)
+{
+    return m.channel_id + '\n' + m.chat_id + '\n' + m.thread_key;
+}
+
+net::awaitable<std::string> dispatcher::thread_of(model::outbound_message const& m)
+{
+    auto const key = thread_cache_key(m);
+    if (auto it = threads_.find(key); it != threads_.end())
+        co_return it->second;
+    auto found = co_await run_blocking(pool_.get_executor(),
+                                       [&] { return store_.thread_of(m.channel_id, m.chat_id, m.thread_key); });
+    // No thread (its opening was dead-lettered): the message goes to the chat itself.
+    if (!found)
+        co_return std::string{};
+    threads_.emplace(key, *found);
+    co_return *found;
+}
+
+net::awaitable<void> dispatcher::bind_thread(model::outbound_message const& m, std::string const& thread_id)
+{
+    threads_[thread_cache_key(m)] = thread_id;
+    // Stored before the next message of this chat is sent, so a restart finds it too.
+    co_await run_blocking(pool_.get_executor(), [&] {
+        return store_.bind_thread(m.channel_id, m.chat_id, thread_id, m.thread_key);
+    });
 }
 
 std::chrono::milliseconds dispatcher::backoff(std::uint32_t attempts)

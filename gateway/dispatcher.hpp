@@ -53,6 +53,9 @@ private:
     net::awaitable<void> acquire(std::string const& channel_id);
     void release(std::string const& channel_id);
     std::chrono::milliseconds backoff(std::uint32_t attempts);
+    static std::string thread_cache_key(model::outbound_message const& m);
+    net::awaitable<std::string> thread_of(model::outbound_message const& m);
+    net::awaitable<void> bind_thread(model::outbound_message const& m, std::string const& thread_id);
     void delivered(std::uint64_t seq);
     void dead(model::outbox_entry const& e, std::string const& reason);
 
@@ -67,6 +70,7 @@ private:
     std::unordered_map<std::string, endpoint> endpoints_;
     std::unordered_map<std::string, chat_queue> chats_;
     std::unordered_map<std::string, channel_slots> slots_;
+    std::unordered_map<std::string, std::string> threads_;  // channel\nchat\ntracking -> thread id
     std::vector<std::uint64_t> delivered_batch_;
     std::vector<std::shared_ptr<net::steady_timer>> backoff_timers_;
     std::mt19937_64 jitter_{std::random_device{}()};

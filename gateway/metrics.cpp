@@ -18,6 +18,11 @@ constexpr family families[] = {
     {"pg_outbox_sends_total", "counter", "Outbound API calls, by channel and verdict (ok, retry, permanent)."},
     {"pg_send_failures_total", "counter", "Outbound API calls that did not succeed, by channel."},
     {"pg_dead_letters_total", "counter", "Outbox entries given up on, by channel."},
+    {"pg_staff_actions_total", "counter", "Staff actions on petitions, by action and result (applied, refused)."},
+    {"pg_staff_refused_total", "counter", "Staff-chat messages not acted on, by channel and reason."},
+    {"pg_staff_api_requests_total", "counter", "Staff API requests, by result."},
+    {"pg_alerts_total", "counter", "Deadline reminders and escalations, by kind."},
+    {"pg_deadline_checks_total", "counter", "Deadline checks run."},
     {"pg_outbox_depth", "gauge", "Outbox entries not yet delivered."},
     {"pg_http_connections", "gauge", "Open inbound HTTP connections."},
 };

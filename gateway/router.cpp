@@ -5,6 +5,7 @@
 #include "gateway/lanes.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/staff_api.hpp"
 #include "gateway/unit_runner.hpp"
 
 #include <nlohmann/json.hpp>
@@ -51,12 +52,13 @@ model::raw_request to_raw(request const& req)
 
 }  // namespace
 
-router::router(channel_table const& channels, lanes& lanes, unit_runner& runner, dispatcher& dispatcher, metrics& m,
-               std::function<std::uint64_t()> outbox_depth, clock_fn clock)
+router::router(channel_table const& channels, lanes& lanes, unit_runner& runner, dispatcher& dispatcher,
+               staff_api& api, metrics& m, std::function<std::uint64_t()> outbox_depth, clock_fn clock)
     : channels_(channels),
       lanes_(lanes),
       runner_(runner),
       dispatcher_(dispatcher),
+      staff_api_(api),
       metrics_(m),
       outbox_depth_(std::move(outbox_depth)),
       clock_(std::move(clock))
@@ -79,6 +81,11 @@ net::awaitable<response> router::operator()(request req)
         auto res = co_await webhook(target.substr(9), req);
         res.version(version);
         co_return res;
+    }
+    if (target.starts_with("/staff/api/") && staff_api_.enabled()) {
+        auto res = co_await staff_api_.handle(req, target);
+        res.version(version);
+        co_return answer("staff_api", std::move(res));
     }
     if (target == "/healthz") {
         nlohmann::json body{{"status", "ok"}, {"outbox_depth", outbox_depth_()}};
@@ -108,7 +115,7 @@ net::awaitable<response> router::webhook(std::string_view channel_id, request co
     if (req.method() != http::verb::post)
         co_return done(ch->settings.id, http::status::method_not_allowed, "POST only\n");
 
-    auto parsed = ch->parse(to_raw(req));
+    auto parsed = ch->parse(to_raw(req), clock_());
     if (!parsed) {
         auto const& f = parsed.error();
         metrics_.add("pg_webhook_rejected_total", {{"channel", ch->settings.id}, {"reason", errc_name(f.code)}});
@@ -119,6 +126,10 @@ net::awaitable<response> router::webhook(std::string_view channel_id, request co
     // One unit of work per event, each on its conversation's lane; the platform
     // hears 200 only once every unit is committed.
     for (auto const& ev : parsed.value()) {
+        if (ev.kind == model::event_kind::challenge) {  // URL verification: echo, store nothing
+            auto res = done(ch->settings.id, http::status::ok, ev.text);
+            co_return res;
+        }
         auto const now = clock_();
         auto r = co_await lanes_.run(unit_runner::lane_key(ev), [&] {
             try {

@@ -1,8 +1,13 @@
 #include "gateway/unit_runner.hpp"
 
 #include "dialog/citizen_flow.hpp"
+#include "dialog/staff_commands.hpp"
 #include "dialog/tracking.hpp"
+#include "gateway/channel.hpp"
+#include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
+
+#include <algorithm>
 
 namespace pg::gateway {
 namespace {
@@ -32,51 +37,53 @@ std::string_view kind_name(model::event_kind k)
     case model::event_kind::photo: return "photo";
     case model::event_kind::unsupported: return "unsupported";
     case model::event_kind::ignored: return "ignored";
+    case model::event_kind::challenge: return "challenge";
     }
     return "other";
 }
 
-}  // namespace
-
-unit_runner::unit_runner(storage::store& store, config::settings const& s, metrics& m)
-    : store_(store), settings_(s), metrics_(m)
+model::outbound_message message_to(std::string const& channel, std::string const& chat, std::string text)
 {
+    model::outbound_message m;
+    m.channel_id = channel;
+    m.chat_id = chat;
+    m.text = std::move(text);
+    return m;
 }
 
-unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp now)
+}  // namespace
+
+unit_runner::unit_runner(storage::store& store, config::settings const& s, channel_table const& channels,
+                         metrics& m)
+    : store_(store), settings_(s), channels_(channels), metrics_(m)
 {
-    // A redelivery is answered without running the dialog again.
-    if (store_.seen(ev.dedupe_key)) {
-        metrics_.add("pg_commits_total", {{"result", "duplicate"}});
-        return {storage::commit_status::duplicate, {}, {}};
-    }
+    for (auto const& d : s.staff.departments)
+        department_ids_.push_back(d.id);
+    if (department_ids_.empty())  // no list configured: the departments the categories route to
+        for (auto const& c : s.dialog.citizen.categories)
+            if (std::find(department_ids_.begin(), department_ids_.end(), c.department) == department_ids_.end())
+                department_ids_.push_back(c.department);
+}
 
-    storage::unit_of_work work;
-    bool const citizen_chat = ev.chat == model::chat_kind::private_chat && !ev.chat_id.empty();
-    if (citizen_chat && ev.kind != model::event_kind::ignored) {
-        work = citizen_step(ev, now);
-    } else {
-        // Group chatter, channel posts, service updates: recorded (so a
-        // redelivery stays a duplicate) and otherwise dropped. A button press
-        // is still acknowledged so the client stops its spinner.
-        work.dedupe_key = ev.dedupe_key;
-        metrics_.add("pg_events_ignored_total", {{"channel", ev.channel_id}, {"kind", kind_name(ev.kind)}});
-        if (!ev.callback_id.empty()) {
-            model::outbound_message ack;
-            ack.kind = model::message_kind::callback_ack;
-            ack.channel_id = ev.channel_id;
-            ack.chat_id = ev.chat_id;
-            ack.callback_id = ev.callback_id;
-            work.outbox.push_back(std::move(ack));
-        }
-    }
+std::mutex& unit_runner::petition_lock(std::string_view tracking)
+{
+    return petition_locks_[std::hash<std::string_view>{}(tracking) % petition_locks_.size()];
+}
 
+bool unit_runner::is_staff_chat(std::string_view channel_id, std::string_view chat_id) const
+{
+    return std::any_of(settings_.staff.chats.begin(), settings_.staff.chats.end(),
+                       [&](auto const& c) { return c.channel == channel_id && c.chat == chat_id; });
+}
+
+unit_result unit_runner::commit(storage::unit_of_work const& work, std::string_view channel_id, bool filed)
+{
     auto committed = store_.commit(work);
     switch (committed.status) {
     case storage::commit_status::committed:
         metrics_.add("pg_commits_total", {{"result", "committed"}});
-        if (!work.petitions.empty())
-            metrics_.add("pg_petitions_filed_total", {{"channel", ev.channel_id}}, work.petitions.size());
+        if (filed)
+            metrics_.add("pg_petitions_filed_total", {{"channel", channel_id}});
         break;
     case storage::commit_status::duplicate:
         metrics_.add("pg_commits_total", {{"result", "duplicate"}});
@@ -85,10 +92,47 @@ unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp no
         metrics_.add("pg_commits_total", {{"result", "failed"}});
         break;
     }
-    return {committed.status, std::move(committed.queued), std::move(committed.error)};
+    return {committed.status, std::move(committed.queued), std::move(committed.error), false};
 }
 
-storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, model::timestamp now)
+unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp now)
+{
+    // A redelivery is answered without running the dialog again.
+    if (store_.seen(ev.dedupe_key)) {
+        metrics_.add("pg_commits_total", {{"result", "duplicate"}});
+        return {storage::commit_status::duplicate, {}, {}, false};
+    }
+
+    storage::unit_of_work work;
+    bool filed = false;
+    bool const citizen_chat = ev.chat == model::chat_kind::private_chat && !ev.chat_id.empty();
+    if (is_staff_chat(ev.channel_id, ev.chat_id) && !ev.from_bot) {
+        work = staff_step(ev, now);
+    } else if (citizen_chat && ev.kind != model::event_kind::ignored && !ev.from_bot) {
+        work = citizen_step(ev, now, filed);
+    } else {
+        // Group chatter, channel posts, service updates: recorded (so a
+        // redelivery stays a duplicate) and otherwise dropped. A button press
+        // is still acknowledged so the client stops its spinner.
+        work.dedupe_key = ev.dedupe_key;
+        metrics_.add("pg_events_ignored_total", {{"channel", ev.channel_id}, {"kind", kind_name(ev.kind)}});
+        if (!ev.callback_id.empty()) {
+            auto ack = message_to(ev.channel_id, ev.chat_id, {});
+            ack.kind = model::message_kind::callback_ack;
+            ack.callback_id = ev.callback_id;
+            work.outbox.push_back(std::move(ack));
+        }
+    }
+    return commit(work, ev.channel_id, filed);
+}
+
+dialog::petition_context unit_runner::petition_ctx(model::timestamp now) const
+{
+    return {now, settings_.dialog, settings_.staff.language,
+            dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays}};
+}
+
+storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed)
 {
     auto state = store_.conversation(ev.channel_id, ev.chat_id);
     if (!state) {
@@ -103,20 +147,215 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
                             number = store_.next_petition_number();
                             return dialog::tracking_number(number, settings_.tracking_key);
                         }};
+    ctx.cal = dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays};
     auto out = dialog::step(*state, ev, ctx);
     metrics_.add("pg_dialog_steps_total", {{"channel", ev.channel_id}});
 
     storage::unit_of_work work;
     work.dedupe_key = ev.dedupe_key;
-    work.conversation = std::move(out.next);
+    work.outbox = std::move(out.replies);
     if (out.filed) {
+        filed = true;
         out.filed->number = number;
         for (auto& e : out.timeline)
             work.timeline.emplace_back(out.filed->tracking, std::move(e));
+        open_threads(*out.filed, {}, now, work);
         work.petitions.push_back(std::move(*out.filed));
     }
-    work.outbox = std::move(out.replies);
+
+    // The citizen acting on an own petition: added information, a rating, "not resolved".
+    dialog::actor const citizen{model::actor_kind::citizen, ev.user_id, {}, ev.channel_id};
+    for (auto const& req : out.requests) {
+        std::lock_guard lock(petition_lock(req.tracking));
+        auto p = store_.petition(req.tracking);
+        if (!p || p->channel_id != ev.channel_id || p->chat_id != ev.chat_id)
+            continue;  // not theirs: the dialog only offers their own, so this is a stale button
+        auto const previous = p->department;
+        apply_outcome(dialog::apply_citizen(*p, req, citizen, petition_ctx(now)), previous, now, work);
+    }
+    work.conversation = std::move(out.next);
     return work;
+}
+
+bool unit_runner::may_act(model::petition const& p, model::inbound_event const& ev) const
+{
+    for (auto const& d : settings_.staff.departments)
+        if (d.id == p.department && !d.staff_user_ids.empty())
+            return std::find(d.staff_user_ids.begin(), d.staff_user_ids.end(), ev.user_id) !=
+                   d.staff_user_ids.end();
+    return true;  // no allow-list: membership of the staff chat is the authorization
+}
+
+storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, model::timestamp now)
+{
+    storage::unit_of_work work;
+    work.dedupe_key = ev.dedupe_key;
+    auto refuse = [&](std::string_view reason) {
+        // Logged without content: staff messages may quote the citizen.
+        metrics_.add("pg_staff_refused_total", {{"channel", ev.channel_id}, {"reason", reason}});
+        log::info("staff_message_ignored", {{"channel", ev.channel_id}, {"reason", reason}});
+        return work;
+    };
+    if (ev.kind != model::event_kind::text || ev.thread_id.empty())
+        return refuse(ev.thread_id.empty() ? "outside_thread" : "not_text");
+    auto const tracking = store_.petition_of_thread(ev.channel_id, ev.chat_id, ev.thread_id);
+    if (!tracking)
+        return refuse("unknown_thread");
+
+    std::lock_guard lock(petition_lock(*tracking));
+    auto p = store_.petition(*tracking);
+    if (!p)
+        return refuse("unknown_petition");
+    if (!may_act(*p, ev))
+        return refuse("not_allowed");
+
+    auto parsed = dialog::parse_staff_text(ev.text, department_ids_, settings_.dialog, settings_.staff.language);
+    auto reply_here = [&](std::string text) {
+        auto m = message_to(ev.channel_id, ev.chat_id, std::move(text));
+        m.thread_id = ev.thread_id;
+        work.outbox.push_back(std::move(m));
+    };
+    if (parsed.what == dialog::parsed_staff_text::kind::invalid) {
+        reply_here(parsed.error);
+        return work;
+    }
+    if (parsed.what == dialog::parsed_staff_text::kind::plain) {
+        parsed.command.action =
+            settings_.staff.plain_reply_answers ? model::petition_action::answer : model::petition_action::progress;
+        parsed.command.text = ev.text;
+    }
+
+    dialog::actor const who{model::actor_kind::staff, ev.user_id, ev.user_name, ev.channel_id};
+    auto const previous = p->department;
+    auto out = dialog::apply_staff(*p, parsed.command, who, petition_ctx(now));
+    metrics_.add("pg_staff_actions_total", {{"action", model::to_string(parsed.command.action)},
+                                            {"result", out.applied ? "applied" : "refused"}});
+    if (!out.applied) {
+        reply_here(out.staff_text);  // only where it was asked
+        return work;
+    }
+    apply_outcome(std::move(out), previous, now, work);
+    return work;
+}
+
+unit_result unit_runner::staff_action(std::string const& tracking, model::staff_command const& cmd,
+                                      dialog::actor const& who, model::timestamp now)
+{
+    std::lock_guard lock(petition_lock(tracking));
+    auto p = store_.petition(tracking);
+    if (!p)
+        return {storage::commit_status::failed, {}, "no petition " + tracking, true};
+    auto const previous = p->department;
+    auto out = dialog::apply_staff(*p, cmd, who, petition_ctx(now));
+    metrics_.add("pg_staff_actions_total",
+                 {{"action", model::to_string(cmd.action)}, {"result", out.applied ? "applied" : "refused"}});
+    if (!out.applied)
+        return {storage::commit_status::failed, {}, out.staff_text, true};
+    storage::unit_of_work work;
+    // API calls carry no platform id. Under the petition's lock the timeline
+    // length names this action's place in the petition's history.
+    work.dedupe_key = "api:" + tracking + ":" + std::to_string(store_.timeline(tracking).size()) + ":" +
+                      std::string(model::to_string(cmd.action));
+    apply_outcome(std::move(out), previous, now, work);
+    return commit(work, who.channel_id, false);
+}
+
+std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
+{
+    std::vector<unit_result> results;
+    storage::petition_filter open;
+    open.open_only = true;
+    open.limit = std::numeric_limits<std::size_t>::max();
+    for (auto const& listed : store_.petitions(open)) {
+        std::lock_guard lock(petition_lock(listed.tracking));
+        auto p = store_.petition(listed.tracking);
+        if (!p)
+            continue;
+        auto const alerts =
+            dialog::due_alerts(*p, store_.timeline(p->tracking), settings_.deadlines.remind_before, petition_ctx(now));
+        for (auto const& alert : alerts) {
+            storage::unit_of_work work;
+            // One alert per petition, kind and deadline, even if two checks overlap.
+            work.dedupe_key = "alert:" + p->tracking + ":" + std::string(model::to_string(alert.kind)) + ":" +
+                              alert.entry.note;
+            work.timeline.emplace_back(p->tracking, alert.entry);
+            post_to_threads(*p, alert.staff_text, work);
+            if (alert.kind == model::entry_kind::escalation)
+                for (auto const& sup : settings_.staff.supervisors)
+                    work.outbox.push_back(message_to(sup.channel, sup.chat, alert.staff_text));
+            metrics_.add("pg_alerts_total", {{"kind", model::to_string(alert.kind)}});
+            results.push_back(commit(work, "deadlines", false));
+        }
+    }
+    return results;
+}
+
+std::vector<config::staff_chat const*> unit_runner::chats_serving(std::string_view department) const
+{
+    std::vector<config::staff_chat const*> out;
+    for (auto const& c : settings_.staff.chats)
+        if (c.departments.empty() ||
+            std::find(c.departments.begin(), c.departments.end(), department) != c.departments.end())
+            out.push_back(&c);
+    return out;
+}
+
+void unit_runner::open_threads(model::petition const& p, std::string_view previous_department, model::timestamp now,
+                               storage::unit_of_work& work) const
+{
+    // A chat gets a thread when it starts serving the petition: at filing, or on
+    // a transfer to a department it serves and the previous one did not.
+    auto const before = chats_serving(previous_department);
+    auto const ctx = petition_ctx(now);
+    for (auto const* chat : chats_serving(p.department)) {
+        if (!previous_department.empty() && std::find(before.begin(), before.end(), chat) != before.end())
+            continue;
+        auto const* ch = channels_.find(chat->channel);
+        if (!ch)
+            continue;
+        auto open = message_to(chat->channel, chat->chat, dialog::petition_card(p, ctx));
+        open.kind = model::message_kind::open_thread;
+        open.title = dialog::thread_title(p, ctx);
+        open.thread_key = p.tracking;
+        bool const card_in_thread = !ch->thread_carries_text;
+        std::string card = card_in_thread ? open.text : std::string{};
+        work.outbox.push_back(std::move(open));
+        if (card_in_thread) {  // Telegram: the topic is only a name; the card is its first message
+            auto m = message_to(chat->channel, chat->chat, std::move(card));
+            m.thread_key = p.tracking;
+            work.outbox.push_back(std::move(m));
+        }
+    }
+}
+
+void unit_runner::post_to_threads(model::petition const& p, std::string const& text,
+                                  storage::unit_of_work& work) const
+{
+    if (text.empty())
+        return;
+    for (auto const* chat : chats_serving(p.department)) {
+        auto m = message_to(chat->channel, chat->chat, text);
+        m.thread_key = p.tracking;
+        work.outbox.push_back(std::move(m));
+    }
+}
+
+void unit_runner::apply_outcome(dialog::petition_outcome&& out, std::string_view previous_department,
+                                model::timestamp now, storage::unit_of_work& work) const
+{
+    if (!out.applied) {
+        for (auto& m : out.to_citizen)
+            work.outbox.push_back(std::move(m));
+        return;
+    }
+    for (auto& e : out.timeline)
+        work.timeline.emplace_back(out.next.tracking, std::move(e));
+    for (auto& m : out.to_citizen)
+        work.outbox.push_back(std::move(m));
+    if (out.next.department != previous_department)
+        open_threads(out.next, previous_department, now, work);
+    post_to_threads(out.next, out.staff_text, work);
+    work.petitions.push_back(std::move(out.next));
 }
 
 }  // namespace pg::gateway

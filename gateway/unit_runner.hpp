@@ -1,38 +1,73 @@
 #pragma once
-// One inbound event -> one unit of work: load the conversation, run the dialog,
-// commit everything in one batch. Synchronous; the gateway runs it on the
-// event's conversation lane (a blocking pool), never on an I/O thread.
+// One inbound event (or one staff API call, or one deadline alert) -> one unit
+// of work: load what it touches, run the pure dialog or lifecycle, commit
+// everything in one batch. Synchronous; the gateway runs it on a lane of the
+// blocking pool, never on an I/O thread.
 #include "config/settings.hpp"
+#include "dialog/petition_flow.hpp"
 #include "model/event.hpp"
+#include "model/staff.hpp"
 #include "storage/store.hpp"
 
+#include <array>
+#include <mutex>
 #include <string>
 
 namespace pg::gateway {
 
+class channel_table;
 class metrics;
 
 struct unit_result {
     storage::commit_status status = storage::commit_status::failed;
     std::vector<model::outbox_entry> queued;  // to hand to the dispatcher
-    std::string error;                        // when failed
+    std::string error;                        // failed: for the log; refused: for the API caller
+    bool refused = false;                     // a staff action the lifecycle refused (nothing changed)
 };
 
 class unit_runner {
 public:
-    unit_runner(storage::store& store, config::settings const& s, metrics& m);
+    unit_runner(storage::store& store, config::settings const& s, channel_table const& channels, metrics& m);
 
     unit_result run(model::inbound_event const& ev, model::timestamp now);
+
+    // A staff action from the HTTP API; `who.channel_id` is "staff_api".
+    unit_result staff_action(std::string const& tracking, model::staff_command const& cmd, dialog::actor const& who,
+                             model::timestamp now);
+
+    // Reminders and escalations due at `now`, one unit per alert.
+    std::vector<unit_result> check_deadlines(model::timestamp now);
 
     // Lane key: events with equal keys are processed one at a time, in arrival order.
     static std::string lane_key(model::inbound_event const& ev) { return ev.channel_id + '\n' + ev.chat_id; }
 
+    bool is_staff_chat(std::string_view channel_id, std::string_view chat_id) const;
+
 private:
-    storage::unit_of_work citizen_step(model::inbound_event const& ev, model::timestamp now);
+    storage::unit_of_work citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed);
+    storage::unit_of_work staff_step(model::inbound_event const& ev, model::timestamp now);
+    unit_result commit(storage::unit_of_work const& work, std::string_view channel_id, bool filed);
+
+    // Staff side fan-out.
+    dialog::petition_context petition_ctx(model::timestamp now) const;
+    std::vector<config::staff_chat const*> chats_serving(std::string_view department) const;
+    void open_threads(model::petition const& p, std::string_view previous_department, model::timestamp now,
+                      storage::unit_of_work& work) const;
+    void post_to_threads(model::petition const& p, std::string const& text, storage::unit_of_work& work) const;
+    void apply_outcome(dialog::petition_outcome&& out, std::string_view previous_department, model::timestamp now,
+                       storage::unit_of_work& work) const;
+    bool may_act(model::petition const& p, model::inbound_event const& ev) const;
+
+    // Petitions are changed from citizen lanes, staff threads and the API: one
+    // read-modify-write per petition at a time.
+    std::mutex& petition_lock(std::string_view tracking);
 
     storage::store& store_;
     config::settings const& settings_;
+    channel_table const& channels_;
     metrics& metrics_;
+    std::vector<std::string> department_ids_;
+    std::array<std::mutex, 64> petition_locks_;
 };
 
 }  // namespace pg::gateway

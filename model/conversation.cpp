@@ -6,7 +6,7 @@
 namespace pg::model {
 namespace {
 
-constexpr std::array<std::pair<dialog_step, std::string_view>, 10> step_names{{
+constexpr std::array<std::pair<dialog_step, std::string_view>, 11> step_names{{
     {dialog_step::start, "start"},
     {dialog_step::menu, "menu"},
     {dialog_step::category, "category"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<dialog_step, std::string_view>, 10> step_names{{
     {dialog_step::edit_field, "edit_field"},
     {dialog_step::track, "track"},
     {dialog_step::language, "language"},
+    {dialog_step::add_info, "add_info"},
 }};
 
 }  // namespace

@@ -23,6 +23,7 @@ enum class dialog_step {
     edit_field,   // filing: which field to edit
     track,        // tracking: list shown, waiting for a tracking number
     language,     // choosing a language
+    add_info,     // adding information to an own open petition (`target_petition`)
 };
 
 std::string_view to_string(dialog_step s);
@@ -45,6 +46,7 @@ struct conversation {
     bool editing = false;                         // editing one field: go back to confirm after it
     std::string language;                         // chosen locale code; empty = not chosen yet
     petition_draft draft;
+    std::string target_petition;                  // add_info: which petition
     std::vector<std::string> petitions;           // own tracking numbers, oldest first (capped)
     std::uint64_t events = 0;                     // events processed in this conversation
     timestamp updated_at{};

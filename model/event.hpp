@@ -15,6 +15,7 @@ enum class event_kind {
     photo,        // one or more photos (`photo_ids`), `text` holds the caption
     unsupported,  // a sticker, voice note, ... in a private chat: worth a hint; `detail` says what
     ignored,      // acknowledged and dropped: group chatter, channel posts, service messages
+    challenge,    // a URL-verification handshake (Slack): answer 200 with `text` as the body, store nothing
 };
 
 enum class chat_kind { private_chat, group, channel };
@@ -38,6 +39,10 @@ struct inbound_event {
     std::string callback_id;    // a button press to acknowledge (Telegram answerCallbackQuery)
     std::string detail;         // for unsupported/ignored: what it was ("sticker", "edited_message")
     bool edited = false;        // an edit of an earlier message
+    bool from_bot = false;      // sent by a bot (our own messages echoed back by Slack): never acted on
+    std::string thread_id;      // staff side: Telegram forum topic id / Slack thread_ts; empty outside threads
+    std::string message_id;     // the platform's message id (Telegram message_id, Slack ts)
+    std::string user_name;      // staff side: display name for the timeline; never logged
     timestamp sent_at{};        // the platform's own time stamp
 };
 

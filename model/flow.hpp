@@ -12,7 +12,8 @@ namespace pg::model {
 struct category {
     std::string id;                             // "roads"; "other" must exist
     std::string department;                     // default department for routing
-    int deadline_days = 0;                      // 0: the flow's default
+    int deadline_days = 0;                      // answer deadline; 0: the flow's default
+    int response_days = 0;                      // first-response deadline; 0: the flow's default
     std::map<std::string, std::string> labels;  // locale code -> label
 };
 
@@ -22,7 +23,8 @@ struct flow {
     std::size_t description_max = 1000;
     std::size_t location_max = 300;
     std::size_t max_photos = 5;
-    int deadline_days = 15;                  // answer deadline, calendar days
+    int deadline_days = 15;                  // answer deadline, days (calendar or working, per config)
+    int response_days = 3;                   // first-response (acceptance) deadline, days
     std::size_t remembered_petitions = 20;   // tracking numbers kept per conversation
     std::vector<category> categories;
 };

@@ -19,6 +19,9 @@ struct button {
 enum class message_kind {
     text,          // a chat message, maybe with buttons
     callback_ack,  // acknowledge a button press (stops the client's spinner)
+    open_thread,   // staff side: open a petition's thread (Telegram createForumTopic named `title`;
+                   // Slack: post `text` as the thread's parent). The platform's answer names the
+                   // thread, which the dispatcher binds to `thread_key`.
 };
 
 struct outbound_message {
@@ -31,7 +34,11 @@ struct outbound_message {
     // Telegram then sends a reply keyboard instead of inline buttons, and each
     // button row becomes a row of plain text buttons (typed answers always work).
     std::string location_label;
-    std::string thread_id;                     // staff forum topic / thread, if any
+    std::string thread_id;                     // staff forum topic / thread, if known when queued
+    std::string thread_key;                    // a petition's tracking number: the dispatcher resolves
+                                               // its thread in this chat at send time (it may have been
+                                               // opened after this message was queued)
+    std::string title;                         // open_thread: the topic name
     std::string callback_id;                   // for callback_ack
 };
 
@@ -56,6 +63,7 @@ struct delivery_verdict {
     delivery outcome = delivery::ok;
     std::optional<timestamp> not_before;  // retry no sooner than this (429 retry_after)
     std::string reason;                   // for logs and dead letters; never message text
+    std::string created_thread;           // open_thread succeeded: the new thread's id
 };
 
 // An outbound message waiting in the outbox. `seq` orders entries: per chat, lower first.

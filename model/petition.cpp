@@ -23,6 +23,16 @@ constexpr std::array<std::pair<actor_kind, std::string_view>, 3> actor_names{{
     {actor_kind::system, "system"},
 }};
 
+constexpr std::array<std::pair<entry_kind, std::string_view>, 7> entry_names{{
+    {entry_kind::transition, "transition"},
+    {entry_kind::note, "note"},
+    {entry_kind::assignment, "assignment"},
+    {entry_kind::reminder, "reminder"},
+    {entry_kind::escalation, "escalation"},
+    {entry_kind::citizen_info, "citizen_info"},
+    {entry_kind::rating, "rating"},
+}};
+
 template <class E, std::size_t N>
 std::string_view name_of(std::array<std::pair<E, std::string_view>, N> const& table, E e)
 {
@@ -47,5 +57,27 @@ std::string_view to_string(status s) { return name_of(status_names, s); }
 std::optional<status> status_from_string(std::string_view s) { return value_of(status_names, s); }
 std::string_view to_string(actor_kind a) { return name_of(actor_names, a); }
 std::optional<actor_kind> actor_from_string(std::string_view s) { return value_of(actor_names, s); }
+bool is_open(status s) { return s != status::closed && s != status::rejected; }
+
+bool overdue(petition const& p, timestamp now)
+{
+    switch (p.current) {
+    case status::submitted:
+    case status::reopened:
+        return now > p.response_due_at || now > p.deadline_at;
+    case status::accepted:
+    case status::transferred:
+    case status::in_progress:
+        return now > p.deadline_at;
+    case status::answered:
+    case status::closed:
+    case status::rejected:
+        return false;
+    }
+    return false;
+}
+
+std::string_view to_string(entry_kind k) { return name_of(entry_names, k); }
+std::optional<entry_kind> entry_kind_from_string(std::string_view s) { return value_of(entry_names, s); }
 
 }  // namespace pg::model

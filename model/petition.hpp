@@ -17,14 +17,22 @@ std::string_view to_string(status s);                   // "in_progress"
 std::optional<status> status_from_string(std::string_view s);
 
 enum class actor_kind { citizen, staff, system };
+
+// What a timeline entry records. Only `transition` changes the status; the
+// others leave `to` at the status the petition had.
+enum class entry_kind { transition, note, assignment, reminder, escalation, citizen_info, rating };
+std::string_view to_string(entry_kind k);
+std::optional<entry_kind> entry_kind_from_string(std::string_view s);
 std::string_view to_string(actor_kind a);
 std::optional<actor_kind> actor_from_string(std::string_view s);
 
 struct timeline_event {
     timestamp at{};
+    entry_kind kind = entry_kind::transition;
     status to = status::submitted;  // the status after this event
     actor_kind actor = actor_kind::system;
     std::string actor_id;           // staff member / citizen user id; empty for system
+    std::string actor_name;         // staff member's display name (never the citizen's)
     std::string channel_id;
     std::string department;
     std::string note;               // "submitted", a transfer reason, an answer ...
@@ -45,7 +53,16 @@ struct petition {
     std::vector<std::string> photo_ids;
     status current = status::submitted;
     timestamp submitted_at{};
-    timestamp deadline_at{};
+    timestamp response_due_at{};  // first response (acceptance) expected by
+    timestamp deadline_at{};      // answer expected by
+    std::string assignee;         // staff member in charge, if assigned
+    int rating = 0;               // the citizen's rating of the answer, 1-5; 0 = none
+    std::optional<bool> resolved; // the citizen's verdict on the answer
 };
+
+// Past a deadline it has not met: not accepted by response_due_at, or not
+// answered by deadline_at. One definition for lists, figures and escalation.
+bool overdue(petition const& p, timestamp now);
+bool is_open(status s);  // not closed, not rejected
 
 }  // namespace pg::model

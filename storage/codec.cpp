@@ -18,9 +18,10 @@ constexpr int version = 1;
 // (an unknown status name, say); caught with json's own errors at the top.
 struct bad_record {};
 
-constexpr std::array<std::pair<model::message_kind, std::string_view>, 2> kind_names{{
+constexpr std::array<std::pair<model::message_kind, std::string_view>, 3> kind_names{{
     {model::message_kind::text, "text"},
     {model::message_kind::callback_ack, "callback_ack"},
+    {model::message_kind::open_thread, "open_thread"},
 }};
 
 std::string_view to_string(model::message_kind k)
@@ -74,6 +75,8 @@ void put_entry(json_writer& w, model::outbox_entry const& e)
     w.end_array();
     w.key("loc_label").str(m.location_label);
     w.key("thread").str(m.thread_id);
+    w.key("thread_key").str(m.thread_key);
+    w.key("title").str(m.title);
     w.key("cb").str(m.callback_id);
     w.key("attempts").u64(e.attempts);
     w.key("created").i64(model::to_millis(e.created_at));
@@ -106,6 +109,17 @@ void get_enum(json const& o, char const* key, E& out, F from_string)
     if (!v)
         throw bad_record{};
     out = *v;
+}
+
+// Absent or null: no value. Anything but a boolean is a bad record.
+void get_optional_bool(json const& o, char const* key, std::optional<bool>& out)
+{
+    auto it = o.find(key);
+    if (it == o.end() || it->is_null())
+        return;
+    if (!it->is_boolean())
+        throw bad_record{};
+    out = it->get<bool>();
 }
 
 void get_geo(json const& o, std::optional<model::geo_point>& out)
@@ -158,6 +172,8 @@ model::outbox_entry read_entry(json const& j, std::uint64_t seq)
     }
     get(j, "loc_label", m.location_label);
     get(j, "thread", m.thread_id);
+    get(j, "thread_key", m.thread_key);
+    get(j, "title", m.title);
     get(j, "cb", m.callback_id);
     get(j, "attempts", e.attempts);
     get_time(j, "created", e.created_at);
@@ -185,6 +201,7 @@ std::string encode(model::conversation const& c)
     w.key("desc").str(c.draft.description);
     put_strings(w, "photos", c.draft.photo_ids);
     w.end_object();
+    w.key("target").str(c.target_petition);
     put_strings(w, "petitions", c.petitions);
     w.key("events").u64(c.events);
     w.key("updated").i64(model::to_millis(c.updated_at));
@@ -210,7 +227,12 @@ std::string encode(model::petition const& p)
     put_strings(w, "photos", p.photo_ids);
     w.key("status").str(model::to_string(p.current));
     w.key("submitted").i64(model::to_millis(p.submitted_at));
+    w.key("response_due").i64(model::to_millis(p.response_due_at));
     w.key("deadline").i64(model::to_millis(p.deadline_at));
+    w.key("assignee").str(p.assignee);
+    w.key("rating").i64(p.rating);
+    if (p.resolved)
+        w.key("resolved").boolean(*p.resolved);
     return w.end_object().take();
 }
 
@@ -220,9 +242,11 @@ std::string encode(model::timeline_event const& e)
     w.begin_object();
     w.key("v").i64(version);
     w.key("at").i64(model::to_millis(e.at));
+    w.key("kind").str(model::to_string(e.kind));
     w.key("to").str(model::to_string(e.to));
     w.key("actor").str(model::to_string(e.actor));
     w.key("actor_id").str(e.actor_id);
+    w.key("actor_name").str(e.actor_name);
     w.key("ch").str(e.channel_id);
     w.key("dept").str(e.department);
     w.key("note").str(e.note);
@@ -266,6 +290,7 @@ std::optional<model::conversation> decode_conversation(std::string_view bytes)
             get(*d, "desc", c.draft.description);
             get(*d, "photos", c.draft.photo_ids);
         }
+        get(j, "target", c.target_petition);
         get(j, "petitions", c.petitions);
         get(j, "events", c.events);
         get_time(j, "updated", c.updated_at);
@@ -291,7 +316,11 @@ std::optional<model::petition> decode_petition(std::string_view bytes)
         get(j, "photos", p.photo_ids);
         get_enum(j, "status", p.current, model::status_from_string);
         get_time(j, "submitted", p.submitted_at);
+        get_time(j, "response_due", p.response_due_at);
         get_time(j, "deadline", p.deadline_at);
+        get(j, "assignee", p.assignee);
+        get(j, "rating", p.rating);
+        get_optional_bool(j, "resolved", p.resolved);
         return p;
     });
 }
@@ -301,9 +330,11 @@ std::optional<model::timeline_event> decode_timeline_event(std::string_view byte
     return decode<model::timeline_event>(bytes, [](json const& j) {
         model::timeline_event e;
         get_time(j, "at", e.at);
+        get_enum(j, "kind", e.kind, model::entry_kind_from_string);
         get_enum(j, "to", e.to, model::status_from_string);
         get_enum(j, "actor", e.actor, model::actor_from_string);
         get(j, "actor_id", e.actor_id);
+        get(j, "actor_name", e.actor_name);
         get(j, "ch", e.channel_id);
         get(j, "dept", e.department);
         get(j, "note", e.note);

@@ -3,6 +3,9 @@
 // name, so reordering an enum never changes what a record means. A field that
 // is missing decodes to its empty value, so later versions may add fields.
 // Decoding never throws: bytes that are not a v1 record give nullopt.
+// Records written before a field existed decode it as the model's default
+// (a petition's response_due_at as the epoch, a timeline entry as a
+// transition), so new fields stay within "v":1.
 #include "model/conversation.hpp"
 #include "model/message.hpp"
 #include "model/petition.hpp"

@@ -39,6 +39,34 @@ std::string conversation_key(std::string_view channel_id, std::string_view chat_
     return k;
 }
 
+namespace {
+
+std::string thread_map_key(char direction, std::string_view channel_id, std::string_view chat_id, std::string_view id)
+{
+    std::string k;
+    k.reserve(2 + channel_id.size() + 1 + chat_id.size() + 1 + id.size());
+    k.push_back(direction);
+    k.push_back('\0');
+    k.append(channel_id);
+    k.push_back('\0');
+    k.append(chat_id);
+    k.push_back('\0');
+    k.append(id);
+    return k;
+}
+
+}  // namespace
+
+std::string thread_of_petition_key(std::string_view channel_id, std::string_view chat_id, std::string_view tracking)
+{
+    return thread_map_key('t', channel_id, chat_id, tracking);
+}
+
+std::string petition_of_thread_key(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id)
+{
+    return thread_map_key('p', channel_id, chat_id, thread_id);
+}
+
 std::string timeline_prefix(std::string_view tracking)
 {
     std::string k;

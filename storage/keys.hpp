@@ -9,6 +9,8 @@
 //   timeline          tracking '\0' u64 at' u64 tiebreak      -> timeline_event
 //   outbox            u64 seq                                 -> outbox_entry
 //   dead_letters      u64 seq                                 -> outbox_entry + reason
+//   threads           't' '\0' channel_id '\0' chat_id '\0' tracking   -> thread_id
+//                     'p' '\0' channel_id '\0' chat_id '\0' thread_id  -> tracking
 //   default (meta)    "format", "outbox_next_seq"
 //
 // at' is the millisecond time with its sign bit flipped, so times before 1970
@@ -26,6 +28,11 @@ std::string u64_key(std::uint64_t n);
 std::optional<std::uint64_t> u64_from_key(std::string_view key);  // nullopt unless exactly 8 bytes
 
 std::string conversation_key(std::string_view channel_id, std::string_view chat_id);
+
+// A petition's staff thread in one staff chat, and the way back. Both are
+// written (and replaced) together.
+std::string thread_of_petition_key(std::string_view channel_id, std::string_view chat_id, std::string_view tracking);
+std::string petition_of_thread_key(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id);
 
 // Every event of one petition starts with this prefix; prefix_end() bounds the range.
 std::string timeline_prefix(std::string_view tracking);

@@ -5,6 +5,8 @@
 #include "storage/rocks_tuning.hpp"
 
 #include <rocksdb/db.h>
+#include <rocksdb/snapshot.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -75,6 +77,23 @@ model::timestamp unit_time(unit_of_work const& w)
     return t == model::timestamp{} ? wall_now() : t;
 }
 
+bool matches(model::petition const& p, petition_filter const& f)
+{
+    if (f.status && p.current != *f.status)
+        return false;
+    if (f.open_only && !model::is_open(p.current))
+        return false;
+    if (!f.department.empty() && p.department != f.department)
+        return false;
+    if (f.from && p.submitted_at < *f.from)
+        return false;
+    if (f.to && p.submitted_at >= *f.to)
+        return false;
+    if (f.overdue_at && !model::overdue(p, *f.overdue_at))
+        return false;
+    return true;
+}
+
 }  // namespace
 
 struct rocks_store::impl {
@@ -94,6 +113,7 @@ struct rocks_store::impl {
 
     std::array<std::mutex, stripe_count> stripes;
     std::mutex outbox_mutex;  // mark_delivered / mark_dead: existence checks, depth and the seq mark
+    std::mutex threads_mutex; // bind_thread: reading the old mapping and replacing it
 
     ~impl() { close(); }
 
@@ -112,7 +132,8 @@ struct rocks_store::impl {
     std::int64_t count(family f);
 
     // Get into `out`; false when absent or unreadable (the latter counted).
-    bool get(family f, rocksdb::Slice key, rocksdb::PinnableSlice& out);
+    bool get(family f, rocksdb::Slice key, rocksdb::PinnableSlice& out, rocksdb::ReadOptions const& ro = {});
+    std::optional<std::string> get_string(family f, rocksdb::Slice key);
     std::optional<bool> exists(family f, rocksdb::Slice key);  // nullopt: read error
     commit_result write_unit(unit_of_work const& w);
     template <class F>
@@ -220,14 +241,22 @@ void rocks_store::impl::close() noexcept
     db = nullptr;
 }
 
-bool rocks_store::impl::get(family f, rocksdb::Slice key, rocksdb::PinnableSlice& out)
+bool rocks_store::impl::get(family f, rocksdb::Slice key, rocksdb::PinnableSlice& out, rocksdb::ReadOptions const& ro)
 {
-    auto s = db->Get(rocksdb::ReadOptions{}, cf(f), key, &out);
+    auto s = db->Get(ro, cf(f), key, &out);
     if (s.ok())
         return true;
     if (!s.IsNotFound())
         ++read_errors;
     return false;
+}
+
+std::optional<std::string> rocks_store::impl::get_string(family f, rocksdb::Slice key)
+{
+    rocksdb::PinnableSlice v;
+    if (!get(f, key, v))
+        return std::nullopt;
+    return v.ToString();
 }
 
 std::optional<bool> rocks_store::impl::exists(family f, rocksdb::Slice key)
@@ -476,6 +505,113 @@ std::vector<std::pair<model::outbox_entry, std::string>> rocks_store::dead_lette
         return out.size() < limit;
     });
     return out;
+}
+
+bool rocks_store::bind_thread(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id,
+                              std::string_view tracking)
+{
+    if (channel_id.empty() || chat_id.empty() || thread_id.empty() || tracking.empty())
+        return false;
+    auto const forward = thread_of_petition_key(channel_id, chat_id, tracking);
+    auto const backward = petition_of_thread_key(channel_id, chat_id, thread_id);
+
+    std::lock_guard lock(impl_->threads_mutex);
+    auto const read = [&](std::string const& key, std::optional<std::string>& out) {
+        rocksdb::PinnableSlice v;
+        auto s = impl_->db->Get(rocksdb::ReadOptions{}, impl_->cf(family::threads), key, &v);
+        if (s.ok())
+            out = v.ToString();
+        else if (!s.IsNotFound())
+            ++impl_->read_errors;
+        return s.ok() || s.IsNotFound();
+    };
+    std::optional<std::string> old_thread;    // this petition's thread until now
+    std::optional<std::string> old_petition;  // this thread's petition until now
+    if (!read(forward, old_thread) || !read(backward, old_petition))
+        return false;
+
+    // Drop the reverse entries the new pair makes stale, so that each
+    // direction keeps mirroring the other.
+    batch_builder b;
+    if (old_thread && *old_thread != thread_id)
+        b.remove(impl_->cf(family::threads), petition_of_thread_key(channel_id, chat_id, *old_thread));
+    if (old_petition && *old_petition != tracking)
+        b.remove(impl_->cf(family::threads), thread_of_petition_key(channel_id, chat_id, *old_petition));
+    b.put(impl_->cf(family::threads), forward, thread_id);
+    b.put(impl_->cf(family::threads), backward, tracking);
+    if (!b.status.ok())
+        return false;
+    rocksdb::WriteOptions wo;
+    wo.sync = impl_->sync;
+    return impl_->db->Write(wo, &b.batch).ok();
+}
+
+std::optional<std::string> rocks_store::thread_of(std::string_view channel_id, std::string_view chat_id,
+                                                  std::string_view tracking)
+{
+    return impl_->get_string(family::threads, thread_of_petition_key(channel_id, chat_id, tracking));
+}
+
+std::optional<std::string> rocks_store::petition_of_thread(std::string_view channel_id, std::string_view chat_id,
+                                                           std::string_view thread_id)
+{
+    return impl_->get_string(family::threads, petition_of_thread_key(channel_id, chat_id, thread_id));
+}
+
+// A full scan of petition_numbers, newest first, loading each petition. Fine
+// for a few hundred thousand petitions; when volumes grow, keep a "listing"
+// family keyed status '\0' department '\0' (inverted submitted_at) '\0' tracking,
+// written in the same batch as the petition (the unit then has to carry the
+// old status and department, to delete the old key), plus a deadline index
+// keyed by the earlier of response_due_at / deadline_at for overdue_at, so a
+// filtered page reads only the keys it returns.
+std::vector<model::petition> rocks_store::petitions(petition_filter const& f)
+{
+    std::vector<model::petition> out;
+    if (f.limit == 0)
+        return out;
+    // One snapshot for the index and the records: a petition committed while
+    // the list is read is either wholly in it or not at all.
+    rocksdb::ManagedSnapshot snapshot(impl_->db);
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot.snapshot();
+    impl_->scan(family::petition_numbers, ro, true, [&](std::string_view k, std::string_view tracking) {
+        auto const number = u64_from_key(k);
+        rocksdb::PinnableSlice bytes;
+        if (!number || !impl_->get(family::petitions, rocksdb::Slice(tracking.data(), tracking.size()), bytes, ro))
+            return true;
+        auto p = decode_petition(bytes.ToStringView());
+        if (!p) {
+            ++impl_->decode_failures;
+            return true;
+        }
+        // A record stored again under another number leaves its old index
+        // entry behind: list it once, under the number it has now.
+        if (p->number != *number)
+            return true;
+        if (matches(*p, f))
+            out.push_back(std::move(*p));
+        return out.size() < f.limit;
+    });
+    return out;
+}
+
+bool rocks_store::backup(std::string const& dir, std::string& error)
+{
+    rocksdb::Checkpoint* raw = nullptr;
+    auto s = rocksdb::Checkpoint::Create(impl_->db, &raw);
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    // The default log_size_for_flush (0) flushes the memtables first, and the
+    // live WAL is copied too, so nothing committed before this call is missed
+    // even with sync = false.
+    if (s.ok())
+        s = checkpoint->CreateCheckpoint(dir);
+    if (!s.ok()) {
+        error = dir + ": checkpoint: " + s.ToString();
+        return false;
+    }
+    error.clear();
+    return true;
 }
 
 std::uint64_t rocks_store::outbox_depth()

@@ -49,6 +49,27 @@ public:
     // Highest seq first, i.e. the most recently queued first.
     std::vector<std::pair<model::outbox_entry, std::string>> dead_letters(std::size_t limit) override;
 
+    // Both directions in one batch. A second bind of the same petition in the
+    // same chat replaces the first, and a thread bound to another petition
+    // moves to this one: each direction always mirrors the other. False when
+    // an id is empty or RocksDB refused; nothing is changed then.
+    bool bind_thread(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id,
+                     std::string_view tracking) override;
+    std::optional<std::string> thread_of(std::string_view channel_id, std::string_view chat_id,
+                                         std::string_view tracking) override;
+    std::optional<std::string> petition_of_thread(std::string_view channel_id, std::string_view chat_id,
+                                                  std::string_view thread_id) override;
+
+    // Newest (highest number) first, all read from one snapshot. A full scan
+    // for now: see the note in rocks_store.cpp.
+    std::vector<model::petition> petitions(petition_filter const& f) override;
+
+    // A RocksDB checkpoint: table files are hard-linked where `dir` is on the
+    // same file system, so it is cheap and does not stop commits. The copy
+    // opens as a rocks_store holding every commit that returned before the call.
+    // On failure `error` reads "<dir>: checkpoint: <rocksdb status>".
+    bool backup(std::string const& dir, std::string& error) override;
+
     std::uint64_t outbox_depth() override;
 
     // Syncs the WAL and writes the memtables to table files, so the next open

@@ -28,7 +28,7 @@ rocksdb::ColumnFamilyOptions family_options(family f, std::shared_ptr<rocksdb::C
 {
     using enum family;
     bool const hot = f == dedupe || f == conversations || f == timeline || f == outbox;
-    bool const point_lookups = f == dedupe || f == conversations || f == petitions;
+    bool const point_lookups = f == dedupe || f == conversations || f == petitions || f == threads;
 
     rocksdb::BlockBasedTableOptions t;
     t.block_cache = cache;

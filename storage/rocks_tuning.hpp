@@ -16,10 +16,15 @@ struct ColumnFamilyDescriptor;
 namespace pg::storage {
 
 // Also the index of each family's handle, in the order RocksDB opens them.
-enum class family : std::size_t { meta, dedupe, conversations, petitions, petition_numbers, timeline, outbox, dead_letters };
+// A family added later goes last: DB::Open creates it in an existing database
+// (create_missing_column_families), and the others keep their index.
+enum class family : std::size_t {
+    meta, dedupe, conversations, petitions, petition_numbers, timeline, outbox, dead_letters, threads
+};
 
-inline constexpr std::array<char const*, 8> family_names{
+inline constexpr std::array<char const*, 9> family_names{
     "default", "dedupe", "conversations", "petitions", "petition_numbers", "timeline", "outbox", "dead_letters",
+    "threads",
 };
 
 constexpr char const* name(family f) { return family_names[static_cast<std::size_t>(f)]; }

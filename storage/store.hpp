@@ -23,6 +23,16 @@ struct unit_of_work {
     std::vector<model::outbound_message> outbox;       // queued in this order
 };
 
+struct petition_filter {
+    std::optional<model::status> status;
+    bool open_only = false;                 // not closed and not rejected
+    std::string department;                 // empty = any
+    std::optional<model::timestamp> from;   // submitted at or after
+    std::optional<model::timestamp> to;     // submitted before
+    std::optional<model::timestamp> overdue_at;  // only those past a deadline at this time and not answered in time
+    std::size_t limit = 100;
+};
+
 enum class commit_status { committed, duplicate, failed };
 
 struct commit_result {
@@ -50,6 +60,20 @@ public:
     virtual bool mark_delivered(std::vector<std::uint64_t> const& seqs) = 0;
     virtual bool mark_dead(model::outbox_entry const& entry, std::string_view reason) = 0;
     virtual std::vector<std::pair<model::outbox_entry, std::string>> dead_letters(std::size_t limit) = 0;
+
+    // Staff threads: the thread a petition has in a staff chat, kept both ways.
+    virtual bool bind_thread(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id,
+                             std::string_view tracking) = 0;
+    virtual std::optional<std::string> thread_of(std::string_view channel_id, std::string_view chat_id,
+                                                 std::string_view tracking) = 0;
+    virtual std::optional<std::string> petition_of_thread(std::string_view channel_id, std::string_view chat_id,
+                                                          std::string_view thread_id) = 0;
+
+    // Petitions matching a filter, newest first.
+    virtual std::vector<model::petition> petitions(petition_filter const& f) = 0;
+
+    // A consistent copy of the database in `dir` (which must not exist), taken while serving.
+    virtual bool backup(std::string const& dir, std::string& error) = 0;
 
     // Counts for /metrics.
     virtual std::uint64_t outbox_depth() = 0;

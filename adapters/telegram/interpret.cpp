@@ -33,6 +33,7 @@ struct reply {
     std::string description;
     std::optional<std::int64_t> retry_after;
     std::optional<std::int64_t> migrate_to_chat_id;
+    std::string created_thread;  // a ForumTopic result's message_thread_id
 };
 
 reply read_reply(std::string_view body)
@@ -49,6 +50,12 @@ reply read_reply(std::string_view body)
         r.retry_after = rd.get<std::int64_t>(*p, "parameters", "retry_after");
         r.migrate_to_chat_id = rd.get<std::int64_t>(*p, "parameters", "migrate_to_chat_id");
     }
+    // createForumTopic answers with a ForumTopic {message_thread_id, name, ...}. A Message
+    // posted into a topic (sendMessage) names its topic too, but created nothing: it is
+    // told apart by its message_id.
+    if (auto const* result = rd.object(j, "", "result"); result != nullptr && !json_read::find(*result, "message_id"))
+        if (auto thread = rd.get<std::int64_t>(*result, "result", "message_thread_id"))
+            r.created_thread = std::to_string(*thread);
     return r;
 }
 
@@ -111,7 +118,7 @@ model::delivery_verdict interpret(model::api_response const& r, model::timestamp
     auto const answer = read_reply(r.body);
     if (r.status >= 200 && r.status < 300) {
         if (answer.ok)
-            return {delivery::ok, std::nullopt, {}};
+            return {delivery::ok, std::nullopt, {}, answer.created_thread};
         return retry(answer.is_json ? describe(r.status, answer) + " (ok is not true)"
                                     : "HTTP " + std::to_string(r.status) + ": body not JSON");
     }

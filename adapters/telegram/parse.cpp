@@ -121,7 +121,16 @@ void read_chat(json_read& rd, json const& owner, std::string const& path, model:
     ev.chat = chat_kind_of(rd.get<std::string>(*chat, chat_path, "type"), id.value_or(0));
 }
 
-// from.id and from.language_code; `from` is absent in channels.
+std::string trimmed(std::string const& s)
+{
+    auto const first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos)
+        return {};
+    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// from.id, from.is_bot, from.language_code and a display name ("Maria Lindqvist", else
+// the username); `from` is absent in channels.
 void read_from(json_read& rd, json const& owner, std::string const& path, model::inbound_event& ev)
 {
     auto const* from = rd.object(owner, path, "from");
@@ -130,7 +139,24 @@ void read_from(json_read& rd, json const& owner, std::string const& path, model:
     auto const from_path = json_read::join(path, "from");
     if (auto id = rd.get<std::int64_t>(*from, from_path, "id"))
         ev.user_id = std::to_string(*id);
+    ev.from_bot = rd.get<bool>(*from, from_path, "is_bot").value_or(false);
     ev.language = rd.get<std::string>(*from, from_path, "language_code").value_or("");
+    auto const first = trimmed(rd.get<std::string>(*from, from_path, "first_name").value_or(""));
+    auto const last = trimmed(rd.get<std::string>(*from, from_path, "last_name").value_or(""));
+    ev.user_name = first.empty() || last.empty() ? first + last : first + " " + last;
+    if (ev.user_name.empty())
+        ev.user_name = trimmed(rd.get<std::string>(*from, from_path, "username").value_or(""));
+}
+
+// message_thread_id names a forum topic only when is_topic_message is true: in a
+// non-forum supergroup a reply carries the replied-to message's id there as well, and
+// routing by it would put the reply into some other petition's thread.
+void read_topic(json_read& rd, json const& m, std::string const& path, model::inbound_event& ev)
+{
+    auto const thread = rd.get<std::int64_t>(m, path, "message_thread_id");
+    auto const in_topic = rd.get<bool>(m, path, "is_topic_message");
+    if (thread && in_topic.value_or(false))
+        ev.thread_id = std::to_string(*thread);
 }
 
 // In groups a command may name its bot ("/start@PetitionDeskBot ref42"); the dialog
@@ -217,6 +243,9 @@ void read_message(json_read& rd, json const& m, std::string const& path, model::
     read_chat(rd, m, path, ev, true);
     read_from(rd, m, path, ev);
     read_unix_time(rd, m, path, "date", ev.sent_at);
+    if (auto id = rd.get<std::int64_t>(m, path, "message_id"))
+        ev.message_id = std::to_string(*id);
+    read_topic(rd, m, path, ev);
     if (path == "channel_post" || path == "edited_channel_post") {
         ev.chat = chat_kind::channel;
         ev.kind = event_kind::ignored;
@@ -235,9 +264,13 @@ void read_callback(json_read& rd, json const& q, model::inbound_event& ev)
         ev.callback_id = std::move(*id);
     read_from(rd, q, path, ev);
     // An inaccessible message (date == 0) still names its chat.
+    // A press under a message in a forum topic belongs to that topic's thread; the
+    // press itself is not a message, so message_id stays empty.
     auto const* message = rd.object(q, path, "message");
-    if (message != nullptr)
+    if (message != nullptr) {
         read_chat(rd, *message, path + ".message", ev, true);
+        read_topic(rd, *message, path + ".message", ev);
+    }
     auto data = rd.get<std::string>(q, path, "data");
     if (message == nullptr) {
         ev.kind = event_kind::ignored;

@@ -19,6 +19,8 @@ using json = nlohmann::json;
 // entity parsing; counting UTF-16 units (an emoji is two) never exceeds either.
 constexpr std::size_t max_text_units = 4096;
 constexpr std::size_t max_ack_units = 200;
+// createForumTopic takes a name of 1-128 characters.
+constexpr std::size_t max_topic_name_units = 128;
 
 // Telegram refuses an empty (or all-blank) text, and it cannot be split off a keyboard:
 // a lone ellipsis keeps the message, and its buttons, deliverable.
@@ -126,6 +128,25 @@ json answer_callback_query(model::outbound_message const& m)
     return body;
 }
 
+// The topic's name: the title, else the tracking number, never empty.
+std::string topic_name(model::outbound_message const& m)
+{
+    for (auto const* name : {&m.title, &m.thread_key}) {
+        auto const cut = utf8_prefix_utf16(*name, max_topic_name_units);
+        if (!blank(cut))
+            return std::string(cut);
+    }
+    return std::string(blank_text_stand_in);
+}
+
+json create_forum_topic(model::outbound_message const& m)
+{
+    json body = json::object();
+    body["chat_id"] = id_value(m.chat_id);
+    body["name"] = topic_name(m);
+    return body;
+}
+
 }  // namespace
 
 model::api_call render(model::outbound_message const& m, secrets const& s)
@@ -140,6 +161,10 @@ model::api_call render(model::outbound_message const& m, secrets const& s)
     case model::message_kind::callback_ack:
         call.path = "/bot" + s.bot_token + "/answerCallbackQuery";
         body = answer_callback_query(m);
+        break;
+    case model::message_kind::open_thread:
+        call.path = "/bot" + s.bot_token + "/createForumTopic";
+        body = create_forum_topic(m);
         break;
     }
     // Text from config or a citizen may hold invalid UTF-8: it goes out as U+FFFD

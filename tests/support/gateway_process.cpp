@@ -128,6 +128,18 @@ int gateway_process::terminate()
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+bool eventually(std::function<bool()> const& condition, std::chrono::milliseconds limit)
+{
+    auto const deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        if (condition())
+            return true;
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+}
+
 command_result run_gateway(std::string const& args)
 {
     std::string const cmd = std::string(PG_GATEWAY_BIN) + " " + args + " 2>&1";
@@ -169,6 +181,19 @@ http_result http_post(unsigned short port, std::string const& target, std::strin
     for (auto const& [k, v] : headers)
         req.set(k, v);
     req.body() = body;
+    return exchange(port, std::move(req));
+}
+
+http_result http_request(unsigned short port, std::string const& method, std::string const& target,
+                         std::string const& body, std::vector<std::pair<std::string, std::string>> const& headers)
+{
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    for (auto const& [k, v] : headers)
+        req.set(k, v);
+    if (!body.empty()) {
+        req.set(http::field::content_type, "application/json");
+        req.body() = body;
+    }
     return exchange(port, std::move(req));
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <sys/types.h>
 
@@ -45,6 +46,10 @@ private:
     unsigned short port_ = 0;
 };
 
+// Polls `condition` until it holds or `limit` passes: for conditions no one
+// notifies about (a metric, a stored record). Returns whether it held.
+bool eventually(std::function<bool()> const& condition, std::chrono::milliseconds limit = std::chrono::seconds{15});
+
 // Runs the binary with arguments to completion; returns exit status and output.
 struct command_result { int status; std::string output; };
 command_result run_gateway(std::string const& args);
@@ -53,5 +58,7 @@ struct http_result { int status = 0; std::string body; };
 http_result http_post(unsigned short port, std::string const& target, std::string const& body,
                       std::vector<std::pair<std::string, std::string>> const& headers = {});
 http_result http_get(unsigned short port, std::string const& target);
+http_result http_request(unsigned short port, std::string const& method, std::string const& target,
+                         std::string const& body, std::vector<std::pair<std::string, std::string>> const& headers);
 
 }  // namespace pg::testing

@@ -59,4 +59,21 @@ inline std::string sticker(std::int64_t update_id, std::int64_t chat_id)
     return u.dump();
 }
 
+// A staff member writes in a forum topic of the staff supergroup.
+inline std::string topic_message(std::int64_t update_id, std::int64_t group_id, std::int64_t thread_id,
+                                 std::int64_t staff_user, std::string const& text)
+{
+    nlohmann::json u{{"update_id", update_id},
+                     {"message", {{"message_id", update_id % 100000 + 500}, {"message_thread_id", thread_id},
+                                  {"is_topic_message", true},
+                                  {"from", {{"id", staff_user}, {"is_bot", false}, {"first_name", "Li"}, {"last_name", "Wei"}}},
+                                  {"chat", {{"id", group_id}, {"title", "City staff"}, {"type", "supergroup"}, {"is_forum", true}}},
+                                  {"date", 1'764'000'000},
+                                  {"reply_to_message", {{"message_id", thread_id}, {"date", 1'764'000'000},
+                                                        {"chat", {{"id", group_id}, {"type", "supergroup"}}},
+                                                        {"forum_topic_created", {{"name", "x"}, {"icon_color", 7322096}}}}},
+                                  {"text", text}}}};
+    return u.dump();
+}
+
 }  // namespace pg::testing::tg

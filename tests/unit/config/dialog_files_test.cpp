@@ -75,9 +75,11 @@ json full_flow()
       "location": {"max": 40},
       "photos": {"max": 2},
       "deadline_days": 30,
+      "response_days": 2,
       "remembered_petitions": 7,
       "categories": [
-        {"id": "roads", "department": "transport", "deadline_days": 10, "labels": {"en": "Roads", "zh-CN": "道路"}},
+        {"id": "roads", "department": "transport", "deadline_days": 10, "response_days": 1,
+         "labels": {"en": "Roads", "zh-CN": "道路"}},
         {"id": "other", "department": "office", "labels": {"en": "Other", "zh-CN": "其他"}}
       ]})");
 }
@@ -117,15 +119,18 @@ TEST(read_dialog_files, reads_flow_and_locales)
     EXPECT_EQ(f.location_max, 40u);
     EXPECT_EQ(f.max_photos, 2u);
     EXPECT_EQ(f.deadline_days, 30);
+    EXPECT_EQ(f.response_days, 2);
     EXPECT_EQ(f.remembered_petitions, 7u);
     ASSERT_EQ(f.categories.size(), 2u);
     EXPECT_EQ(f.categories[0].id, "roads");
     EXPECT_EQ(f.categories[0].department, "transport");
     EXPECT_EQ(f.categories[0].deadline_days, 10);
+    EXPECT_EQ(f.categories[0].response_days, 1);
     EXPECT_EQ(f.categories[0].labels.at("en"), "Roads");
     EXPECT_EQ(f.categories[0].labels.at("zh-CN"), "道路");
     EXPECT_EQ(f.categories[1].id, "other");
     EXPECT_EQ(f.categories[1].deadline_days, 0);  // the flow's default applies
+    EXPECT_EQ(f.categories[1].response_days, 0);
 
     ASSERT_EQ(data.locales.size(), 2u);
     EXPECT_EQ(data.locales[0].code, "en");  // the first is the fallback
@@ -154,6 +159,8 @@ TEST(read_dialog_files, absent_flow_keys_take_the_defaults)
     EXPECT_EQ(data.citizen.location_max, defaults.location_max);
     EXPECT_EQ(data.citizen.max_photos, defaults.max_photos);
     EXPECT_EQ(data.citizen.deadline_days, defaults.deadline_days);
+    EXPECT_EQ(data.citizen.response_days, defaults.response_days);
+    EXPECT_EQ(data.citizen.response_days, 3);
     EXPECT_EQ(data.citizen.remembered_petitions, defaults.remembered_petitions);
     EXPECT_TRUE(data.locales[0].matches.empty());
 }
@@ -181,11 +188,14 @@ TEST(read_dialog_files, flow_errors_name_the_flow_file)
         {"/deadline_days", "0", "deadline_days: expected an integer from 1 to 365, found 0"},
         {"/deadline_days", "366", "deadline_days: expected an integer from 1 to 365, found 366"},
         {"/deadline_days", R"("10")", R"(deadline_days: expected an integer from 1 to 365, found "10")"},
+        {"/response_days", "0", "response_days: expected an integer from 1 to 365, found 0"},
+        {"/response_days", "366", "response_days: expected an integer from 1 to 365, found 366"},
+        {"/response_days", "1.5", "response_days: expected an integer from 1 to 365, found 1.5"},
         {"/remembered_petitions", "0", "remembered_petitions: expected an integer from 1 to 100, found 0"},
         {"/remembered_petitions", "101", "remembered_petitions: expected an integer from 1 to 100, found 101"},
         {"/steps", "[]",
          "steps: unknown key; expected one of: default_language, description, location, photos, deadline_days, "
-         "remembered_petitions, categories"},
+         "response_days, remembered_petitions, categories"},
         {"/categories", "", "categories: missing"},
         {"/categories", "[]", "categories: expected at least one category, found an empty array"},
         {"/categories", "{}", "categories: expected an array, found an empty object"},
@@ -202,12 +212,16 @@ TEST(read_dialog_files, flow_errors_name_the_flow_file)
         {"/categories/0/department", R"("")", "categories[0].department: expected a non-empty string, found an empty string"},
         {"/categories/0/deadline_days", "366", "categories[0].deadline_days: expected an integer from 0 to 365, found 366"},
         {"/categories/0/deadline_days", "-1", "categories[0].deadline_days: expected an integer from 0 to 365, found -1"},
+        {"/categories/0/response_days", "366", "categories[0].response_days: expected an integer from 0 to 365, found 366"},
+        {"/categories/0/response_days", "-1", "categories[0].response_days: expected an integer from 0 to 365, found -1"},
+        {"/categories/0/response_days", R"("1")",
+         R"(categories[0].response_days: expected an integer from 0 to 365, found "1")"},
         {"/categories/0/labels", "", "categories[0].labels: missing"},
         {"/categories/0/labels", "[]", "categories[0].labels: expected an object, found an empty array"},
         {"/categories/1/labels/zh-CN", "", R"(categories[1].labels: missing "zh-CN")"},
         {"/categories/1/labels/en", R"("")", "categories[1].labels.en: expected a non-empty string, found an empty string"},
         {"/categories/0/label", "{}",
-         "categories[0].label: unknown key; expected one of: id, department, deadline_days, labels"},
+         "categories[0].label: unknown key; expected one of: id, department, deadline_days, response_days, labels"},
     };
     dialog_dir d;
     for (auto const& c : cases) {

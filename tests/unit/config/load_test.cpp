@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -92,7 +93,18 @@ json full_config()
       "tracking": {"key": "tracking-key"},
       "dialog": {"flow": "flows/citizen.json", "locales": ["locales/en.json", "locales/zh-CN.json"]},
       "channels": [{"id": "telegram", "type": "telegram", "enabled": true, "api_base": "http://127.0.0.1:9000",
-                    "bot_token": "123:abc", "webhook_secret": "hook_secret-1"}]})");
+                    "bot_token": "123:abc", "webhook_secret": "hook_secret-1"},
+                   {"id": "slack", "type": "slack", "enabled": true, "api_base": "http://127.0.0.1:9001/api",
+                    "bot_token": "xoxb-1-2-abc", "signing_secret": "8f742231b10e8888abcd99yyyzzz85a5"}],
+      "departments": [{"id": "transport", "staff_user_ids": ["123456789", "U024BE7LH"]}, {"id": "office"}],
+      "staff": {"chats": [{"channel": "telegram", "chat": "-1001234567890", "departments": ["transport"]},
+                          {"channel": "slack", "chat": "C024BE91L"}],
+                "supervisors": [{"channel": "slack", "chat": "G012AB3CD", "departments": ["office"]}],
+                "plain_reply": "note", "language": "zh-CN"},
+      "deadlines": {"working_days": true, "holidays": ["2026-12-25", "2028-02-29"], "remind_before_ms": 3600000,
+                    "check_interval_ms": 5000},
+      "staff_api": {"tokens": [{"name": "cms", "token": "0123456789abcdef-cms"}]},
+      "testing": {"clock_file": "/tmp/pg-clock"}})");
 }
 
 // Writes the flow and locale files beside the config; returns the config's path.
@@ -155,6 +167,19 @@ TEST(load, absent_sections_and_keys_take_the_defaults)
     EXPECT_EQ(s.log.level, log_settings{}.level);
     EXPECT_EQ(s.tracking_key, "k");
     EXPECT_TRUE(s.channels.empty());
+    staff_settings const staff;
+    EXPECT_TRUE(s.staff.chats.empty());
+    EXPECT_TRUE(s.staff.supervisors.empty());
+    EXPECT_TRUE(s.staff.departments.empty());
+    EXPECT_EQ(s.staff.plain_reply_answers, staff.plain_reply_answers);
+    EXPECT_EQ(s.staff.language, staff.language);
+    deadline_settings const deadlines;
+    EXPECT_EQ(s.deadlines.working_days, deadlines.working_days);
+    EXPECT_TRUE(s.deadlines.holidays.empty());
+    EXPECT_EQ(s.deadlines.remind_before, deadlines.remind_before);
+    EXPECT_EQ(s.deadlines.check_interval, deadlines.check_interval);
+    EXPECT_TRUE(s.staff_api_tokens.empty());
+    EXPECT_TRUE(s.testing.clock_file.empty());
     ASSERT_EQ(s.dialog.locales.size(), 2u);
     EXPECT_EQ(s.dialog.citizen.categories.size(), 2u);
 }
@@ -184,7 +209,7 @@ TEST(load, reads_every_section)
     EXPECT_EQ(s.log.level, "debug");
     EXPECT_EQ(s.tracking_key, "tracking-key");
 
-    ASSERT_EQ(s.channels.size(), 1u);
+    ASSERT_EQ(s.channels.size(), 2u);
     auto const& c = s.channels[0];
     EXPECT_EQ(c.id, "telegram");
     EXPECT_EQ(c.type, channel_type::telegram);
@@ -192,6 +217,41 @@ TEST(load, reads_every_section)
     EXPECT_EQ(c.api_base, "http://127.0.0.1:9000");
     EXPECT_EQ(c.bot_token, "123:abc");
     EXPECT_EQ(c.webhook_secret, "hook_secret-1");
+    auto const& slack = s.channels[1];
+    EXPECT_EQ(slack.id, "slack");
+    EXPECT_EQ(slack.type, channel_type::slack);
+    EXPECT_TRUE(slack.enabled);
+    EXPECT_EQ(slack.api_base, "http://127.0.0.1:9001/api");
+    EXPECT_EQ(slack.bot_token, "xoxb-1-2-abc");
+    EXPECT_EQ(slack.signing_secret, "8f742231b10e8888abcd99yyyzzz85a5");
+
+    ASSERT_EQ(s.staff.departments.size(), 2u);
+    EXPECT_EQ(s.staff.departments[0].id, "transport");
+    EXPECT_EQ(s.staff.departments[0].staff_user_ids, (std::vector<std::string>{"123456789", "U024BE7LH"}));
+    EXPECT_EQ(s.staff.departments[1].id, "office");
+    EXPECT_TRUE(s.staff.departments[1].staff_user_ids.empty());
+    ASSERT_EQ(s.staff.chats.size(), 2u);
+    EXPECT_EQ(s.staff.chats[0].channel, "telegram");
+    EXPECT_EQ(s.staff.chats[0].chat, "-1001234567890");
+    EXPECT_EQ(s.staff.chats[0].departments, std::vector<std::string>{"transport"});
+    EXPECT_EQ(s.staff.chats[1].channel, "slack");
+    EXPECT_EQ(s.staff.chats[1].chat, "C024BE91L");
+    EXPECT_TRUE(s.staff.chats[1].departments.empty());
+    ASSERT_EQ(s.staff.supervisors.size(), 1u);
+    EXPECT_EQ(s.staff.supervisors[0].channel, "slack");
+    EXPECT_EQ(s.staff.supervisors[0].chat, "G012AB3CD");
+    EXPECT_EQ(s.staff.supervisors[0].departments, std::vector<std::string>{"office"});
+    EXPECT_FALSE(s.staff.plain_reply_answers);
+    EXPECT_EQ(s.staff.language, "zh-CN");
+
+    EXPECT_TRUE(s.deadlines.working_days);
+    EXPECT_EQ(s.deadlines.holidays, (std::vector<std::string>{"2026-12-25", "2028-02-29"}));
+    EXPECT_EQ(s.deadlines.remind_before, milliseconds{3'600'000});
+    EXPECT_EQ(s.deadlines.check_interval, milliseconds{5'000});
+    ASSERT_EQ(s.staff_api_tokens.size(), 1u);
+    EXPECT_EQ(s.staff_api_tokens[0].name, "cms");
+    EXPECT_EQ(s.staff_api_tokens[0].token, "0123456789abcdef-cms");
+    EXPECT_EQ(s.testing.clock_file, "/tmp/pg-clock");
 
     ASSERT_EQ(s.dialog.locales.size(), 2u);
     EXPECT_EQ(s.dialog.locales[0].code, "en");
@@ -240,7 +300,9 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/server/my key", "1",
          R"(server["my key"]: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, )"
          "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms"},
-        {"/bogus", "{}", "bogus: unknown key; expected one of: server, storage, outbox, log, tracking, dialog, channels"},
+        {"/bogus", "{}",
+         "bogus: unknown key; expected one of: server, storage, outbox, log, tracking, dialog, channels, departments, "
+         "staff, deadlines, staff_api, testing"},
         // storage
         {"/storage/path", R"("")", "storage.path: expected a non-empty string, found an empty string"},
         {"/storage/sync", R"("yes")", R"(storage.sync: expected true or false, found "yes")"},
@@ -289,7 +351,10 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/channels/0/id", R"("abcdefghijklmnopqrstuvwxyz0123456")",
          R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "abcdefghijklmnopqrstuvwxyz0123456")"},
         {"/channels/0/type", "", "channels[0].type: missing"},
-        {"/channels/0/type", R"("slack")", R"(channels[0].type: expected one of: telegram, found "slack")"},
+        {"/channels/0/type", R"("fax")", R"(channels[0].type: expected one of: telegram, slack, found "fax")"},
+        {"/channels/0/type", R"("slack")",
+         "channels[0].webhook_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "
+         "signing_secret"},
         {"/channels/0/token", R"("x")",
          "channels[0].token: unknown key; expected one of: id, type, enabled, api_base, bot_token, webhook_secret"},
         {"/channels/0/enabled", R"("maybe")", R"(channels[0].enabled: expected true or false, found "maybe")"},
@@ -316,6 +381,110 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
          "channels[0].webhook_secret: expected 1 to 256 characters of A-Z a-z 0-9 _ -, found an empty string"},
         {"/channels/0/webhook_secret", nullptr,
          "channels[0].webhook_secret: expected 1 to 256 characters of A-Z a-z 0-9 _ -, found a string of 257 characters"},
+        // a Slack channel
+        {"/channels/1/api_base", R"("slack.com/api")",
+         R"(channels[1].api_base: expected an http:// or https:// URL with a host and no trailing slash, found "slack.com/api")"},
+        {"/channels/1/bot_token", "", "channels[1].bot_token: missing"},
+        {"/channels/1/bot_token", R"("xoxb 1")",
+         "channels[1].bot_token: expected a non-empty string without whitespace, found a string of 6 characters"},
+        {"/channels/1/signing_secret", "", "channels[1].signing_secret: missing"},
+        {"/channels/1/signing_secret", R"("")",
+         "channels[1].signing_secret: expected a non-empty string without whitespace, found an empty string"},
+        {"/channels/1/signing_secret", "7", "channels[1].signing_secret: expected a string, found a number"},
+        {"/channels/1/webhook_secret", R"("x")",
+         "channels[1].webhook_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "
+         "signing_secret"},
+        // departments
+        {"/departments", "{}", "departments: expected an array, found an empty object"},
+        {"/departments/0", R"("transport")", R"(departments[0]: expected an object, found "transport")"},
+        {"/departments/0/id", "", "departments[0].id: missing"},
+        {"/departments/0/id", R"("Transport")",
+         R"(departments[0].id: expected 1 to 24 characters of a-z 0-9 _, found "Transport")"},
+        {"/departments/0/id", R"("abcdefghijklmnopqrstuvwxy")",
+         R"(departments[0].id: expected 1 to 24 characters of a-z 0-9 _, found "abcdefghijklmnopqrstuvwxy")"},
+        {"/departments/1/id", R"("transport")", R"(departments[1].id: duplicate "transport" (also departments[0].id))"},
+        {"/departments/0/staff_user_ids", R"("123")", R"(departments[0].staff_user_ids: expected an array, found "123")"},
+        {"/departments/0/staff_user_ids/0", "123456789",
+         "departments[0].staff_user_ids[0]: expected a non-empty string, found 123456789"},
+        {"/departments/0/staff_user_ids/1", R"("")",
+         "departments[0].staff_user_ids[1]: expected a non-empty string, found an empty string"},
+        {"/departments/0/staff", "[]", "departments[0].staff: unknown key; expected one of: id, staff_user_ids"},
+        // staff
+        {"/staff", "[]", "staff: expected an object, found an empty array"},
+        {"/staff/chats", "{}", "staff.chats: expected an array, found an empty object"},
+        {"/staff/chats/0/channel", "", "staff.chats[0].channel: missing"},
+        {"/staff/chats/0/channel", R"("telegarm")",
+         R"(staff.chats[0].channel: "telegarm" is not the id of a channel in channels; expected one of: telegram, slack)"},
+        {"/staff/supervisors/0/channel", R"("")",
+         "staff.supervisors[0].channel: expected a non-empty string, found an empty string"},
+        {"/staff/chats/0/chat", "", "staff.chats[0].chat: missing"},
+        {"/staff/chats/0/chat", "-1001234567890", "staff.chats[0].chat: expected a string, found -1001234567890"},
+        {"/staff/chats/0/chat", R"("-100 1234")",
+         R"(staff.chats[0].chat: expected a chat id without whitespace, found "-100 1234")"},
+        {"/staff/chats/1", R"({"channel": "telegram", "chat": "-1001234567890"})",
+         R"(staff.chats[1].chat: duplicate "-1001234567890" on channel "telegram" (also staff.chats[0].chat))"},
+        {"/staff/chats/0/departments", R"("transport")",
+         R"(staff.chats[0].departments: expected an array, found "transport")"},
+        {"/staff/chats/0/departments/0", R"("trasport")",
+         R"(staff.chats[0].departments[0]: "trasport" is not the id of a department in departments; expected one of: transport, office)"},
+        {"/staff/supervisors/0/departments/0", R"("")",
+         "staff.supervisors[0].departments[0]: expected a non-empty string, found an empty string"},
+        {"/staff/chats/0/topic", "1", "staff.chats[0].topic: unknown key; expected one of: channel, chat, departments"},
+        {"/staff/plain_reply", R"("reply")", R"(staff.plain_reply: expected one of: answer, note, found "reply")"},
+        {"/staff/plain_reply", "true", "staff.plain_reply: expected a string, found true"},
+        {"/staff/language", R"("fr")", R"(staff.language: "fr" is not a loaded locale; loaded: en, zh-CN)"},
+        {"/staff/language", R"("")", "staff.language: expected a non-empty string, found an empty string"},
+        {"/staff/chat", "[]", "staff.chat: unknown key; expected one of: chats, supervisors, plain_reply, language"},
+        // deadlines
+        {"/deadlines", "true", "deadlines: expected an object, found true"},
+        {"/deadlines/working_days", R"("yes")", R"(deadlines.working_days: expected true or false, found "yes")"},
+        {"/deadlines/holidays", R"("2026-12-25")", R"(deadlines.holidays: expected an array, found "2026-12-25")"},
+        {"/deadlines/holidays/0", "20261225", "deadlines.holidays[0]: expected a string, found 20261225"},
+        {"/deadlines/holidays/0", R"("2026-02-29")",
+         R"(deadlines.holidays[0]: expected a date as YYYY-MM-DD, found "2026-02-29")"},
+        {"/deadlines/holidays/1", R"("2026-13-01")",
+         R"(deadlines.holidays[1]: expected a date as YYYY-MM-DD, found "2026-13-01")"},
+        {"/deadlines/holidays/0", R"("2026-1-05")",
+         R"(deadlines.holidays[0]: expected a date as YYYY-MM-DD, found "2026-1-05")"},
+        {"/deadlines/holidays/0", R"("2026-12-25 ")",
+         R"(deadlines.holidays[0]: expected a date as YYYY-MM-DD, found "2026-12-25 ")"},
+        {"/deadlines/holidays/0", R"("25.12.2026")",
+         R"(deadlines.holidays[0]: expected a date as YYYY-MM-DD, found "25.12.2026")"},
+        {"/deadlines/remind_before_ms", "0",
+         "deadlines.remind_before_ms: expected an integer from 1 to 2592000000, found 0"},
+        {"/deadlines/remind_before_ms", "2592000001",
+         "deadlines.remind_before_ms: expected an integer from 1 to 2592000000, found 2592000001"},
+        {"/deadlines/check_interval_ms", "0",
+         "deadlines.check_interval_ms: expected an integer from 1 to 3600000, found 0"},
+        {"/deadlines/check_interval_ms", "3600001",
+         "deadlines.check_interval_ms: expected an integer from 1 to 3600000, found 3600001"},
+        {"/deadlines/weekends", "[]",
+         "deadlines.weekends: unknown key; expected one of: working_days, holidays, remind_before_ms, "
+         "check_interval_ms"},
+        // staff_api
+        {"/staff_api/tokens", R"("x")", R"(staff_api.tokens: expected an array, found "x")"},
+        {"/staff_api/tokens/0/name", "", "staff_api.tokens[0].name: missing"},
+        {"/staff_api/tokens/0/name", R"("CMS editor")",
+         R"(staff_api.tokens[0].name: expected 1 to 32 characters of a-z 0-9 _ -, found "CMS editor")"},
+        {"/staff_api/tokens/1", R"({"name": "cms", "token": "fedcba9876543210-other"})",
+         R"(staff_api.tokens[1].name: duplicate "cms" (also staff_api.tokens[0].name))"},
+        {"/staff_api/tokens/0/token", "", "staff_api.tokens[0].token: missing"},
+        {"/staff_api/tokens/0/token", R"("0123456789abcde")",
+         "staff_api.tokens[0].token: expected at least 16 characters without whitespace, found a string of 15 "
+         "characters"},
+        {"/staff_api/tokens/0/token", R"("0123456789 abcdef")",
+         "staff_api.tokens[0].token: expected at least 16 characters without whitespace, found a string of 17 "
+         "characters"},
+        {"/staff_api/tokens/0/token", "1234567890123456",
+         "staff_api.tokens[0].token: expected a string, found a number"},
+        {"/staff_api/tokens/1", R"({"name": "crm", "token": "0123456789abcdef-cms"})",
+         "staff_api.tokens[1].token: the same token as staff_api.tokens[0].token; give each user its own"},
+        {"/staff_api/tokens/0/scope", R"("all")",
+         "staff_api.tokens[0].scope: unknown key; expected one of: name, token"},
+        {"/staff_api/token", R"("x")", "staff_api.token: unknown key; expected one of: tokens"},
+        // testing
+        {"/testing/clock_file", R"("")", "testing.clock_file: expected a non-empty string, found an empty string"},
+        {"/testing/clock", R"("x")", "testing.clock: unknown key; expected one of: clock_file"},
     };
     temp_dir d;
     for (auto const& c : cases) {
@@ -446,6 +615,14 @@ TEST(load, secrets_never_appear_in_error_messages)
         {"/tracking/key", json::object({{"SECRETVALUE", 1}}), {}},
         {"/channels/0/token", "SECRETVALUE", {}},           // an unknown key: named, its value not shown
         {"/tracking/secret", "SECRETVALUE", {}},
+        {"/channels/1/bot_token", "xoxb-SECRETVALUE with space", {}},
+        {"/channels/1/bot_token", "${SLACK_TOKEN}", {{"SLACK_TOKEN", "SECRETVALUE\n"}}},
+        {"/channels/1/signing_secret", "SECRETVALUE ", {}},
+        {"/channels/1/signing_secret", 987654321, {}},
+        {"/staff_api/tokens/0/token", "SECRETVALUE", {}},  // too short
+        {"/staff_api/tokens/0/token", "${PG_STAFF_API_TOKEN}", {{"PG_STAFF_API_TOKEN", "SECRETVALUE 0123456789"}}},
+        {"/staff_api/tokens/0/token", 987654321, {}},
+        {"/staff_api/tokens/1", json{{"name", "copy"}, {"token", "0123456789abcdef-cms"}}, {}},
     };
     temp_dir d;
     for (auto const& c : cases) {
@@ -455,6 +632,7 @@ TEST(load, secrets_never_appear_in_error_messages)
         EXPECT_FALSE(message.empty()) << c.pointer;
         EXPECT_EQ(message.find("SECRETVALUE"), std::string::npos) << message;
         EXPECT_EQ(message.find("987654321"), std::string::npos) << message;
+        EXPECT_EQ(message.find("0123456789abcdef"), std::string::npos) << message;  // the other token
     }
 
     // A syntax error inside a secret does not quote the secret either.
@@ -474,11 +652,12 @@ TEST(load, disabled_channels_are_checked_for_shape_and_left_out)
         {"id": "old", "type": "telegram", "enabled": false, "api_base": "${OLD_API}",
          "bot_token": "${OLD_TOKEN}", "webhook_secret": "not valid!"})"));
     auto const s = load(write_config(d, config), env_of({}));
-    ASSERT_EQ(s.channels.size(), 1u);
+    ASSERT_EQ(s.channels.size(), 2u);
     EXPECT_EQ(s.channels[0].id, "telegram");
+    EXPECT_EQ(s.channels[1].id, "slack");
 
     config["channels"][0]["enabled"] = "${OLD_ENABLED:-false}";
-    EXPECT_EQ(load(write_config(d, config), env_of({})).channels.size(), 1u);
+    EXPECT_EQ(load(write_config(d, config), env_of({})).channels.size(), 2u);
 
     struct case_ {
         char const* pointer;
@@ -489,8 +668,11 @@ TEST(load, disabled_channels_are_checked_for_shape_and_left_out)
         {"/channels/0/botToken", "x",
          "channels[0].botToken: unknown key; expected one of: id, type, enabled, api_base, bot_token, webhook_secret"},
         {"/channels/0/id", "Old", R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "Old")"},
-        {"/channels/0/type", "fax", R"(channels[0].type: expected one of: telegram, found "fax")"},
+        {"/channels/0/type", "fax", R"(channels[0].type: expected one of: telegram, slack, found "fax")"},
         {"/channels/0/enabled", 0, "channels[0].enabled: expected true or false, found 0"},
+        {"/channels/0/signing_secret", "x",
+         "channels[0].signing_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "
+         "webhook_secret"},
     };
     for (auto const& c : cases) {
         auto bad = config;
@@ -506,15 +688,15 @@ TEST(load, rejects_duplicate_channel_ids)
     auto config = full_config();
     config["channels"].push_back(config["channels"][0]);
     auto path = write_config(d, config);
-    EXPECT_EQ(error_of(path), path + R"(: channels[1].id: duplicate "telegram" (also channels[0].id))");
+    EXPECT_EQ(error_of(path), path + R"(: channels[2].id: duplicate "telegram" (also channels[0].id))");
 
-    // A disabled channel still holds its id.
+    // A disabled channel still holds its id, whatever its type.
     config["channels"][0]["enabled"] = false;
     config["channels"].push_back(json{{"id", "other"}, {"type", "telegram"}, {"enabled", false}});
-    config["channels"].push_back(json{{"id", "other"}, {"type", "telegram"}, {"enabled", false}});
-    config["channels"][1]["id"] = "second";
+    config["channels"].push_back(json{{"id", "other"}, {"type", "slack"}, {"enabled", false}});
+    config["channels"][2]["id"] = "second";
     path = write_config(d, config);
-    EXPECT_EQ(error_of(path), path + R"(: channels[3].id: duplicate "other" (also channels[2].id))");
+    EXPECT_EQ(error_of(path), path + R"(: channels[4].id: duplicate "other" (also channels[3].id))");
 }
 
 TEST(load, api_base_has_a_default_and_loses_one_trailing_slash)
@@ -539,6 +721,151 @@ TEST(load, api_base_has_a_default_and_loses_one_trailing_slash)
             config["channels"][0].erase("api_base");
         EXPECT_EQ(load(write_config(d, config), env_of({})).channels.at(0).api_base, c.expected);
     }
+}
+
+TEST(load, slack_api_base_has_its_own_default)
+{
+    temp_dir d;
+    auto config = full_config();
+    config["channels"][1].erase("api_base");
+    EXPECT_EQ(load(write_config(d, config), env_of({})).channels.at(1).api_base, "https://slack.com/api");
+}
+
+TEST(load, staff_chats_switched_off_are_left_out_but_still_checked)
+{
+    temp_dir d;
+    auto config = full_config();
+    config["channels"][1]["enabled"] = false;
+    config["staff"]["chats"] = json::parse(R"([
+        {"channel": "telegram", "chat": "${TELEGRAM_STAFF_CHAT:-}", "departments": ["transport"]},
+        {"channel": "telegram", "chat": ""},
+        {"channel": "slack", "chat": "${SLACK_STAFF_CHANNEL}"},
+        {"channel": "telegram", "chat": "-1009"}])");
+    config["staff"]["supervisors"] = json::parse(R"([
+        {"channel": "telegram", "chat": "${TELEGRAM_SUPERVISOR_CHAT:-}"},
+        {"channel": "slack", "chat": "G012AB3CD"}])");
+
+    // Unset: only the chat written out is on. The Slack one is on a disabled
+    // channel, so its unset variable is not even looked at.
+    auto s = load(write_config(d, config), env_of({}));
+    ASSERT_EQ(s.staff.chats.size(), 1u);
+    EXPECT_EQ(s.staff.chats[0].chat, "-1009");
+    EXPECT_TRUE(s.staff.supervisors.empty());
+
+    // Set: the variables turn their chats on.
+    s = load(write_config(d, config), env_of({{"TELEGRAM_STAFF_CHAT", "-1001"}, {"TELEGRAM_SUPERVISOR_CHAT", "-1002"},
+                                              {"SLACK_STAFF_CHANNEL", "C1"}}));
+    ASSERT_EQ(s.staff.chats.size(), 2u);
+    EXPECT_EQ(s.staff.chats[0].channel, "telegram");
+    EXPECT_EQ(s.staff.chats[0].chat, "-1001");
+    EXPECT_EQ(s.staff.chats[0].departments, std::vector<std::string>{"transport"});
+    EXPECT_EQ(s.staff.chats[1].chat, "-1009");
+    ASSERT_EQ(s.staff.supervisors.size(), 1u);
+    EXPECT_EQ(s.staff.supervisors[0].chat, "-1002");
+
+    // Two switched-off chats are not duplicates of each other.
+    config["staff"]["chats"][3]["chat"] = "";
+    EXPECT_TRUE(load(write_config(d, config), env_of({})).staff.chats.empty());
+
+    // Off or on, the channel and the departments must exist.
+    struct case_ {
+        char const* pointer;
+        json value;
+        char const* expected;
+    };
+    case_ const cases[] = {
+        {"/staff/chats/1/channel", "telgram",
+         R"(staff.chats[1].channel: "telgram" is not the id of a channel in channels; expected one of: telegram, slack)"},
+        {"/staff/chats/2/departments", json::array({"roads"}),
+         R"(staff.chats[2].departments[0]: "roads" is not the id of a department in departments; expected one of: transport, office)"},
+        {"/staff/chats/2/chat", 5, "staff.chats[2].chat: expected a string, found 5"},
+        {"/staff/supervisors/0/chat", "${NOT_SET}", "staff.supervisors[0].chat: environment variable NOT_SET is not set"},
+    };
+    for (auto const& c : cases) {
+        auto bad = config;
+        bad[json::json_pointer(c.pointer)] = c.value;
+        auto const path = write_config(d, bad);
+        EXPECT_EQ(error_of(path), path + ": " + c.expected) << c.pointer;
+    }
+
+    // With no channels at all, the message says so.
+    auto bare = minimal_config();
+    bare["staff"] = json::parse(R"({"chats": [{"channel": "telegram", "chat": ""}]})");
+    auto const path = write_config(d, bare);
+    EXPECT_EQ(error_of(path),
+              path + R"(: staff.chats[0].channel: "telegram" is not the id of a channel in channels, which is empty)");
+}
+
+TEST(load, staff_chat_departments_are_free_while_no_departments_are_listed)
+{
+    temp_dir d;
+    auto config = full_config();
+    config.erase("departments");
+    config["staff"]["chats"][0]["departments"] = {"anything"};
+    auto const s = load(write_config(d, config), env_of({}));
+    EXPECT_TRUE(s.staff.departments.empty());
+    EXPECT_EQ(s.staff.chats.at(0).departments, std::vector<std::string>{"anything"});
+
+    config["departments"] = json::array();
+    EXPECT_EQ(load(write_config(d, config), env_of({})).staff.chats.at(0).departments,
+              std::vector<std::string>{"anything"});
+}
+
+TEST(load, every_category_routes_to_a_listed_department)
+{
+    temp_dir d;
+    auto config = full_config();
+    config["departments"] = json::parse(R"([{"id": "transport"}, {"id": "parks"}])");
+    config["staff"]["supervisors"][0].erase("departments");
+    auto const path = write_config(d, config);
+    EXPECT_EQ(error_of(path), d.file("flows/citizen.json") +
+                                  R"(: categories[1].department: category "other" routes to "office", which is not )"
+                                  "a department in " + path + "; expected one of: transport, parks");
+
+    // Without a list of departments, categories route anywhere.
+    config.erase("departments");
+    EXPECT_EQ(load(write_config(d, config), env_of({})).dialog.citizen.categories.at(1).department, "office");
+}
+
+TEST(load, staff_language_left_out_is_en_or_else_the_first_locale)
+{
+    temp_dir d;
+    auto config = minimal_config();
+    EXPECT_EQ(load(write_config(d, config), env_of({})).staff.language, "en");
+
+    // A deployment without English need not write a staff section.
+    config["dialog"]["locales"] = {"locales/zh-CN.json"};
+    auto flow = small_flow();
+    flow["default_language"] = "zh-CN";
+    auto const path = write_config(d, config);
+    d.write("flows/citizen.json", flow.dump());
+    EXPECT_EQ(load(path, env_of({})).staff.language, "zh-CN");
+
+    // Written out, it must be loaded.
+    config["staff"] = {{"language", "en"}};
+    d.write("demo.json", config.dump());
+    EXPECT_EQ(error_of(path), path + R"(: staff.language: "en" is not a loaded locale; loaded: zh-CN)");
+}
+
+TEST(load, staff_api_tokens_that_expand_to_nothing_are_left_out)
+{
+    temp_dir d;
+    auto config = full_config();
+    config["staff_api"]["tokens"] = json::parse(R"([
+        {"name": "cms", "token": "${PG_STAFF_API_TOKEN:-}"},
+        {"name": "crm", "token": ""},
+        {"name": "ops", "token": "${OPS_TOKEN:-}"}])");
+    EXPECT_TRUE(load(write_config(d, config), env_of({})).staff_api_tokens.empty());
+
+    auto const s = load(write_config(d, config), env_of({{"PG_STAFF_API_TOKEN", "cms-token-0123456789"}}));
+    ASSERT_EQ(s.staff_api_tokens.size(), 1u);
+    EXPECT_EQ(s.staff_api_tokens[0].name, "cms");
+    EXPECT_EQ(s.staff_api_tokens[0].token, "cms-token-0123456789");
+
+    // A token left out still has a name to check, and one name is one user.
+    config["staff_api"]["tokens"][2]["name"] = "cms";
+    auto const path = write_config(d, config);
+    EXPECT_EQ(error_of(path), path + R"(: staff_api.tokens[2].name: duplicate "cms" (also staff_api.tokens[0].name))");
 }
 
 TEST(load, dialog_files_resolve_against_the_config_directory)
@@ -600,16 +927,45 @@ TEST(load, shipped_demo_config_loads)
     EXPECT_EQ(s.dialog.locales[0].code, "en");
     EXPECT_EQ(s.dialog.locales[1].code, "zh-CN");
     EXPECT_FALSE(s.dialog.citizen.categories.empty());
+    // Every category routes to a listed department (the loader checks it), and
+    // the staff side is off until its variables are set.
+    for (auto const& c : s.dialog.citizen.categories) {
+        EXPECT_TRUE(std::any_of(s.staff.departments.begin(), s.staff.departments.end(),
+                                [&](department const& d) { return d.id == c.department; }))
+            << c.id;
+    }
+    EXPECT_TRUE(s.staff.chats.empty());
+    EXPECT_TRUE(s.staff.supervisors.empty());
+    EXPECT_TRUE(s.staff.plain_reply_answers);
+    EXPECT_EQ(s.staff.language, "en");
+    EXPECT_TRUE(s.deadlines.working_days);
+    EXPECT_TRUE(s.staff_api_tokens.empty());
+    EXPECT_TRUE(s.testing.clock_file.empty());
 
-    // The environment overrides every default it names.
+    // The environment overrides every default it names; Slack stays disabled.
     auto const t = load(path, env_of({{"PG_TRACKING_KEY", "k2"},
                                       {"TELEGRAM_API_BASE", "http://127.0.0.1:9/"},
                                       {"TELEGRAM_BOT_TOKEN", "1:t"},
-                                      {"TELEGRAM_WEBHOOK_SECRET", "s"}}));
+                                      {"TELEGRAM_WEBHOOK_SECRET", "s"},
+                                      {"TELEGRAM_STAFF_CHAT", "-1001234567890"},
+                                      {"TELEGRAM_SUPERVISOR_CHAT", "-1009876543210"},
+                                      {"PG_STAFF_API_TOKEN", "0123456789abcdef"},
+                                      {"SLACK_BOT_TOKEN", "xoxb-1"},
+                                      {"SLACK_SIGNING_SECRET", "abc"}}));
     EXPECT_EQ(t.tracking_key, "k2");
+    ASSERT_EQ(t.channels.size(), 1u);
     EXPECT_EQ(t.channels.at(0).api_base, "http://127.0.0.1:9");
     EXPECT_EQ(t.channels.at(0).bot_token, "1:t");
     EXPECT_EQ(t.channels.at(0).webhook_secret, "s");
+    ASSERT_EQ(t.staff.chats.size(), 1u);
+    EXPECT_EQ(t.staff.chats[0].channel, "telegram");
+    EXPECT_EQ(t.staff.chats[0].chat, "-1001234567890");
+    EXPECT_TRUE(t.staff.chats[0].departments.empty());
+    ASSERT_EQ(t.staff.supervisors.size(), 1u);
+    EXPECT_EQ(t.staff.supervisors[0].chat, "-1009876543210");
+    ASSERT_EQ(t.staff_api_tokens.size(), 1u);
+    EXPECT_EQ(t.staff_api_tokens[0].name, "cms");
+    EXPECT_EQ(t.staff_api_tokens[0].token, "0123456789abcdef");
 }
 
 }  // namespace

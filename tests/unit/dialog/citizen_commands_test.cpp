@@ -45,6 +45,7 @@ dialog_step back_of(dialog_step s)
     case dialog_step::confirm: return dialog_step::photos;
     case dialog_step::edit_field: return dialog_step::confirm;
     case dialog_step::language: return dialog_step::category;  // its resume step in at()
+    case dialog_step::add_info: return dialog_step::track;      // the petition it adds to
     default: return dialog_step::menu;
     }
 }
@@ -128,7 +129,7 @@ struct bad_input {
 // Text that no step other than the free-text ones can take.
 model::inbound_event unexpected_text_for(dialog_step s)
 {
-    if (s == dialog_step::location || s == dialog_step::description)
+    if (s == dialog_step::location || s == dialog_step::description || s == dialog_step::add_info)
         return text_event("  ");
     return text_event("xyzzy plugh");
 }

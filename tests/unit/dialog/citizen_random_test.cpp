@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 namespace pg::dialog {
@@ -43,20 +44,37 @@ public:
             "道路、人行道和交通", "roads", "Place", "", "   ", "hi", "短", "7KQM-2X4D", "anything",
             "Main Street 12", good_description, std::string(1001, 'x'), std::string(400, 'y'),
             "路面有一个大坑，大约三十厘米宽，从周一开始就有了，请尽快修补。", "\U0001F600\U0001F600",
+            "add", "Add information", "补充信息", "The hole got bigger after the rain yesterday.",
         };
         static std::vector<std::string> const data{
             "m:file", "m:track", "m:draft", "help", "lang", "menu", "cancel", "back", "c:roads", "c:other",
             "c:gone", "ok", "edit", "e:category", "e:location", "e:description", "e:photos", "e:bogus", "p:done",
             "p:clear", "l:en", "l:zh-CN", "l:fr", "t:7KQM-2X4D", "t:", "", "zz",
+            "a:7KQM-2X4D", "a:", "r:7KQM-2X4D:4", "r:7KQM-2X4D:4y", "r:", "r:x:9", "r:x:3q",
         };
         model::inbound_event ev;
         switch (index(12)) {
         case 0: case 1: case 2: case 3:
             ev = text_event(pick(typed));
             break;
-        case 4:
-            ev = text_event(known_tracking.empty() ? "nope" : pick(known_tracking));
+        case 4: {
+            if (known_tracking.empty()) {
+                ev = text_event("nope");
+                break;
+            }
+            // One of the citizen's own petitions: typed (half the time), or its
+            // add-information or rating buttons.
+            auto const& t = pick(known_tracking);
+            if (index(2) == 0) {
+                ev = text_event(t);
+                break;
+            }
+            auto const n = std::to_string(1 + index(5));
+            std::vector<std::string> const forms{"a:" + t, "r:" + t + ":" + n, "r:" + t + ":" + n + "y",
+                                                 "r:" + t + ":" + n + "n"};
+            ev = button_event(pick(forms));
             break;
+        }
         case 5: case 6:
             ev = button_event(pick(data), index(4) == 0 ? "" : "cb");
             break;
@@ -99,17 +117,58 @@ private:
     std::mt19937 rng_;
 };
 
+bool known_tracking(std::vector<std::string> const& known, std::string const& t)
+{
+    return std::find(known.begin(), known.end(), t) != known.end();
+}
+
+// What the gateway does with the dialog's requests: apply them to the stored petition.
+void apply_requests(harness& h, outcome const& out)
+{
+    petition_context const ctx{h.now, demo_data(), "en", {}};
+    actor const citizen{model::actor_kind::citizen, user, {}, channel};
+    for (auto const& r : out.requests) {
+        auto& p = h.lookup.petitions.at(r.tracking);
+        auto const applied = apply_citizen(p, r, citizen, ctx);
+        if (!applied.applied)
+            continue;
+        p = applied.next;
+        auto& tl = h.lookup.timelines[r.tracking];
+        tl.insert(tl.end(), applied.timeline.begin(), applied.timeline.end());
+    }
+}
+
+// Now and then an official answers one of the citizen's petitions, so that ratings can happen.
+void answer_some(harness& h, std::vector<std::string> const& known, int i)
+{
+    if (known.empty() || i % 7 != 0)
+        return;
+    auto& p = h.lookup.petitions.at(known[std::size_t(i) % known.size()]);
+    if (!model::is_open(p.current) || p.current == model::status::answered)
+        return;
+    p.current = model::status::answered;
+    model::timeline_event e;
+    e.at = h.now + std::chrono::milliseconds{1};
+    e.to = model::status::answered;
+    e.actor = model::actor_kind::staff;
+    e.note = "Filled on Tuesday.";
+    h.lookup.timelines[p.tracking].push_back(e);
+}
+
 TEST(random_walk, keeps_every_promise_for_10000_events)
 {
     harness h;
     event_source source(20231114);
     model::conversation st;
     std::vector<std::string> known;
-    std::size_t filed = 0;
+    std::size_t filed = 0, rated = 0;
+    std::ptrdiff_t added = 0;
     std::vector<int> visits(all_steps.size());
     for (int i = 0; i < 10'000; ++i) {
         if (i % 2500 == 0)
             st = model::conversation{};  // a new conversation now and then, so start is hit too
+        h.now = t0 + std::chrono::seconds{i};
+        answer_some(h, known, i);
         auto const ev = source.next(known);
         auto const calls_before = h.tracking_calls;
         outcome out;
@@ -123,7 +182,10 @@ TEST(random_walk, keeps_every_promise_for_10000_events)
             ASSERT_NE(next.step, dialog_step::start) << where;
         }
         ASSERT_EQ(next.events, st.events + 1) << where;
-        ASSERT_TRUE(!next.editing || filing_step(next.step)) << where;
+        // Editing one field survives a detour to the language menu, and only that.
+        bool const editing_ok = filing_step(next.step) ||
+                                (next.step == dialog_step::language && filing_step(next.resume_step));
+        ASSERT_TRUE(!next.editing || editing_ok) << where;
         if (next.step == dialog_step::language) {
             ASSERT_TRUE(next.resume_step != dialog_step::language && next.resume_step != dialog_step::start) << where;
         }
@@ -133,6 +195,27 @@ TEST(random_walk, keeps_every_promise_for_10000_events)
         }
         ASSERT_LE(next.draft.photo_ids.size(), demo_data().citizen.max_photos) << where;
         ASSERT_LE(next.petitions.size(), demo_data().citizen.remembered_petitions) << where;
+        if (next.step == dialog_step::add_info) {
+            ASSERT_TRUE(known_tracking(known, next.target_petition)) << where;
+        }
+        for (auto const& r : out.requests) {
+            ASSERT_TRUE(known_tracking(known, r.tracking)) << where;
+            switch (r.what) {
+            case citizen_request::kind::add_info:
+                ASSERT_TRUE(!r.text.empty() || !r.photo_ids.empty()) << where;
+                ASSERT_LE(code_points(r.text), demo_data().citizen.description_max) << where;
+                ASSERT_LE(r.photo_ids.size(), demo_data().citizen.max_photos) << where;
+                ASSERT_EQ(st.step, dialog_step::add_info) << where;
+                break;
+            case citizen_request::kind::rate:
+                ASSERT_TRUE(r.rating >= 1 && r.rating <= 5) << where;
+                ASSERT_EQ(h.lookup.petitions.at(r.tracking).current, model::status::answered) << where;
+                ++rated;
+                break;
+            case citizen_request::kind::not_resolved:
+                break;
+            }
+        }
         if (next.step != dialog_step::start) {
             ASSERT_TRUE(next.language == "en" || next.language == "zh-CN") << where;
         }
@@ -172,11 +255,16 @@ TEST(random_walk, keeps_every_promise_for_10000_events)
             ASSERT_EQ(h.tracking_calls, calls_before) << where;
             ASSERT_TRUE(out.timeline.empty()) << where;
         }
+        apply_requests(h, out);
+        added += std::count_if(out.requests.begin(), out.requests.end(),
+                               [](auto const& r) { return r.what == citizen_request::kind::add_info; });
         for (std::size_t k = 0; k < all_steps.size(); ++k)
             visits[k] += all_steps[k] == next.step;
         st = next;
     }
     EXPECT_GT(filed, 0u) << "the walk should file petitions now and then";
+    EXPECT_GT(rated, 0u) << "the walk should rate answers now and then";
+    EXPECT_GT(added, 0) << "the walk should add information now and then";
     for (std::size_t k = 1; k < all_steps.size(); ++k)  // all but start, which is left at once
         EXPECT_GT(visits[k], 0) << model::to_string(all_steps[k]) << " never visited";
 }

@@ -38,26 +38,42 @@ model::petition make_petition(std::string tracking, std::string chat_id, std::st
     return p;
 }
 
+// A transition entry, as the store keeps it.
+model::timeline_event entry(model::timestamp at, model::status to, model::actor_kind actor, std::string actor_id,
+                            std::string department, std::string note)
+{
+    model::timeline_event e;
+    e.at = at;
+    e.kind = model::entry_kind::transition;
+    e.to = to;
+    e.actor = actor;
+    e.actor_id = std::move(actor_id);
+    e.channel_id = channel;
+    e.department = std::move(department);
+    e.note = std::move(note);
+    return e;
+}
+
 struct tracking_harness : harness {
     tracking_harness()
     {
+        using model::actor_kind;
+        using model::status;
         lookup.add(make_petition(mine_old, chat, user, "roads", t0 - days{20}),
-                   {{t0 - days{20}, model::status::submitted, model::actor_kind::citizen, user, channel, "transport",
-                     "submitted"}});
+                   {entry(t0 - days{20}, status::submitted, actor_kind::citizen, user, "transport", "submitted")});
         auto newer = make_petition(mine_new, chat, user, "lighting", t0 - days{2});
-        newer.current = model::status::accepted;
-        lookup.add(newer, {{t0 - days{2}, model::status::submitted, model::actor_kind::citizen, user, channel,
-                            "public_works", "submitted"},
-                           {t0 - days{1}, model::status::accepted, model::actor_kind::staff, "staff-1", channel,
-                            "public_works", "We will send a crew on Friday."}});
+        newer.current = status::accepted;
+        lookup.add(newer,
+                   {entry(t0 - days{2}, status::submitted, actor_kind::citizen, user, "public_works", "submitted"),
+                    entry(t0 - days{1}, status::accepted, actor_kind::staff, "staff-1", "public_works",
+                          "We will send a crew on Friday.")});
         auto other = make_petition(theirs, "9999", "u-999", "parks", t0 - days{3});
         other.description = secret_description;
         other.location_text = secret_location;
-        other.current = model::status::transferred;
-        lookup.add(other, {{t0 - days{3}, model::status::submitted, model::actor_kind::citizen, "u-999", channel,
-                            "parks", "submitted"},
-                           {t0 - days{3} + hours{2}, model::status::transferred, model::actor_kind::staff,
-                            "staff-2", channel, "sanitation", "Called Mr. Smith at u-999 about the fence"}});
+        other.current = status::transferred;
+        lookup.add(other, {entry(t0 - days{3}, status::submitted, actor_kind::citizen, "u-999", "parks", "submitted"),
+                           entry(t0 - days{3} + hours{2}, status::transferred, actor_kind::staff, "staff-2",
+                                 "sanitation", "Called Mr. Smith at u-999 about the fence")});
     }
     model::conversation state_at(dialog_step s)
     {
@@ -185,8 +201,8 @@ TEST(track, a_long_timeline_keeps_the_newest_entries_within_the_limit)
     tracking_harness h;
     std::vector<model::timeline_event> tl;
     for (int i = 0; i < 200; ++i)
-        tl.push_back({t0 + hours{i}, model::status::in_progress, model::actor_kind::staff, "s", channel, "parks",
-                      "Update " + std::to_string(i) + ": " + std::string(400, 'x')});
+        tl.push_back(entry(t0 + hours{i}, model::status::in_progress, model::actor_kind::staff, "s", "parks",
+                           "Update " + std::to_string(i) + ": " + std::string(400, 'x')));
     h.lookup.timelines[mine_new] = tl;
     auto const out = h.run(h.state_at(dialog_step::track), text_event(mine_new));
     auto const& reply = last_text(out);

@@ -119,6 +119,8 @@ inline model::conversation at(model::dialog_step s, std::string language = "en")
     }
     if (s == dialog_step::language)
         c.resume_step = dialog_step::category;
+    if (s == dialog_step::add_info)
+        c.target_petition = tracking_number(99, "k");  // not in any harness's store unless a test adds it
     return c;
 }
 
@@ -126,7 +128,7 @@ inline std::vector<model::dialog_step> const all_steps{
     model::dialog_step::start,   model::dialog_step::menu,    model::dialog_step::category,
     model::dialog_step::location, model::dialog_step::description, model::dialog_step::photos,
     model::dialog_step::confirm, model::dialog_step::edit_field, model::dialog_step::track,
-    model::dialog_step::language,
+    model::dialog_step::language, model::dialog_step::add_info,
 };
 
 // Runs the dialog with the demo data, a map of petitions and a counting tracking source.
@@ -134,10 +136,12 @@ struct harness {
     map_lookup lookup;
     int tracking_calls = 0;
     model::timestamp now = t0;
+    calendar cal{};
 
     outcome run(model::conversation const& state, model::inbound_event const& ev)
     {
-        context ctx{now, demo_data(), lookup, [this] { return tracking_number(std::uint64_t(++tracking_calls), "k"); }};
+        context ctx{now, demo_data(), lookup,
+                    [this] { return tracking_number(std::uint64_t(++tracking_calls), "k"); }, cal};
         return step(state, ev, ctx);
     }
 

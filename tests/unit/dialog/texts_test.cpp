@@ -4,6 +4,7 @@
 #include "dialog/citizen_flow.hpp"
 #include "dialog/citizen_texts.hpp"
 #include "dialog/input.hpp"
+#include "dialog/lifecycle_texts.hpp"
 
 #include <gtest/gtest.h>
 
@@ -72,16 +73,26 @@ TEST(texts, falls_back_to_the_default_locale_then_the_key)
 
 // The shipped locale files: what the gateway checks at start, and more.
 
+// Both tables: the citizen dialog's and the lifecycle's.
+template <class F>
+void for_each_spec(F f)
+{
+    for (auto const& spec : text_specs)
+        f(spec.key, spec.args);
+    for (auto const& spec : lifecycle_text_specs)
+        f(spec.key, spec.args);
+}
+
 TEST(shipped_locales, define_every_required_key_with_its_placeholders)
 {
     for (auto const& l : demo_data().locales)
-        for (auto const& spec : text_specs) {
-            auto const key = std::string(spec.key);
+        for_each_spec([&](std::string_view spec_key, std::string_view spec_args) {
+            auto const key = std::string(spec_key);
             auto const it = l.texts.find(key);
             ASSERT_NE(it, l.texts.end()) << l.code << ": missing " << key;
             EXPECT_FALSE(trim(it->second).empty()) << l.code << ": empty " << key;
             std::set<std::string> want;
-            std::string args(spec.args);
+            std::string args(spec_args);
             for (std::size_t p = 0; p < args.size();) {
                 auto const q = std::min(args.find(' ', p), args.size());
                 want.insert(args.substr(p, q - p));
@@ -90,7 +101,7 @@ TEST(shipped_locales, define_every_required_key_with_its_placeholders)
             auto const used = placeholders(it->second);
             EXPECT_EQ(std::set<std::string>(used.begin(), used.end()), want)
                 << l.code << " " << key << ": placeholders in the text must be exactly those the dialog fills in";
-        }
+        });
 }
 
 TEST(shipped_locales, define_the_same_keys)
@@ -110,7 +121,7 @@ TEST(shipped_locales, define_the_same_keys)
 TEST(shipped_locales, required_text_keys_match_the_table)
 {
     auto const& keys = required_text_keys();
-    EXPECT_EQ(keys.size(), text_specs.size());
+    EXPECT_EQ(keys.size(), text_specs.size() + lifecycle_text_specs.size());
     EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()).size(), keys.size()) << "duplicate key";
 }
 
@@ -134,6 +145,7 @@ TEST(shipped_locales, keywords_do_not_collide)
     claim(text::kw_file, "file"), claim(text::menu_file, "file");
     claim(text::kw_track, "track"), claim(text::menu_track, "track");
     claim(text::kw_continue, "continue"), claim(text::menu_continue, "continue");
+    claim(text::kw_add_info, "add_info"), claim(text::addinfo_button, "add_info");
     // Step-local words may repeat a menu word (they are read at other steps), not a global one.
     std::map<std::string, std::string> const globals = owner;
     for (auto id : {text::kw_done, text::kw_send, text::kw_edit, text::photos_done, text::photos_skip,
@@ -142,7 +154,7 @@ TEST(shipped_locales, keywords_do_not_collide)
             for (auto const& w : word_list(l.texts.at(std::string(key_of(id))))) {
                 auto const it = globals.find(w);
                 bool const global = it != globals.end() && it->second != "file" && it->second != "track" &&
-                                    it->second != "continue";
+                                    it->second != "continue" && it->second != "add_info";
                 EXPECT_FALSE(global) << "'" << w << "' is a global command word";
             }
 }
@@ -157,6 +169,7 @@ TEST(shipped_flow, has_real_categories_other_last_and_short_button_data)
     EXPECT_EQ(f.location_max, 300u);
     EXPECT_EQ(f.max_photos, 5u);
     EXPECT_EQ(f.deadline_days, 15);
+    EXPECT_EQ(f.response_days, 3);
     EXPECT_EQ(f.remembered_petitions, 20u);
     ASSERT_GE(f.categories.size(), 7u);
     EXPECT_EQ(f.categories.back().id, "other");
@@ -166,6 +179,7 @@ TEST(shipped_flow, has_real_categories_other_last_and_short_button_data)
         EXPECT_LE(("c:" + c.id).size(), 64u);
         EXPECT_FALSE(c.department.empty()) << c.id;
         EXPECT_GE(c.deadline_days, 0) << c.id;
+        EXPECT_GE(c.response_days, 0) << c.id;
         for (auto const& l : data.locales) {
             ASSERT_TRUE(c.labels.count(l.code)) << c.id << " has no " << l.code << " label";
             EXPECT_TRUE(l.texts.count("dept." + c.department)) << l.code << " does not name " << c.department;

@@ -32,6 +32,17 @@ TEST(keys_conversation, keep_channel_and_chat_apart)
     EXPECT_EQ(conversation_key("tg", "42"), std::string("tg\0" "42", 5));
 }
 
+TEST(keys_threads, keep_directions_channels_and_chats_apart)
+{
+    EXPECT_EQ(thread_of_petition_key("tg", "-100", "7KQM"), std::string("t\0tg\0-100\0" "7KQM", 14));
+    EXPECT_EQ(petition_of_thread_key("tg", "-100", "42"), std::string("p\0tg\0-100\0" "42", 12));
+    // A tracking number and a thread id that happen to be equal do not meet.
+    EXPECT_NE(thread_of_petition_key("tg", "-100", "42"), petition_of_thread_key("tg", "-100", "42"));
+    EXPECT_NE(thread_of_petition_key("tg", "-1001", "42"), thread_of_petition_key("tg", "-100", "142"));
+    EXPECT_NE(thread_of_petition_key("tg", "1", "42"), thread_of_petition_key("tg1", "", "42"));
+    EXPECT_NE(thread_of_petition_key("slack", "C1", "42"), thread_of_petition_key("tg", "C1", "42"));
+}
+
 TEST(keys_timeline, sort_by_time_then_tiebreak_with_times_before_1970_first)
 {
     struct case_ { std::int64_t at; std::uint64_t tiebreak; };

@@ -3,8 +3,10 @@
 #include "samples.hpp"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -428,6 +430,321 @@ TEST_F(rocks_store_test, concurrent_commits_of_one_dedupe_key_commit_once)
     EXPECT_EQ(duplicates.load(), keys * (threads - 1));
     EXPECT_EQ(s->pending_outbox().size(), std::size_t{keys});
     EXPECT_EQ(s->outbox_depth(), std::uint64_t{keys});
+}
+
+// ---- staff threads ----
+
+TEST_F(rocks_store_test, a_bound_thread_is_found_both_ways_per_chat_and_after_reopen)
+{
+    {
+        auto s = open();
+        EXPECT_FALSE(s->thread_of("staff-tg", "-1001", "7KQM-2X4D"));
+        EXPECT_FALSE(s->petition_of_thread("staff-tg", "-1001", "12"));
+        ASSERT_TRUE(s->bind_thread("staff-tg", "-1001", "12", "7KQM-2X4D"));
+        // The same petition has its own thread in another chat, and on another channel.
+        ASSERT_TRUE(s->bind_thread("staff-tg", "-1002", "99", "7KQM-2X4D"));
+        ASSERT_TRUE(s->bind_thread("staff-slack", "C024BE91L", "1700000000.000100", "7KQM-2X4D"));
+    }
+    auto s = open();
+    EXPECT_EQ(s->thread_of("staff-tg", "-1001", "7KQM-2X4D"), "12");
+    EXPECT_EQ(s->thread_of("staff-tg", "-1002", "7KQM-2X4D"), "99");
+    EXPECT_EQ(s->thread_of("staff-slack", "C024BE91L", "7KQM-2X4D"), "1700000000.000100");
+    EXPECT_EQ(s->petition_of_thread("staff-tg", "-1001", "12"), "7KQM-2X4D");
+    EXPECT_EQ(s->petition_of_thread("staff-tg", "-1002", "99"), "7KQM-2X4D");
+    EXPECT_EQ(s->petition_of_thread("staff-slack", "C024BE91L", "1700000000.000100"), "7KQM-2X4D");
+    EXPECT_FALSE(s->petition_of_thread("staff-tg", "-1001", "99"));
+    EXPECT_FALSE(s->petition_of_thread("staff-tg", "-1002", "12"));
+    EXPECT_FALSE(s->thread_of("staff-tg", "-1001", "8ABC-1234"));
+    EXPECT_FALSE(s->thread_of("telegram-main", "-1001", "7KQM-2X4D"));
+}
+
+TEST_F(rocks_store_test, a_second_bind_replaces_the_mapping_and_its_stale_reverse_entry)
+{
+    auto s = open();
+    ASSERT_TRUE(s->bind_thread("tg", "-1001", "12", "P1"));
+    ASSERT_TRUE(s->bind_thread("tg", "-1001", "13", "P1"));  // the topic was recreated
+    EXPECT_EQ(s->thread_of("tg", "-1001", "P1"), "13");
+    EXPECT_EQ(s->petition_of_thread("tg", "-1001", "13"), "P1");
+    EXPECT_FALSE(s->petition_of_thread("tg", "-1001", "12"));
+
+    // Binding the same pair again changes nothing.
+    ASSERT_TRUE(s->bind_thread("tg", "-1001", "13", "P1"));
+    EXPECT_EQ(s->thread_of("tg", "-1001", "P1"), "13");
+    EXPECT_EQ(s->petition_of_thread("tg", "-1001", "13"), "P1");
+
+    // A thread given to another petition leaves the first one without a thread.
+    ASSERT_TRUE(s->bind_thread("tg", "-1001", "13", "P2"));
+    EXPECT_EQ(s->petition_of_thread("tg", "-1001", "13"), "P2");
+    EXPECT_EQ(s->thread_of("tg", "-1001", "P2"), "13");
+    EXPECT_FALSE(s->thread_of("tg", "-1001", "P1"));
+    EXPECT_EQ(s->read_errors(), 0u);
+}
+
+TEST_F(rocks_store_test, a_bind_with_an_empty_id_is_refused_and_writes_nothing)
+{
+    auto s = open();
+    EXPECT_FALSE(s->bind_thread("", "-1001", "12", "P1"));
+    EXPECT_FALSE(s->bind_thread("tg", "", "12", "P1"));
+    EXPECT_FALSE(s->bind_thread("tg", "-1001", "", "P1"));
+    EXPECT_FALSE(s->bind_thread("tg", "-1001", "12", ""));
+    EXPECT_FALSE(s->thread_of("tg", "-1001", "P1"));
+    EXPECT_FALSE(s->petition_of_thread("tg", "-1001", "12"));
+}
+
+// ---- petition lists ----
+
+// Petitions numbered 1..n, one second apart, submitted but not yet accepted.
+std::vector<model::petition> numbered(std::size_t n)
+{
+    std::vector<model::petition> out;
+    for (std::size_t i = 1; i <= n; ++i) {
+        auto p = test::sample_petition(i, "P" + std::to_string(i));
+        p.current = model::status::submitted;
+        p.department = "transport";
+        p.submitted_at = test::t0 + std::chrono::seconds{i};
+        p.response_due_at = p.submitted_at + std::chrono::days{3};
+        p.deadline_at = p.submitted_at + std::chrono::days{15};
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+void commit_petitions(store& s, std::vector<model::petition> const& ps, std::string const& key)
+{
+    unit_of_work w;
+    w.dedupe_key = key;
+    w.petitions = ps;
+    ASSERT_EQ(s.commit(w).status, commit_status::committed);
+}
+
+std::vector<std::string> trackings(std::vector<model::petition> const& ps)
+{
+    std::vector<std::string> out;
+    for (auto const& p : ps)
+        out.push_back(p.tracking);
+    return out;
+}
+
+TEST_F(rocks_store_test, petitions_come_newest_first_up_to_the_limit)
+{
+    auto s = open();
+    EXPECT_TRUE(s->petitions({}).empty());
+    auto const all = numbered(5);
+    commit_petitions(*s, {all[0], all[1], all[2]}, "a");
+    commit_petitions(*s, {all[3], all[4]}, "b");
+
+    auto const listed = s->petitions({});
+    EXPECT_EQ(trackings(listed), (std::vector<std::string>{"P5", "P4", "P3", "P2", "P1"}));
+    expect_same(all[4], listed[0]);
+
+    petition_filter f;
+    f.limit = 2;
+    EXPECT_EQ(trackings(s->petitions(f)), (std::vector<std::string>{"P5", "P4"}));
+    f.limit = 0;
+    EXPECT_TRUE(s->petitions(f).empty());
+}
+
+TEST_F(rocks_store_test, petitions_filter_by_status_department_time_and_deadline)
+{
+    auto s = open();
+    auto ps = numbered(6);
+    ps[0].current = model::status::closed;       // P1
+    ps[1].current = model::status::rejected;     // P2
+    ps[2].current = model::status::in_progress;  // P3
+    ps[2].department = "water";
+    ps[3].current = model::status::answered;     // P4
+    ps[4].current = model::status::in_progress;  // P5
+    // P6 stays submitted
+    commit_petitions(*s, ps, "all");
+
+    struct case_ {
+        char const* name;
+        petition_filter filter;
+        std::vector<std::string> expected;
+    };
+    auto const at = [](std::int64_t seconds) { return test::t0 + std::chrono::seconds{seconds}; };
+    auto const with = [](auto set) {
+        petition_filter f;
+        set(f);
+        return f;
+    };
+    case_ const cases[] = {
+        {"status", with([](auto& f) { f.status = model::status::in_progress; }), {"P5", "P3"}},
+        {"open only", with([](auto& f) { f.open_only = true; }), {"P6", "P5", "P4", "P3"}},
+        {"department", with([](auto& f) { f.department = "water"; }), {"P3"}},
+        {"status and department", with([](auto& f) {
+             f.status = model::status::in_progress;
+             f.department = "transport";
+         }), {"P5"}},
+        {"from is inclusive", with([&](auto& f) { f.from = at(5); }), {"P6", "P5"}},
+        {"to is exclusive", with([&](auto& f) { f.to = at(2); }), {"P1"}},
+        {"from and to", with([&](auto& f) {
+             f.from = at(2);
+             f.to = at(4);
+         }), {"P3", "P2"}},
+        {"nobody", with([](auto& f) { f.department = "parks"; }), {}},
+        {"open, limited", with([](auto& f) {
+             f.open_only = true;
+             f.limit = 3;
+         }), {"P6", "P5", "P4"}},
+        // Past P6's response deadline (3 days after it came in), before anyone's answer deadline:
+        // only the one still waiting to be accepted is overdue.
+        {"overdue on acceptance", with([&](auto& f) { f.overdue_at = at(7) + std::chrono::days{3}; }), {"P6"}},
+        // Past every answer deadline: whatever is not answered, closed or rejected.
+        {"overdue on the answer", with([&](auto& f) { f.overdue_at = at(7) + std::chrono::days{15}; }),
+         {"P6", "P5", "P3"}},
+        {"not yet overdue", with([&](auto& f) { f.overdue_at = at(1); }), {}},
+    };
+    for (auto const& c : cases)
+        EXPECT_EQ(trackings(s->petitions(c.filter)), c.expected) << c.name;
+}
+
+TEST_F(rocks_store_test, a_petition_stored_again_is_listed_once_with_its_latest_state)
+{
+    auto s = open();
+    auto ps = numbered(2);
+    commit_petitions(*s, ps, "a");
+    ps[0].current = model::status::accepted;
+    commit_petitions(*s, {ps[0]}, "b");
+    // Stored again under a new number: listed once, where the new number puts it.
+    ps[0].number = 9;
+    commit_petitions(*s, {ps[0]}, "c");
+
+    auto const listed = s->petitions({});
+    ASSERT_EQ(trackings(listed), (std::vector<std::string>{"P1", "P2"}));
+    EXPECT_EQ(listed[0].number, 9u);
+    EXPECT_EQ(listed[0].current, model::status::accepted);
+}
+
+// ---- backups ----
+
+TEST_F(rocks_store_test, a_backup_opens_as_a_store_with_everything_committed_before_it)
+{
+    auto const copy = (dir_.path() / "backup").string();
+    auto const db = (dir_.path() / "db").string();
+    std::vector<model::outbox_entry> queued;
+    {
+        rocks_store s(rocks_options{db, false, true});  // unsynced: the backup must still see every commit
+        auto r = s.commit(filing_unit("tg:1", 7, "7KQM-2X4D"));
+        ASSERT_EQ(r.status, commit_status::committed);
+        queued = r.queued;
+        ASSERT_TRUE(s.bind_thread("staff-tg", "-1001", "12", "7KQM-2X4D"));
+        ASSERT_TRUE(s.mark_delivered({queued[0].seq}));
+
+        std::string error = "left over";
+        ASSERT_TRUE(s.backup(copy, error)) << error;
+        EXPECT_EQ(error, "");
+
+        // After the backup: in the store, not in the copy.
+        ASSERT_EQ(s.commit(filing_unit("tg:2", 8, "8ABC-1234")).status, commit_status::committed);
+        EXPECT_TRUE(s.petition("8ABC-1234"));
+    }
+    rocks_store b(rocks_options{copy, true, false});
+    auto const w = filing_unit("tg:1", 7, "7KQM-2X4D");
+    expect_same(w.petitions[0], *b.petition("7KQM-2X4D"));
+    expect_same(*w.conversation, *b.conversation(w.conversation->channel_id, w.conversation->chat_id));
+    EXPECT_EQ(b.timeline("7KQM-2X4D").size(), 1u);
+    EXPECT_EQ(b.thread_of("staff-tg", "-1001", "7KQM-2X4D"), "12");
+    auto const pending = b.pending_outbox();
+    ASSERT_EQ(pending.size(), 1u);
+    expect_same(queued[1], pending[0]);
+    EXPECT_EQ(b.outbox_depth(), 1u);
+    EXPECT_TRUE(b.seen("tg:1"));
+    EXPECT_FALSE(b.seen("tg:2"));
+    EXPECT_FALSE(b.petition("8ABC-1234"));
+    EXPECT_GT(b.next_petition_number(), 7u);
+    EXPECT_EQ(b.decode_failures(), 0u);
+}
+
+TEST_F(rocks_store_test, a_backup_taken_while_commits_run_holds_every_commit_that_returned_before_it)
+{
+    auto const s = std::make_unique<rocks_store>(rocks_options{(dir_.path() / "db").string(), false, true});
+    constexpr int before = 50;
+    for (int i = 0; i < before; ++i)
+        ASSERT_EQ(s->commit(message_unit("before:" + std::to_string(i))).status, commit_status::committed);
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> during{0};
+    std::thread writer([&] {
+        for (int i = 0; !stop.load(); ++i) {
+            if (s->commit(message_unit("during:" + std::to_string(i))).status == commit_status::committed)
+                ++during;
+        }
+    });
+    auto const copy = (dir_.path() / "backup").string();
+    std::string error;
+    bool const ok = s->backup(copy, error);
+    stop = true;
+    writer.join();
+    ASSERT_TRUE(ok) << error;
+
+    auto const b = std::make_unique<rocks_store>(rocks_options{copy, true, false});
+    for (int i = 0; i < before; ++i)
+        EXPECT_TRUE(b->seen("before:" + std::to_string(i))) << i;
+    // The copy is consistent: each unit in it is whole, its dedupe key and message together.
+    auto const in_copy = b->pending_outbox().size();
+    EXPECT_GE(in_copy, std::size_t{before});
+    EXPECT_LE(in_copy, std::size_t{before} + static_cast<std::size_t>(during.load()));
+    EXPECT_EQ(b->outbox_depth(), in_copy);
+    std::size_t seen_during = 0;
+    for (int i = 0; i < during.load(); ++i)
+        seen_during += b->seen("during:" + std::to_string(i)) ? 1 : 0;
+    EXPECT_EQ(in_copy, before + seen_during);
+}
+
+TEST_F(rocks_store_test, a_backup_into_an_existing_or_unreachable_dir_fails_naming_it)
+{
+    auto s = open();
+    ASSERT_EQ(s->commit(message_unit("k")).status, commit_status::committed);
+
+    std::string error;
+    auto const existing = dir_.path().string();  // the store's own directory
+    EXPECT_FALSE(s->backup(existing, error));
+    EXPECT_EQ(error.rfind(existing + ": checkpoint: ", 0), 0u) << error;
+    EXPECT_NE(error.find("Directory exists"), std::string::npos) << "no RocksDB status: " << error;
+
+    auto const unreachable = (dir_.path() / "no" / "such" / "parent").string();
+    EXPECT_FALSE(s->backup(unreachable, error));
+    EXPECT_EQ(error.rfind(unreachable + ": checkpoint: ", 0), 0u) << error;
+    EXPECT_FALSE(std::filesystem::exists(unreachable));
+
+    // The store goes on serving.
+    EXPECT_EQ(s->commit(message_unit("k2")).status, commit_status::committed);
+}
+
+// ---- upgrades ----
+
+TEST_F(rocks_store_test, a_database_from_before_the_threads_family_opens_and_gains_it)
+{
+    // The families the first release created, and one record in them, written
+    // with RocksDB directly.
+    {
+        rocksdb::DBOptions o;
+        o.create_if_missing = true;
+        o.create_missing_column_families = true;
+        std::vector<rocksdb::ColumnFamilyDescriptor> families;
+        for (auto const* name : {"default", "dedupe", "conversations", "petitions", "petition_numbers", "timeline",
+                                 "outbox", "dead_letters"})
+            families.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+        std::vector<rocksdb::ColumnFamilyHandle*> handles;
+        rocksdb::DB* raw = nullptr;
+        ASSERT_TRUE(rocksdb::DB::Open(o, dir_.path().string(), families, &handles, &raw).ok());
+        std::unique_ptr<rocksdb::DB> db(raw);
+        ASSERT_TRUE(db->Put({}, handles[0], "format", "1").ok());
+        ASSERT_TRUE(db->Put({}, handles[1], "tg:old", std::string(8, '\0')).ok());
+        for (auto* h : handles)
+            ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+        ASSERT_TRUE(db->Close().ok());
+    }
+    {
+        auto s = open();
+        EXPECT_TRUE(s->seen("tg:old"));
+        ASSERT_TRUE(s->bind_thread("tg", "-1001", "12", "P1"));
+        EXPECT_EQ(s->petition_of_thread("tg", "-1001", "12"), "P1");
+    }
+    auto s = open();
+    EXPECT_EQ(s->thread_of("tg", "-1001", "P1"), "12");
+    EXPECT_TRUE(s->seen("tg:old"));
 }
 
 TEST_F(rocks_store_test, open_without_create_refuses_a_missing_store_naming_the_path)

@@ -32,6 +32,7 @@ inline model::conversation sample_conversation()
     c.draft.location = model::geo_point{31.230416, 121.473701};
     c.draft.description = "路面有一个大坑，约 30 厘米宽 🕳️ \"quoted\" \\ back\nslash";
     c.draft.photo_ids = {"AgACAgIAAxkBAAI", "photo-2"};
+    c.target_petition = "8ABC-1234";
     c.petitions = {"7KQM-2X4D", "8ABC-1234"};
     c.events = 17;
     c.updated_at = t0;
@@ -55,7 +56,11 @@ inline model::petition sample_petition(std::uint64_t number = 7, std::string tra
     p.photo_ids = {"p1", "p2", "p3"};
     p.current = model::status::in_progress;
     p.submitted_at = t0;
+    p.response_due_at = t0 + std::chrono::days{3};
     p.deadline_at = t0 + std::chrono::days{15};
+    p.assignee = "王工 (staff-9)";
+    p.rating = 4;
+    p.resolved = false;  // false, not absent: the codec must keep the difference
     return p;
 }
 
@@ -63,9 +68,11 @@ inline model::timeline_event sample_event(std::string note = "已转交 ✅", mo
 {
     model::timeline_event e;
     e.at = at;
+    e.kind = model::entry_kind::assignment;
     e.to = model::status::transferred;
     e.actor = model::actor_kind::staff;
     e.actor_id = "staff-9";
+    e.actor_name = "王工 ✍️";
     e.channel_id = "staff-slack";
     e.department = "道路管理处";
     e.note = std::move(note);
@@ -82,6 +89,8 @@ inline model::outbound_message sample_message(std::string text = "您的请愿�
     m.buttons = {{{"确认 ✅", "confirm"}, {"Edit", "edit"}}, {{"取消", "cancel"}}};
     m.location_label = "📍 发送位置";
     m.thread_id = "topic-5";
+    m.thread_key = "7KQM-2X4D";
+    m.title = "7KQM-2X4D · 道路 🚧";
     m.callback_id = "cbq-123";
     return m;
 }
@@ -109,6 +118,7 @@ inline void expect_same(model::conversation const& a, model::conversation const&
     expect_same(a.draft.location ? &*a.draft.location : nullptr, b.draft.location ? &*b.draft.location : nullptr);
     EXPECT_EQ(a.draft.description, b.draft.description);
     EXPECT_EQ(a.draft.photo_ids, b.draft.photo_ids);
+    EXPECT_EQ(a.target_petition, b.target_petition);
     EXPECT_EQ(a.petitions, b.petitions);
     EXPECT_EQ(a.events, b.events);
     EXPECT_EQ(a.updated_at, b.updated_at);
@@ -130,15 +140,21 @@ inline void expect_same(model::petition const& a, model::petition const& b)
     EXPECT_EQ(a.photo_ids, b.photo_ids);
     EXPECT_EQ(a.current, b.current);
     EXPECT_EQ(a.submitted_at, b.submitted_at);
+    EXPECT_EQ(a.response_due_at, b.response_due_at);
     EXPECT_EQ(a.deadline_at, b.deadline_at);
+    EXPECT_EQ(a.assignee, b.assignee);
+    EXPECT_EQ(a.rating, b.rating);
+    EXPECT_EQ(a.resolved, b.resolved);
 }
 
 inline void expect_same(model::timeline_event const& a, model::timeline_event const& b)
 {
     EXPECT_EQ(a.at, b.at);
+    EXPECT_EQ(a.kind, b.kind);
     EXPECT_EQ(a.to, b.to);
     EXPECT_EQ(a.actor, b.actor);
     EXPECT_EQ(a.actor_id, b.actor_id);
+    EXPECT_EQ(a.actor_name, b.actor_name);
     EXPECT_EQ(a.channel_id, b.channel_id);
     EXPECT_EQ(a.department, b.department);
     EXPECT_EQ(a.note, b.note);
@@ -160,6 +176,8 @@ inline void expect_same(model::outbound_message const& a, model::outbound_messag
     }
     EXPECT_EQ(a.location_label, b.location_label);
     EXPECT_EQ(a.thread_id, b.thread_id);
+    EXPECT_EQ(a.thread_key, b.thread_key);
+    EXPECT_EQ(a.title, b.title);
     EXPECT_EQ(a.callback_id, b.callback_id);
 }
 

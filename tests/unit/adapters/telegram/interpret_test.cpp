@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 namespace pg::adapters::telegram {
@@ -87,6 +90,42 @@ TEST(telegram_interpret, verdict_per_answer)
         EXPECT_EQ(v.not_before, c.not_before) << c.name;
         EXPECT_EQ(v.reason, c.reason) << c.name;
     }
+}
+
+std::string response_fixture(std::string const& name)
+{
+    std::ifstream in(std::filesystem::path(PG_FIXTURES) / "telegram" / "responses" / name, std::ios::binary);
+    EXPECT_TRUE(in) << "cannot open fixture " << name;
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+// createForumTopic answers with a ForumTopic; its message_thread_id names the new
+// thread. A Message posted into a topic names the topic too, but opened nothing.
+TEST(telegram_interpret, a_created_topic_names_its_thread)
+{
+    struct case_ { char const* name; model::api_response response; delivery outcome; std::string created; };
+    case_ const cases[] = {
+        {"createForumTopic", answer(200, response_fixture("create_forum_topic.json")), delivery::ok, "1290"},
+        {"sendMessage into a topic", answer(200, response_fixture("send_message_in_topic.json")), delivery::ok, ""},
+        {"createForumTopic refused", answer(400, response_fixture("create_forum_topic_not_enough_rights.json")),
+         delivery::permanent, ""},
+        {"sendMessage to a private chat",
+         answer(200, R"({"ok":true,"result":{"message_id":1213,"chat":{"id":5123456789,"type":"private"},"date":1,"text":"x"}})"),
+         delivery::ok, ""},
+        {"answerCallbackQuery", answer(200, R"({"ok":true,"result":true})"), delivery::ok, ""},
+        {"topic id as a string", answer(200, R"({"ok":true,"result":{"message_thread_id":"1290","name":"x"}})"),
+         delivery::ok, ""},
+        {"ok:false with a topic", answer(200, R"({"ok":false,"result":{"message_thread_id":1290}})"), delivery::retry, ""},
+    };
+    for (auto const& c : cases) {
+        auto const v = interpret(c.response, t0);
+        EXPECT_EQ(v.outcome, c.outcome) << c.name;
+        EXPECT_EQ(v.created_thread, c.created) << c.name;
+    }
+    EXPECT_EQ(interpret(answer(400, response_fixture("create_forum_topic_not_enough_rights.json")), t0).reason,
+              "HTTP 400: Bad Request: not enough rights to create a topic");
 }
 
 TEST(telegram_interpret, long_descriptions_are_cut)

@@ -73,6 +73,10 @@ void expect_same(inbound_event const& got, inbound_event const& want, std::strin
     EXPECT_EQ(got.callback_id, want.callback_id) << name;
     EXPECT_EQ(got.detail, want.detail) << name;
     EXPECT_EQ(got.edited, want.edited) << name;
+    EXPECT_EQ(got.from_bot, want.from_bot) << name;
+    EXPECT_EQ(got.thread_id, want.thread_id) << name;
+    EXPECT_EQ(got.message_id, want.message_id) << name;
+    EXPECT_EQ(got.user_name, want.user_name) << name;
     EXPECT_EQ(got.sent_at, want.sent_at) << name;
 }
 
@@ -81,89 +85,139 @@ struct fixture_case {
     inbound_event expect;
 };
 
-// One row per file in tests/fixtures/telegram (fixtures_are_all_covered checks that).
+// One row per file in tests/fixtures/telegram (fixtures_are_all_covered checks that);
+// API answers live in its responses/ folder.
 fixture_case const fixture_cases[] = {
     {"private_text.json",
      {.dedupe_key = "tg:citizens:482913071", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
       .chat = chat_kind::private_chat, .kind = event_kind::text,
       .text = "The street light outside No. 12 Elm Street has been off for a week.", .language = "en",
-      .sent_at = at(1764328479)}},
+      .message_id = "1204", .user_name = "Anna Kovacs", .sent_at = at(1764328479)}},
     {"command_start.json",
      {.dedupe_key = "tg:citizens:482913060", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
-      .kind = event_kind::text, .text = "/start", .language = "en", .sent_at = at(1764328401)}},
+      .kind = event_kind::text, .text = "/start", .language = "en", .message_id = "1198",
+      .user_name = "Anna Kovacs", .sent_at = at(1764328401)}},
     {"command_start_mention.json",
      {.dedupe_key = "tg:citizens:482913062", .channel_id = "citizens", .chat_id = "6234567890", .user_id = "6234567890",
-      .kind = event_kind::text, .text = "/start ref42", .language = "de", .sent_at = at(1764328422)}},
+      .kind = event_kind::text, .text = "/start ref42", .language = "de", .message_id = "1199",
+      .user_name = "Jonas", .sent_at = at(1764328422)}},
     {"photo_caption.json",
      {.dedupe_key = "tg:citizens:482913075", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
       .kind = event_kind::photo, .text = "Broken lamp, seen from the bus stop",
-      .photo_ids = {"AgACAgIAAxkBAAIEt2dHfQ1xS0mPl3Kq_large"}, .language = "en", .sent_at = at(1764328555)}},
+      .photo_ids = {"AgACAgIAAxkBAAIEt2dHfQ1xS0mPl3Kq_large"}, .language = "en", .message_id = "1208",
+      .user_name = "Anna Kovacs", .sent_at = at(1764328555)}},
     {"location.json",
      {.dedupe_key = "tg:citizens:482913073", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
       .kind = event_kind::location, .location = model::geo_point{52.520008, 13.404954}, .language = "en",
-      .sent_at = at(1764328511)}},
+      .message_id = "1206", .user_name = "Anna Kovacs", .sent_at = at(1764328511)}},
     {"venue.json",
      {.dedupe_key = "tg:citizens:482913074", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
       .kind = event_kind::location, .text = "Rotes Rathaus, Rathausstraße 15, 10178 Berlin",
-      .location = model::geo_point{52.518611, 13.408333}, .language = "en", .sent_at = at(1764328530)}},
+      .location = model::geo_point{52.518611, 13.408333}, .language = "en", .message_id = "1207",
+      .user_name = "Anna Kovacs", .sent_at = at(1764328530)}},
     // A button press has no time stamp of its own: sent_at stays zero.
     {"callback_query.json",
      {.dedupe_key = "tg:citizens:482913072", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
-      .kind = event_kind::button, .text = "cat:light", .language = "en", .callback_id = "2200993311847362195"}},
+      .kind = event_kind::button, .text = "cat:light", .language = "en", .callback_id = "2200993311847362195",
+      .user_name = "Anna Kovacs"}},
     {"callback_query_inaccessible.json",
      {.dedupe_key = "tg:citizens:482913190", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
       .kind = event_kind::button, .text = "track:P-2025-00042", .language = "en",
-      .callback_id = "2200993312001748812"}},
+      .callback_id = "2200993312001748812",
+      .user_name = "Anna Kovacs"}},
     {"callback_query_inline.json",
      {.dedupe_key = "tg:citizens:482913191", .channel_id = "citizens", .user_id = "6234567890",
       .kind = event_kind::ignored, .language = "de", .callback_id = "2200993312001748990",
-      .detail = "inline_message_id"}},
+      .detail = "inline_message_id",
+      .user_name = "Jonas"}},
     {"edited_message.json",
      {.dedupe_key = "tg:citizens:482913076", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
       .kind = event_kind::text, .text = "The street light outside No. 14 Elm Street has been off for a week.",
-      .language = "en", .edited = true, .sent_at = at(1764328479)}},
+      .language = "en", .edited = true, .message_id = "1204", .user_name = "Anna Kovacs", .sent_at = at(1764328479)}},
     {"sticker.json",
      {.dedupe_key = "tg:citizens:482913077", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
-      .kind = event_kind::unsupported, .language = "en", .detail = "sticker", .sent_at = at(1764328620)}},
+      .kind = event_kind::unsupported, .language = "en", .detail = "sticker", .message_id = "1210",
+      .user_name = "Anna Kovacs", .sent_at = at(1764328620)}},
     {"voice.json",
      {.dedupe_key = "tg:citizens:482913078", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
-      .kind = event_kind::unsupported, .language = "en", .detail = "voice", .sent_at = at(1764328640)}},
+      .kind = event_kind::unsupported, .language = "en", .detail = "voice", .message_id = "1211",
+      .user_name = "Anna Kovacs", .sent_at = at(1764328640)}},
     {"document.json",
      {.dedupe_key = "tg:citizens:482913079", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
-      .kind = event_kind::unsupported, .language = "en", .detail = "document", .sent_at = at(1764328660)}},
+      .kind = event_kind::unsupported, .language = "en", .detail = "document", .message_id = "1212",
+      .user_name = "Anna Kovacs", .sent_at = at(1764328660)}},
     {"group_message.json",
-     {.dedupe_key = "tg:citizens:482913080", .channel_id = "citizens", .chat_id = "-4087654321", .user_id = "6234567890",
+     {.dedupe_key = "tg:citizens:482913080", .channel_id = "citizens", .chat_id = "-4087654321",
+      .user_id = "6234567890",
       .chat = chat_kind::group, .kind = event_kind::text, .text = "Has anyone reported the broken lamp yet?",
-      .language = "de", .sent_at = at(1764328700)}},
+      .language = "de", .message_id = "311", .user_name = "Jonas", .sent_at = at(1764328700)}},
     {"group_service_new_members.json",
-     {.dedupe_key = "tg:citizens:482913081", .channel_id = "citizens", .chat_id = "-4087654321", .user_id = "6234567890",
+     {.dedupe_key = "tg:citizens:482913081", .channel_id = "citizens", .chat_id = "-4087654321",
+      .user_id = "6234567890",
       .chat = chat_kind::group, .kind = event_kind::ignored, .language = "de", .detail = "service",
-      .sent_at = at(1764328710)}},
+      .message_id = "312", .user_name = "Jonas", .sent_at = at(1764328710)}},
     {"supergroup_topic.json",
      {.dedupe_key = "tg:citizens:482913120", .channel_id = "citizens", .chat_id = "-1001987654321",
       .user_id = "5987654321", .chat = chat_kind::group, .kind = event_kind::text,
-      .text = "Accepted. Forwarded to the street lighting department.", .language = "en", .sent_at = at(1764329000)}},
+      .text = "Accepted. Forwarded to the street lighting department.", .language = "en", .thread_id = "877",
+      .message_id = "905", .user_name = "Maria Lindqvist", .sent_at = at(1764329000)}},
     {"channel_post.json",
      {.dedupe_key = "tg:citizens:482913130", .channel_id = "citizens", .chat_id = "-1002233445566",
-      .chat = chat_kind::channel, .kind = event_kind::ignored, .detail = "channel_post", .sent_at = at(1764329100)}},
+      .chat = chat_kind::channel, .kind = event_kind::ignored, .detail = "channel_post", .message_id = "58",
+      .sent_at = at(1764329100)}},
     {"my_chat_member.json",
      {.dedupe_key = "tg:citizens:482913140", .channel_id = "citizens", .chat_id = "5123456789", .user_id = "5123456789",
-      .kind = event_kind::ignored, .language = "en", .detail = "my_chat_member", .sent_at = at(1764329200)}},
+      .kind = event_kind::ignored, .language = "en", .detail = "my_chat_member", .user_name = "Anna Kovacs",
+      .sent_at = at(1764329200)}},
     {"unknown_update.json",
      {.dedupe_key = "tg:citizens:482913150", .channel_id = "citizens", .chat_id = "-1002233445566",
       .chat = chat_kind::channel, .kind = event_kind::ignored, .detail = "chat_boost"}},
     {"unicode_escapes.json",
      {.dedupe_key = "tg:citizens:482913160", .channel_id = "citizens", .chat_id = "6611223344", .user_id = "6611223344",
       .kind = event_kind::text, .text = "路灯坏了，请修理 💡🙏 https://example.org/p/42", .language = "zh-hans",
-      .sent_at = at(1764329400)}},
+      .message_id = "2301", .user_name = "李华", .sent_at = at(1764329400)}},
     {"extra_fields.json",
-     {.dedupe_key = "tg:citizens:482913170", .channel_id = "citizens", .chat_id = "-4087654321", .user_id = "6234567890",
+     {.dedupe_key = "tg:citizens:482913170", .channel_id = "citizens", .chat_id = "-4087654321",
+      .user_id = "6234567890",
       .chat = chat_kind::group, .kind = event_kind::text, .text = "Still dark out there.", .language = "de",
-      .sent_at = at(1764329500)}},
+      .message_id = "412", .user_name = "Jonas", .sent_at = at(1764329500)}},
     {"big_ids.json",
      {.dedupe_key = "tg:citizens:482913180", .channel_id = "citizens", .chat_id = "-1009876543210",
       .user_id = "4503599627370001", .chat = chat_kind::group, .kind = event_kind::text,
-      .text = "The ferry pier lights are out too.", .language = "nb", .sent_at = at(1764329600)}},
+      .text = "The ferry pier lights are out too.", .language = "nb", .message_id = "77", .user_name = "Ola",
+      .sent_at = at(1764329600)}},
+    // Staff inside a forum topic: reply_to_message is the topic's forum_topic_created
+    // service message (message_id == message_thread_id), which is no reply at all.
+    {"forum_topic_staff_reply.json",
+     {.dedupe_key = "tg:citizens:482913200", .channel_id = "citizens", .chat_id = "-1001987654321",
+      .user_id = "5876543210", .chat = chat_kind::group, .kind = event_kind::text, .text = "accept",
+      .language = "zh-hans", .thread_id = "1290", .message_id = "1294", .user_name = "Chen",
+      .sent_at = at(1764330120)}},
+    // A real reply inside a topic (to the petition card, with a quote): still that topic.
+    {"forum_topic_reply_to_card.json",
+     {.dedupe_key = "tg:citizens:482913201", .channel_id = "citizens", .chat_id = "-1001987654321",
+      .user_id = "5987654321", .chat = chat_kind::group, .kind = event_kind::text,
+      .text = "transfer roads Mill Lane is a county road", .language = "en", .thread_id = "1290",
+      .message_id = "1295", .user_name = "Maria Lindqvist", .sent_at = at(1764330180)}},
+    // A reply in a non-forum supergroup carries message_thread_id (the replied-to
+    // message) without is_topic_message: no thread. A blank last name is dropped.
+    {"supergroup_reply.json",
+     {.dedupe_key = "tg:citizens:482913202", .channel_id = "citizens", .chat_id = "-1001555666777",
+      .user_id = "6234567890", .chat = chat_kind::group, .kind = event_kind::text,
+      .text = "Reported it to the city this morning.", .language = "de", .message_id = "652", .user_name = "Jonas",
+      .sent_at = at(1764330240)}},
+    // Topic service messages stay ignored (their own topic is still named).
+    {"forum_topic_created.json",
+     {.dedupe_key = "tg:citizens:482913203", .channel_id = "citizens", .chat_id = "-1001987654321",
+      .user_id = "5987654321", .chat = chat_kind::group, .kind = event_kind::ignored, .language = "en",
+      .detail = "service", .thread_id = "1300", .message_id = "1300", .user_name = "Maria Lindqvist",
+      .sent_at = at(1764330300)}},
+    // The General topic of a forum has no message_thread_id.
+    {"forum_general_message.json",
+     {.dedupe_key = "tg:citizens:482913204", .channel_id = "citizens", .chat_id = "-1001987654321",
+      .user_id = "5987654321", .chat = chat_kind::group, .kind = event_kind::text,
+      .text = "Reminder: weekly review at 15:00.", .language = "en", .message_id = "1301",
+      .user_name = "Maria Lindqvist", .sent_at = at(1764330360)}},
 };
 
 TEST(telegram_parse, fixtures_give_the_expected_event)
@@ -177,8 +231,11 @@ TEST(telegram_parse, fixtures_are_all_covered)
     std::set<std::string> listed;
     for (auto const& c : fixture_cases)
         listed.insert(c.file);
-    for (auto const& entry : std::filesystem::directory_iterator(fixtures))
+    for (auto const& entry : std::filesystem::directory_iterator(fixtures)) {
+        if (!entry.is_regular_file())
+            continue;  // responses/: API answers, read by the interpret tests
         EXPECT_TRUE(listed.count(entry.path().filename().string())) << entry.path() << " has no expected event";
+    }
 }
 
 // Small updates for the branches the fixtures do not reach. `update_id` is 7 in all.
@@ -243,6 +300,100 @@ TEST(telegram_parse, chat_kind_and_sender)
         EXPECT_EQ(ev.chat, c.expect) << c.name;
         EXPECT_EQ(ev.user_id, c.user) << c.name;
         EXPECT_EQ(ev.sent_at, model::timestamp{}) << c.name;  // no date: zero, not a failure
+    }
+}
+
+// The staff side: who wrote (a bot? what name?), which message, and which forum topic.
+TEST(telegram_parse, sender_message_and_topic)
+{
+    auto const msg = [](std::string const& fields) {
+        return R"({"update_id":7,"message":{"date":1764328479,"chat":{"id":-1001987654321,"type":"supergroup","is_forum":true},)" +
+               fields + R"(,"text":"hi"}})";
+    };
+    struct case_ {
+        char const* name;
+        std::string body;
+        bool from_bot;
+        std::string user_name;
+        std::string message_id;
+        std::string thread_id;
+    };
+    case_ const cases[] = {
+        {"first and last name",       msg(R"("message_id":3,"from":{"id":1,"is_bot":false,"first_name":"Maria","last_name":"Lindqvist","username":"ml"})"),
+                                      false, "Maria Lindqvist", "3", ""},
+        {"first name only",           msg(R"("message_id":3,"from":{"id":1,"is_bot":false,"first_name":"Chen"})"),
+                                      false, "Chen", "3", ""},
+        {"last name only",            msg(R"("message_id":3,"from":{"id":1,"first_name":"","last_name":"Li"})"),
+                                      false, "Li", "3", ""},
+        {"names padded with spaces",  msg(R"("message_id":3,"from":{"id":1,"first_name":" Ana ","last_name":" Li "})"),
+                                      false, "Ana Li", "3", ""},
+        {"blank names: the username", msg(R"("message_id":3,"from":{"id":1,"first_name":" ","username":"desk_ops"})"),
+                                      false, "desk_ops", "3", ""},
+        {"no names at all",           msg(R"("message_id":3,"from":{"id":1})"),                 false, "", "3", ""},
+        {"a bot",                     msg(R"("message_id":3,"from":{"id":1,"is_bot":true,"first_name":"Desk"})"),
+                                      true, "Desk", "3", ""},
+        {"no message_id",             msg(R"("from":{"id":1})"),                                false, "", "", ""},
+        {"message_id 0 (scheduled video)", msg(R"("message_id":0)"),                            false, "", "0", ""},
+        {"in a topic",                msg(R"("message_id":9,"message_thread_id":5,"is_topic_message":true)"),
+                                      false, "", "9", "5"},
+        {"thread id, not a topic",    msg(R"("message_id":9,"message_thread_id":5)"),           false, "", "9", ""},
+        {"thread id, topic false",    msg(R"("message_id":9,"message_thread_id":5,"is_topic_message":false)"),
+                                      false, "", "9", ""},
+        {"topic flag, no thread id",  msg(R"("message_id":9,"is_topic_message":true)"),         false, "", "9", ""},
+    };
+    for (auto const& c : cases) {
+        auto const ev = one_event(c.body, c.name);
+        EXPECT_EQ(ev.from_bot, c.from_bot) << c.name;
+        EXPECT_EQ(ev.user_name, c.user_name) << c.name;
+        EXPECT_EQ(ev.message_id, c.message_id) << c.name;
+        EXPECT_EQ(ev.thread_id, c.thread_id) << c.name;
+    }
+}
+
+// A button pressed under a message in a forum topic belongs to that topic.
+TEST(telegram_parse, button_press_in_a_topic_names_the_topic)
+{
+    struct case_ { char const* name; std::string message; std::string thread_id; };
+    case_ const cases[] = {
+        {"in a topic",
+         R"({"message_id":1291,"message_thread_id":1290,"is_topic_message":true,"date":5,"chat":{"id":-1001987654321,"type":"supergroup","is_forum":true}})",
+         "1290"},
+        {"a reply in a plain supergroup",
+         R"({"message_id":20,"message_thread_id":11,"date":5,"chat":{"id":-1001555666777,"type":"supergroup"}})", ""},
+        {"inaccessible message",
+         R"({"message_id":1291,"date":0,"chat":{"id":-1001987654321,"type":"supergroup"}})", ""},
+    };
+    for (auto const& c : cases) {
+        auto const ev = one_event(R"({"update_id":7,"callback_query":{"id":"9","from":{"id":3,"is_bot":false,"first_name":"Maria"},"message":)" +
+                                      c.message + R"(,"chat_instance":"1","data":"x"}})",
+                                  c.name);
+        EXPECT_EQ(ev.kind, event_kind::button) << c.name;
+        EXPECT_EQ(ev.thread_id, c.thread_id) << c.name;
+        EXPECT_EQ(ev.message_id, "") << c.name;
+        EXPECT_EQ(ev.user_name, "Maria") << c.name;
+    }
+}
+
+TEST(telegram_parse, staff_fields_of_the_wrong_type_are_malformed)
+{
+    auto const msg = [](std::string const& fields) {
+        return R"({"update_id":7,"message":{"date":1,"chat":{"id":-100,"type":"supergroup"},)" + fields + R"(,"text":"hi"}})";
+    };
+    struct case_ { char const* name; std::string body; char const* detail; };
+    case_ const cases[] = {
+        {"message_id string",        msg(R"("message_id":"9")"),                   "message.message_id: expected an integer"},
+        {"thread id string",         msg(R"("message_thread_id":"5","is_topic_message":true)"),
+                                                                                   "message.message_thread_id: expected an integer"},
+        {"topic flag string",        msg(R"("message_thread_id":5,"is_topic_message":"true")"),
+                                                                                   "message.is_topic_message: expected a boolean"},
+        {"is_bot string",            msg(R"("from":{"id":1,"is_bot":"no"})"),     "message.from.is_bot: expected a boolean"},
+        {"first_name number",        msg(R"("from":{"id":1,"first_name":5})"),    "message.from.first_name: expected a string"},
+    };
+    for (auto const& c : cases) {
+        auto const r = parse_update(webhook(c.body), channel, keys);
+        ASSERT_FALSE(r) << c.name;
+        EXPECT_EQ(r.error().code, errc::malformed_body) << c.name;
+        EXPECT_EQ(r.error().detail, c.detail) << c.name;
     }
 }
 

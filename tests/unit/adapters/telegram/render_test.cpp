@@ -17,6 +17,7 @@ using model::outbound_message;
 secrets const keys{"w3bh00k-Secret_2025", "123456789:AAE-not-a-real-token-0123456789abcdef"};
 std::string const send_path = "/bot123456789:AAE-not-a-real-token-0123456789abcdef/sendMessage";
 std::string const ack_path = "/bot123456789:AAE-not-a-real-token-0123456789abcdef/answerCallbackQuery";
+std::string const topic_path = "/bot123456789:AAE-not-a-real-token-0123456789abcdef/createForumTopic";
 
 outbound_message text_to(std::string chat_id, std::string text)
 {
@@ -48,6 +49,18 @@ outbound_message ack(std::string callback_id, std::string text)
     m.chat_id = "5123456789";
     m.callback_id = std::move(callback_id);
     m.text = std::move(text);
+    return m;
+}
+
+outbound_message open_topic(std::string chat_id, std::string title, std::string thread_key = "P-2025-00043")
+{
+    outbound_message m;
+    m.kind = message_kind::open_thread;
+    m.channel_id = "staff";
+    m.chat_id = std::move(chat_id);
+    m.title = std::move(title);
+    m.thread_key = std::move(thread_key);
+    m.text = "P-2025-00043 Roads\nPothole outside No. 3 Mill Lane";  // the card goes out as its own message
     return m;
 }
 
@@ -105,6 +118,19 @@ TEST(telegram_render, each_message_shape)
          R"({"callback_query_id":"2200993311847362195","text":"Saved"})"},
         {"callback answer without text", ack("2200993311847362195", ""), ack_path,
          R"({"callback_query_id":"2200993311847362195"})"},
+        {"open a forum topic", open_topic("-1001987654321", "P-2025-00043 Roads"), topic_path,
+         R"({"chat_id":-1001987654321,"name":"P-2025-00043 Roads"})"},
+        {"topic without a title: the tracking number", open_topic("-1001987654321", " "), topic_path,
+         R"({"chat_id":-1001987654321,"name":"P-2025-00043"})"},
+        {"topic with nothing to name it", open_topic("-1001987654321", "", ""), topic_path,
+         R"({"chat_id":-1001987654321,"name":"…"})"},
+        {"topic title in Chinese", open_topic("-1001987654321", "P-2025-00044 路灯不亮"), topic_path,
+         R"({"chat_id":-1001987654321,"name":"P-2025-00044 路灯不亮"})"},
+        {"topic in a chat named by username", open_topic("@city_staff", "P-2025-00043 Roads"), topic_path,
+         R"({"chat_id":"@city_staff","name":"P-2025-00043 Roads"})"},
+        {"staff reply into a topic", in_thread(text_to("-1001987654321", "Accepted by Chen."), "1290"), send_path,
+         R"({"chat_id":-1001987654321,"text":"Accepted by Chen.","message_thread_id":1290,
+             "reply_markup":{"remove_keyboard":true}})"},
     };
     for (auto const& c : cases) {
         auto const call = render(c.message, keys);
@@ -126,7 +152,7 @@ std::string repeat(std::string const& unit, std::size_t n)
     return out;
 }
 
-// Telegram counts UTF-16 units; the cut never splits a character.
+// Telegram counts UTF-16 units; the cut never splits a character. Topic names: 1-128.
 TEST(telegram_render, long_texts_are_cut_to_telegram_limits)
 {
     std::string const emoji = "\xF0\x9F\x92\xA1";  // two UTF-16 units
@@ -139,11 +165,15 @@ TEST(telegram_render, long_texts_are_cut_to_telegram_limits)
         {"emoji count twice",        text_to("1", repeat(emoji, 3000)),           repeat(emoji, 2048)},
         {"emoji that would straddle", text_to("1", repeat("a", 4095) + emoji),    repeat("a", 4095)},
         {"callback answer: 200",     ack("7", repeat("b", 300)),                  repeat("b", 200)},
+        {"topic name: 128",          open_topic("1", repeat("t", 200)),           repeat("t", 128)},
+        {"topic name: CJK",          open_topic("1", repeat(han, 200)),           repeat(han, 128)},
+        {"topic name: emoji",        open_topic("1", "a" + repeat(emoji, 100)),   "a" + repeat(emoji, 63)},
         {"callback answer emoji",    ack("7", "a" + repeat(emoji, 100)),          "a" + repeat(emoji, 99)},
     };
     for (auto const& c : cases) {
         auto const body = json::parse(render(c.message, keys).body);
-        EXPECT_EQ(body["text"].get<std::string>(), c.expect) << c.name;
+        auto const field = c.message.kind == message_kind::open_thread ? "name" : "text";
+        EXPECT_EQ(body[field].get<std::string>(), c.expect) << c.name;
     }
 }
 

@@ -1,0 +1,96 @@
+#include "dialog/lifecycle_say.hpp"
+#include "dialog/input.hpp"
+
+#include <cstdio>
+
+namespace pg::dialog {
+
+std::string status_name(texts const& tx, model::status s)
+{
+    switch (s) {
+    case model::status::submitted: return say(tx, text::status_submitted);
+    case model::status::accepted: return say(tx, text::status_accepted);
+    case model::status::rejected: return say(tx, text::status_rejected);
+    case model::status::transferred: return say(tx, text::status_transferred);
+    case model::status::in_progress: return say(tx, text::status_in_progress);
+    case model::status::answered: return say(tx, text::status_answered);
+    case model::status::closed: return say(tx, text::status_closed);
+    case model::status::reopened: return say(tx, text::status_reopened);
+    }
+    return std::string(model::to_string(s));
+}
+
+std::string action_name(texts const& tx, model::petition_action a)
+{
+    using model::petition_action;
+    switch (a) {
+    case petition_action::accept: return say(tx, lifecycle_text::action_accept);
+    case petition_action::reject: return say(tx, lifecycle_text::action_reject);
+    case petition_action::transfer: return say(tx, lifecycle_text::action_transfer);
+    case petition_action::progress: return say(tx, lifecycle_text::action_progress);
+    case petition_action::answer: return say(tx, lifecycle_text::action_answer);
+    case petition_action::close: return say(tx, lifecycle_text::action_close);
+    case petition_action::reopen: return say(tx, lifecycle_text::action_reopen);
+    case petition_action::note: return say(tx, lifecycle_text::action_note);
+    case petition_action::assign: return say(tx, lifecycle_text::action_assign);
+    }
+    return std::string(model::to_string(a));
+}
+
+std::string department_name(texts const& tx, std::string const& id)
+{
+    auto const* t = tx.find(std::string(department_prefix) + id);
+    return t ? *t : id;
+}
+
+std::string category_name(texts const& tx, model::flow const& f, std::string const& id)
+{
+    for (auto const& c : f.categories)
+        if (c.id == id)
+            return tx.label(c);
+    return id;
+}
+
+std::string place_text(texts const& tx, std::string const& typed, std::optional<model::geo_point> const& point)
+{
+    std::string out = typed;
+    if (point) {
+        char lat[32], lon[32];
+        std::snprintf(lat, sizeof lat, "%.5f", point->latitude);
+        std::snprintf(lon, sizeof lon, "%.5f", point->longitude);
+        if (!out.empty())
+            out += " \u00b7 ";
+        out += say(tx, text::location_map, {{"latitude", lat}, {"longitude", lon}});
+    }
+    return out;
+}
+
+std::vector<std::string> split_units(std::string_view text, std::size_t max_units)
+{
+    std::vector<std::string> pieces;
+    if (max_units < 2)
+        max_units = 2;  // room for any code point
+    while (utf16_units(text) > max_units) {
+        std::size_t units = 0, i = 0, line_end = std::string_view::npos;
+        while (i < text.size()) {
+            auto const lead = static_cast<unsigned char>(text[i]);
+            std::size_t const length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+            std::size_t const u = length == 4 ? 2 : 1;
+            if (units + u > max_units)
+                break;
+            if (text[i] == '\n')
+                line_end = i + 1;
+            units += u;
+            i = std::min(text.size(), i + length);
+        }
+        // A line break in the second half is a better place to cut than mid-sentence.
+        auto const cut = line_end != std::string_view::npos && line_end > i / 2 ? line_end : i;
+        pieces.emplace_back(text.substr(0, cut));
+        text.remove_prefix(cut);
+    }
+    if (!text.empty() || pieces.empty())
+        pieces.emplace_back(text);
+    return pieces;
+}
+
+}  // namespace pg::dialog

@@ -1,0 +1,369 @@
+// The petition lifecycle: the transition table, deadlines in calendar or
+// working days, and what a staff or citizen action does to a petition.
+#include "dialog/petition_flow.hpp"
+#include "dialog/input.hpp"
+#include "dialog/lifecycle_say.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace pg::dialog {
+namespace {
+
+using model::petition_action;
+using model::status;
+
+struct transition {
+    status from;
+    petition_action act;
+    status to;
+};
+
+// DESIGN.md "Petition lifecycle", one row per allowed move. Anything not
+// listed is refused. note and assign keep the status, on every open petition.
+inline constexpr transition lifecycle[] = {
+    {status::submitted,   petition_action::accept,   status::accepted},
+    {status::submitted,   petition_action::reject,   status::rejected},
+    {status::accepted,    petition_action::transfer, status::transferred},
+    {status::transferred, petition_action::transfer, status::transferred},
+    {status::accepted,    petition_action::progress, status::in_progress},
+    {status::transferred, petition_action::progress, status::in_progress},
+    {status::in_progress, petition_action::progress, status::in_progress},
+    {status::accepted,    petition_action::answer,   status::answered},
+    {status::transferred, petition_action::answer,   status::answered},
+    {status::in_progress, petition_action::answer,   status::answered},
+    {status::answered,    petition_action::close,    status::closed},
+    {status::answered,    petition_action::reopen,   status::reopened},
+    {status::reopened,    petition_action::accept,   status::accepted},
+
+    {status::submitted,   petition_action::note,     status::submitted},
+    {status::accepted,    petition_action::note,     status::accepted},
+    {status::transferred, petition_action::note,     status::transferred},
+    {status::in_progress, petition_action::note,     status::in_progress},
+    {status::answered,    petition_action::note,     status::answered},
+    {status::reopened,    petition_action::note,     status::reopened},
+
+    {status::submitted,   petition_action::assign,   status::submitted},
+    {status::accepted,    petition_action::assign,   status::accepted},
+    {status::transferred, petition_action::assign,   status::transferred},
+    {status::in_progress, petition_action::assign,   status::in_progress},
+    {status::answered,    petition_action::assign,   status::answered},
+    {status::reopened,    petition_action::assign,   status::reopened},
+};
+
+constexpr std::optional<status> lookup(status from, petition_action a)
+{
+    for (auto const& t : lifecycle)
+        if (t.from == from && t.act == a)
+            return t.to;
+    return std::nullopt;
+}
+
+static_assert(!lookup(status::closed, petition_action::answer), "closed is final");
+static_assert(!lookup(status::rejected, petition_action::note), "rejected is final");
+static_assert(!lookup(status::submitted, petition_action::answer), "accept before answering");
+static_assert(!lookup(status::reopened, petition_action::answer), "a reopened petition is accepted again first");
+static_assert(lookup(status::answered, petition_action::reopen) == status::reopened);
+
+// Telegram allows 4096 UTF-16 units in a message; the rest is headroom for adapters.
+constexpr std::size_t max_message_units = 4000;
+
+bool is_weekend(std::chrono::sys_days d)
+{
+    std::chrono::weekday const wd{d};
+    return wd == std::chrono::Saturday || wd == std::chrono::Sunday;
+}
+
+bool is_holiday(std::chrono::sys_days d, calendar const& cal)
+{
+    auto const date = format_date(model::timestamp{d});
+    return std::find(cal.holidays.begin(), cal.holidays.end(), date) != cal.holidays.end();
+}
+
+// Button data for a rating: "r:<tracking>:<n>", well under Telegram's 64 bytes.
+std::vector<std::vector<model::button>> rating_buttons(std::string const& tracking)
+{
+    std::vector<model::button> row;
+    for (int n = 1; n <= 5; ++n)
+        row.push_back({std::to_string(n), "r:" + tracking + ":" + std::to_string(n)});
+    return {std::move(row)};
+}
+
+// Messages to the citizen's chat: a long text becomes several, the buttons go on the last.
+void tell_citizen(petition_outcome& out, model::petition const& p, std::string const& text,
+                  std::vector<std::vector<model::button>> buttons = {})
+{
+    for (auto& piece : split_units(text, max_message_units)) {
+        model::outbound_message m;
+        m.channel_id = p.channel_id;
+        m.chat_id = p.chat_id;
+        m.text = std::move(piece);
+        out.to_citizen.push_back(std::move(m));
+    }
+    out.to_citizen.back().buttons = std::move(buttons);
+}
+
+// "main line" or "main line\n<extra>" when there is something extra to say.
+std::string with_line(std::string main, texts const& tx, lifecycle_text extra, std::string const& value,
+                      char const* gap = "\n")
+{
+    if (value.empty())
+        return main;
+    return main + gap + say(tx, extra, {{"text", value}});
+}
+
+model::entry_kind entry_kind_of(petition_action a)
+{
+    switch (a) {
+    case petition_action::note: return model::entry_kind::note;
+    case petition_action::assign: return model::entry_kind::assignment;
+    default: return model::entry_kind::transition;
+    }
+}
+
+// Why a staff command with an allowed action still cannot be applied; empty when it can.
+std::string argument_problem(model::petition const& p, model::staff_command const& cmd, std::string const& text,
+                             texts const& staff)
+{
+    auto const tracking = text_arg{"tracking", p.tracking};
+    switch (cmd.action) {
+    case petition_action::transfer:
+        if (trim(cmd.department).empty())
+            return say(staff, lifecycle_text::staff_need_department, {tracking});
+        if (cmd.department == p.department)
+            return say(staff, lifecycle_text::staff_same_department,
+                       {tracking, {"department", department_name(staff, p.department)}});
+        return {};
+    case petition_action::reject:
+        return text.empty() ? say(staff, lifecycle_text::staff_need_reason, {tracking}) : std::string{};
+    case petition_action::answer:
+        return text.empty() ? say(staff, lifecycle_text::staff_need_answer, {tracking}) : std::string{};
+    case petition_action::note:
+        return text.empty() ? say(staff, lifecycle_text::staff_need_note, {tracking}) : std::string{};
+    case petition_action::assign:
+        return trim(cmd.assignee).empty() ? say(staff, lifecycle_text::staff_need_assignee, {tracking})
+                                          : std::string{};
+    default:
+        return {};
+    }
+}
+
+std::string staff_confirmation(model::staff_command const& cmd, model::petition const& next, std::string const& text,
+                               actor const& who, texts const& staff, model::timestamp now)
+{
+    auto const name = text_arg{"name", who.name.empty() ? who.id : who.name};
+    auto const time = text_arg{"time", model::format_utc_minutes(now)};
+    using lt = lifecycle_text;
+    switch (cmd.action) {
+    case petition_action::accept:
+        return with_line(say(staff, lt::staff_accepted, {name, time}), staff, lt::staff_sent_to_citizen, text);
+    case petition_action::reject:
+        return with_line(say(staff, lt::staff_rejected, {name, time}), staff, lt::staff_reason, text);
+    case petition_action::transfer:
+        return with_line(say(staff, lt::staff_transferred,
+                             {{"department", department_name(staff, next.department)}, name, time}),
+                         staff, lt::staff_reason, text);
+    case petition_action::progress:
+        return with_line(say(staff, lt::staff_in_progress, {name, time}), staff, lt::staff_sent_to_citizen, text);
+    case petition_action::answer:
+        return say(staff, lt::staff_answered, {name, time});
+    case petition_action::close:
+        return with_line(say(staff, lt::staff_closed, {name, time}), staff, lt::staff_sent_to_citizen, text);
+    case petition_action::reopen:
+        return with_line(say(staff, lt::staff_reopened, {name, time}), staff, lt::staff_sent_to_citizen, text);
+    case petition_action::note:
+        return say(staff, lt::staff_note, {name, time, {"text", text}});
+    case petition_action::assign:
+        return say(staff, lt::staff_assigned, {{"assignee", next.assignee}, name, time});
+    }
+    return {};
+}
+
+// The citizen hears of every change of their petition, never of notes or assignments.
+void notify_citizen(petition_outcome& out, model::staff_command const& cmd, std::string const& text,
+                    petition_context const& ctx)
+{
+    auto const& p = out.next;
+    texts const tx(ctx.data, p.language);
+    auto const time = text_arg{"time", model::format_utc_minutes(ctx.now)};
+    auto const tracking = text_arg{"tracking", p.tracking};
+    using lt = lifecycle_text;
+    // What happened, then the official's words, if any, as a paragraph of their own.
+    auto const tell = [&](lt what, lt words) {
+        tell_citizen(out, p, with_line(say(tx, what, {time, tracking}), tx, words, text, "\n\n"));
+    };
+    switch (cmd.action) {
+    case petition_action::accept: tell(lt::notify_accepted, lt::notify_message); return;
+    case petition_action::reject: tell(lt::notify_rejected, lt::notify_reason); return;
+    case petition_action::progress: tell(lt::notify_in_progress, lt::notify_message); return;
+    case petition_action::close: tell(lt::notify_closed, lt::notify_message); return;
+    case petition_action::reopen: tell(lt::notify_reopened, lt::notify_message); return;
+    case petition_action::transfer: {
+        auto const department = text_arg{"department", department_name(tx, p.department)};
+        tell_citizen(out, p,
+                     with_line(say(tx, lt::notify_transferred, {time, tracking, department}), tx, lt::notify_reason,
+                               text, "\n\n"));
+        return;
+    }
+    case petition_action::answer: {
+        auto const answer = say(tx, lt::notify_answered, {time, tracking, {"answer", text}});
+        tell_citizen(out, p, answer + "\n\n" + say(tx, lt::notify_rate), rating_buttons(p.tracking));
+        return;
+    }
+    case petition_action::note:
+    case petition_action::assign:
+        return;
+    }
+}
+
+model::timeline_event citizen_entry(model::petition const& p, model::entry_kind kind, actor const& who,
+                                    model::timestamp now, std::string note)
+{
+    model::timeline_event e;
+    e.at = now;
+    e.kind = kind;
+    e.to = p.current;
+    e.actor = model::actor_kind::citizen;
+    e.actor_id = who.id;  // never the citizen's name
+    e.channel_id = who.channel_id;
+    e.department = p.department;
+    e.note = std::move(note);
+    return e;
+}
+
+// answered -> reopened because the citizen is not satisfied.
+void reopen_for_citizen(petition_outcome& out, actor const& who, petition_context const& ctx)
+{
+    auto& n = out.next;
+    n.current = next_status(n.current, petition_action::reopen).value_or(n.current);
+    out.timeline.push_back(citizen_entry(n, model::entry_kind::transition, who, ctx.now, "not resolved"));
+    texts const tx(ctx.data, n.language);
+    tell_citizen(out, n,
+                 say(tx, lifecycle_text::notify_reopened_by_you,
+                     {{"time", model::format_utc_minutes(ctx.now)}, {"tracking", n.tracking}}));
+}
+
+}  // namespace
+
+std::optional<model::status> next_status(model::status from, model::petition_action a) { return lookup(from, a); }
+
+model::timestamp add_days(model::timestamp from, int days, calendar const& cal)
+{
+    if (!cal.working_days || days <= 0)
+        return from + std::chrono::days{days};
+    auto day = std::chrono::floor<std::chrono::days>(from);
+    auto const time_of_day = from - day;
+    for (int left = days; left > 0;) {
+        day += std::chrono::days{1};
+        if (!is_weekend(day) && !is_holiday(day, cal))
+            --left;
+    }
+    return day + time_of_day;
+}
+
+petition_outcome apply_staff(model::petition const& p, model::staff_command const& cmd, actor const& who,
+                             petition_context const& ctx)
+{
+    texts const staff(ctx.data, ctx.staff_language);
+    petition_outcome out;
+    out.next = p;
+    auto const to = next_status(p.current, cmd.action);
+    if (!to) {
+        out.staff_text = say(staff, lifecycle_text::staff_refused, {{"action", action_name(staff, cmd.action)},
+                                                                   {"tracking", p.tracking},
+                                                                   {"status", status_name(staff, p.current)}});
+        return out;
+    }
+    auto const text = std::string(trim(cmd.text));
+    if (auto problem = argument_problem(p, cmd, text, staff); !problem.empty()) {
+        out.staff_text = std::move(problem);
+        return out;
+    }
+
+    out.applied = true;
+    auto& n = out.next;
+    n.current = *to;
+    if (cmd.action == petition_action::transfer)
+        n.department = cmd.department;
+    if (cmd.action == petition_action::assign)
+        n.assignee = std::string(trim(cmd.assignee));
+
+    model::timeline_event e;
+    e.at = ctx.now;
+    e.kind = entry_kind_of(cmd.action);
+    e.to = n.current;
+    e.actor = who.kind;
+    e.actor_id = who.id;
+    e.actor_name = who.name;
+    e.channel_id = who.channel_id;
+    e.department = n.department;
+    e.note = cmd.action == petition_action::assign ? n.assignee : text;
+    out.timeline.push_back(std::move(e));
+
+    out.staff_text = staff_confirmation(cmd, n, text, who, staff, ctx.now);
+    notify_citizen(out, cmd, text, ctx);
+    return out;
+}
+
+petition_outcome apply_citizen(model::petition const& p, citizen_request const& req, actor const& who,
+                               petition_context const& ctx)
+{
+    texts const staff(ctx.data, ctx.staff_language);
+    petition_outcome out;
+    out.next = p;
+    // Refused: the staff hear nothing; the citizen learns why.
+    auto refuse = [&](text why) {
+        texts const tx(ctx.data, p.language);
+        tell_citizen(out, p, say(tx, why, {{"tracking", p.tracking}, {"status", status_name(tx, p.current)}}));
+        return out;
+    };
+    using lt = lifecycle_text;
+    switch (req.what) {
+    case citizen_request::kind::add_info: {
+        if (!model::is_open(p.current))
+            return refuse(text::addinfo_unavailable);
+        auto const info = std::string(trim(req.text));
+        auto const photos = req.photo_ids.size();
+        if (info.empty() && photos == 0)
+            return out;  // nothing to add
+        auto const count = std::to_string(photos);
+        auto note = info;
+        if (photos > 0)
+            note += (note.empty() ? "" : " ") + ("(+" + count + " photos)");
+        auto shown = info;
+        if (photos > 0)
+            shown += (shown.empty() ? "" : " ") + say(staff, lt::staff_citizen_photos, {{"count", count}});
+        out.applied = true;
+        out.timeline.push_back(citizen_entry(p, model::entry_kind::citizen_info, who, ctx.now, std::move(note)));
+        out.staff_text = say(staff, lt::staff_citizen_info, {{"text", shown}});
+        return out;
+    }
+    case citizen_request::kind::rate: {
+        if (p.current != model::status::answered)
+            return refuse(text::rate_unavailable);
+        if (req.rating < 1 || req.rating > 5)
+            return out;  // not a rating the dialog offers
+        auto const rating = std::to_string(req.rating);
+        out.applied = true;
+        out.next.rating = req.rating;
+        out.next.resolved = req.resolved;
+        auto note = "rated " + rating + "/5, " + (req.resolved ? "resolved" : "not resolved");
+        out.timeline.push_back(citizen_entry(p, model::entry_kind::rating, who, ctx.now, std::move(note)));
+        out.staff_text = say(staff, req.resolved ? lt::staff_rated : lt::staff_rated_unresolved, {{"rating", rating}});
+        if (!req.resolved)
+            reopen_for_citizen(out, who, ctx);
+        return out;
+    }
+    case citizen_request::kind::not_resolved:
+        if (p.current != model::status::answered)
+            return refuse(text::rate_unavailable);
+        out.applied = true;
+        out.next.resolved = false;
+        out.staff_text = say(staff, lt::staff_not_resolved);
+        reopen_for_citizen(out, who, ctx);
+        return out;
+    }
+    return out;
+}
+
+}  // namespace pg::dialog

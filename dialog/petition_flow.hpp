@@ -1,0 +1,84 @@
+#pragma once
+// The petition lifecycle driven from the staff side (and, for reopen/rating/
+// added information, from the citizen's): one action -> the petition's next
+// state, its timeline entries, and what to tell the citizen and the staff.
+// Pure: time, data and the actor come in as arguments.
+#include "model/flow.hpp"
+#include "model/message.hpp"
+#include "model/petition.hpp"
+#include "model/staff.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pg::dialog {
+
+// The transition table (DESIGN.md "Petition lifecycle"), in one place.
+// nullopt: refused. note and assign keep the status and are refused only on
+// closed or rejected petitions.
+std::optional<model::status> next_status(model::status from, model::petition_action a);
+
+struct actor {
+    model::actor_kind kind = model::actor_kind::staff;
+    std::string id;          // staff or citizen user id
+    std::string name;        // staff display name
+    std::string channel_id;  // where the action came from
+};
+
+// Working-day calendar for deadlines.
+struct calendar {
+    bool working_days = false;            // count Mon-Fri only, skipping holidays
+    std::vector<std::string> holidays;    // "2026-12-25", UTC dates
+};
+// `days` days after `from` (calendar or working days), at the same time of day.
+model::timestamp add_days(model::timestamp from, int days, calendar const& cal);
+
+struct petition_context {
+    model::timestamp now;
+    model::dialog_data const& data;  // texts for notifications (petition.language) and staff (staff_language)
+    std::string staff_language;      // staff-side texts
+    calendar cal;
+};
+
+struct petition_outcome {
+    bool applied = false;                        // false: refused, nothing changes but staff_reply
+    model::petition next;
+    std::vector<model::timeline_event> timeline;
+    std::vector<model::outbound_message> to_citizen;  // to petition.channel_id / chat_id, in its language
+    std::string staff_text;                      // posted in every staff thread of the petition (the
+                                                 // gateway fans it out; confirms or refuses)
+};
+
+// A staff member acts on a petition.
+petition_outcome apply_staff(model::petition const& p, model::staff_command const& cmd, actor const& who,
+                             petition_context const& ctx);
+
+// What a citizen can do to their own petition from the dialog.
+struct citizen_request {
+    enum class kind { add_info, rate, not_resolved } what = kind::add_info;
+    std::string tracking;
+    std::string text;                    // add_info: the added information
+    std::vector<std::string> photo_ids;  // add_info
+    int rating = 0;                      // rate: 1-5
+    bool resolved = true;                // rate
+};
+petition_outcome apply_citizen(model::petition const& p, citizen_request const& req, actor const& who,
+                               petition_context const& ctx);
+
+// Staff-side text for a new petition: the card posted when its thread opens.
+std::string petition_card(model::petition const& p, petition_context const& ctx);
+std::string thread_title(model::petition const& p, petition_context const& ctx);
+
+// Deadline checks: a reminder before response_due_at/deadline_at, an escalation
+// when one passes. Each is returned at most once per petition and deadline:
+// the timeline already holds the earlier ones.
+struct deadline_alert {
+    model::entry_kind kind;   // reminder or escalation
+    model::timeline_event entry;
+    std::string staff_text;
+};
+std::vector<deadline_alert> due_alerts(model::petition const& p, std::vector<model::timeline_event> const& timeline,
+                                       std::chrono::milliseconds remind_before, petition_context const& ctx);
+
+}  // namespace pg::dialog

@@ -1,0 +1,108 @@
+// What the staff see of a petition without acting on it: the card that opens
+// its thread, the thread's title, and the alerts its deadlines raise.
+#include "dialog/petition_flow.hpp"
+#include "dialog/input.hpp"
+#include "dialog/lifecycle_say.hpp"
+
+#include <algorithm>
+
+namespace pg::dialog {
+namespace {
+
+// Telegram forum topic names have 1-128 characters.
+constexpr std::size_t max_title_units = 128;
+constexpr std::size_t max_card_units = 4000;
+
+bool awaits_acceptance(model::status s) { return s == model::status::submitted || s == model::status::reopened; }
+bool awaits_answer(model::status s) { return model::is_open(s) && s != model::status::answered; }
+
+// One deadline a petition can miss. The marker goes into the alert's note, so
+// the timeline tells which alerts were already raised (and the gateway dedupes on it).
+struct deadline_rule {
+    model::timestamp model::petition::*due;
+    bool (*applies)(model::status);
+    std::string_view marker;
+    lifecycle_text reminder;
+    lifecycle_text escalation;
+};
+
+constexpr deadline_rule deadline_rules[] = {
+    {&model::petition::response_due_at, awaits_acceptance, "response deadline",
+     lifecycle_text::staff_reminder_response, lifecycle_text::staff_escalation_response},
+    {&model::petition::deadline_at, awaits_answer, "answer deadline", lifecycle_text::staff_reminder_answer,
+     lifecycle_text::staff_escalation_answer},
+};
+
+bool already_raised(std::vector<model::timeline_event> const& timeline, model::entry_kind kind, std::string_view marker)
+{
+    return std::any_of(timeline.begin(), timeline.end(),
+                       [&](auto const& e) { return e.kind == kind && e.note == marker; });
+}
+
+std::string or_none(std::string s, texts const& tx) { return s.empty() ? say(tx, lifecycle_text::staff_none) : s; }
+
+}  // namespace
+
+std::string petition_card(model::petition const& p, petition_context const& ctx)
+{
+    texts const tx(ctx.data, ctx.staff_language);
+    auto const card = say(
+        tx, lifecycle_text::staff_card,
+        {{"tracking", p.tracking},
+         {"category", category_name(tx, ctx.data.citizen, p.category)},
+         {"department", or_none(p.department.empty() ? std::string{} : department_name(tx, p.department), tx)},
+         {"location", or_none(place_text(tx, p.location_text, p.location), tx)},
+         {"description", or_none(p.description, tx)},
+         {"photos", std::to_string(p.photo_ids.size())},
+         {"channel", p.channel_id},  // where it came in; never the citizen's chat or user id
+         {"submitted", model::format_utc_minutes(p.submitted_at)},
+         {"response_due", model::format_utc_minutes(p.response_due_at)},
+         {"deadline", model::format_utc_minutes(p.deadline_at)}});
+    return clip(card, max_card_units);
+}
+
+std::string thread_title(model::petition const& p, petition_context const& ctx)
+{
+    texts const tx(ctx.data, ctx.staff_language);
+    auto const title = say(tx, lifecycle_text::staff_title,
+                           {{"tracking", p.tracking}, {"category", category_name(tx, ctx.data.citizen, p.category)}});
+    return clip(title, max_title_units);
+}
+
+std::vector<deadline_alert> due_alerts(model::petition const& p, std::vector<model::timeline_event> const& timeline,
+                                       std::chrono::milliseconds remind_before, petition_context const& ctx)
+{
+    std::vector<deadline_alert> alerts;
+    texts const tx(ctx.data, ctx.staff_language);
+    for (auto const& rule : deadline_rules) {
+        auto const due = p.*rule.due;
+        if (!rule.applies(p.current) || due == model::timestamp{})
+            continue;  // met, or never set (filed before this deadline existed)
+        model::entry_kind kind;
+        if (ctx.now > due)
+            kind = model::entry_kind::escalation;
+        else if (ctx.now >= due - remind_before)
+            kind = model::entry_kind::reminder;
+        else
+            continue;
+        if (already_raised(timeline, kind, rule.marker))
+            continue;
+
+        deadline_alert a;
+        a.kind = kind;
+        a.entry.at = ctx.now;
+        a.entry.kind = kind;
+        a.entry.to = p.current;
+        a.entry.actor = model::actor_kind::system;
+        a.entry.department = p.department;
+        a.entry.note = std::string(rule.marker);
+        a.staff_text = say(tx, kind == model::entry_kind::escalation ? rule.escalation : rule.reminder,
+                           {{"tracking", p.tracking},
+                            {"due", model::format_utc_minutes(due)},
+                            {"status", status_name(tx, p.current)}});
+        alerts.push_back(std::move(a));
+    }
+    return alerts;
+}
+
+}  // namespace pg::dialog

@@ -1,0 +1,303 @@
+// Officials run a petition from the staff side: a Telegram forum group and a
+// Slack channel, both fakes on loopback speaking the real wire formats. The
+// citizen sees every step in their own chat; the timeline shows who did what.
+#include "tests/support/fake_platform.hpp"
+#include "tests/support/gateway_process.hpp"
+#include "tests/support/slack_events.hpp"
+#include "tests/support/telegram_updates.hpp"
+
+#include "config/load.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <regex>
+#include <set>
+
+namespace pg::testing {
+namespace {
+
+using json = nlohmann::json;
+using headers = std::vector<std::pair<std::string, std::string>>;
+
+headers const tg_secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+constexpr std::int64_t citizen_chat = 555'000'111;
+constexpr std::int64_t staff_group = -1001000000001;
+constexpr std::int64_t supervisors = -1001000000099;
+constexpr std::int64_t official = 4242;
+constexpr std::int64_t topic_id = 77;
+constexpr char slack_channel[] = "C0STAFF";
+constexpr char slack_secret[] = "slack-signing-secret";
+constexpr std::int64_t t0_ms = 1'764'493'200'000;  // Sunday 2025-11-30 09:00 UTC
+
+bool contains(std::string const& hay, std::string const& needle) { return hay.find(needle) != std::string::npos; }
+
+std::string method_of(recorded_request const& r) { return r.target.substr(r.target.rfind('/') + 1); }
+
+config::settings const& demo()
+{
+    static auto const s =
+        config::load(PG_SOURCE_DIR "/config/demo/demo.json", [](auto const&) { return std::nullopt; });
+    return s;
+}
+
+class staff_channel : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        // The fake Bot API: createForumTopic answers with a ForumTopic; every
+        // other call with a Message.
+        telegram.set_script([](recorded_request const& r, std::size_t) {
+            if (method_of(r) == "createForumTopic")
+                return scripted_reply{200, json{{"ok", true}, {"result", {{"message_thread_id", topic_id}, {"name", "t"}, {"icon_color", 7322096}}}}.dump(), {}};
+            return scripted_reply{};
+        });
+        // The fake Slack Web API: chat.postMessage answers with the message's ts.
+        slack_api.set_script([this](recorded_request const&, std::size_t) {
+            auto const ts = "1764000000." + std::to_string(100000 + ++slack_ts_);
+            return scripted_reply{200, json{{"ok", true}, {"channel", slack_channel}, {"ts", ts}}.dump(), {}};
+        });
+        set_clock(t0_ms);
+
+        auto cfg = test_config(telegram.base_url(), data.path());
+        cfg["channels"].push_back({{"id", "slack"}, {"type", "slack"}, {"api_base", slack_api.base_url()},
+                                   {"bot_token", "xoxb-test-token"}, {"signing_secret", slack_secret}});
+        json departments = json::array();
+        std::set<std::string> seen;
+        for (auto const& c : demo().dialog.citizen.categories)
+            if (seen.insert(c.department).second)
+                departments.push_back({{"id", c.department}});
+        departments.push_back({{"id", "water_board"}, {"staff_user_ids", {"999"}}});
+        cfg["departments"] = departments;
+        cfg["staff"] = {{"chats", {{{"channel", "telegram"}, {"chat", std::to_string(staff_group)}},
+                                   {{"channel", "slack"}, {"chat", slack_channel}}}},
+                        {"supervisors", {{{"channel", "telegram"}, {"chat", std::to_string(supervisors)}}}},
+                        {"plain_reply", "answer"},
+                        {"language", "en"}};
+        cfg["deadlines"] = {{"working_days", false}, {"remind_before_ms", 3'600'000}, {"check_interval_ms", 50}};
+        cfg["testing"] = {{"clock_file", clock_file.string()}};
+        cfg["staff_api"] = {{"tokens", {{{"name", "cms"}, {"token", "staff-api-token-0123456789"}}}}};
+        gateway = std::make_unique<gateway_process>(cfg);
+        gateway->start();
+    }
+
+    void set_clock(std::int64_t ms) { std::ofstream(clock_file) << ms; }
+
+    void post_tg(std::string const& update)
+    {
+        auto r = http_post(gateway->port(), "/webhook/telegram", update, tg_secret);
+        ASSERT_EQ(r.status, 200) << r.body;
+    }
+    void post_slack(std::string const& body)
+    {
+        auto r = http_post(gateway->port(), "/webhook/slack", body,
+                           slack::signed_headers(slack_secret, body, t0_ms / 1000));
+        ASSERT_EQ(r.status, 200) << r.body;
+    }
+
+    // Messages sent to one Telegram chat (and topic, if given), in order.
+    std::vector<json> tg_messages_to(std::int64_t chat, std::optional<std::int64_t> thread = std::nullopt) const
+    {
+        std::vector<json> out;
+        for (auto const& r : telegram.requests()) {
+            if (method_of(r) != "sendMessage")
+                continue;
+            auto b = json::parse(r.body);
+            if (b["chat_id"] != chat)
+                continue;
+            if (thread && b.value("message_thread_id", std::int64_t{0}) != *thread)
+                continue;
+            out.push_back(b);
+        }
+        return out;
+    }
+    std::vector<json> slack_posts() const
+    {
+        std::vector<json> out;
+        for (auto const& r : slack_api.requests())
+            out.push_back(json::parse(r.body));
+        return out;
+    }
+
+    bool wait_citizen_messages(std::size_t n)
+    {
+        return eventually([&] { return tg_messages_to(citizen_chat).size() >= n; });
+    }
+
+    // Walks the citizen through filing; returns the tracking number.
+    std::string file_petition(std::int64_t& id)
+    {
+        for (auto const* text : {"/start", "1", "1", "Main Street 12, by the bus stop",
+                                 "A pothole about 30 cm wide has been growing for two weeks; please fill it.",
+                                 "no photos", "send"})
+            post_tg(tg::text(++id, citizen_chat, text));
+        EXPECT_TRUE(wait_citizen_messages(8)) << gateway->log();
+        auto const filed = tg_messages_to(citizen_chat)[6]["text"].get<std::string>();
+        std::smatch m;
+        EXPECT_TRUE(std::regex_search(filed, m, std::regex("[0-9A-Z]{4}-[0-9A-Z]{4}"))) << filed;
+        return m.str();
+    }
+
+    std::int64_t metric(std::string const& series)
+    {
+        auto const text = http_get(gateway->port(), "/metrics").body;
+        auto const at = text.find("\n" + series + " ");  // a sample line, not the HELP/TYPE lines
+        return at == std::string::npos ? 0 : std::stoll(text.substr(at + series.size() + 2));
+    }
+
+    json timeline_of(std::string const& tracking)
+    {
+        auto const r = http_get_auth(gateway->port(), "/staff/api/petitions/" + tracking);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return json::parse(r.body)["timeline"];
+    }
+
+    http_result http_get_auth(unsigned short port, std::string const& target)
+    {
+        return http_request(port, "GET", target, "", {{"Authorization", "Bearer staff-api-token-0123456789"}});
+    }
+
+    fake_platform telegram;
+    fake_platform slack_api;
+    std::atomic<int> slack_ts_{0};
+    temp_dir data;
+    temp_dir clock_dir;
+    std::filesystem::path clock_file = clock_dir.path() / "now";
+    std::unique_ptr<gateway_process> gateway;
+};
+
+TEST_F(staff_channel, an_official_takes_a_petition_from_submission_to_close)
+{
+    std::int64_t id = 1000;
+    auto const tracking = file_petition(id);
+
+    // The petition opens a topic in the Telegram staff group with its card,
+    // and a thread in the Slack channel whose parent is the card.
+    ASSERT_TRUE(eventually([&] { return !tg_messages_to(staff_group, topic_id).empty(); }))
+        << gateway->log();
+    auto const card = tg_messages_to(staff_group, topic_id).front()["text"].get<std::string>();
+    EXPECT_TRUE(contains(card, tracking)) << card;
+    EXPECT_TRUE(contains(card, "A pothole about 30 cm wide")) << card;
+    EXPECT_FALSE(contains(card, std::to_string(citizen_chat))) << card;  // the card names the channel, not the citizen
+    ASSERT_TRUE(slack_api.wait_for_count(1)) << gateway->log();
+    auto const parent = slack_posts().front();
+    EXPECT_EQ(parent["channel"], slack_channel);
+    EXPECT_FALSE(parent.contains("thread_ts"));
+    EXPECT_TRUE(contains(parent["text"], tracking));
+    std::string const slack_thread = "1764000000.100001";
+
+    // Accept from the Telegram topic: the citizen is told, Slack's thread mirrors it.
+    post_tg(tg::topic_message(++id, staff_group, topic_id, official, "accept"));
+    ASSERT_TRUE(wait_citizen_messages(9)) << gateway->log();
+    auto const accepted = tg_messages_to(citizen_chat)[8]["text"].get<std::string>();
+    EXPECT_TRUE(contains(accepted, tracking)) << accepted;
+    ASSERT_TRUE(slack_api.wait_for_count(2));
+    EXPECT_EQ(slack_posts()[1]["thread_ts"], slack_thread);
+
+    // Transfer from the Slack thread.
+    post_slack(slack::thread_reply("Ev001", slack_channel, "U0STAFF", slack_thread, "1764000100.000200",
+                                   "transfer water_board Water mains are theirs"));
+    ASSERT_TRUE(wait_citizen_messages(10)) << gateway->log();
+    // Slack's retry of the same event is not processed twice.
+    post_slack(slack::thread_reply("Ev001", slack_channel, "U0STAFF", slack_thread, "1764000100.000200",
+                                   "transfer water_board Water mains are theirs"));
+
+    // The water board allows only user 999: someone else's answer changes nothing.
+    auto const refused_before = metric("pg_staff_refused_total{channel=\"telegram\",reason=\"not_allowed\"}");
+    post_tg(tg::topic_message(++id, staff_group, topic_id, official, "answer Fixed."));
+    EXPECT_EQ(metric("pg_staff_refused_total{channel=\"telegram\",reason=\"not_allowed\"}"), refused_before + 1);
+
+    // A message from a chat that is not a staff chat changes nothing.
+    post_tg(tg::topic_message(++id, -1009999999999, topic_id, 999, "close"));
+
+    // The allowed official answers with a plain reply; then closes.
+    post_tg(tg::topic_message(++id, staff_group, topic_id, 999, "The main was repaired on Monday."));
+    ASSERT_TRUE(wait_citizen_messages(11)) << gateway->log();
+    auto const answer = tg_messages_to(citizen_chat)[10];
+    EXPECT_TRUE(contains(answer["text"], "The main was repaired on Monday.")) << answer.dump();
+    EXPECT_TRUE(answer.contains("reply_markup")) << answer.dump();  // rating buttons
+    post_tg(tg::topic_message(++id, staff_group, topic_id, 999, "close"));
+    ASSERT_TRUE(wait_citizen_messages(12)) << gateway->log();
+    EXPECT_EQ(tg_messages_to(citizen_chat).size(), 12u);
+
+    // The timeline: who did what and when, never going backwards.
+    auto const tl = timeline_of(tracking);
+    std::vector<std::string> statuses;
+    for (auto const& e : tl)
+        if (e["kind"] == "transition")
+            statuses.push_back(e["status"]);
+    EXPECT_EQ(statuses, (std::vector<std::string>{"submitted", "accepted", "transferred", "answered", "closed"}));
+    for (std::size_t i = 1; i < tl.size(); ++i)
+        EXPECT_LE(tl[i - 1]["at"].get<std::string>(), tl[i]["at"].get<std::string>());
+    EXPECT_EQ(tl[1]["actor_name"], "Li Wei");
+}
+
+TEST_F(staff_channel, a_refused_transition_gets_a_reply_in_the_thread_and_changes_nothing)
+{
+    std::int64_t id = 2000;
+    auto const tracking = file_petition(id);
+    ASSERT_TRUE(eventually([&] { return !tg_messages_to(staff_group, topic_id).empty(); }));
+    post_tg(tg::topic_message(++id, staff_group, topic_id, official, "close"));  // submitted -> closed: refused
+    ASSERT_TRUE(eventually([&] { return tg_messages_to(staff_group, topic_id).size() >= 2; }))
+        << gateway->log();
+    EXPECT_TRUE(contains(tg_messages_to(staff_group, topic_id)[1]["text"], tracking));
+    auto const r = http_get_auth(gateway->port(), "/staff/api/petitions/" + tracking);
+    EXPECT_EQ(json::parse(r.body)["status"], "submitted");
+    EXPECT_EQ(tg_messages_to(citizen_chat).size(), 8u);  // the citizen heard nothing
+}
+
+TEST_F(staff_channel, a_passed_deadline_escalates_once)
+{
+    std::int64_t id = 3000;
+    auto const tracking = file_petition(id);
+    auto escalations_logged = [&] {
+        std::size_t n = 0;
+        for (auto const& e : timeline_of(tracking))
+            n += e["kind"] == "escalation";
+        return n;
+    };
+    EXPECT_EQ(escalations_logged(), 0u);
+
+    set_clock(t0_ms + 30LL * 24 * 3'600'000);  // a month later: every deadline has passed
+    // Two checks more: at least one ran wholly after the clock moved.
+    auto const before = metric("pg_deadline_checks_total");
+    ASSERT_TRUE(eventually([&] { return metric("pg_deadline_checks_total") >= before + 2; }));
+    auto const logged = escalations_logged();
+    ASSERT_GE(logged, 1u);
+    ASSERT_TRUE(eventually([&] { return tg_messages_to(supervisors).size() >= logged; }))
+        << gateway->log();
+    EXPECT_TRUE(contains(tg_messages_to(supervisors).front()["text"], tracking));
+
+    // Several more checks: nothing new is logged or reaches the supervisors.
+    auto const checks = metric("pg_deadline_checks_total");
+    ASSERT_TRUE(eventually([&] { return metric("pg_deadline_checks_total") >= checks + 5; }));
+    EXPECT_EQ(escalations_logged(), logged);
+    EXPECT_EQ(tg_messages_to(supervisors).size(), logged);
+}
+
+TEST_F(staff_channel, staff_api_lists_gets_and_acts_with_the_same_rules)
+{
+    std::int64_t id = 4000;
+    auto const tracking = file_petition(id);
+    auto const token = headers{{"Authorization", "Bearer staff-api-token-0123456789"}};
+    EXPECT_EQ(http_request(gateway->port(), "GET", "/staff/api/petitions", "", {}).status, 401);
+    auto list = http_request(gateway->port(), "GET", "/staff/api/petitions?status=submitted", "", token);
+    ASSERT_EQ(list.status, 200) << list.body;
+    EXPECT_EQ(json::parse(list.body)["petitions"][0]["tracking"], tracking);
+
+    auto act = [&](json body) {
+        return http_request(gateway->port(), "POST", "/staff/api/petitions/" + tracking + "/actions", body.dump(),
+                            token);
+    };
+    EXPECT_EQ(act({{"action", "close"}}).status, 409);  // refused by the lifecycle
+    EXPECT_EQ(act({{"action", "fly"}}).status, 400);
+    auto accepted = act({{"action", "accept"}, {"actor", "cms"}});
+    EXPECT_EQ(accepted.status, 200) << accepted.body;
+    EXPECT_EQ(json::parse(accepted.body)["status"], "accepted");
+    ASSERT_TRUE(wait_citizen_messages(9)) << gateway->log();
+    EXPECT_EQ(http_request(gateway->port(), "GET", "/staff/api/petitions/NOPE-NOPE", "", token).status, 404);
+}
+
+}  // namespace
+}  // namespace pg::testing

@@ -1,0 +1,207 @@
+#include "dialog/petition_flow.hpp"
+
+#include "demo_data.hpp"
+#include "dialog/input.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace pg::dialog {
+namespace {
+
+using model::entry_kind;
+using model::status;
+using namespace std::chrono;
+
+model::timestamp const filed_at = sys_days{2026y / November / 23} + 9h + 30min;  // a Monday
+constexpr auto remind_before = hours{24};
+
+model::petition petition(status s)
+{
+    model::petition p;
+    p.tracking = "7KQM-2X4D";
+    p.channel_id = "telegram";
+    p.chat_id = "5001";
+    p.user_id = "u-42";
+    p.language = "zh-CN";
+    p.category = "roads";
+    p.department = "transport";
+    p.location_text = "Main Street 12";
+    p.location = model::geo_point{48.137, 11.575};
+    p.description = "Deep pothole in the right lane, about 30 cm wide.";
+    p.photo_ids = {"ph-1", "ph-2"};
+    p.current = s;
+    p.submitted_at = filed_at;
+    p.response_due_at = filed_at + days{2};
+    p.deadline_at = filed_at + days{10};
+    return p;
+}
+
+petition_context context(model::timestamp now, std::string staff_language = "en")
+{
+    return {now, fixture::demo_data(), std::move(staff_language), {}};
+}
+
+bool has(std::string const& haystack, std::string const& needle) { return haystack.find(needle) != std::string::npos; }
+
+TEST(petition_card, shows_what_the_staff_need_and_not_the_citizens_ids)
+{
+    auto const card = petition_card(petition(status::submitted), context(filed_at));
+    for (std::string want : {"7KQM-2X4D", "Category: Roads, pavements and traffic", "Department: Transport Department",
+                             "Place: Main Street 12 \u00b7 map point 48.13700, 11.57500",
+                             "Description: Deep pothole in the right lane, about 30 cm wide.", "Photos: 2",
+                             "Filed via: telegram", "Submitted: 2026-11-23 09:30 UTC",
+                             "Response due: 2026-11-25 09:30 UTC", "Answer due: 2026-12-03 09:30 UTC"})
+        EXPECT_TRUE(has(card, want)) << want << "\nin\n" << card;
+    EXPECT_FALSE(has(card, "5001")) << "the citizen's chat id";
+    EXPECT_FALSE(has(card, "u-42")) << "the citizen's user id";
+
+    auto bare = petition(status::submitted);
+    bare.location_text.clear();
+    bare.location.reset();
+    bare.photo_ids.clear();
+    auto const zh = petition_card(bare, context(filed_at, "zh-CN"));
+    EXPECT_TRUE(has(zh, "类别：道路、人行道和交通")) << zh;
+    EXPECT_TRUE(has(zh, "部门：交通运输局")) << zh;
+    EXPECT_TRUE(has(zh, "地点：（无）")) << zh;
+    EXPECT_TRUE(has(zh, "照片：0张")) << zh;
+    EXPECT_EQ(zh.find('{'), std::string::npos) << zh;
+}
+
+TEST(thread_title, names_the_number_and_category_within_128)
+{
+    EXPECT_EQ(thread_title(petition(status::submitted), context(filed_at)),
+              "7KQM-2X4D \u00b7 Roads, pavements and traffic");
+    EXPECT_EQ(thread_title(petition(status::submitted), context(filed_at, "zh-CN")), "7KQM-2X4D · 道路、人行道和交通");
+
+    auto data = fixture::demo_data();
+    data.citizen.categories[0].labels["en"] = std::string(300, 'x');
+    petition_context const ctx{filed_at, data, "en", {}};
+    auto const long_title = thread_title(petition(status::submitted), ctx);
+    EXPECT_LE(utf16_units(long_title), 128u);
+    EXPECT_TRUE(long_title.starts_with("7KQM-2X4D"));
+}
+
+struct alert_want {
+    entry_kind kind;
+    char const* marker;
+};
+
+std::vector<alert_want> kinds_of(std::vector<deadline_alert> const& alerts)
+{
+    std::vector<alert_want> out;
+    for (auto const& a : alerts)
+        out.push_back({a.kind, a.entry.note.c_str()});
+    return out;
+}
+
+TEST(due_alerts, remind_before_and_escalate_after_each_deadline)
+{
+    auto const response = filed_at + days{2};
+    auto const answer = filed_at + days{10};
+    auto const R = entry_kind::reminder, E = entry_kind::escalation;
+    struct case_ {
+        char const* name;
+        status s;
+        model::timestamp now;
+        std::vector<alert_want> want;
+    };
+    case_ const cases[] = {
+        {"just filed", status::submitted, filed_at, {}},
+        {"before the reminder", status::submitted, response - remind_before - milliseconds{1}, {}},
+        {"reminder starts", status::submitted, response - remind_before, {{R, "response deadline"}}},
+        {"at the response deadline", status::submitted, response, {{R, "response deadline"}}},
+        {"just after it", status::submitted, response + milliseconds{1}, {{E, "response deadline"}}},
+        {"accepted in time", status::accepted, response + hours{1}, {}},
+        {"before the answer reminder", status::accepted, answer - remind_before - milliseconds{1}, {}},
+        {"answer reminder", status::accepted, answer - remind_before, {{R, "answer deadline"}}},
+        {"at the answer deadline", status::in_progress, answer, {{R, "answer deadline"}}},
+        {"after the answer deadline", status::transferred, answer + milliseconds{1}, {{E, "answer deadline"}}},
+        {"never accepted, both passed", status::submitted, answer + days{1},
+         {{E, "response deadline"}, {E, "answer deadline"}}},
+        {"reopened counts as not accepted", status::reopened, answer + days{1},
+         {{E, "response deadline"}, {E, "answer deadline"}}},
+        {"answered", status::answered, answer + days{1}, {}},
+        {"closed", status::closed, answer + days{1}, {}},
+        {"rejected", status::rejected, answer + days{1}, {}},
+    };
+    for (auto const& c : cases) {
+        auto const alerts = due_alerts(petition(c.s), {}, remind_before, context(c.now));
+        auto const got = kinds_of(alerts);
+        ASSERT_EQ(got.size(), c.want.size()) << c.name;
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            EXPECT_EQ(got[i].kind, c.want[i].kind) << c.name;
+            EXPECT_STREQ(got[i].marker, c.want[i].marker) << c.name;
+            auto const& e = alerts[i].entry;
+            EXPECT_EQ(e.kind, alerts[i].kind) << c.name;
+            EXPECT_EQ(e.at, c.now) << c.name;
+            EXPECT_EQ(e.to, c.s) << c.name;
+            EXPECT_EQ(e.actor, model::actor_kind::system) << c.name;
+            EXPECT_TRUE(e.actor_id.empty()) << c.name;
+            EXPECT_EQ(e.department, "transport") << c.name;
+            EXPECT_TRUE(has(alerts[i].staff_text, "7KQM-2X4D")) << c.name;
+        }
+    }
+}
+
+TEST(due_alerts, say_the_deadline_and_status_in_the_staff_language)
+{
+    auto const due = filed_at + days{2};
+    auto const reminder = due_alerts(petition(status::submitted), {}, remind_before, context(due - hours{1}));
+    ASSERT_EQ(reminder.size(), 1u);
+    EXPECT_EQ(reminder[0].staff_text, "Reminder: petition 7KQM-2X4D should be accepted by 2026-11-25 09:30 UTC.");
+    auto const late = due_alerts(petition(status::submitted), {}, remind_before, context(due + hours{1}, "zh-CN"));
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_EQ(late[0].staff_text, "已超期：诉求 7KQM-2X4D 应在2026-11-25 09:30 UTC前受理，目前仍为“已提交”。");
+}
+
+// The checker runs every minute; the timeline it is given holds what it raised before.
+TEST(due_alerts, each_alert_is_raised_once)
+{
+    auto p = petition(status::submitted);
+    std::vector<model::timeline_event> timeline;
+    std::vector<alert_want> raised;
+    for (auto now = filed_at; now <= filed_at + days{12}; now += minutes{30}) {
+        if (now >= filed_at + days{3} && p.current == status::submitted)
+            p.current = status::accepted;  // accepted late, after the escalation
+        for (auto const& a : due_alerts(p, timeline, remind_before, context(now))) {
+            raised.push_back({a.kind, a.entry.note == "response deadline" ? "response deadline" : "answer deadline"});
+            timeline.push_back(a.entry);
+        }
+    }
+    ASSERT_EQ(raised.size(), 4u);
+    EXPECT_EQ(raised[0].kind, entry_kind::reminder);
+    EXPECT_STREQ(raised[0].marker, "response deadline");
+    EXPECT_EQ(raised[1].kind, entry_kind::escalation);
+    EXPECT_STREQ(raised[1].marker, "response deadline");
+    EXPECT_EQ(raised[2].kind, entry_kind::reminder);
+    EXPECT_STREQ(raised[2].marker, "answer deadline");
+    EXPECT_EQ(raised[3].kind, entry_kind::escalation);
+    EXPECT_STREQ(raised[3].marker, "answer deadline");
+}
+
+// Escalation and model::overdue are one definition seen twice.
+TEST(due_alerts, escalate_exactly_when_the_petition_is_overdue)
+{
+    for (auto s : {status::submitted, status::accepted, status::rejected, status::transferred, status::in_progress,
+                   status::answered, status::closed, status::reopened})
+        for (auto now = filed_at; now <= filed_at + days{12}; now += hours{6}) {
+            auto const p = petition(s);
+            auto const alerts = due_alerts(p, {}, remind_before, context(now));
+            bool const escalated = std::any_of(alerts.begin(), alerts.end(),
+                                               [](auto const& a) { return a.kind == entry_kind::escalation; });
+            EXPECT_EQ(escalated, model::overdue(p, now)) << model::to_string(s) << " at " << model::format_iso8601(now);
+        }
+}
+
+TEST(due_alerts, ignore_a_deadline_that_was_never_set)
+{
+    auto p = petition(status::submitted);
+    p.response_due_at = {};  // filed before first-response deadlines existed
+    auto const alerts = due_alerts(p, {}, remind_before, context(filed_at + days{5}));
+    EXPECT_TRUE(alerts.empty());
+}
+
+}  // namespace
+}  // namespace pg::dialog
