@@ -16,7 +16,8 @@ constexpr std::string_view top_keys[] = {"server",   "storage",     "outbox", "l
                                          "channels", "departments", "staff",  "deadlines", "staff_api", "testing"};
 constexpr std::string_view server_keys[] = {"listen",          "port",           "io_threads",
                                             "body_limit",      "header_limit",   "header_timeout_ms",
-                                            "read_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms"};
+                                            "read_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms",
+                                            "max_connections", "max_requests_per_connection"};
 constexpr std::string_view storage_keys[] = {"path", "sync", "threads"};
 constexpr std::string_view outbox_keys[] = {"max_attempts", "base_backoff_ms", "max_backoff_ms",
                                             "max_in_flight_per_channel", "request_timeout_ms"};
@@ -117,6 +118,8 @@ server_settings read_server(object_node const& o)
     o.read_ms("read_timeout_ms", s.read_timeout, 1, max_ms);
     o.read_ms("idle_timeout_ms", s.idle_timeout, 1, max_ms);
     o.read_ms("shutdown_grace_ms", s.shutdown_grace, 1, max_ms);
+    o.read_int("max_connections", s.max_connections, 1, 1'000'000);
+    o.read_int("max_requests_per_connection", s.max_requests_per_connection, 1, 100'000'000);
     return s;
 }
 

@@ -22,6 +22,8 @@ struct server_settings {
     milliseconds read_timeout{15'000};     // the whole request must arrive within this
     milliseconds idle_timeout{60'000};     // keep-alive connection with no request
     milliseconds shutdown_grace{10'000};   // in-flight work gets this long on SIGTERM
+    std::size_t max_connections = 1024;    // more at once are closed at accept (counted in /metrics)
+    std::size_t max_requests_per_connection = 10'000;  // then the connection is closed after the answer
 };
 
 struct storage_settings {

@@ -1,5 +1,6 @@
 #include "gateway/app.hpp"
 
+#include "dialog/texts.hpp"
 #include "gateway/channel.hpp"
 #include "gateway/dispatcher.hpp"
 #include "gateway/http_server.hpp"
@@ -45,6 +46,30 @@ std::function<model::timestamp()> make_clock(config::testing_settings const& t)
     };
 }
 
+// The supervisors hear of every message given up on, except one addressed to
+// them (which could only fail again).
+storage::unit_of_work dead_letter_notice(config::settings const& s, model::outbox_entry const& e,
+                                         std::string const& reason)
+{
+    storage::unit_of_work work;
+    work.dedupe_key = "dead:" + std::to_string(e.seq);
+    for (auto const& sup : s.staff.supervisors)
+        if (sup.channel == e.message.channel_id && sup.chat == e.message.chat_id)
+            return work;
+    dialog::texts const t(s.dialog, s.staff.language);
+    auto const text = t.get("staff.dead_letter", {{"channel", e.message.channel_id},
+                                                  {"attempts", std::to_string(e.attempts)},
+                                                  {"reason", reason}});
+    for (auto const& sup : s.staff.supervisors) {
+        model::outbound_message m;
+        m.channel_id = sup.channel;
+        m.chat_id = sup.chat;
+        m.text = text;
+        work.outbox.push_back(std::move(m));
+    }
+    return work;
+}
+
 // Conversations are spread over this many strands; more lanes than pool
 // threads keeps unrelated chats from queueing behind each other.
 constexpr std::size_t lane_count = 1024;
@@ -70,6 +95,14 @@ int run_service(config::settings const& settings)
 
     dispatcher outbox(net::make_strand(ioc.get_executor()), tls, channels, *store, pool, settings.outbox, stats,
                       clock);
+    outbox.on_dead([&](model::outbox_entry const& e, std::string const& reason) {
+        auto work = dead_letter_notice(settings, e, reason);
+        if (work.outbox.empty())
+            return;
+        auto r = store->commit(work);
+        if (r.status == storage::commit_status::committed)
+            outbox.enqueue(std::move(r.queued));
+    });
     staff_api api(settings, *store, runner, conversation_lanes, pool, outbox, stats, clock);
     router routes(channels, conversation_lanes, runner, outbox, api, stats, [&] { return store->outbox_depth(); },
                   clock);

@@ -219,7 +219,10 @@ void dispatcher::dead(model::outbox_entry const& e, std::string const& reason)
     metrics_.add("pg_dead_letters_total", {{"channel", e.message.channel_id}});
     log::warn("dead_letter", {{"channel", e.message.channel_id}, {"seq", static_cast<long long>(e.seq)},
                               {"attempts", static_cast<long long>(e.attempts)}, {"reason", reason}});
-    net::post(pool_, [this, e, reason] { store_.mark_dead(e, reason); });
+    net::post(pool_, [this, e, reason] {
+        if (store_.mark_dead(e, reason) && on_dead_)
+            on_dead_(e, reason);
+    });
 }
 
 net::awaitable<void> dispatcher::stop(std::chrono::milliseconds grace)

@@ -34,6 +34,8 @@ public:
                clock_fn clock);
 
     void enqueue(std::vector<model::outbox_entry> entries);
+    // Called on the blocking pool after an entry is dead-lettered (to tell the staff).
+    void on_dead(std::function<void(model::outbox_entry const&, std::string const&)> fn) { on_dead_ = std::move(fn); }
     // Stop starting sends and wait (bounded) for the ones in flight; undelivered
     // entries stay in the outbox for the next start.
     net::awaitable<void> stop(std::chrono::milliseconds grace);
@@ -76,6 +78,7 @@ private:
     std::mt19937_64 jitter_{std::random_device{}()};
     std::size_t senders_ = 0;
     bool stopping_ = false;
+    std::function<void(model::outbox_entry const&, std::string const&)> on_dead_;
 };
 
 }  // namespace pg::gateway

@@ -75,6 +75,12 @@ net::awaitable<void> http_server::accept_loop()
             log::warn("accept_failed", {{"error", ec.message()}});
             continue;  // EMFILE and friends: keep serving the connections we have
         }
+        if (connections_.load() >= settings_.max_connections) {
+            // Over the cap: close at once rather than let every client slow down.
+            metrics_.add("pg_http_connections_rejected_total", {{"reason", "max_connections"}});
+            socket.close(ec);
+            continue;
+        }
         socket.set_option(tcp::no_delay(true), ec);
         auto ex = socket.get_executor();
         net::co_spawn(ex, serve(std::move(socket)), net::detached);
@@ -103,7 +109,7 @@ net::awaitable<void> http_server::serve(tcp::socket socket)
         co_await http::async_write(stream, plain_response(status, std::move(body), 11, false), use_tuple);
     };
 
-    while (!stopping_) {
+    for (std::size_t served = 0; !stopping_; ++served) {
         // Between requests a keep-alive connection may idle; once the first byte
         // of a request arrives, the whole header must follow within header_timeout.
         if (buffer.size() == 0) {
@@ -163,7 +169,10 @@ net::awaitable<void> http_server::serve(tcp::socket socket)
             log::error("handler_failed", {{"error", e.what()}});
             res = plain_response(http::status::internal_server_error, "internal error\n");
         }
-        res.keep_alive(keep_alive && !stopping_);
+        bool const last = served + 1 >= settings_.max_requests_per_connection;
+        if (last && keep_alive)
+            metrics_.add("pg_http_connections_rejected_total", {{"reason", "max_requests_per_connection"}});
+        res.keep_alive(keep_alive && !stopping_ && !last);
         stream.expires_after(settings_.read_timeout);
         auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
         --in_flight_;
