@@ -85,7 +85,8 @@ json full_config()
 {
     return json::parse(R"({
       "server": {"listen": "0.0.0.0", "port": 9090, "io_threads": 2, "body_limit": 2048, "header_limit": 4096,
-                 "header_timeout_ms": 1001, "read_timeout_ms": 1002, "idle_timeout_ms": 1003, "shutdown_grace_ms": 1004},
+                 "header_timeout_ms": 1001, "read_timeout_ms": 1002, "idle_timeout_ms": 1003, "shutdown_grace_ms": 1004,
+                 "max_connections": 50, "max_requests_per_connection": 60},
       "storage": {"path": "/var/lib/pg", "sync": false, "threads": 8},
       "outbox": {"max_attempts": 3, "base_backoff_ms": 100, "max_backoff_ms": 200, "max_in_flight_per_channel": 5,
                  "request_timeout_ms": 300},
@@ -154,6 +155,8 @@ TEST(load, absent_sections_and_keys_take_the_defaults)
     EXPECT_EQ(s.server.read_timeout, server.read_timeout);
     EXPECT_EQ(s.server.idle_timeout, server.idle_timeout);
     EXPECT_EQ(s.server.shutdown_grace, server.shutdown_grace);
+    EXPECT_EQ(s.server.max_connections, server.max_connections);
+    EXPECT_EQ(s.server.max_requests_per_connection, server.max_requests_per_connection);
     storage_settings const storage;
     EXPECT_EQ(s.storage.path, storage.path);
     EXPECT_EQ(s.storage.sync, storage.sync);
@@ -198,6 +201,8 @@ TEST(load, reads_every_section)
     EXPECT_EQ(s.server.read_timeout, milliseconds{1002});
     EXPECT_EQ(s.server.idle_timeout, milliseconds{1003});
     EXPECT_EQ(s.server.shutdown_grace, milliseconds{1004});
+    EXPECT_EQ(s.server.max_connections, 50u);
+    EXPECT_EQ(s.server.max_requests_per_connection, 60u);
     EXPECT_EQ(s.storage.path, "/var/lib/pg");
     EXPECT_FALSE(s.storage.sync);
     EXPECT_EQ(s.storage.threads, 8u);
@@ -291,15 +296,16 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
          "server.idle_timeout_ms: expected an integer from 1 to 3600000, found an empty string"},
         {"/server/shutdown_grace_ms", "[]",
          "server.shutdown_grace_ms: expected an integer from 1 to 3600000, found an empty array"},
+        {"/server/max_connections", "0", "server.max_connections: expected an integer from 1 to 1000000, found 0"},
         {"/server/listen", R"("")", "server.listen: expected a non-empty string, found an empty string"},
         {"/server/listen", "127", "server.listen: expected a non-empty string, found 127"},
         {"/server", R"("x")", R"(server: expected an object, found "x")"},
         {"/server/prot", "1",
          "server.prot: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, "
-         "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms"},
+         "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection"},
         {"/server/my key", "1",
          R"(server["my key"]: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, )"
-         "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms"},
+         "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection"},
         {"/bogus", "{}",
          "bogus: unknown key; expected one of: server, storage, outbox, log, tracking, dialog, channels, departments, "
          "staff, deadlines, staff_api, testing"},
