@@ -202,13 +202,13 @@ BENCHMARK(telegram_render);
 
 class temp_store {
 public:
-    temp_store()
+    explicit temp_store(bool sync = false)
     {
         char tmpl[] = "/tmp/pg-micro-XXXXXX";
         if (!mkdtemp(tmpl))
             std::abort();
         dir_ = tmpl;
-        store_ = storage::open_rocks_store({dir_, false, true});
+        store_ = storage::open_rocks_store({dir_, sync, true});
     }
     ~temp_store()
     {
@@ -224,9 +224,11 @@ private:
 };
 
 // The common unit: a dedupe key, the conversation's next state and one reply.
+// Argument 1: storage.sync = true, one committing thread, so every commit waits
+// for its own WAL fsync: what this disk's fsync costs.
 void storage_commit(benchmark::State& state)
 {
-    temp_store db;
+    temp_store db(state.range(0) != 0);
     map_lookup none;
     dialog::context ctx{t0, demo(), none, [] { return std::string("0000-0000"); }};
     auto const out = dialog::step(at(model::dialog_step::category), text_event("3"), ctx);
@@ -243,7 +245,7 @@ void storage_commit(benchmark::State& state)
         benchmark::DoNotOptimize(r);
     }
 }
-BENCHMARK(storage_commit)->UseRealTime();
+BENCHMARK(storage_commit)->ArgName("sync")->Arg(0)->Arg(1)->UseRealTime();
 
 // What the gateway reads per update before the dialog runs.
 void storage_load_conversation(benchmark::State& state)
