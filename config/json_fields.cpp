@@ -16,19 +16,33 @@ struct file_closer {
 
 // nlohmann's message, without the "[json.exception.parse_error.101] " prefix and
 // without the "; last read: '...'" excerpt: a broken line may hold a secret, and
-// the line and column are enough to find it.
+// the line and column are enough to find it. The excerpt is raw file text, so it
+// may itself hold "'; expected ": everything after "last read" goes, and only a
+// trailing "; expected <token>" that nlohmann wrote itself is put back.
 std::string parse_message(std::string msg)
 {
     if (msg.starts_with("[json.exception.")) {
         if (auto end = msg.find("] "); end != std::string::npos)
             msg.erase(0, end + 2);
     }
-    if (auto start = msg.find("; last read: '"); start != std::string::npos) {
-        auto const expected = msg.rfind("'; expected ");
-        auto const stop = expected != std::string::npos && expected > start ? expected + 1 : msg.size();
-        msg.erase(start, stop - start);
+    auto const start = msg.find("; last read: '");
+    if (start == std::string::npos)
+        return msg;
+    // nlohmann's token names (lexer::token_type_name) that may follow "; expected ".
+    static constexpr std::string_view expected_tokens[] = {
+        "true literal", "false literal", "null literal", "string literal", "number literal",
+        "'['",          "'{'",           "']'",          "'}'",            "':'",
+        "','",          "end of input",  "'[', '{', or a literal",
+    };
+    std::string tail;
+    for (auto const token : expected_tokens) {
+        if (msg.ends_with("'; expected " + std::string(token))) {
+            tail = "; expected " + std::string(token);
+            break;
+        }
     }
-    return msg;
+    msg.erase(start);
+    return msg + tail;
 }
 
 std::size_t code_points(std::string_view s)
@@ -110,6 +124,12 @@ json read_json_file(std::string const& file)
         return json::parse(text);
     } catch (json::parse_error const& e) {
         throw config_error(file + ": not valid JSON: " + parse_message(e.what()));
+    } catch (json::out_of_range const&) {
+        // nlohmann's message quotes the number, and says nothing of where it is.
+        throw config_error(file + ": not valid JSON: a number is too large (beyond a double's range)");
+    } catch (json::exception const& e) {
+        // Not seen from parse() so far; its text may quote the file, so only its id is kept.
+        throw config_error(file + ": not valid JSON: nlohmann::json error " + std::to_string(e.id));
     }
 }
 

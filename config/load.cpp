@@ -2,6 +2,7 @@
 
 #include "config/dialog_files.hpp"
 #include "config/json_fields.hpp"
+#include "model/password_hash.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,12 +14,14 @@ namespace pg::config {
 namespace {
 
 constexpr std::string_view top_keys[] = {"server",   "storage",     "outbox", "log",      "tracking",  "dialog",
-                                         "channels", "departments", "staff",  "deadlines", "staff_api", "testing"};
+                                         "channels", "departments", "staff",  "deadlines", "staff_api", "web",
+                                         "console",  "testing"};
 constexpr std::string_view server_keys[] = {"listen",          "port",           "io_threads",
                                             "body_limit",      "header_limit",   "header_timeout_ms",
                                             "read_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms",
-                                            "max_connections", "max_requests_per_connection"};
-constexpr std::string_view storage_keys[] = {"path", "sync", "threads"};
+                                            "max_connections", "max_requests_per_connection", "rate_limit"};
+constexpr std::string_view rate_limit_keys[] = {"per_second", "burst", "max_sources"};
+constexpr std::string_view storage_keys[] = {"path", "sync", "threads", "backup_token"};
 constexpr std::string_view outbox_keys[] = {"max_attempts", "base_backoff_ms", "max_backoff_ms",
                                             "max_in_flight_per_channel", "request_timeout_ms"};
 constexpr std::string_view log_keys[] = {"level"};
@@ -33,6 +36,9 @@ constexpr std::string_view plain_replies[] = {"answer", "note"};
 constexpr std::string_view deadline_keys[] = {"working_days", "holidays", "remind_before_ms", "check_interval_ms"};
 constexpr std::string_view staff_api_keys[] = {"tokens"};
 constexpr std::string_view api_token_keys[] = {"name", "token"};
+constexpr std::string_view web_keys[] = {"root", "public_page"};
+constexpr std::string_view console_keys[] = {"accounts", "session_ttl_ms", "secure_cookie"};
+constexpr std::string_view console_account_keys[] = {"name", "password_hash", "departments", "supervisor"};
 constexpr std::string_view testing_keys[] = {"clock_file"};
 
 constexpr std::int64_t kib = 1024;
@@ -41,11 +47,13 @@ constexpr std::int64_t max_ms = 3'600'000;  // an hour: any longer is a typo
 constexpr std::int64_t max_threads = 64;
 constexpr std::int64_t max_remind_ms = 30 * 24 * max_ms;  // a month
 constexpr std::size_t min_api_token = 16;                  // characters: shorter ones can be guessed
+constexpr std::size_t min_session_secret = 16;             // characters: the HMAC key of web chat cookies
 
 // ---- channel types: one table row per platform ----
 
 void read_telegram(object_node const& o, channel_settings& c);
 void read_slack(object_node const& o, channel_settings& c);
+void read_webchat(object_node const& o, channel_settings& c);
 
 struct channel_kind {
     std::string_view name;                     // "type" in the file
@@ -57,10 +65,13 @@ struct channel_kind {
 
 constexpr std::string_view telegram_keys[] = {"bot_token", "webhook_secret"};
 constexpr std::string_view slack_keys[] = {"bot_token", "signing_secret"};
+constexpr std::string_view webchat_keys[] = {"session_secret"};
 
 constexpr channel_kind channel_kinds[] = {
     {"telegram", channel_type::telegram, "https://api.telegram.org", telegram_keys, read_telegram},
     {"slack", channel_type::slack, "https://slack.com/api", slack_keys, read_slack},
+    // The gateway's own web page: delivery is local, so there is no API to call.
+    {"webchat", channel_type::webchat, "", webchat_keys, read_webchat},
 };
 
 bool has_space(std::string_view s)
@@ -103,7 +114,31 @@ void read_slack(object_node const& o, channel_settings& c)
     c.signing_secret = read_secret_word(o, "signing_secret");
 }
 
+// Optional: without it the gateway keeps a generated one in the storage
+// directory (see gateway/webchat.hpp), so a demo needs no secret at all.
+void read_webchat(object_node const& o, channel_settings& c)
+{
+    auto const n = o.get("session_secret");
+    if (!n)
+        return;
+    c.session_secret = n->text(secrecy::secret);
+    if (c.session_secret.size() < min_session_secret || has_space(c.session_secret))
+        n->fail("expected at least " + std::to_string(min_session_secret) + " characters without whitespace, found " +
+                describe_string(c.session_secret, secrecy::secret));
+}
+
 // ---- sections ----
+
+// per_second 0 turns the limit off (e.g. behind a proxy that limits already).
+rate_limit_settings read_rate_limit(object_node const& o)
+{
+    o.allow(rate_limit_keys);
+    rate_limit_settings r;
+    o.read_int("per_second", r.per_second, 0, 1'000'000);
+    o.read_int("burst", r.burst, 1, 1'000'000);
+    o.read_int("max_sources", r.max_sources, 1, 10'000'000);
+    return r;
+}
 
 server_settings read_server(object_node const& o)
 {
@@ -120,6 +155,8 @@ server_settings read_server(object_node const& o)
     o.read_ms("shutdown_grace_ms", s.shutdown_grace, 1, max_ms);
     o.read_int("max_connections", s.max_connections, 1, 1'000'000);
     o.read_int("max_requests_per_connection", s.max_requests_per_connection, 1, 100'000'000);
+    if (auto n = o.get("rate_limit"))
+        s.rate_limit = read_rate_limit(n->object());
     return s;
 }
 
@@ -130,6 +167,13 @@ storage_settings read_storage(object_node const& o)
     o.read_non_empty("path", s.path);
     o.read_bool("sync", s.sync);
     o.read_int("threads", s.threads, 1, max_threads);
+    // Like a staff API token: "${PG_BACKUP_TOKEN:-}" keeps the endpoint closed until set.
+    if (auto n = o.get("backup_token")) {
+        s.backup_token = n->text(secrecy::secret);
+        if (!s.backup_token.empty() && (s.backup_token.size() < min_api_token || has_space(s.backup_token)))
+            n->fail("expected at least " + std::to_string(min_api_token) + " characters without whitespace, found " +
+                    describe_string(s.backup_token, secrecy::secret));
+    }
     return s;
 }
 
@@ -225,6 +269,8 @@ channel_settings read_channel(object_node const& o)
     if (!c.enabled)
         return c;
     auto const api_base = o.get("api_base");
+    if (api_base && kind.default_api_base.empty())
+        api_base->fail("a " + std::string(kind.name) + " channel calls no API: leave api_base out");
     c.api_base = api_base ? read_api_base(*api_base) : std::string(kind.default_api_base);
     kind.read(o, c);
     return c;
@@ -469,6 +515,74 @@ std::vector<api_token> read_staff_api(object_node const& o)
     return out;
 }
 
+// Pages are read from disk per request, so a missing folder is caught here, not
+// as a 404 in front of a citizen.
+web_settings read_web(object_node const& o)
+{
+    o.allow(web_keys);
+    web_settings s;
+    auto const root = o.need("root");
+    auto const base = std::filesystem::path(o.self().src().file).parent_path();
+    auto const dir = (base / root.non_empty_text()).lexically_normal();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+        root.fail("expected a directory (relative to the config file's), found nothing at " + quote(dir.string()));
+    s.root = dir.string();
+    o.read_bool("public_page", s.public_page);
+    return s;
+}
+
+// Login names: what a person types, and what the timeline shows as the actor.
+bool is_account_name(std::string_view s)
+{
+    return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    });
+}
+
+// Staff console accounts. A hash is checked for shape here, so a pasted
+// password or a truncated hash fails at start, not at the first login.
+console_settings read_console(object_node const& o, std::vector<department> const& departments)
+{
+    o.allow(console_keys);
+    console_settings s;
+    o.read_ms("session_ttl_ms", s.session_ttl, 60'000, 30 * 24 * max_ms);
+    o.read_bool("secure_cookie", s.secure_cookie);
+    auto const list = o.get("accounts");
+    if (!list)
+        return s;
+    std::map<std::string, std::string> names;  // name -> where it was first
+    for (auto const& item : list->items()) {
+        auto const a = item.object();
+        a.allow(console_account_keys);
+        console_account acc;
+        auto const name = a.need("name");
+        acc.name = name.text();
+        if (!is_account_name(acc.name))
+            name.fail("expected 1 to 64 characters of a-z 0-9 . _ -, found " + describe_string(acc.name));
+        if (auto [it, fresh] = names.emplace(acc.name, name.path()); !fresh)
+            name.fail("duplicate " + quote(acc.name) + " (also " + it->second + ")");
+        auto const hash = a.need("password_hash");
+        acc.password_hash = hash.text(secrecy::secret);
+        std::string why;
+        if (!model::parse_password_hash(acc.password_hash, why))
+            hash.fail(why + ", as printed by `petition-gateway hash-password`; found " +
+                      describe_string(acc.password_hash, secrecy::secret));
+        if (auto deps = a.get("departments")) {
+            for (auto const& d : deps->items()) {
+                auto id = d.non_empty_text();
+                if (!departments.empty() && !has_department(departments, id))
+                    d.fail(quote(id) + " is not the id of a department in departments; expected one of: " +
+                           ids_of(departments));
+                acc.departments.push_back(std::move(id));
+            }
+        }
+        a.read_bool("supervisor", acc.supervisor);
+        s.accounts.push_back(std::move(acc));
+    }
+    return s;
+}
+
 // Tests only: lets integration tests move time forward (deadlines, reminders)
 // without waiting. A deployment leaves this section out.
 testing_settings read_testing(object_node const& o)
@@ -552,6 +666,10 @@ settings load(std::string const& path, env_lookup const& env)
         s.deadlines = read_deadlines(n->object());
     if (auto n = root.get("staff_api"))
         s.staff_api_tokens = read_staff_api(n->object());
+    if (auto n = root.get("web"))
+        s.web = read_web(n->object());
+    if (auto n = root.get("console"))
+        s.console = read_console(n->object(), s.staff.departments);
     if (auto n = root.get("testing"))
         s.testing = read_testing(n->object());
 

@@ -12,6 +12,15 @@ namespace pg::config {
 
 using std::chrono::milliseconds;
 
+// A token bucket per client address (IPv4, IPv6 /64) for what the public can
+// reach: pages, web chat, the public page, staff console login. Platform webhooks,
+// /healthz and /metrics are never limited.
+struct rate_limit_settings {
+    unsigned per_second = 20;             // tokens a second; 0: no limit
+    unsigned burst = 40;                  // tokens a quiet client starts with
+    std::size_t max_sources = 100'000;    // buckets kept; the least recently seen goes first
+};
+
 struct server_settings {
     std::string listen = "127.0.0.1";
     std::uint16_t port = 8080;             // 0: any free port (tests)
@@ -24,12 +33,14 @@ struct server_settings {
     milliseconds shutdown_grace{10'000};   // in-flight work gets this long on SIGTERM
     std::size_t max_connections = 1024;    // more at once are closed at accept (counted in /metrics)
     std::size_t max_requests_per_connection = 10'000;  // then the connection is closed after the answer
+    rate_limit_settings rate_limit;       // over it: 429 with Retry-After (counted in /metrics)
 };
 
 struct storage_settings {
     std::string path = "./data";          // RocksDB directory, relative to the working directory
     bool sync = true;                     // fsync the WAL on every commit (grouped)
     unsigned threads = 4;                 // blocking-call pool (commits wait here)
+    std::string backup_token;             // POST /admin/backup bearer token; empty: no such endpoint
 };
 
 struct outbox_settings {
@@ -44,7 +55,7 @@ struct log_settings {
     std::string level = "info";           // debug | info | warn | error
 };
 
-enum class channel_type { telegram, slack };
+enum class channel_type { telegram, slack, webchat };
 
 struct channel_settings {
     std::string id;                       // used in /webhook/{id}; [a-z0-9_-]{1,32}
@@ -54,6 +65,9 @@ struct channel_settings {
     std::string bot_token;                // secret
     std::string webhook_secret;           // secret; Telegram's secret_token
     std::string signing_secret;           // secret; Slack's request signing secret
+    // secret; signs web chat session cookies (webchat). Empty: the gateway makes
+    // one at first start and keeps it in the storage directory.
+    std::string session_secret;
 };
 
 // A staff chat: a Telegram forum supergroup or a Slack channel, on a configured channel.
@@ -88,6 +102,28 @@ struct api_token {
     std::string token;                    // secret
 };
 
+// The gateway's own pages (web chat, staff console, public page) are plain
+// files under `root`, served as they are.
+struct web_settings {
+    std::string root;                     // a directory, resolved against the config file's; empty = no pages
+    bool public_page = true;              // /public and /public/api/*: figures and tracking lookup, no login
+};
+
+// Staff console accounts. Passwords are stored as slow hashes
+// ("pbkdf2-sha256$..."), printed by `petition-gateway hash-password`.
+struct console_account {
+    std::string name;                     // login name, shown on the timeline as the actor
+    std::string password_hash;            // model::parse_password_hash accepts it
+    std::vector<std::string> departments; // what it may see and act on; empty = all
+    bool supervisor = false;              // sees the oversight page
+};
+
+struct console_settings {
+    std::vector<console_account> accounts;  // none: the console is off
+    milliseconds session_ttl{8 * 3'600'000};  // a session ends this long after login
+    bool secure_cookie = false;           // add Secure to the session cookie (always so behind https)
+};
+
 struct testing_settings {
     std::string clock_file;               // tests only: read "now" (Unix ms) from this file instead of the clock
 };
@@ -104,6 +140,8 @@ struct settings {
     staff_settings staff;
     deadline_settings deadlines;
     std::vector<api_token> staff_api_tokens;
+    web_settings web;
+    console_settings console;
     testing_settings testing;
 };
 

@@ -336,6 +336,8 @@ petition_outcome apply_citizen(model::petition const& p, citizen_request const& 
         out.applied = true;
         out.timeline.push_back(citizen_entry(p, model::entry_kind::citizen_info, who, ctx.now, std::move(note)));
         out.staff_text = say(staff, lt::staff_citizen_info, {{"text", shown}});
+        out.staff_photos = req.photo_ids;
+        out.next.photo_ids.insert(out.next.photo_ids.end(), req.photo_ids.begin(), req.photo_ids.end());
         return out;
     }
     case citizen_request::kind::rate: {

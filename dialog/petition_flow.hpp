@@ -48,6 +48,7 @@ struct petition_outcome {
     std::vector<model::outbound_message> to_citizen;  // to petition.channel_id / chat_id, in its language
     std::string staff_text;                      // posted in every staff thread of the petition (the
                                                  // gateway fans it out; confirms or refuses)
+    std::vector<std::string> staff_photos;       // photos to re-post after staff_text (add_info)
 };
 
 // A staff member acts on a petition.

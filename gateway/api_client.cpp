@@ -11,6 +11,9 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <openssl/ssl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 #include <variant>
 
@@ -121,6 +124,15 @@ net::awaitable<std::unique_ptr<api_client::connection>> api_client::open(endpoin
 
 namespace {
 
+// An idle keep-alive connection is usable only if nothing is waiting on it: a
+// FIN (the server's idle timeout), an RST or stray bytes all mean drop it.
+bool still_open(tcp::socket& s)
+{
+    char byte;
+    auto const n = ::recv(s.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 template <class Stream>
 net::awaitable<model::api_response> exchange(Stream& stream, beast::tcp_stream& tcp, beast::flat_buffer& buffer,
                                              http::request<http::string_body>& req,
@@ -165,37 +177,31 @@ net::awaitable<model::api_response> api_client::send(endpoint const& to, model::
         req.prepare_payload();
     }
 
+    // Each call goes out once: a request that failed after it was written may
+    // have been carried out, so sending it again here would bypass the
+    // dispatcher's backoff and budget (and double a hang's wait). Idle
+    // connections the server has closed are dropped before use instead.
     auto const key = to.key();
-    // A pooled connection may have been closed by the server while idle; then
-    // one fresh connection gets the request.
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        std::unique_ptr<connection> c;
-        bool pooled = false;
-        if (auto& idle = idle_[key]; !idle.empty()) {
+    std::unique_ptr<connection> c;
+    for (auto& idle = idle_[key]; !c && !idle.empty(); idle.pop_back())
+        if (still_open(idle.back()->tcp_layer().socket()))
             c = std::move(idle.back());
-            idle.pop_back();
-            pooled = true;
-        } else {
-            c = co_await open(to);
-            if (!c)
-                co_return model::api_response{};
-        }
-        bool reusable = false;
-        model::api_response r;
-        if (auto* s = std::get_if<tls_stream>(&c->stream))
-            r = co_await exchange(*s, c->tcp_layer(), c->buffer, req, timeout_, reusable);
-        else
-            r = co_await exchange(std::get<beast::tcp_stream>(c->stream), c->tcp_layer(), c->buffer, req, timeout_,
-                                  reusable);
-        if (r.status == 0 && pooled)
-            continue;
-        if (reusable) {
-            c->tcp_layer().expires_never();
-            idle_[key].push_back(std::move(c));
-        }
-        co_return r;
+    if (!c)
+        c = co_await open(to);
+    if (!c)
+        co_return model::api_response{};
+    bool reusable = false;
+    model::api_response r;
+    if (auto* s = std::get_if<tls_stream>(&c->stream))
+        r = co_await exchange(*s, c->tcp_layer(), c->buffer, req, timeout_, reusable);
+    else
+        r = co_await exchange(std::get<beast::tcp_stream>(c->stream), c->tcp_layer(), c->buffer, req, timeout_,
+                              reusable);
+    if (reusable) {
+        c->tcp_layer().expires_never();
+        idle_[key].push_back(std::move(c));
     }
-    co_return model::api_response{};
+    co_return r;
 }
 
 }  // namespace pg::gateway

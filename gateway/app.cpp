@@ -1,15 +1,20 @@
 #include "gateway/app.hpp"
 
 #include "dialog/texts.hpp"
+#include "gateway/backup.hpp"
 #include "gateway/channel.hpp"
+#include "gateway/console.hpp"
 #include "gateway/dispatcher.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/lanes.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/petition_desk.hpp"
 #include "gateway/router.hpp"
 #include "gateway/staff_api.hpp"
+#include "gateway/static_files.hpp"
 #include "gateway/unit_runner.hpp"
+#include "gateway/webchat.hpp"
 #include "storage/rocks_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -83,7 +88,10 @@ int run_service(config::settings const& settings)
     net::io_context ioc(static_cast<int>(settings.server.io_threads));
     net::thread_pool pool(settings.storage.threads);
     metrics stats;
-    channel_table channels(settings.channels);
+    // A web chat channel without a configured secret signs with the one kept beside the data.
+    auto configured = settings.channels;
+    provide_session_secrets(configured, settings.storage.path);
+    channel_table channels(configured);
     lanes conversation_lanes(pool, lane_count);
     unit_runner runner(*store, settings, channels, stats);
     auto const clock = make_clock(settings.testing);
@@ -103,17 +111,34 @@ int run_service(config::settings const& settings)
         if (r.status == storage::commit_status::committed)
             outbox.enqueue(std::move(r.queued));
     });
-    staff_api api(settings, *store, runner, conversation_lanes, pool, outbox, stats, clock);
-    router routes(channels, conversation_lanes, runner, outbox, api, stats, [&] { return store->outbox_depth(); },
-                  clock);
+    petition_desk desk(*store, runner, conversation_lanes, pool, outbox, clock);
+    staff_api api(settings, desk, stats);
+    console staff_console(settings, desk, stats);
+    static_files pages(settings.web.root);
+    backup_endpoint backups(*store, pool, settings.storage.backup_token);
+    router routes(channels, conversation_lanes, runner, outbox, api, pages, backups, stats,
+                  [&] { return store->outbox_depth(); }, clock);
+    webchat chat(channels, *store, pool, conversation_lanes, runner, outbox, stats, settings.server, clock);
+    runner.on_history([&chat](std::string const& channel, std::string const& id) { chat.notify(channel, id); });
+    routes.serve_webchat(chat);
+    routes.serve_console(staff_console);
     http_server server(ioc, settings.server, std::ref(routes), stats);
+    server.on_upgrade([&chat](beast::tcp_stream s, request r) { return chat.upgrade(std::move(s), std::move(r)); });
+    server.limit_per_source([&routes](request const& r) { return routes.rate_limited(r); });
     stats.gauge("pg_outbox_depth", [&] { return double(store->outbox_depth()); });
     stats.gauge("pg_http_connections", [&] { return double(server.connections()); });
 
     server.listen();
+    // Whatever was committed but not delivered before the last stop goes out
+    // first, and once: it is queued before the first webhook can commit. (Loaded
+    // later, a reply committed meanwhile would be both loaded and enqueued by its
+    // webhook, sent twice, and could overtake older replies of its chat.)
+    try {
+        outbox.enqueue(store->pending_outbox());
+    } catch (storage::unavailable const& e) {  // nothing is lost: the entries stay for the next start
+        log::error("outbox_load_failed", {{"error", e.what()}});
+    }
     server.start();
-    // Whatever was committed but not delivered before the last stop goes out first.
-    net::post(pool, [&] { outbox.enqueue(store->pending_outbox()); });
 
     log::info("listening", {{"address", settings.server.listen}, {"port", static_cast<long long>(server.port())},
                             {"channels", static_cast<long long>(channels.all().size())},
@@ -150,10 +175,12 @@ int run_service(config::settings const& settings)
             // 1. No new connections or requests; 2. answered requests finish
             // (their units are committed); 3. sends in flight finish; 4. stop.
             server.stop_accepting();
+            chat.stop();  // open web chat sockets are told "going away"
             deadline_timer.cancel();
             net::steady_timer tick(ioc);
             auto const deadline = std::chrono::steady_clock::now() + settings.server.shutdown_grace;
-            while (server.requests_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+            while ((server.requests_in_flight() > 0 || chat.sockets() > 0) &&
+                   std::chrono::steady_clock::now() < deadline) {
                 tick.expires_after(std::chrono::milliseconds{10});
                 co_await tick.async_wait(use_tuple);
             }

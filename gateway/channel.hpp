@@ -22,6 +22,12 @@ struct channel {
         parse;
     std::function<model::api_call(model::outbound_message const&)> render;
     std::function<model::delivery_verdict(model::api_response const&, model::timestamp)> interpret;
+    // Web chat only (empty elsewhere). What the citizen sent, as the
+    // conversation's history keeps it: the unit runner appends it in the unit.
+    std::function<std::string(model::inbound_event const&)> history_frame;
+    // Web chat only: there is no platform to call, so the dispatcher hands the
+    // entry and its rendered body here (set by gateway/webchat).
+    std::function<model::delivery_verdict(model::outbox_entry const&, std::string const& body)> deliver_local;
 };
 
 class channel_table {
@@ -29,6 +35,9 @@ public:
     explicit channel_table(std::vector<config::channel_settings> const& configured);
     channel const* find(std::string_view id) const;
     std::vector<channel> const& all() const { return channels_; }
+    // Every channel of `type` delivers through `fn` instead of an API.
+    void deliver_locally(config::channel_type type,
+                         std::function<model::delivery_verdict(model::outbox_entry const&, std::string const&)> fn);
 
 private:
     std::vector<channel> channels_;

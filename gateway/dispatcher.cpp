@@ -70,7 +70,7 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
         auto const& channel_id = entry.message.channel_id;
         auto const* ch = channels_.find(channel_id);
         auto const ep = endpoints_.find(channel_id);
-        if (!ch || ep == endpoints_.end()) {
+        if (!ch || (!ch->deliver_local && ep == endpoints_.end())) {
             // The channel was removed from the config since this was queued.
             dead(entry, "channel not configured");
             chats_[key].entries.pop_front();
@@ -85,6 +85,9 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
         model::delivery_verdict verdict;
         if (call.path.empty()) {
             verdict.outcome = model::delivery::ok;  // nothing to call on this platform (a Slack callback_ack)
+        } else if (ch->deliver_local) {
+            // The web chat: into the conversation's history, a store write.
+            verdict = co_await run_blocking(pool_.get_executor(), [&] { return ch->deliver_local(entry, call.body); });
         } else {
             co_await acquire(channel_id);
             auto const response = co_await client_.send(ep->second, call);
@@ -120,10 +123,12 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
                 head.entries.pop_front();
                 break;
             }
+            // A platform's retry_after is the wait (the budget's backoff would be
+            // max_backoff for a message not yet failed), but never a hot loop.
             auto wait = backoff(front.attempts);
             if (verdict.not_before) {
                 auto const floor = std::chrono::duration_cast<std::chrono::milliseconds>(*verdict.not_before - clock_());
-                wait = std::max(wait, floor);
+                wait = std::max(floor, settings_.base_backoff);
             }
             log::info("send_retry", {{"channel", channel_id}, {"seq", static_cast<long long>(front.seq)},
                                      {"attempt", static_cast<long long>(front.attempts)},
@@ -174,8 +179,24 @@ net::awaitable<std::string> dispatcher::thread_of(model::outbound_message const&
     auto const key = thread_cache_key(m);
     if (auto it = threads_.find(key); it != threads_.end())
         co_return it->second;
-    auto found = co_await run_blocking(pool_.get_executor(),
-                                       [&] { return store_.thread_of(m.channel_id, m.chat_id, m.thread_key); });
+    // Unreadable is not "no thread": sending into the chat itself would be
+    // wrong for good, so wait and read again.
+    std::optional<std::string> found;
+    for (std::uint32_t attempt = 1;; ++attempt) {
+        std::string error;
+        try {
+            found = co_await run_blocking(pool_.get_executor(),
+                                          [&] { return store_.thread_of(m.channel_id, m.chat_id, m.thread_key); });
+            break;
+        } catch (storage::unavailable const& e) {
+            error = e.what();
+        }
+        if (stopping_)
+            co_return std::string{};
+        log::error("thread_lookup_failed", {{"channel", m.channel_id}, {"error", error}});
+        net::steady_timer wait(strand_, backoff(attempt));
+        co_await wait.async_wait(use_tuple);
+    }
     // No thread (its opening was dead-lettered): the message goes to the chat itself.
     if (!found)
         co_return std::string{};

@@ -11,6 +11,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <system_error>
 
@@ -54,6 +55,30 @@ void http_server::listen()
 void http_server::start()
 {
     net::co_spawn(acceptor_.get_executor(), accept_loop(), net::detached);
+}
+
+void http_server::limit_per_source(std::function<bool(request const&)> applies)
+{
+    auto const& r = settings_.rate_limit;
+    if (r.per_second == 0)
+        return;
+    limiter_ = std::make_unique<rate_limiter>(rate_limit{double(r.per_second), double(r.burst), r.max_sources});
+    limited_ = std::move(applies);
+}
+
+// A 429 for a request over its client's limit, or nothing when it may go on.
+std::optional<response> http_server::over_limit(request const& req, std::string const& source)
+{
+    if (!limiter_ || !limited_(req))
+        return std::nullopt;
+    auto const d = limiter_->take(source, std::chrono::steady_clock::now());
+    if (d.allowed)
+        return std::nullopt;
+    metrics_.add("pg_http_connections_rejected_total", {{"reason", "rate_limit"}});
+    metrics_.add("pg_http_requests_total", {{"route", "-"}, {"code", "429"}});
+    auto res = plain_response(http::status::too_many_requests, "too many requests\n", req.version());
+    res.set(http::field::retry_after, std::to_string(d.retry_after.count()));
+    return res;
 }
 
 void http_server::stop_accepting()
@@ -100,6 +125,9 @@ struct connection_count {
 net::awaitable<void> http_server::serve(tcp::socket socket)
 {
     connection_count counted(connections_);
+    boost::system::error_code peer_ec;
+    auto const peer = socket.remote_endpoint(peer_ec);
+    auto const source = peer_ec ? std::string("-") : source_key(peer.address());
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     auto reject = [&](http::status status, std::string_view reason, std::string body) -> net::awaitable<void> {
@@ -158,16 +186,33 @@ net::awaitable<void> http_server::serve(tcp::socket socket)
             break;
         }
 
+        if (upgrade_ && beast::websocket::is_upgrade(parser.get())) {
+            // The socket is handed over for good: counted as a connection, not a request.
+            auto req = parser.release();
+            if (auto refused = over_limit(req, source)) {
+                refused->keep_alive(false);
+                stream.expires_after(settings_.read_timeout);
+                co_await http::async_write(stream, *refused, use_tuple);
+                break;
+            }
+            co_await upgrade_(std::move(stream), std::move(req));
+            co_return;
+        }
+
         ++in_flight_;
         auto req = parser.release();
         bool const keep_alive = req.keep_alive();
         response res;
-        try {
-            res = co_await handler_(std::move(req));
-        } catch (std::exception const& e) {
-            // A bug, not traffic: answer 500 so the platform retries, and keep serving.
-            log::error("handler_failed", {{"error", e.what()}});
-            res = plain_response(http::status::internal_server_error, "internal error\n");
+        if (auto refused = over_limit(req, source)) {
+            res = std::move(*refused);
+        } else {
+            try {
+                res = co_await handler_(std::move(req));
+            } catch (std::exception const& e) {
+                // A bug, not traffic: answer 500 so the platform retries, and keep serving.
+                log::error("handler_failed", {{"error", e.what()}});
+                res = plain_response(http::status::internal_server_error, "internal error\n");
+            }
         }
         bool const last = served + 1 >= settings_.max_requests_per_connection;
         if (last && keep_alive)

@@ -3,14 +3,18 @@
 // and deadlines -> handler -> write. The handler never sees a half-read request.
 #include "config/settings.hpp"
 #include "gateway/net.hpp"
+#include "gateway/rate_limiter.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
 #include <functional>
+#include <memory>
+#include <optional>
 
 namespace pg::gateway {
 
@@ -19,6 +23,8 @@ class metrics;
 using request = http::request<http::string_body>;
 using response = http::response<http::string_body>;
 using request_handler = std::function<net::awaitable<response>(request)>;
+// Takes a connection over after a WebSocket upgrade request (and answers it).
+using upgrade_handler = std::function<net::awaitable<void>(beast::tcp_stream, request)>;
 
 class http_server {
 public:
@@ -30,12 +36,18 @@ public:
     void start();
     // No new connections or requests; running requests finish and are answered.
     void stop_accepting();
+    // Requests for which `applies` holds take a token from their client's bucket
+    // (settings.rate_limit); without one they get 429 and never reach the handler.
+    void limit_per_source(std::function<bool(request const&)> applies);
+    // WebSocket upgrade requests go to `h` instead of the request handler.
+    void on_upgrade(upgrade_handler h) { upgrade_ = std::move(h); }
     std::size_t requests_in_flight() const { return in_flight_.load(); }
     std::size_t connections() const { return connections_.load(); }
 
 private:
     net::awaitable<void> accept_loop();
     net::awaitable<void> serve(net::ip::tcp::socket socket);
+    std::optional<response> over_limit(request const& req, std::string const& source);
 
     net::io_context& ioc_;
     config::server_settings settings_;
@@ -46,6 +58,9 @@ private:
     std::atomic<std::size_t> in_flight_{0};
     std::atomic<std::size_t> connections_{0};
     std::atomic<bool> stopping_{false};
+    std::unique_ptr<rate_limiter> limiter_;  // null: no limit configured
+    std::function<bool(request const&)> limited_;
+    upgrade_handler upgrade_;
 };
 
 response plain_response(http::status status, std::string body, unsigned version = 11, bool keep_alive = true);

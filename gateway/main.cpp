@@ -2,9 +2,14 @@
 #include "config/load.hpp"
 #include "dialog/citizen_flow.hpp"
 #include "gateway/app.hpp"
+#include "adapters/common/password.hpp"
+#include "gateway/backup.hpp"
+#include "gateway/console_sessions.hpp"
 #include "gateway/log.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -13,12 +18,18 @@ namespace {
 
 constexpr char usage[] =
     "Usage: petition-gateway --config FILE [--check-config]\n"
+    "       petition-gateway backup DIR --config FILE [--port N]\n"
+    "       petition-gateway hash-password < password.txt\n"
     "       petition-gateway --version | --help\n"
     "\n"
     "Runs the Petition Gateway: webhooks in, citizen dialog, RocksDB, replies out.\n"
     "\n"
     "  --config FILE     the JSON config (see config/demo/demo.json)\n"
     "  --check-config    load and validate the config, print a summary, exit\n"
+    "  backup DIR        ask the gateway running with this config to write a checkpoint\n"
+    "                    of its database into DIR (new); --port N if server.port is 0\n"
+    "  hash-password     read a staff console password from stdin (one line), print its\n"
+    "                    hash for console.accounts[].password_hash\n"
     "  --version         print the version\n"
     "  --help            this text\n";
 
@@ -32,10 +43,67 @@ void check_texts(pg::config::settings const& s)
                                                "\" lacks text \"" + key + "\"");
 }
 
+// `backup DIR --config FILE [--port N]`: the running gateway writes the checkpoint.
+int backup(int argc, char** argv)
+{
+    std::string dir;
+    std::string config_path;
+    std::optional<std::uint16_t> port;
+    for (int i = 2; i < argc; ++i) {
+        std::string_view const arg = argv[i];
+        if (arg == "--config" && i + 1 < argc) {
+            config_path = argv[++i];
+        } else if (arg == "--port" && i + 1 < argc) {
+            auto const n = std::atoi(argv[++i]);
+            if (n < 1 || n > 65535) {
+                std::fprintf(stderr, "petition-gateway backup: --port: expected 1 to 65535\n");
+                return 2;
+            }
+            port = static_cast<std::uint16_t>(n);
+        } else if (dir.empty() && !arg.starts_with("-")) {
+            dir = arg;
+        } else {
+            std::fprintf(stderr, "petition-gateway backup: unknown argument \"%s\"\n\n%s", argv[i], usage);
+            return 2;
+        }
+    }
+    if (dir.empty() || config_path.empty()) {
+        std::fprintf(stderr, "petition-gateway backup: DIR and --config FILE are required\n\n%s", usage);
+        return 2;
+    }
+    try {
+        return pg::gateway::backup_command(pg::config::load(config_path), dir, port);
+    } catch (pg::config::config_error const& e) {
+        std::fprintf(stderr, "petition-gateway: %s\n", e.what());
+        return 2;
+    }
+}
+
+// `hash-password`: stdin's first line -> "pbkdf2-sha256$600000$salt$hash".
+// From stdin, not argv, so the password stays out of shell history and `ps`.
+int hash_password_command()
+{
+    std::string password;
+    for (int c; (c = std::getchar()) != EOF && c != '\n';)
+        password += static_cast<char>(c);
+    if (!password.empty() && password.back() == '\r')
+        password.pop_back();
+    if (password.empty()) {
+        std::fprintf(stderr, "petition-gateway hash-password: expected a password on stdin, found none\n");
+        return 2;
+    }
+    std::printf("%s\n", pg::adapters::hash_password(password, pg::gateway::random_bytes(16)).c_str());
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
+    if (argc == 2 && std::string_view(argv[1]) == "hash-password")
+        return hash_password_command();
+    if (argc > 1 && std::string_view(argv[1]) == "backup")
+        return backup(argc, argv);
     std::string config_path;
     bool check_only = false;
     for (int i = 1; i < argc; ++i) {

@@ -21,6 +21,8 @@ constexpr family families[] = {
     {"pg_staff_actions_total", "counter", "Staff actions on petitions, by action and result (applied, refused)."},
     {"pg_staff_refused_total", "counter", "Staff-chat messages not acted on, by channel and reason."},
     {"pg_staff_api_requests_total", "counter", "Staff API requests, by result."},
+    {"pg_console_logins_total", "counter", "Staff console logins, by result (ok, failed, locked)."},
+    {"pg_console_refused_total", "counter", "Staff console requests refused, by reason (unauthenticated, csrf, cross_site)."},
     {"pg_alerts_total", "counter", "Deadline reminders and escalations, by kind."},
     {"pg_deadline_checks_total", "counter", "Deadline checks run."},
     {"pg_outbox_depth", "gauge", "Outbox entries not yet delivered."},

@@ -1,12 +1,16 @@
 #include "gateway/router.hpp"
 
+#include "gateway/backup.hpp"
 #include "gateway/channel.hpp"
+#include "gateway/console.hpp"
 #include "gateway/dispatcher.hpp"
 #include "gateway/lanes.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/staff_api.hpp"
+#include "gateway/static_files.hpp"
 #include "gateway/unit_runner.hpp"
+#include "gateway/webchat.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +28,20 @@ http::status to_status(model::errc e)
     case model::errc::not_found: return http::status::not_found;
     }
     return http::status::internal_server_error;
+}
+
+// A page's address -> its file under web.root; assets live under /web/.
+std::string_view page_file(std::string_view target)
+{
+    if (target == "/")
+        return "chat/index.html";
+    if (target == "/staff" || target == "/staff/")
+        return "staff/index.html";
+    if (target == "/public" || target == "/public/")
+        return "public/index.html";
+    if (target.starts_with("/web/"))
+        return target.substr(5);
+    return {};
 }
 
 std::string_view errc_name(model::errc e)
@@ -53,12 +71,15 @@ model::raw_request to_raw(request const& req)
 }  // namespace
 
 router::router(channel_table const& channels, lanes& lanes, unit_runner& runner, dispatcher& dispatcher,
-               staff_api& api, metrics& m, std::function<std::uint64_t()> outbox_depth, clock_fn clock)
+               staff_api& api, static_files const& pages, backup_endpoint& backup, metrics& m,
+               std::function<std::uint64_t()> outbox_depth, clock_fn clock)
     : channels_(channels),
       lanes_(lanes),
       runner_(runner),
       dispatcher_(dispatcher),
       staff_api_(api),
+      pages_(pages),
+      backup_(backup),
       metrics_(m),
       outbox_depth_(std::move(outbox_depth)),
       clock_(std::move(clock))
@@ -82,10 +103,22 @@ net::awaitable<response> router::operator()(request req)
         res.version(version);
         co_return res;
     }
+    if (target.starts_with("/chat/") && webchat_)
+        co_return co_await webchat_->handle(req, target);
+    if (console_ && console_->handles(target)) {
+        auto res = co_await console_->handle(req, target);
+        res.version(version);
+        co_return answer(target.starts_with("/public") ? "public" : "console", std::move(res));
+    }
     if (target.starts_with("/staff/api/") && staff_api_.enabled()) {
         auto res = co_await staff_api_.handle(req, target);
         res.version(version);
         co_return answer("staff_api", std::move(res));
+    }
+    if (target == "/admin/backup" && backup_.enabled()) {
+        auto res = co_await backup_.handle(req);
+        res.version(version);
+        co_return answer("admin_backup", std::move(res));
     }
     if (target == "/healthz") {
         nlohmann::json body{{"status", "ok"}, {"outbox_depth", outbox_depth_()}};
@@ -98,7 +131,30 @@ net::awaitable<response> router::operator()(request req)
         res.set(http::field::content_type, "text/plain; version=0.0.4");
         co_return answer("metrics", std::move(res));
     }
+    if (req.method() == http::verb::get) {
+        if (auto file = page_file(target); !file.empty())
+            if (auto res = pages_.get(file, version))
+                co_return answer("page", std::move(*res));
+    }
     co_return answer("-", plain_response(http::status::not_found, "not found\n", version));
+}
+
+// Everything the public can reach is limited, including routes added later.
+// Platform webhooks are not: a platform sends bursts from a few addresses, and a
+// refused delivery is only resent. Nor are /healthz and /metrics (probes,
+// scrapers). A web chat channel's webhook is the public's own, so it is limited,
+// as is a webhook to no channel at all.
+bool router::rate_limited(request const& req) const
+{
+    std::string_view target = req.target();
+    target = target.substr(0, target.find('?'));
+    if (target == "/healthz" || target == "/metrics")
+        return false;
+    if (target.starts_with("/webhook/")) {
+        auto const* ch = channels_.find(target.substr(9));
+        return ch == nullptr || ch->settings.type == config::channel_type::webchat;
+    }
+    return true;
 }
 
 net::awaitable<response> router::webhook(std::string_view channel_id, request const& req)

@@ -1,5 +1,6 @@
 #pragma once
-// target -> handler: /webhook/{channel}, /healthz, /metrics.
+// target -> handler: /webhook/{channel}, /healthz, /metrics, the staff API and
+// the pages under web.root.
 #include "gateway/http_server.hpp"
 #include "model/time.hpp"
 
@@ -7,20 +8,31 @@
 
 namespace pg::gateway {
 
+class backup_endpoint;
 class channel_table;
+class console;
 class dispatcher;
 class lanes;
 class metrics;
 class staff_api;
+class static_files;
 class unit_runner;
+class webchat;
 
 class router {
 public:
     using clock_fn = std::function<model::timestamp()>;
     router(channel_table const& channels, lanes& lanes, unit_runner& runner, dispatcher& dispatcher, staff_api& api,
-           metrics& m, std::function<std::uint64_t()> outbox_depth, clock_fn clock);
+           static_files const& pages, backup_endpoint& backup, metrics& m, std::function<std::uint64_t()> outbox_depth,
+           clock_fn clock);
 
     net::awaitable<response> operator()(request req);
+    // Whether the per-source rate limit covers this request (http_server::limit_per_source).
+    bool rate_limited(request const& req) const;
+    // /chat/... (the web chat's session and history calls) go to `w`.
+    void serve_webchat(webchat& w) { webchat_ = &w; }
+    // The staff console's login and API, and the public page's API, go to `c`.
+    void serve_console(console& c) { console_ = &c; }
 
 private:
     net::awaitable<response> webhook(std::string_view channel_id, request const& req);
@@ -30,9 +42,13 @@ private:
     unit_runner& runner_;
     dispatcher& dispatcher_;
     staff_api& staff_api_;
+    static_files const& pages_;
+    backup_endpoint& backup_;
     metrics& metrics_;
     std::function<std::uint64_t()> outbox_depth_;
     clock_fn clock_;
+    webchat* webchat_ = nullptr;
+    console* console_ = nullptr;
 };
 
 }  // namespace pg::gateway

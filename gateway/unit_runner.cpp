@@ -92,6 +92,9 @@ unit_result unit_runner::commit(storage::unit_of_work const& work, std::string_v
         metrics_.add("pg_commits_total", {{"result", "failed"}});
         break;
     }
+    if (committed.status == storage::commit_status::committed && on_history_)
+        for (auto const& h : work.history)
+            on_history_(h.channel_id, h.chat_id);
     return {committed.status, std::move(committed.queued), std::move(committed.error), false};
 }
 
@@ -174,6 +177,9 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
         apply_outcome(dialog::apply_citizen(*p, req, citizen, petition_ctx(now)), previous, now, work);
     }
     work.conversation = std::move(out.next);
+    // A web chat keeps its own history: what the citizen sent goes in with the step.
+    if (auto const* ch = channels_.find(ev.channel_id); ch && ch->history_frame)
+        work.history.push_back({ev.channel_id, ev.chat_id, {0, now, "citizen", ch->history_frame(ev)}});
     return work;
 }
 
@@ -239,12 +245,15 @@ storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, mo
 }
 
 unit_result unit_runner::staff_action(std::string const& tracking, model::staff_command const& cmd,
-                                      dialog::actor const& who, model::timestamp now)
+                                      dialog::actor const& who, model::timestamp now,
+                                      std::function<bool(model::petition const&)> const& in_scope)
 {
     std::lock_guard lock(petition_lock(tracking));
     auto p = store_.petition(tracking);
     if (!p)
         return {storage::commit_status::failed, {}, "no petition " + tracking, true};
+    if (in_scope && !in_scope(*p))
+        return {storage::commit_status::failed, {}, "petition " + tracking + " is not in your departments", true};
     auto const previous = p->department;
     auto out = dialog::apply_staff(*p, cmd, who, petition_ctx(now));
     metrics_.add("pg_staff_actions_total",
@@ -325,11 +334,28 @@ void unit_runner::open_threads(model::petition const& p, std::string_view previo
             m.thread_key = p.tracking;
             work.outbox.push_back(std::move(m));
         }
+        post_photos(p, *chat, p.photo_ids, work);
+    }
+}
+
+void unit_runner::post_photos(model::petition const& p, config::staff_chat const& chat,
+                              std::vector<std::string> const& photo_ids, storage::unit_of_work& work) const
+{
+    // A file id is valid only for the bot that received it: on any other channel
+    // the card's photo count is all the staff get.
+    if (chat.channel != p.channel_id)
+        return;
+    for (auto const& id : photo_ids) {
+        auto m = message_to(chat.channel, chat.chat, {});
+        m.kind = model::message_kind::photo;
+        m.media_id = id;
+        m.thread_key = p.tracking;
+        work.outbox.push_back(std::move(m));
     }
 }
 
 void unit_runner::post_to_threads(model::petition const& p, std::string const& text,
-                                  storage::unit_of_work& work) const
+                                  storage::unit_of_work& work, std::vector<std::string> const& photo_ids) const
 {
     if (text.empty())
         return;
@@ -337,6 +363,7 @@ void unit_runner::post_to_threads(model::petition const& p, std::string const& t
         auto m = message_to(chat->channel, chat->chat, text);
         m.thread_key = p.tracking;
         work.outbox.push_back(std::move(m));
+        post_photos(p, *chat, photo_ids, work);
     }
 }
 
@@ -354,7 +381,7 @@ void unit_runner::apply_outcome(dialog::petition_outcome&& out, std::string_view
         work.outbox.push_back(std::move(m));
     if (out.next.department != previous_department)
         open_threads(out.next, previous_department, now, work);
-    post_to_threads(out.next, out.staff_text, work);
+    post_to_threads(out.next, out.staff_text, work, out.staff_photos);
     work.petitions.push_back(std::move(out.next));
 }
 

@@ -10,6 +10,7 @@
 #include "storage/store.hpp"
 
 #include <array>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -32,8 +33,11 @@ public:
     unit_result run(model::inbound_event const& ev, model::timestamp now);
 
     // A staff action from the HTTP API; `who.channel_id` is "staff_api".
+    // `in_scope`, when given, is asked under the petition's lock whether this
+    // official may act on it (a department-limited console account); false: refused.
     unit_result staff_action(std::string const& tracking, model::staff_command const& cmd, dialog::actor const& who,
-                             model::timestamp now);
+                             model::timestamp now,
+                             std::function<bool(model::petition const&)> const& in_scope = {});
 
     // Reminders and escalations due at `now`, one unit per alert.
     std::vector<unit_result> check_deadlines(model::timestamp now);
@@ -42,6 +46,10 @@ public:
     static std::string lane_key(model::inbound_event const& ev) { return ev.channel_id + '\n' + ev.chat_id; }
 
     bool is_staff_chat(std::string_view channel_id, std::string_view chat_id) const;
+
+    // Called after a unit that appended to a web chat history is committed
+    // (channel id, chat id), so live pages hear of it.
+    void on_history(std::function<void(std::string const&, std::string const&)> fn) { on_history_ = std::move(fn); }
 
 private:
     storage::unit_of_work citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed);
@@ -53,7 +61,11 @@ private:
     std::vector<config::staff_chat const*> chats_serving(std::string_view department) const;
     void open_threads(model::petition const& p, std::string_view previous_department, model::timestamp now,
                       storage::unit_of_work& work) const;
-    void post_to_threads(model::petition const& p, std::string const& text, storage::unit_of_work& work) const;
+    // `text` (and then the photos, where they can be re-posted) in every thread of the petition.
+    void post_to_threads(model::petition const& p, std::string const& text, storage::unit_of_work& work,
+                         std::vector<std::string> const& photo_ids = {}) const;
+    void post_photos(model::petition const& p, config::staff_chat const& chat,
+                     std::vector<std::string> const& photo_ids, storage::unit_of_work& work) const;
     void apply_outcome(dialog::petition_outcome&& out, std::string_view previous_department, model::timestamp now,
                        storage::unit_of_work& work) const;
     bool may_act(model::petition const& p, model::inbound_event const& ev) const;
@@ -68,6 +80,7 @@ private:
     metrics& metrics_;
     std::vector<std::string> department_ids_;
     std::array<std::mutex, 64> petition_locks_;
+    std::function<void(std::string const&, std::string const&)> on_history_;
 };
 
 }  // namespace pg::gateway

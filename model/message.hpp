@@ -22,6 +22,8 @@ enum class message_kind {
     open_thread,   // staff side: open a petition's thread (Telegram createForumTopic named `title`;
                    // Slack: post `text` as the thread's parent). The platform's answer names the
                    // thread, which the dispatcher binds to `thread_key`.
+    photo,         // re-post a photo the citizen sent (`media_id`) with `text` as its caption; only
+                   // on the channel that received it, where the platform's file id is valid
 };
 
 struct outbound_message {
@@ -40,6 +42,7 @@ struct outbound_message {
                                                // opened after this message was queued)
     std::string title;                         // open_thread: the topic name
     std::string callback_id;                   // for callback_ack
+    std::string media_id;                      // photo: the platform's file id
 };
 
 // One HTTP call to a platform API, relative to the channel's api_base.

@@ -18,10 +18,11 @@ constexpr int version = 1;
 // (an unknown status name, say); caught with json's own errors at the top.
 struct bad_record {};
 
-constexpr std::array<std::pair<model::message_kind, std::string_view>, 3> kind_names{{
+constexpr std::array<std::pair<model::message_kind, std::string_view>, 4> kind_names{{
     {model::message_kind::text, "text"},
     {model::message_kind::callback_ack, "callback_ack"},
     {model::message_kind::open_thread, "open_thread"},
+    {model::message_kind::photo, "photo"},
 }};
 
 std::string_view to_string(model::message_kind k)
@@ -78,6 +79,7 @@ void put_entry(json_writer& w, model::outbox_entry const& e)
     w.key("thread_key").str(m.thread_key);
     w.key("title").str(m.title);
     w.key("cb").str(m.callback_id);
+    w.key("media").str(m.media_id);
     w.key("attempts").u64(e.attempts);
     w.key("created").i64(model::to_millis(e.created_at));
 }
@@ -175,6 +177,7 @@ model::outbox_entry read_entry(json const& j, std::uint64_t seq)
     get(j, "thread_key", m.thread_key);
     get(j, "title", m.title);
     get(j, "cb", m.callback_id);
+    get(j, "media", m.media_id);
     get(j, "attempts", e.attempts);
     get_time(j, "created", e.created_at);
     return e;
@@ -354,6 +357,33 @@ std::optional<std::pair<model::outbox_entry, std::string>> decode_dead_letter(st
         std::pair<model::outbox_entry, std::string> out{read_entry(j, seq), {}};
         get(j, "reason", out.second);
         return out;
+    });
+}
+
+}  // namespace pg::storage
+
+namespace pg::storage {
+
+std::string encode(history_entry const& e)
+{
+    json_writer w;
+    w.begin_object();
+    w.key("v").i64(version);
+    w.key("at").i64(model::to_millis(e.at));
+    w.key("from").str(e.from);
+    w.key("frame").str(e.frame);
+    return w.end_object().take();
+}
+
+std::optional<history_entry> decode_history_entry(std::string_view bytes, std::uint64_t seq)
+{
+    return decode<history_entry>(bytes, [seq](json const& j) {
+        history_entry e;
+        e.seq = seq;
+        get_time(j, "at", e.at);
+        get(j, "from", e.from);
+        get(j, "frame", e.frame);
+        return e;
     });
 }
 

@@ -9,6 +9,7 @@
 #include "model/conversation.hpp"
 #include "model/message.hpp"
 #include "model/petition.hpp"
+#include "storage/store.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -26,6 +27,7 @@ std::string encode(model::petition const& p);
 std::string encode(model::timeline_event const& e);
 std::string encode(model::outbox_entry const& e);  // without seq: the key holds it
 std::string encode_dead_letter(model::outbox_entry const& e, std::string_view reason);
+std::string encode(history_entry const& e);  // without seq: the key holds it
 
 std::optional<model::conversation> decode_conversation(std::string_view bytes);
 std::optional<model::petition> decode_petition(std::string_view bytes);
@@ -33,5 +35,6 @@ std::optional<model::timeline_event> decode_timeline_event(std::string_view byte
 std::optional<model::outbox_entry> decode_outbox_entry(std::string_view bytes, std::uint64_t seq);
 std::optional<std::pair<model::outbox_entry, std::string>> decode_dead_letter(std::string_view bytes,
                                                                               std::uint64_t seq);
+std::optional<history_entry> decode_history_entry(std::string_view bytes, std::uint64_t seq);
 
 }  // namespace pg::storage

@@ -87,6 +87,20 @@ std::string timeline_key(std::string_view tracking, model::timestamp at, std::ui
     return k;
 }
 
+std::string history_prefix(std::string_view channel_id, std::string_view chat_id)
+{
+    auto k = conversation_key(channel_id, chat_id);
+    k.push_back('\0');
+    return k;
+}
+
+std::string history_key(std::string_view channel_id, std::string_view chat_id, std::uint64_t seq)
+{
+    auto k = history_prefix(channel_id, chat_id);
+    append_u64(k, seq);
+    return k;
+}
+
 std::string prefix_end(std::string_view prefix)
 {
     std::string end(prefix);

@@ -11,7 +11,8 @@
 //   dead_letters      u64 seq                                 -> outbox_entry + reason
 //   threads           't' '\0' channel_id '\0' chat_id '\0' tracking   -> thread_id
 //                     'p' '\0' channel_id '\0' chat_id '\0' thread_id  -> tracking
-//   default (meta)    "format", "outbox_next_seq"
+//   history           channel_id '\0' chat_id '\0' u64 seq      -> history_entry (web chat)
+//   default (meta)    "format", "outbox_next_seq", "petition_next_number"
 //
 // at' is the millisecond time with its sign bit flipped, so times before 1970
 // still sort first.
@@ -38,6 +39,11 @@ std::string petition_of_thread_key(std::string_view channel_id, std::string_view
 std::string timeline_prefix(std::string_view tracking);
 std::string timeline_key(std::string_view tracking, model::timestamp at, std::uint64_t tiebreak);
 
+// A web chat conversation's history: every entry starts with this prefix, and
+// entries sort by their seq within it.
+std::string history_prefix(std::string_view channel_id, std::string_view chat_id);
+std::string history_key(std::string_view channel_id, std::string_view chat_id, std::uint64_t seq);
+
 // The smallest key above every key that starts with `prefix`; empty when there is none.
 std::string prefix_end(std::string_view prefix);
 
@@ -47,6 +53,9 @@ inline constexpr std::string_view format_version = "1";
 // Lower bound for the next outbox seq, written with every delivery or dead letter,
 // so seqs keep growing after the outbox has been emptied.
 inline constexpr std::string_view outbox_next_seq = "outbox_next_seq";
+// Lower bound for the next petition number, written when a restored backup is
+// first opened: numbers jump past any the original handed out after the backup.
+inline constexpr std::string_view petition_next_number = "petition_next_number";
 }  // namespace meta
 
 }  // namespace pg::storage

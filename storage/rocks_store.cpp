@@ -13,7 +13,11 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <limits>
+#include <map>
 #include <mutex>
 
 namespace pg::storage {
@@ -22,6 +26,13 @@ namespace {
 // Dedupe check-and-write is guarded per key; 256 stripes make two concurrent
 // units on one stripe (and so one waiting for the other's fsync) rare.
 constexpr std::size_t stripe_count = 256;
+
+// Written into every backup; its presence at open means "a restored copy".
+constexpr char backup_marker[] = "PG_BACKUP";
+// How far petition numbers jump when a restored copy is first opened: more
+// than any office files between a backup and its restore, and small against
+// the 2^40 numbers tracking numbers are made from.
+constexpr std::uint64_t restore_gap = 1'000'000;
 
 std::uint64_t wall_micros()
 {
@@ -57,6 +68,19 @@ struct batch_builder {
             status = batch.Delete(f, key);
     }
 };
+
+// What an operator can do about a data directory that does not open.
+std::string open_advice(rocksdb::Status const& s)
+{
+    if (s.IsCorruption())
+        return " (the data directory is damaged: stop, restore the latest backup into a new directory and set "
+               "storage.path to it; see README, Operations)";
+    if (s.IsNoSpace())
+        return " (no space left on the data directory's file system: free some and start again)";
+    if (s.IsIOError())
+        return " (storage.path must be a writable directory of this user, used by no other process)";
+    return {};
+}
 
 commit_result failed(std::string_view what, rocksdb::Status const& s)
 {
@@ -110,10 +134,13 @@ struct rocks_store::impl {
     std::atomic<std::int64_t> depth{0};  // signed: a delivery may be counted before its commit's increment
     std::atomic<std::uint64_t> decode_failures{0};
     std::atomic<std::uint64_t> read_errors{0};
+    std::atomic<bool> write_failed{false};  // the last write failed: RocksDB may have stopped writes
 
     std::array<std::mutex, stripe_count> stripes;
     std::mutex outbox_mutex;  // mark_delivered / mark_dead: existence checks, depth and the seq mark
     std::mutex threads_mutex; // bind_thread: reading the old mapping and replacing it
+    // Web chat history: held from reading a conversation's last seq to writing the next.
+    std::array<std::mutex, stripe_count> history_stripes;
 
     ~impl() { close(); }
 
@@ -123,19 +150,31 @@ struct rocks_store::impl {
     {
         throw storage_error(path + ": " + std::string(what) + ": " + s.ToString());
     }
+    // A read that failed at run time: counted, and the unit that needed it is not processed.
+    [[noreturn]] void unreadable(family f, rocksdb::Status const& s)
+    {
+        ++read_errors;
+        throw unavailable(path + ": read " + std::string(name(f)) + ": " + s.ToString());
+    }
 
     void open(rocks_options const& o);
     void close() noexcept;
     bool flush() noexcept;
     void check_format();
+    std::optional<std::uint64_t> meta_u64(std::string_view key);
+    void adopt_restored_copy();
     std::optional<std::uint64_t> last_u64_key(family f);
     std::int64_t count(family f);
 
-    // Get into `out`; false when absent or unreadable (the latter counted).
+    // Get into `out`; false when absent. Throws `unavailable` when unreadable.
     bool get(family f, rocksdb::Slice key, rocksdb::PinnableSlice& out, rocksdb::ReadOptions const& ro = {});
     std::optional<std::string> get_string(family f, rocksdb::Slice key);
-    std::optional<bool> exists(family f, rocksdb::Slice key);  // nullopt: read error
+    std::optional<bool> exists(family f, rocksdb::Slice key);  // nullopt: read error (counted)
+    rocksdb::Status write(rocksdb::WriteOptions const& wo, rocksdb::WriteBatch& batch);
     commit_result write_unit(unit_of_work const& w);
+    std::vector<std::unique_lock<std::mutex>> lock_history(std::vector<history_append> const& appends);
+    std::uint64_t last_history_seq(std::string_view channel_id, std::string_view chat_id);
+    void put_history(batch_builder& b, std::vector<history_append> const& appends);
     template <class F>
     void scan(family f, rocksdb::ReadOptions ro, bool backwards, F on_record);
 };
@@ -146,10 +185,12 @@ void rocks_store::impl::open(rocks_options const& o)
     sync = o.sync;
     auto s = rocksdb::DB::Open(db_options(o), path, family_descriptors(), &handles, &db);
     if (!s.ok())
-        refuse("open", s);
+        throw storage_error(path + ": open: " + s.ToString() + open_advice(s));
 
     check_format();
     next_petition = std::max<std::uint64_t>(last_u64_key(family::petition_numbers).value_or(0) + 1, 1);
+    raise_to(next_petition, meta_u64(meta::petition_next_number).value_or(0));
+    adopt_restored_copy();
 
     std::uint64_t seq = 1;
     if (auto last = last_u64_key(family::outbox))
@@ -169,6 +210,41 @@ void rocks_store::impl::open(rocks_options const& o)
     next_seq = seq;
     next_tiebreak = wall_micros();
     depth = count(family::outbox);
+}
+
+std::optional<std::uint64_t> rocks_store::impl::meta_u64(std::string_view key)
+{
+    rocksdb::PinnableSlice v;
+    auto s = db->Get(rocksdb::ReadOptions{}, cf(family::meta), key, &v);
+    if (s.IsNotFound())
+        return std::nullopt;
+    if (!s.ok())
+        refuse(key, s);
+    auto const n = u64_from_key(v.ToStringView());
+    if (!n)
+        throw storage_error(path + ": " + std::string(key) + ": not an 8-byte number");
+    return n;
+}
+
+// The original gateway went on handing out petition numbers after the backup
+// was taken, and a citizen may hold one of them: a restored copy must never
+// hand the same tracking number to someone else. The jump is stored before the
+// marker goes, so a crash in between only jumps once more.
+void rocks_store::impl::adopt_restored_copy()
+{
+    auto const marker = std::filesystem::path(path) / backup_marker;
+    std::error_code ec;
+    if (!std::filesystem::exists(marker, ec))
+        return;
+    auto const next = next_petition.load() + restore_gap;
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    auto s = db->Put(wo, cf(family::meta), meta::petition_next_number, u64_key(next));
+    if (!s.ok())
+        refuse("restored copy: petition number floor", s);
+    next_petition = next;
+    if (!std::filesystem::remove(marker, ec) || ec)
+        throw storage_error(marker.string() + ": remove: " + (ec ? ec.message() : "not removed"));
 }
 
 void rocks_store::impl::check_format()
@@ -217,6 +293,14 @@ std::int64_t rocks_store::impl::count(family f)
 
 bool rocks_store::impl::flush() noexcept
 {
+    // Syncing a WAL whose last write failed trips an assertion in RocksDB 7.8
+    // (the Debian build keeps them): only a recovered database is flushed. Its
+    // synced commits are in the WAL anyway, which the next open replays.
+    if (write_failed.load()) {
+        if (!db->Resume().ok())
+            return false;
+        write_failed = false;
+    }
     // FlushWAL(true) also syncs, which matters when commits were not synced.
     auto s = db->FlushWAL(true);
     if (!s.ok())
@@ -247,7 +331,7 @@ bool rocks_store::impl::get(family f, rocksdb::Slice key, rocksdb::PinnableSlice
     if (s.ok())
         return true;
     if (!s.IsNotFound())
-        ++read_errors;
+        unreadable(f, s);
     return false;
 }
 
@@ -286,7 +370,28 @@ void rocks_store::impl::scan(family f, rocksdb::ReadOptions ro, bool backwards, 
             it->Next();
     }
     if (!it->status().ok())
-        ++read_errors;  // the caller gets what was read before the error
+        unreadable(f, it->status());  // a partial list would pass for the whole one
+}
+
+// A failed write (no space, a read-only file system) puts RocksDB in a
+// background-error state in which it refuses every write. It recovers from
+// "no space" by itself once its SstFileManager sees room (polling every few
+// seconds); asking here, before the next write, recovers as soon as the disk
+// has room and answers "still failing" cheaply while it has not. Resume()
+// flushes the memtables to table files and starts a new WAL, so a record torn
+// by the failed write is never replayed in front of later ones.
+rocksdb::Status rocks_store::impl::write(rocksdb::WriteOptions const& wo, rocksdb::WriteBatch& batch)
+{
+    if (write_failed.load()) {
+        auto s = db->Resume();
+        if (!s.ok())  // Busy while RocksDB's own recovery waits for room
+            return rocksdb::Status::IOError("writes stopped after a failed write, not yet recovered", s.ToString());
+        write_failed = false;
+    }
+    auto s = db->Write(wo, &batch);
+    if (!s.ok())
+        write_failed = true;
+    return s;
 }
 
 commit_result rocks_store::impl::write_unit(unit_of_work const& w)
@@ -318,14 +423,16 @@ commit_result rocks_store::impl::write_unit(unit_of_work const& w)
             b.put(cf(family::outbox), u64_key(e.seq), encode(e));
         }
     }
+    auto const history_locks = lock_history(w.history);  // until the write is done
+    put_history(b, w.history);
     if (!b.status.ok())
         return failed("batch", b.status);
 
     rocksdb::WriteOptions wo;
     wo.sync = sync;  // concurrent writers share one WAL sync
-    auto s = db->Write(wo, &b.batch);
+    auto s = write(wo, b.batch);
     if (!s.ok())
-        return failed("commit", s);
+        return failed(path + ": commit", s);
     depth += static_cast<std::int64_t>(queued.size());
     commit_result r;
     r.status = commit_status::committed;
@@ -364,7 +471,8 @@ commit_result rocks_store::commit(unit_of_work const& work)
 
 bool rocks_store::seen(std::string_view dedupe_key)
 {
-    return impl_->exists(family::dedupe, dedupe_key).value_or(false);
+    rocksdb::PinnableSlice ignored;
+    return impl_->get(family::dedupe, rocksdb::Slice(dedupe_key.data(), dedupe_key.size()), ignored);
 }
 
 std::optional<model::conversation> rocks_store::conversation(std::string_view channel_id, std::string_view chat_id)
@@ -406,7 +514,7 @@ std::vector<model::timeline_event> rocks_store::timeline(std::string_view tracki
             ++impl_->decode_failures;
     }
     if (!it->status().ok())
-        ++impl_->read_errors;
+        impl_->unreadable(family::timeline, it->status());
     return out;
 }
 
@@ -461,7 +569,7 @@ bool rocks_store::mark_delivered(std::vector<std::uint64_t> const& seqs)
         return false;
     rocksdb::WriteOptions wo;
     wo.sync = false;  // a lost delete re-sends the message: still at least once
-    if (!impl_->db->Write(wo, &b.batch).ok())
+    if (!impl_->write(wo, b.batch).ok())
         return false;
     impl_->depth -= removed;
     return true;
@@ -483,7 +591,7 @@ bool rocks_store::mark_dead(model::outbox_entry const& entry, std::string_view r
         return false;
     rocksdb::WriteOptions wo;
     wo.sync = impl_->sync;
-    if (!impl_->db->Write(wo, &b.batch).ok())
+    if (!impl_->write(wo, b.batch).ok())
         return false;
     if (*present)
         impl_->depth -= 1;
@@ -543,7 +651,7 @@ bool rocks_store::bind_thread(std::string_view channel_id, std::string_view chat
         return false;
     rocksdb::WriteOptions wo;
     wo.sync = impl_->sync;
-    return impl_->db->Write(wo, &b.batch).ok();
+    return impl_->write(wo, b.batch).ok();
 }
 
 std::optional<std::string> rocks_store::thread_of(std::string_view channel_id, std::string_view chat_id,
@@ -610,8 +718,112 @@ bool rocks_store::backup(std::string const& dir, std::string& error)
         error = dir + ": checkpoint: " + s.ToString();
         return false;
     }
+    std::ofstream marker(std::filesystem::path(dir) / backup_marker);
+    marker << "A backup taken while serving; petition numbers jump when it is first opened.\n";
+    marker.close();
+    if (!marker) {
+        error = dir + ": " + backup_marker + ": could not be written";
+        return false;
+    }
     error.clear();
     return true;
+}
+
+// Stripes in ascending order, each once, so two writers never wait on each other crosswise.
+std::vector<std::unique_lock<std::mutex>> rocks_store::impl::lock_history(std::vector<history_append> const& appends)
+{
+    std::vector<std::size_t> stripes;
+    for (auto const& a : appends)
+        stripes.push_back(std::hash<std::string>{}(conversation_key(a.channel_id, a.chat_id)) % stripe_count);
+    std::sort(stripes.begin(), stripes.end());
+    stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+    std::vector<std::unique_lock<std::mutex>> held;
+    for (auto const i : stripes)
+        held.emplace_back(history_stripes[i]);
+    return held;
+}
+
+std::uint64_t rocks_store::impl::last_history_seq(std::string_view channel_id, std::string_view chat_id)
+{
+    auto const prefix = history_prefix(channel_id, chat_id);
+    auto const end = prefix_end(prefix);
+    rocksdb::Slice const upper(end);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf(family::history)));
+    it->SeekToLast();
+    if (!it->status().ok())
+        unreadable(family::history, it->status());
+    if (!it->Valid() || !it->key().starts_with(prefix))
+        return 0;
+    return u64_from_key(it->key().ToStringView().substr(prefix.size())).value_or(0);
+}
+
+// Each entry gets the next seq of its conversation. The caller holds lock_history.
+void rocks_store::impl::put_history(batch_builder& b, std::vector<history_append> const& appends)
+{
+    std::map<std::string, std::uint64_t> next;  // conversation -> next seq within this batch
+    for (auto const& a : appends) {
+        auto const key = conversation_key(a.channel_id, a.chat_id);
+        auto it = next.find(key);
+        if (it == next.end())
+            it = next.emplace(key, last_history_seq(a.channel_id, a.chat_id) + 1).first;
+        b.put(cf(family::history), history_key(a.channel_id, a.chat_id, it->second++), encode(a.entry));
+    }
+}
+
+std::vector<history_entry> rocks_store::history(std::string_view channel_id, std::string_view chat_id,
+                                                std::uint64_t after, std::size_t limit)
+{
+    std::vector<history_entry> out;
+    if (limit == 0 || after == std::numeric_limits<std::uint64_t>::max())
+        return out;
+    auto const prefix = history_prefix(channel_id, chat_id);
+    auto const end = prefix_end(prefix);
+    rocksdb::Slice const upper(end);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(family::history)));
+    for (it->Seek(history_key(channel_id, chat_id, after + 1)); it->Valid() && out.size() < limit; it->Next()) {
+        auto const seq = u64_from_key(it->key().ToStringView().substr(prefix.size()));
+        auto e = seq ? decode_history_entry(it->value().ToStringView(), *seq) : std::nullopt;
+        if (e)
+            out.push_back(std::move(*e));
+        else
+            ++impl_->decode_failures;
+    }
+    if (!it->status().ok())
+        impl_->unreadable(family::history, it->status());
+    return out;
+}
+
+local_delivery rocks_store::deliver_to_history(std::uint64_t outbox_seq, history_append const& a)
+{
+    std::lock_guard lock(impl_->outbox_mutex);
+    auto const key = u64_key(outbox_seq);
+    auto const present = impl_->exists(family::outbox, key);
+    if (!present)
+        return local_delivery::failed;
+    if (!*present)
+        return local_delivery::already_delivered;
+    std::vector<history_append> const appends{a};
+    auto const history_locks = impl_->lock_history(appends);
+    batch_builder b;
+    try {
+        impl_->put_history(b, appends);
+    } catch (unavailable const&) {
+        return local_delivery::failed;
+    }
+    b.remove(impl_->cf(family::outbox), key);
+    b.put(impl_->cf(family::meta), meta::outbox_next_seq, u64_key(impl_->next_seq.load()));
+    if (!b.status.ok())
+        return local_delivery::failed;
+    rocksdb::WriteOptions wo;
+    wo.sync = impl_->sync;  // the page may already show it: it must survive a crash
+    if (!impl_->write(wo, b.batch).ok())
+        return local_delivery::failed;
+    impl_->depth -= 1;
+    return local_delivery::appended;
 }
 
 std::uint64_t rocks_store::outbox_depth()

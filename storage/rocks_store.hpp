@@ -23,8 +23,9 @@ struct storage_error : std::runtime_error {
 
 // Every method may be called from several threads at once.
 //
-// Reads have no error channel in `store`: a record that cannot be read or
-// decoded is reported as absent and counted (read_errors, decode_failures).
+// A read RocksDB cannot answer throws `unavailable` (and is counted in
+// read_errors); a stored value that is not a known record is reported as
+// absent and counted in decode_failures.
 class rocks_store final : public store {
 public:
     explicit rocks_store(rocks_options const& o);  // throws storage_error
@@ -67,8 +68,14 @@ public:
     // A RocksDB checkpoint: table files are hard-linked where `dir` is on the
     // same file system, so it is cheap and does not stop commits. The copy
     // opens as a rocks_store holding every commit that returned before the call.
+    // Its first open moves petition numbers on by a million (the original kept
+    // handing them out), so a restore never reissues a tracking number.
     // On failure `error` reads "<dir>: checkpoint: <rocksdb status>".
     bool backup(std::string const& dir, std::string& error) override;
+
+    std::vector<history_entry> history(std::string_view channel_id, std::string_view chat_id, std::uint64_t after,
+                                       std::size_t limit) override;
+    local_delivery deliver_to_history(std::uint64_t outbox_seq, history_append const& a) override;
 
     std::uint64_t outbox_depth() override;
 

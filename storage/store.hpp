@@ -7,12 +7,30 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace pg::storage {
+
+// One line of a web chat conversation, as its page draws it.
+struct history_entry {
+    std::uint64_t seq = 0;      // 1, 2, 3, ... within its conversation, in the order written
+    model::timestamp at{};
+    std::string from;           // "citizen" | "gateway"
+    std::string frame;          // the rendered frame (JSON text, see adapters/webchat)
+};
+
+// An entry to append to one conversation's history; the store gives it its seq.
+struct history_append {
+    std::string channel_id;
+    std::string chat_id;
+    history_entry entry;
+};
+
+enum class local_delivery { appended, already_delivered, failed };
 
 // Everything one webhook event writes, applied all or nothing.
 struct unit_of_work {
@@ -21,6 +39,7 @@ struct unit_of_work {
     std::vector<model::petition> petitions;            // inserted or replaced, by tracking number
     std::vector<std::pair<std::string, model::timeline_event>> timeline;  // (tracking, event), appended
     std::vector<model::outbound_message> outbox;       // queued in this order
+    std::vector<history_append> history;               // web chat: what the citizen sent, appended
 };
 
 struct petition_filter {
@@ -33,6 +52,15 @@ struct petition_filter {
     std::size_t limit = 100;
 };
 
+// A read the backend could not answer (an I/O error, a corrupted block): never
+// reported as "absent", because a unit built on a wrong "absent" (a new
+// conversation, no such petition) would be committed and acknowledged. The
+// gateway answers 503 instead, so the platform retries. The message names the
+// data directory, the record kind and the backend's status.
+struct unavailable : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 enum class commit_status { committed, duplicate, failed };
 
 struct commit_result {
@@ -41,6 +69,8 @@ struct commit_result {
     std::string error;                        // when failed: what and why (no user text)
 };
 
+// Reads throw `unavailable` when they cannot answer; absent means absent.
+// Writes report failure in their result.
 class store {
 public:
     virtual ~store() = default;
@@ -74,6 +104,16 @@ public:
 
     // A consistent copy of the database in `dir` (which must not exist), taken while serving.
     virtual bool backup(std::string const& dir, std::string& error) = 0;
+
+    // Web chat history: one conversation's entries with seq > `after`, oldest
+    // first, at most `limit`.
+    virtual std::vector<history_entry> history(std::string_view channel_id, std::string_view chat_id,
+                                               std::uint64_t after, std::size_t limit) = 0;
+    // Delivers outbox entry `outbox_seq` into a conversation's history: appends
+    // the entry and removes it from the outbox in one write, so a crash can
+    // neither lose nor double it. already_delivered (nothing appended) when the
+    // outbox no longer holds it.
+    virtual local_delivery deliver_to_history(std::uint64_t outbox_seq, history_append const& a) = 0;
 
     // Counts for /metrics.
     virtual std::uint64_t outbox_depth() = 0;

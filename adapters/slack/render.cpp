@@ -85,9 +85,10 @@ json post_message(model::outbound_message const& m)
 model::api_call render(model::outbound_message const& m, secrets const& s)
 {
     model::api_call call;
-    if (m.kind == model::message_kind::callback_ack) {
+    if (m.kind == model::message_kind::callback_ack || m.kind == model::message_kind::photo) {
         // Slack delivers no button presses here (staff type their commands), so there is
-        // nothing to acknowledge: an empty path tells the gateway to send nothing.
+        // nothing to acknowledge; a photo's file id belongs to another platform (the
+        // card counts the photos). An empty path tells the gateway to send nothing.
         call.content_type.clear();
         return call;
     }

@@ -19,6 +19,7 @@ using json = nlohmann::json;
 // entity parsing; counting UTF-16 units (an emoji is two) never exceeds either.
 constexpr std::size_t max_text_units = 4096;
 constexpr std::size_t max_ack_units = 200;
+constexpr std::size_t max_caption_units = 1024;
 // createForumTopic takes a name of 1-128 characters.
 constexpr std::size_t max_topic_name_units = 128;
 
@@ -128,6 +129,19 @@ json answer_callback_query(model::outbound_message const& m)
     return body;
 }
 
+// A caption is at most 1024 characters; the photo goes out even with none.
+json send_photo(model::outbound_message const& m)
+{
+    json body = json::object();
+    body["chat_id"] = id_value(m.chat_id);
+    body["photo"] = m.media_id;
+    if (!blank(m.text))
+        body["caption"] = std::string(utf8_prefix_utf16(m.text, max_caption_units));
+    if (!m.thread_id.empty())
+        body["message_thread_id"] = id_value(m.thread_id);
+    return body;
+}
+
 // The topic's name: the title, else the tracking number, never empty.
 std::string topic_name(model::outbound_message const& m)
 {
@@ -165,6 +179,10 @@ model::api_call render(model::outbound_message const& m, secrets const& s)
     case model::message_kind::open_thread:
         call.path = "/bot" + s.bot_token + "/createForumTopic";
         body = create_forum_topic(m);
+        break;
+    case model::message_kind::photo:
+        call.path = "/bot" + s.bot_token + "/sendPhoto";
+        body = send_photo(m);
         break;
     }
     // Text from config or a citizen may hold invalid UTF-8: it goes out as U+FFFD

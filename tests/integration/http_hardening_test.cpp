@@ -124,6 +124,85 @@ TEST_F(http_hardening, sigterm_drains_and_exits_zero)
     EXPECT_NE(gateway.log().find("\"event\":\"stopped\""), std::string::npos);
 }
 
+// A gateway with a small per-source limit (test_config turns it off for the other tests).
+class rate_limited : public ::testing::Test {
+protected:
+    static nlohmann::json limited_config(std::string const& api_base, std::filesystem::path const& data)
+    {
+        auto cfg = test_config(api_base, data);
+        cfg["server"]["rate_limit"] = {{"per_second", 1}, {"burst", 5}};
+        return cfg;
+    }
+    void SetUp() override { gateway.start(); }
+
+    // Sends page requests until one is refused (bounded); whether one was.
+    bool use_up_the_bucket()
+    {
+        for (int i = 0; i < 200; ++i)
+            if (http_get(gateway.port(), "/public").status == 429)
+                return true;
+        return false;
+    }
+
+    std::int64_t rate_limit_rejections()
+    {
+        std::string const series = "pg_http_connections_rejected_total{reason=\"rate_limit\"}";
+        auto const text = http_get(gateway.port(), "/metrics").body;
+        auto const at = text.find("\n" + series + " ");
+        return at == std::string::npos ? 0 : std::stoll(text.substr(at + series.size() + 2));
+    }
+
+    fake_platform api;
+    temp_dir data;
+    gateway_process gateway{limited_config(api.base_url(), data.path())};
+};
+
+TEST_F(rate_limited, a_burst_past_the_limit_gets_429_with_retry_after_and_is_counted)
+{
+    // The bucket starts full (5) and gains one token a second: requests sent one
+    // after another run out of tokens long before 200 of them.
+    std::size_t first_refused = 0;
+    http_result refused;
+    for (std::size_t i = 0; i < 200 && refused.status == 0; ++i) {
+        auto r = http_get(gateway.port(), "/public");
+        if (r.status == 429) {
+            first_refused = i;
+            refused = r;
+        }
+    }
+    ASSERT_EQ(refused.status, 429) << "200 requests were all let through";
+    EXPECT_GE(first_refused, 5u);  // the burst always passes
+    auto const retry = refused.header("Retry-After");
+    ASSERT_FALSE(retry.empty());
+    EXPECT_GE(std::stoi(retry), 1) << retry;
+    EXPECT_EQ(rate_limit_rejections(), 1);  // /metrics itself is not limited
+}
+
+TEST_F(rate_limited, platform_webhooks_healthz_and_metrics_from_the_same_address_are_not_limited)
+{
+    ASSERT_TRUE(use_up_the_bucket());
+
+    auto const refused_before = rate_limit_rejections();
+    for (std::int64_t id = 300; id < 320; ++id) {
+        auto r = http_post(gateway.port(), "/webhook/telegram", tg::text(id, 5001, "/start"), good_secret);
+        EXPECT_EQ(r.status, 200) << "update " << id << ": " << r.body;
+    }
+    EXPECT_TRUE(api.wait_for_count(20)) << gateway.log();
+    for (int i = 0; i < 20; ++i)
+        EXPECT_EQ(http_get(gateway.port(), "/healthz").status, 200);
+    EXPECT_EQ(rate_limit_rejections(), refused_before);
+}
+
+TEST(rate_limit_off, per_second_0_lets_every_request_through)
+{
+    fake_platform api;
+    temp_dir data;
+    gateway_process gateway{test_config(api.base_url(), data.path())};  // rate_limit.per_second 0
+    gateway.start();
+    for (int i = 0; i < 100; ++i)
+        ASSERT_NE(http_get(gateway.port(), "/public").status, 429) << "request " << i;
+}
+
 TEST(command_line, version_help_and_config_errors)
 {
     auto v = run_gateway("--version");

@@ -233,6 +233,45 @@ TEST_F(staff_channel, an_official_takes_a_petition_from_submission_to_close)
     EXPECT_EQ(tl[1]["actor_name"], "Li Wei");
 }
 
+// The staff topic on the citizen's own bot shows the photos themselves (a file id
+// is valid for the bot that received it); Slack gets the card's photo count only.
+TEST_F(staff_channel, citizen_photos_follow_the_card_in_the_telegram_topic)
+{
+    std::int64_t id = 3000;
+    for (auto const* text : {"/start", "1", "1", "Main Street 12, by the bus stop",
+                             "A pothole about 30 cm wide has been growing for two weeks; please fill it."})
+        post_tg(tg::text(++id, citizen_chat, text));
+    post_tg(tg::photo(++id, citizen_chat, "AgACAgIAAxkBAAIBQ2-pothole"));
+    for (auto const* text : {"Done", "send"})
+        post_tg(tg::text(++id, citizen_chat, text));
+
+    auto const calls_to_staff = [&] {
+        std::vector<std::pair<std::string, json>> out;
+        for (auto const& r : telegram.requests()) {
+            auto b = json::parse(r.body);
+            if (b.value("chat_id", json()) == staff_group)
+                out.emplace_back(method_of(r), b);
+        }
+        return out;
+    };
+    ASSERT_TRUE(eventually([&] {
+        auto const c = calls_to_staff();
+        return !c.empty() && c.back().first == "sendPhoto";
+    })) << gateway->log();
+    auto const calls = calls_to_staff();
+    ASSERT_EQ(calls.size(), 3u);  // the topic, the card, the photo: in that order
+    EXPECT_EQ(calls[0].first, "createForumTopic");
+    EXPECT_EQ(calls[1].first, "sendMessage");
+    EXPECT_EQ(calls[2].second["photo"], "AgACAgIAAxkBAAIBQ2-pothole");
+    EXPECT_EQ(calls[2].second["message_thread_id"], topic_id);
+
+    ASSERT_TRUE(slack_api.wait_for_count(1)) << gateway->log();
+    for (auto const& r : slack_api.requests()) {
+        EXPECT_EQ(method_of(r), "chat.postMessage");
+        EXPECT_FALSE(contains(r.body, "AgACAgIAAxkBAAIBQ2")) << r.body;
+    }
+}
+
 TEST_F(staff_channel, a_refused_transition_gets_a_reply_in_the_thread_and_changes_nothing)
 {
     std::int64_t id = 2000;

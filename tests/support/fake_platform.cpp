@@ -2,13 +2,16 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <list>
+#include <sstream>
 
 namespace pg::testing {
 
@@ -28,9 +31,57 @@ struct fake_platform::impl {
     std::list<std::thread> workers;
     std::list<std::shared_ptr<tcp::socket>> sockets;
     std::atomic<bool> stopping{false};
+    std::size_t in_flight = 0;      // under data_mutex
+    std::size_t max_in_flight = 0;  // under data_mutex
+    std::size_t hangs_abandoned = 0;
+    std::atomic<std::size_t> open_connections{0};
+
+    // Counts the request as being answered for as long as it lives.
+    struct answering {
+        impl& self;
+        explicit answering(impl& s) : self(s) {}
+        ~answering()
+        {
+            std::lock_guard lock(self.data_mutex);
+            --self.in_flight;
+        }
+    };
+
+    // Reads until the client closes (or the fake stops): the client's timeout ends a hang.
+    void hang(tcp::socket& socket)
+    {
+        char sink[256];
+        boost::system::error_code ec;
+        while (!ec)
+            socket.read_some(net::buffer(sink), ec);
+        if (!stopping) {
+            std::lock_guard lock(data_mutex);
+            ++hangs_abandoned;
+        }
+        changed.notify_all();
+    }
+
+    static bool trickle(tcp::socket& socket, http::response<http::string_body> const& res,
+                        std::chrono::milliseconds gap)
+    {
+        std::ostringstream wire;
+        wire << res;
+        for (char c : wire.str()) {
+            boost::system::error_code ec;
+            net::write(socket, net::buffer(&c, 1), ec);
+            if (ec)
+                return false;
+            std::this_thread::sleep_for(gap);  // the fault itself: a slow sender
+        }
+        return true;
+    }
 
     void serve(std::shared_ptr<tcp::socket> socket)
     {
+        struct closing {
+            std::atomic<std::size_t>& open;
+            ~closing() { --open; }
+        } counted_open{open_connections};
         boost::beast::flat_buffer buffer;
         for (;;) {
             http::request<http::string_body> req;
@@ -38,7 +89,8 @@ struct fake_platform::impl {
             http::read(*socket, buffer, req, ec);
             if (ec)
                 return;
-            recorded_request r{std::string(req.method_string()), std::string(req.target()), {}, req.body()};
+            recorded_request r{std::string(req.method_string()), std::string(req.target()), {}, req.body(),
+                               std::chrono::steady_clock::now()};
             for (auto const& f : req)
                 r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
             scripted_reply reply;
@@ -47,12 +99,22 @@ struct fake_platform::impl {
                 if (reply_with)
                     reply = reply_with(r, received.size());
                 received.push_back(std::move(r));
+                max_in_flight = std::max(max_in_flight, ++in_flight);
             }
+            answering counted(*this);
             changed.notify_all();
+            if (reply.hang) {
+                hang(*socket);
+                return;
+            }
             if (reply.close_without_answer) {
+                if (reply.reset)
+                    socket->set_option(net::socket_base::linger(true, 0), ec);
                 socket->close(ec);
                 return;
             }
+            if (reply.delay.count() > 0)
+                std::this_thread::sleep_for(reply.delay);  // the fault itself: a slow platform
             http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
             res.set(http::field::content_type, "application/json");
             for (auto const& [k, v] : reply.headers)
@@ -60,6 +122,13 @@ struct fake_platform::impl {
             res.body() = reply.body;
             res.keep_alive(req.keep_alive());
             res.prepare_payload();
+            if (reply.trickle.count() > 0) {
+                if (!trickle(*socket, res, reply.trickle))
+                    return;
+                if (!res.keep_alive())
+                    return;
+                continue;
+            }
             http::write(*socket, res, ec);
             if (ec || !res.keep_alive())
                 return;
@@ -83,6 +152,7 @@ fake_platform::fake_platform() : impl_(std::make_unique<impl>())
             if (ec || impl_->stopping)
                 return;
             std::lock_guard lock(impl_->mutex);
+            ++impl_->open_connections;
             impl_->sockets.push_back(socket);
             impl_->workers.emplace_back([this, socket] { impl_->serve(socket); });
         }
@@ -130,6 +200,23 @@ bool fake_platform::wait_until(std::function<bool(std::vector<recorded_request> 
 {
     std::unique_lock lock(impl_->data_mutex);
     return impl_->changed.wait_for(lock, limit, [&] { return pred(impl_->received); });
+}
+
+std::size_t fake_platform::open_connections() const
+{
+    return impl_->open_connections.load();
+}
+
+std::size_t fake_platform::max_in_flight() const
+{
+    std::lock_guard lock(impl_->data_mutex);
+    return impl_->max_in_flight;
+}
+
+std::size_t fake_platform::hangs_abandoned() const
+{
+    std::lock_guard lock(impl_->data_mutex);
+    return impl_->hangs_abandoned;
 }
 
 bool fake_platform::wait_for_count(std::size_t n, std::chrono::milliseconds limit) const

@@ -20,13 +20,18 @@ struct recorded_request {
     std::string target;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    std::chrono::steady_clock::time_point at{};  // when it was read: for lower bounds (retry_after), not speed
 };
 
 struct scripted_reply {
     int status = 200;
     std::string body = R"({"ok":true,"result":{"message_id":1}})";
     std::vector<std::pair<std::string, std::string>> headers;
-    bool close_without_answer = false;  // reset the connection instead of answering
+    bool close_without_answer = false;  // close the connection instead of answering
+    bool reset = false;                 // with close_without_answer: an RST, not a FIN
+    bool hang = false;                  // never answer; hold the connection until the client gives up
+    std::chrono::milliseconds delay{0};    // answer after this long (a slow platform)
+    std::chrono::milliseconds trickle{0};  // write the answer one byte at a time, this long between bytes
 };
 
 class fake_platform {
@@ -48,6 +53,12 @@ public:
     bool wait_until(std::function<bool(std::vector<recorded_request> const&)> const& pred,
                     std::chrono::milliseconds limit = std::chrono::seconds{15}) const;
     bool wait_for_count(std::size_t n, std::chrono::milliseconds limit = std::chrono::seconds{15}) const;
+    // The most requests that were being answered at the same moment, over its life.
+    std::size_t max_in_flight() const;
+    // Connections accepted and not yet closed by either side.
+    std::size_t open_connections() const;
+    // Hung requests whose connection the client closed (gave up on).
+    std::size_t hangs_abandoned() const;
 
 private:
     struct impl;

@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -46,7 +47,9 @@ nlohmann::json test_config(std::string const& api_base, fs::path const& data_dir
     std::string const demo = PG_SOURCE_DIR "/config/demo";
     return {
         {"server", {{"listen", "127.0.0.1"}, {"port", 0}, {"header_timeout_ms", 500}, {"read_timeout_ms", 2000},
-                    {"idle_timeout_ms", 5000}, {"body_limit", 65536}}},
+                    {"idle_timeout_ms", 5000}, {"body_limit", 65536},
+                    // eventually() polls 100 times a second; http_hardening_test turns the limit on.
+                    {"rate_limit", {{"per_second", 0}}}}},
         {"storage", {{"path", data_dir.string()}, {"sync", true}}},
         {"outbox", {{"base_backoff_ms", 20}, {"max_backoff_ms", 200}, {"max_attempts", 50}, {"request_timeout_ms", 2000}}},
         {"log", {{"level", "info"}}},
@@ -167,8 +170,11 @@ http_result exchange(unsigned short port, http::request<http::string_body> req)
     boost::system::error_code ec;
     http::read(socket, buffer, res, ec);
     if (ec)
-        return {0, ec.message()};
-    return {static_cast<int>(res.result_int()), res.body()};
+        return {0, ec.message(), {}};
+    http_result out{static_cast<int>(res.result_int()), res.body(), {}};
+    for (auto const& f : res)
+        out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    return out;
 }
 
 }  // namespace
@@ -195,6 +201,14 @@ http_result http_request(unsigned short port, std::string const& method, std::st
         req.body() = body;
     }
     return exchange(port, std::move(req));
+}
+
+std::string http_result::header(std::string_view name) const
+{
+    for (auto const& [k, v] : headers)
+        if (boost::beast::iequals(k, name))
+            return v;
+    return {};
 }
 
 http_result http_get(unsigned short port, std::string const& target)

@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 #include <sys/types.h>
 
 namespace pg::testing {
@@ -54,7 +57,13 @@ bool eventually(std::function<bool()> const& condition, std::chrono::millisecond
 struct command_result { int status; std::string output; };
 command_result run_gateway(std::string const& args);
 
-struct http_result { int status = 0; std::string body; };
+struct http_result {
+    int status = 0;
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // as received, in order
+    // The first header of that name (case-insensitive), or "".
+    std::string header(std::string_view name) const;
+};
 http_result http_post(unsigned short port, std::string const& target, std::string const& body,
                       std::vector<std::pair<std::string, std::string>> const& headers = {});
 http_result http_get(unsigned short port, std::string const& target);

@@ -51,6 +51,16 @@ inline std::string location(std::int64_t update_id, std::int64_t chat_id, double
     return u.dump();
 }
 
+// A photo as Telegram sends it: every size, smallest first; the gateway keeps the largest.
+inline std::string photo(std::int64_t update_id, std::int64_t chat_id, std::string const& large_file_id)
+{
+    auto u = message_base(update_id, chat_id, "en");
+    u["message"]["photo"] = {
+        {{"file_id", large_file_id + "-small"}, {"file_unique_id", "AQADs"}, {"width", 90}, {"height", 67}, {"file_size", 1200}},
+        {{"file_id", large_file_id}, {"file_unique_id", "AQADl"}, {"width", 1280}, {"height", 960}, {"file_size", 98000}}};
+    return u.dump();
+}
+
 inline std::string sticker(std::int64_t update_id, std::int64_t chat_id)
 {
     auto u = message_base(update_id, chat_id, "en");

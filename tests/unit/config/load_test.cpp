@@ -86,7 +86,8 @@ json full_config()
     return json::parse(R"({
       "server": {"listen": "0.0.0.0", "port": 9090, "io_threads": 2, "body_limit": 2048, "header_limit": 4096,
                  "header_timeout_ms": 1001, "read_timeout_ms": 1002, "idle_timeout_ms": 1003, "shutdown_grace_ms": 1004,
-                 "max_connections": 50, "max_requests_per_connection": 60},
+                 "max_connections": 50, "max_requests_per_connection": 60,
+                 "rate_limit": {"per_second": 5, "burst": 7, "max_sources": 900}},
       "storage": {"path": "/var/lib/pg", "sync": false, "threads": 8},
       "outbox": {"max_attempts": 3, "base_backoff_ms": 100, "max_backoff_ms": 200, "max_in_flight_per_channel": 5,
                  "request_timeout_ms": 300},
@@ -157,6 +158,9 @@ TEST(load, absent_sections_and_keys_take_the_defaults)
     EXPECT_EQ(s.server.shutdown_grace, server.shutdown_grace);
     EXPECT_EQ(s.server.max_connections, server.max_connections);
     EXPECT_EQ(s.server.max_requests_per_connection, server.max_requests_per_connection);
+    EXPECT_EQ(s.server.rate_limit.per_second, server.rate_limit.per_second);
+    EXPECT_EQ(s.server.rate_limit.burst, server.rate_limit.burst);
+    EXPECT_EQ(s.server.rate_limit.max_sources, server.rate_limit.max_sources);
     storage_settings const storage;
     EXPECT_EQ(s.storage.path, storage.path);
     EXPECT_EQ(s.storage.sync, storage.sync);
@@ -203,6 +207,9 @@ TEST(load, reads_every_section)
     EXPECT_EQ(s.server.shutdown_grace, milliseconds{1004});
     EXPECT_EQ(s.server.max_connections, 50u);
     EXPECT_EQ(s.server.max_requests_per_connection, 60u);
+    EXPECT_EQ(s.server.rate_limit.per_second, 5u);
+    EXPECT_EQ(s.server.rate_limit.burst, 7u);
+    EXPECT_EQ(s.server.rate_limit.max_sources, 900u);
     EXPECT_EQ(s.storage.path, "/var/lib/pg");
     EXPECT_FALSE(s.storage.sync);
     EXPECT_EQ(s.storage.threads, 8u);
@@ -298,24 +305,36 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
          "server.shutdown_grace_ms: expected an integer from 1 to 3600000, found an empty array"},
         {"/server/max_connections", "0", "server.max_connections: expected an integer from 1 to 1000000, found 0"},
         {"/server/listen", R"("")", "server.listen: expected a non-empty string, found an empty string"},
+        {"/server/rate_limit", "20", "server.rate_limit: expected an object, found 20"},
+        {"/server/rate_limit/per_second", "-1",
+         "server.rate_limit.per_second: expected an integer from 0 to 1000000, found -1"},
+        {"/server/rate_limit/per_second", "2.5",
+         "server.rate_limit.per_second: expected an integer from 0 to 1000000, found 2.5"},
+        {"/server/rate_limit/burst", "0", "server.rate_limit.burst: expected an integer from 1 to 1000000, found 0"},
+        {"/server/rate_limit/max_sources", "10000001",
+         "server.rate_limit.max_sources: expected an integer from 1 to 10000000, found 10000001"},
+        {"/server/rate_limit/rate", "1",
+         "server.rate_limit.rate: unknown key; expected one of: per_second, burst, max_sources"},
         {"/server/listen", "127", "server.listen: expected a non-empty string, found 127"},
         {"/server", R"("x")", R"(server: expected an object, found "x")"},
         {"/server/prot", "1",
          "server.prot: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, "
-         "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection"},
+         "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection, "
+         "rate_limit"},
         {"/server/my key", "1",
          R"(server["my key"]: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, )"
-         "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection"},
+         "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection, "
+         "rate_limit"},
         {"/bogus", "{}",
          "bogus: unknown key; expected one of: server, storage, outbox, log, tracking, dialog, channels, departments, "
-         "staff, deadlines, staff_api, testing"},
+         "staff, deadlines, staff_api, web, console, testing"},
         // storage
         {"/storage/path", R"("")", "storage.path: expected a non-empty string, found an empty string"},
         {"/storage/sync", R"("yes")", R"(storage.sync: expected true or false, found "yes")"},
         {"/storage/sync", "1", "storage.sync: expected true or false, found 1"},
         {"/storage/threads", "0", "storage.threads: expected an integer from 1 to 64, found 0"},
         {"/storage/threads", "65", "storage.threads: expected an integer from 1 to 64, found 65"},
-        {"/storage/fsync", "true", "storage.fsync: unknown key; expected one of: path, sync, threads"},
+        {"/storage/fsync", "true", "storage.fsync: unknown key; expected one of: path, sync, threads, backup_token"},
         // outbox
         {"/outbox/max_attempts", "0", "outbox.max_attempts: expected an integer from 1 to 1000, found 0"},
         {"/outbox/max_attempts", "1001", "outbox.max_attempts: expected an integer from 1 to 1000, found 1001"},
@@ -357,7 +376,7 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/channels/0/id", R"("abcdefghijklmnopqrstuvwxyz0123456")",
          R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "abcdefghijklmnopqrstuvwxyz0123456")"},
         {"/channels/0/type", "", "channels[0].type: missing"},
-        {"/channels/0/type", R"("fax")", R"(channels[0].type: expected one of: telegram, slack, found "fax")"},
+        {"/channels/0/type", R"("fax")", R"(channels[0].type: expected one of: telegram, slack, webchat, found "fax")"},
         {"/channels/0/type", R"("slack")",
          "channels[0].webhook_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "
          "signing_secret"},
@@ -529,6 +548,45 @@ TEST(load, reports_files_it_cannot_read_or_parse)
                                   "object key - unexpected ','; expected string literal");
 }
 
+// Found by fuzz_config_load (tests/fuzz/seeds/fuzz_config_load/number-out-of-range.json):
+// nlohmann throws out_of_range, not parse_error, for a number beyond a double.
+TEST(load, numbers_beyond_a_double_are_a_config_error)
+{
+    temp_dir d;
+    for (auto const* text : {R"({"server": {"port": 1e999}})", R"({"server": {"port": -1e999}})"}) {
+        auto const path = d.write("huge.json", text);
+        EXPECT_EQ(error_of(path), path + ": not valid JSON: a number is too large (beyond a double's range)") << text;
+    }
+}
+
+// Found by fuzz_config_load (tests/fuzz/seeds/fuzz_config_load/parse-error-excerpt-leak.json):
+// the file's own text can look like the "'; expected ..." that follows nlohmann's excerpt.
+TEST(load, parse_errors_never_quote_the_file)
+{
+    struct case_ {
+        char const* text;
+        char const* expected;
+    };
+    case_ const cases[] = {
+        {"{\"tracking\": {\"key\": \"k'; expected SECRETVALUE\xff\"}}",
+         "parse error at line 1, column 47: syntax error while parsing value - invalid string: ill-formed UTF-8 byte"},
+        {"{\"tracking\": {\"key\": \"SECRETVALUE'; expected '['\n\"}}",
+         "parse error at line 2, column 0: syntax error while parsing value - invalid string: control character "
+         "U+000A (LF) must be escaped to \\u000A or \\n"},
+        // nlohmann's own "; expected" stays.
+        {"{\"tracking\": {\"key\": \"x\"}, \"SECRET\\uZZZZ\": 1}",
+         "parse error at line 1, column 37: syntax error while parsing object key - invalid string: '\\u' must be "
+         "followed by 4 hex digits; expected string literal"},
+    };
+    temp_dir d;
+    for (auto const& c : cases) {
+        auto const path = d.write("broken.json", c.text);
+        auto const message = error_of(path);
+        EXPECT_EQ(message, path + ": not valid JSON: " + c.expected) << c.text;
+        EXPECT_EQ(message.find("SECRET"), std::string::npos) << message;
+    }
+}
+
 TEST(load, expands_environment_variables_in_strings)
 {
     struct case_ {
@@ -674,7 +732,7 @@ TEST(load, disabled_channels_are_checked_for_shape_and_left_out)
         {"/channels/0/botToken", "x",
          "channels[0].botToken: unknown key; expected one of: id, type, enabled, api_base, bot_token, webhook_secret"},
         {"/channels/0/id", "Old", R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "Old")"},
-        {"/channels/0/type", "fax", R"(channels[0].type: expected one of: telegram, slack, found "fax")"},
+        {"/channels/0/type", "fax", R"(channels[0].type: expected one of: telegram, slack, webchat, found "fax")"},
         {"/channels/0/enabled", 0, "channels[0].enabled: expected true or false, found 0"},
         {"/channels/0/signing_secret", "x",
          "channels[0].signing_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "
@@ -735,6 +793,44 @@ TEST(load, slack_api_base_has_its_own_default)
     auto config = full_config();
     config["channels"][1].erase("api_base");
     EXPECT_EQ(load(write_config(d, config), env_of({})).channels.at(1).api_base, "https://slack.com/api");
+}
+
+TEST(load, webchat_channels_need_no_api_and_may_bring_their_own_session_secret)
+{
+    temp_dir d;
+    auto config = minimal_config();
+    config["channels"] = json::parse(R"([{"id": "web", "type": "webchat"}])");
+    auto s = load(write_config(d, config), env_of({}));
+    ASSERT_EQ(s.channels.size(), 1u);
+    EXPECT_EQ(s.channels[0].type, channel_type::webchat);
+    EXPECT_TRUE(s.channels[0].api_base.empty());
+    EXPECT_TRUE(s.channels[0].session_secret.empty());  // the gateway generates and keeps one
+
+    config["channels"][0]["session_secret"] = "${WEB_SECRET}";
+    s = load(write_config(d, config), env_of({{"WEB_SECRET", "0123456789abcdef"}}));
+    EXPECT_EQ(s.channels.at(0).session_secret, "0123456789abcdef");
+
+    struct case_ {
+        char const* key;
+        json value;
+        char const* expected;
+    };
+    case_ const cases[] = {
+        {"session_secret", "short", "channels[0].session_secret: expected at least 16 characters without whitespace, "
+                                    "found a string of 5 characters"},
+        {"session_secret", "0123456789 abcdef", "channels[0].session_secret: expected at least 16 characters without "
+                                                "whitespace, found a string of 17 characters"},
+        {"api_base", "http://127.0.0.1:9", "channels[0].api_base: a webchat channel calls no API: leave api_base out"},
+        {"bot_token", "1:x", "channels[0].bot_token: unknown key; expected one of: id, type, enabled, api_base, "
+                             "session_secret"},
+    };
+    for (auto const& c : cases) {
+        auto bad = minimal_config();
+        bad["channels"] = json::parse(R"([{"id": "web", "type": "webchat"}])");
+        bad["channels"][0][c.key] = c.value;
+        auto const path = write_config(d, bad);
+        EXPECT_EQ(error_of(path), path + ": " + c.expected) << c.key;
+    }
 }
 
 TEST(load, staff_chats_switched_off_are_left_out_but_still_checked)
@@ -924,11 +1020,12 @@ TEST(load, shipped_demo_config_loads)
     EXPECT_EQ(s.storage.path, "./data");
     EXPECT_TRUE(s.storage.sync);
     EXPECT_EQ(s.tracking_key, "demo-tracking-key-change-me");
+    // Only the web chat is on: Telegram and Slack wait until they are configured.
     ASSERT_EQ(s.channels.size(), 1u);
-    EXPECT_EQ(s.channels[0].id, "telegram");
-    EXPECT_EQ(s.channels[0].api_base, "https://api.telegram.org");
-    EXPECT_EQ(s.channels[0].bot_token, "000000:demo-token");
-    EXPECT_EQ(s.channels[0].webhook_secret, "demo-secret-change-me");
+    EXPECT_EQ(s.channels[0].id, "web");
+    EXPECT_EQ(s.channels[0].type, channel_type::webchat);
+    EXPECT_TRUE(s.channels[0].api_base.empty());
+    EXPECT_TRUE(s.channels[0].session_secret.empty());  // generated and kept by the gateway
     ASSERT_EQ(s.dialog.locales.size(), 2u);
     EXPECT_EQ(s.dialog.locales[0].code, "en");
     EXPECT_EQ(s.dialog.locales[1].code, "zh-CN");
@@ -950,6 +1047,7 @@ TEST(load, shipped_demo_config_loads)
 
     // The environment overrides every default it names; Slack stays disabled.
     auto const t = load(path, env_of({{"PG_TRACKING_KEY", "k2"},
+                                      {"PG_TELEGRAM_ENABLED", "true"},
                                       {"TELEGRAM_API_BASE", "http://127.0.0.1:9/"},
                                       {"TELEGRAM_BOT_TOKEN", "1:t"},
                                       {"TELEGRAM_WEBHOOK_SECRET", "s"},
@@ -959,10 +1057,12 @@ TEST(load, shipped_demo_config_loads)
                                       {"SLACK_BOT_TOKEN", "xoxb-1"},
                                       {"SLACK_SIGNING_SECRET", "abc"}}));
     EXPECT_EQ(t.tracking_key, "k2");
-    ASSERT_EQ(t.channels.size(), 1u);
-    EXPECT_EQ(t.channels.at(0).api_base, "http://127.0.0.1:9");
-    EXPECT_EQ(t.channels.at(0).bot_token, "1:t");
-    EXPECT_EQ(t.channels.at(0).webhook_secret, "s");
+    ASSERT_EQ(t.channels.size(), 2u);
+    EXPECT_EQ(t.channels.at(0).id, "web");
+    EXPECT_EQ(t.channels.at(1).id, "telegram");
+    EXPECT_EQ(t.channels.at(1).api_base, "http://127.0.0.1:9");
+    EXPECT_EQ(t.channels.at(1).bot_token, "1:t");
+    EXPECT_EQ(t.channels.at(1).webhook_secret, "s");
     ASSERT_EQ(t.staff.chats.size(), 1u);
     EXPECT_EQ(t.staff.chats[0].channel, "telegram");
     EXPECT_EQ(t.staff.chats[0].chat, "-1001234567890");

@@ -316,14 +316,17 @@ TEST(apply_citizen, added_information_goes_to_the_staff_and_the_timeline)
     EXPECT_EQ(e.channel_id, "telegram");
     EXPECT_EQ(e.note, "It got bigger after the rain. (+2 photos)");
     EXPECT_EQ(out.staff_text,
-              "Citizen added information: It got bigger after the rain. (2 photos, forwarded in this thread)");
+              "Citizen added information: It got bigger after the rain. (2 photos; in Telegram threads they follow "
+              "this message)");
+    EXPECT_EQ(out.staff_photos, (std::vector<std::string>{"ph-7", "ph-8"}));
+    EXPECT_EQ(out.next.photo_ids.size(), petition(status::accepted).photo_ids.size() + 2);
     EXPECT_TRUE(out.to_citizen.empty()) << "the dialog confirms it itself";
 
     auto photos_only = request(citizen_request::kind::add_info);
     photos_only.photo_ids = {"ph-9"};
     auto const p = apply_citizen(petition(status::submitted), photos_only, citizen, context());
     EXPECT_EQ(p.timeline.at(0).note, "(+1 photos)");
-    EXPECT_EQ(p.staff_text, "Citizen added information: (1 photos, forwarded in this thread)");
+    EXPECT_EQ(p.staff_text, "Citizen added information: (1 photos; in Telegram threads they follow this message)");
 }
 
 TEST(apply_citizen, a_rating_is_kept_and_not_resolved_reopens)

@@ -124,6 +124,19 @@ TEST(slack_render, a_callback_ack_calls_nothing)
     EXPECT_TRUE(call.headers.empty());
 }
 
+// A Telegram file id means nothing to Slack: the card's photo count stands in.
+TEST(slack_render, a_photo_from_another_platform_calls_nothing)
+{
+    outbound_message m;
+    m.kind = message_kind::photo;
+    m.channel_id = "staff";
+    m.chat_id = "C07STAFF4PX";
+    m.media_id = "AgACAgIAAxkBAAIBQ2";
+    auto const call = render(m, keys);
+    EXPECT_EQ(call.path, "");
+    EXPECT_EQ(call.body, "");
+}
+
 std::string repeat(std::string const& unit, std::size_t n)
 {
     std::string out;

@@ -18,6 +18,7 @@ secrets const keys{"w3bh00k-Secret_2025", "123456789:AAE-not-a-real-token-012345
 std::string const send_path = "/bot123456789:AAE-not-a-real-token-0123456789abcdef/sendMessage";
 std::string const ack_path = "/bot123456789:AAE-not-a-real-token-0123456789abcdef/answerCallbackQuery";
 std::string const topic_path = "/bot123456789:AAE-not-a-real-token-0123456789abcdef/createForumTopic";
+std::string const photo_path = "/bot123456789:AAE-not-a-real-token-0123456789abcdef/sendPhoto";
 
 outbound_message text_to(std::string chat_id, std::string text)
 {
@@ -61,6 +62,14 @@ outbound_message open_topic(std::string chat_id, std::string title, std::string 
     m.title = std::move(title);
     m.thread_key = std::move(thread_key);
     m.text = "P-2025-00043 Roads\nPothole outside No. 3 Mill Lane";  // the card goes out as its own message
+    return m;
+}
+
+outbound_message photo(std::string chat_id, std::string file_id, std::string caption = {})
+{
+    auto m = text_to(std::move(chat_id), std::move(caption));
+    m.kind = message_kind::photo;
+    m.media_id = std::move(file_id);
     return m;
 }
 
@@ -128,6 +137,10 @@ TEST(telegram_render, each_message_shape)
          R"({"chat_id":-1001987654321,"name":"P-2025-00044 路灯不亮"})"},
         {"topic in a chat named by username", open_topic("@city_staff", "P-2025-00043 Roads"), topic_path,
          R"({"chat_id":"@city_staff","name":"P-2025-00043 Roads"})"},
+        {"citizen's photo re-posted into a topic", in_thread(photo("-1001987654321", "AgACAgIAAxkBAAIBQ2"), "1290"),
+         photo_path, R"({"chat_id":-1001987654321,"photo":"AgACAgIAAxkBAAIBQ2","message_thread_id":1290})"},
+        {"photo with a caption", photo("-1001987654321", "AgACAgIAAxkBAAIBQ2", "P-2025-00043"), photo_path,
+         R"({"chat_id":-1001987654321,"photo":"AgACAgIAAxkBAAIBQ2","caption":"P-2025-00043"})"},
         {"staff reply into a topic", in_thread(text_to("-1001987654321", "Accepted by Chen."), "1290"), send_path,
          R"({"chat_id":-1001987654321,"text":"Accepted by Chen.","message_thread_id":1290,
              "reply_markup":{"remove_keyboard":true}})"},

@@ -1,0 +1,314 @@
+#include "gateway/console.hpp"
+
+#include "adapters/common/password.hpp"
+#include "adapters/common/secret.hpp"
+#include "config/settings.hpp"
+#include "dialog/petition_flow.hpp"
+#include "dialog/response_times.hpp"
+#include "dialog/tracking.hpp"
+#include "gateway/blocking.hpp"
+#include "gateway/log.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/petition_desk.hpp"
+#include "gateway/static_files.hpp"
+#include "model/password_hash.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
+#include <nlohmann/json.hpp>
+
+namespace pg::gateway {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::string_view cookie_name = "pg_staff_session";
+constexpr std::string_view staff_api_prefix = "/staff/console/api";
+constexpr std::string_view public_api_prefix = "/public/api/";
+constexpr unsigned failures_before_lock = 5;
+constexpr std::chrono::seconds lock_for{60};
+
+std::string cookie(request const& req, std::string_view name)
+{
+    std::string_view all = req[http::field::cookie];
+    while (!all.empty()) {
+        auto const semi = all.find(';');
+        auto pair = all.substr(0, semi);
+        while (!pair.empty() && pair.front() == ' ')
+            pair.remove_prefix(1);
+        if (pair.starts_with(name) && pair.size() > name.size() && pair[name.size()] == '=')
+            return std::string(pair.substr(name.size() + 1));
+        if (semi == std::string_view::npos)
+            break;
+        all.remove_prefix(semi + 1);
+    }
+    return {};
+}
+
+// Browsers send Origin on every POST and Sec-Fetch-Site on every request; a
+// page elsewhere can make a browser POST here, but not with our Origin.
+std::optional<std::string> cross_site(request const& req)
+{
+    auto const site = req["Sec-Fetch-Site"];
+    if (!site.empty() && site != "same-origin")
+        return "Sec-Fetch-Site: expected same-origin";
+    auto const origin = req[http::field::origin];
+    if (origin.empty())
+        return "Origin: missing";
+    std::string const host(req[http::field::host]);
+    std::string const from(origin);
+    if (host.empty() || (from != "http://" + host && from != "https://" + host))
+        return "Origin: not this site";
+    return std::nullopt;
+}
+
+bool behind_https(request const& req) { return boost::beast::iequals(req["X-Forwarded-Proto"], "https"); }
+
+response secured(response res)
+{
+    add_page_security_headers(res);
+    res.set(http::field::cache_control, "no-store");  // personal data: never cached
+    return res;
+}
+
+json me(config::console_account const& a, console_session const& s)
+{
+    return {{"name", a.name},
+            {"supervisor", a.supervisor},
+            {"departments", a.departments},
+            {"csrf_token", s.csrf_token},
+            {"expires_at", model::format_iso8601(s.expires_at)}};
+}
+
+}  // namespace
+
+console::console(config::settings const& s, petition_desk& desk, metrics& m)
+    : settings_(s),
+      desk_(desk),
+      metrics_(m),
+      sessions_(s.console.session_ttl),
+      throttle_(failures_before_lock, lock_for)
+{
+    // The same cost as the first account's hash, and a hash no password matches.
+    std::uint32_t iterations = adapters::default_password_iterations;
+    std::string why;
+    if (!s.console.accounts.empty())
+        if (auto h = model::parse_password_hash(s.console.accounts.front().password_hash, why))
+            iterations = h->iterations;
+    dummy_hash_ = model::format_password_hash({iterations, "no-such-account!", std::string(32, '\0')});
+}
+
+bool console::handles(std::string_view path) const
+{
+    if (path.starts_with(public_api_prefix))
+        return true;
+    if (path == "/public" || path == "/public/")
+        return !settings_.web.public_page;  // switched off: a 404 here; on: the router serves the file
+    if (settings_.console.accounts.empty())
+        return false;
+    return path == "/staff/login" || path == "/staff/logout" || path == staff_api_prefix ||
+           path.starts_with(std::string(staff_api_prefix) + "/");
+}
+
+config::console_account const* console::account(std::string_view name) const
+{
+    for (auto const& a : settings_.console.accounts)
+        if (a.name == name)
+            return &a;
+    return nullptr;
+}
+
+net::awaitable<response> console::handle(request const& req, std::string_view path)
+{
+    if (path.starts_with("/public")) {
+        if (!settings_.web.public_page)
+            co_return plain_response(http::status::not_found, "not found\n");
+        co_return secured(co_await public_api(req, path));
+    }
+    if (path == "/staff/login")
+        co_return secured(co_await login(req));
+    co_return secured(co_await staff(req, path));
+}
+
+net::awaitable<response> console::login(request const& req)
+{
+    if (req.method() != http::verb::post)
+        co_return json_error(http::status::method_not_allowed, "POST only");
+    if (auto why = cross_site(req)) {  // a login from elsewhere would sign the browser in as someone else
+        metrics_.add("pg_console_refused_total", {{"reason", "cross_site"}});
+        co_return json_error(http::status::forbidden, *why);
+    }
+    std::string name, password;
+    auto const type = req[http::field::content_type];
+    if (type.starts_with("application/x-www-form-urlencoded")) {
+        for (auto const& [k, v] : query_params("?" + req.body())) {
+            if (k == "name")
+                name = v;
+            else if (k == "password")
+                password = v;
+        }
+    } else {
+        auto body = json::parse(req.body(), nullptr, false);
+        if (body.is_object()) {
+            if (body.contains("name") && body["name"].is_string())
+                name = body["name"].get<std::string>();
+            if (body.contains("password") && body["password"].is_string())
+                password = body["password"].get<std::string>();
+        }
+    }
+    if (name.empty() || name.size() > 64 || password.size() > 1024)
+        co_return json_error(http::status::bad_request, "name and password: expected a name and a password");
+
+    auto const now = desk_.now();
+    if (throttle_.locked(name, now)) {
+        metrics_.add("pg_console_logins_total", {{"result", "locked"}});
+        co_return json_error(http::status::too_many_requests, "too many failed logins for this name; try later");
+    }
+    auto const* acc = account(name);
+    std::string const stored = acc ? acc->password_hash : dummy_hash_;
+    // PBKDF2 takes a good part of a second by design: off the I/O threads.
+    bool const ok = co_await run_blocking(desk_.pool().get_executor(),
+                                          [&] { return adapters::verify_password(password, stored); });
+    if (!ok || !acc) {
+        throttle_.failed(name, now);
+        metrics_.add("pg_console_logins_total", {{"result", "failed"}});
+        log::info("console_login_failed");
+        co_return json_error(http::status::unauthorized, "wrong name or password");  // the same for unknown names
+    }
+    throttle_.succeeded(name);
+    metrics_.add("pg_console_logins_total", {{"result", "ok"}});
+    log::info("console_login");  // the account's name is a person's name: debug only
+    log::debug("console_login", {{"account", acc->name}});
+    auto [token, session] = sessions_.open(acc->name, now);
+    auto res = json_response(http::status::ok, me(*acc, session));
+    auto const ttl_s = std::chrono::duration_cast<std::chrono::seconds>(settings_.console.session_ttl).count();
+    std::string c = std::string(cookie_name) + "=" + token + "; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=" +
+                    std::to_string(ttl_s);
+    if (settings_.console.secure_cookie || behind_https(req))
+        c += "; Secure";
+    res.set(http::field::set_cookie, c);
+    co_return res;
+}
+
+net::awaitable<response> console::staff(request const& req, std::string_view path)
+{
+    auto const now = desk_.now();
+    auto const token = cookie(req, cookie_name);
+    auto const session = sessions_.find(token, now);
+    auto const* acc = session ? account(session->account) : nullptr;
+    if (!acc) {
+        metrics_.add("pg_console_refused_total", {{"reason", "unauthenticated"}});
+        co_return json_error(http::status::unauthorized, "not logged in");
+    }
+    if (req.method() == http::verb::post) {
+        auto why = cross_site(req);
+        if (!why && !adapters::same_secret(req["X-CSRF-Token"], session->csrf_token))
+            why = "X-CSRF-Token: missing or wrong";
+        if (why) {
+            metrics_.add("pg_console_refused_total", {{"reason", "csrf"}});
+            co_return json_error(http::status::forbidden, *why);
+        }
+    } else if (req.method() != http::verb::get) {
+        co_return json_error(http::status::method_not_allowed, "GET or POST only");
+    }
+
+    if (path == "/staff/logout") {
+        if (req.method() != http::verb::post)
+            co_return json_error(http::status::method_not_allowed, "POST only");
+        sessions_.close(token);
+        auto res = json_response(http::status::ok, {{"logged_out", true}});
+        res.set(http::field::set_cookie,
+                std::string(cookie_name) + "=; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=0");
+        co_return res;
+    }
+    department_scope const scope{acc->departments};
+    auto const rest = path.substr(staff_api_prefix.size());
+    if (rest == "/me")
+        co_return json_response(http::status::ok, me(*acc, *session));
+    if (rest == "/oversight") {
+        if (!acc->supervisor)
+            co_return json_error(http::status::forbidden, "supervisors only");
+        co_return co_await oversight(*acc);
+    }
+    if (rest == "/petitions") {
+        if (req.method() != http::verb::get)
+            co_return json_error(http::status::method_not_allowed, "GET only");
+        co_return co_await desk_.list(req.target(), scope);
+    }
+    constexpr std::string_view petitions = "/petitions/";
+    if (!rest.starts_with(petitions))
+        co_return json_error(http::status::not_found, "no such resource");
+    auto const tail = rest.substr(petitions.size());
+    auto const slash = tail.find('/');
+    std::string const tracking(tail.substr(0, slash));
+    if (slash == std::string_view::npos) {
+        if (req.method() != http::verb::get)
+            co_return json_error(http::status::method_not_allowed, "GET only");
+        co_return co_await desk_.one(tracking, scope);
+    }
+    if (tail.substr(slash) != "/actions")
+        co_return json_error(http::status::not_found, "no such resource");
+    if (req.method() != http::verb::post)
+        co_return json_error(http::status::method_not_allowed, "POST only");
+    dialog::actor const who{model::actor_kind::staff, "console:" + acc->name, acc->name, "console"};
+    co_return co_await desk_.act(tracking, req.body(), who, scope);
+}
+
+net::awaitable<response> console::oversight(config::console_account const& who)
+{
+    auto const figures = co_await desk_.figures();
+    auto const late = co_await desk_.overdue(department_scope{who.departments});
+    auto const now = desk_.now();
+    json items = json::array();
+    for (auto const& p : late) {
+        auto const due = dialog::missed_deadline(p, now).value_or(now);
+        bool const awaiting = p.current == model::status::submitted || p.current == model::status::reopened;
+        items.push_back({{"tracking", p.tracking},
+                         {"department", p.department},
+                         {"category", p.category},
+                         {"status", model::to_string(p.current)},
+                         {"assignee", p.assignee},
+                         {"missed", awaiting && now > p.response_due_at ? "response" : "answer"},
+                         {"due_at", model::format_iso8601(due)},
+                         {"late_ms", (now - due).count()}});
+    }
+    co_return json_response(http::status::ok, {{"figures", to_json(figures)}, {"overdue", std::move(items)}});
+}
+
+net::awaitable<response> console::public_api(request const& req, std::string_view path)
+{
+    if (req.method() != http::verb::get)
+        co_return json_error(http::status::method_not_allowed, "GET only");
+    auto const rest = path.substr(public_api_prefix.size());
+    if (rest == "figures") {
+        // Only counts and durations per department, category, channel and month.
+        auto const figures = co_await desk_.figures();
+        co_return json_response(http::status::ok, to_json(figures));
+    }
+    constexpr std::string_view track = "track/";
+    if (!rest.starts_with(track))
+        co_return json_error(http::status::not_found, "no such resource");
+    auto const number = dialog::normalize_tracking(rest.substr(track.size()));
+    if (!number)
+        co_return json_error(http::status::not_found, "no such tracking number");
+    auto found = co_await run_blocking(desk_.pool().get_executor(), [&] {
+        return std::pair{desk_.store().petition(*number), desk_.store().timeline(*number)};
+    });
+    if (!found.first)
+        co_return json_error(http::status::not_found, "no such tracking number");
+    // Kinds and times only: no notes, no names, no description, no location.
+    json timeline = json::array();
+    for (auto const& e : found.second)
+        timeline.push_back({{"at", model::format_iso8601(e.at)},
+                            {"kind", model::to_string(e.kind)},
+                            {"status", model::to_string(e.to)}});
+    auto const& p = *found.first;
+    co_return json_response(http::status::ok, {{"tracking", p.tracking},
+                                               {"status", model::to_string(p.current)},
+                                               {"category", p.category},
+                                               {"department", p.department},
+                                               {"submitted_at", model::format_iso8601(p.submitted_at)},
+                                               {"timeline", std::move(timeline)}});
+}
+
+}  // namespace pg::gateway

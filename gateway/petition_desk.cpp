@@ -1,0 +1,336 @@
+#include "gateway/petition_desk.hpp"
+
+#include "dialog/petition_flow.hpp"
+#include "gateway/blocking.hpp"
+#include "gateway/dispatcher.hpp"
+#include "gateway/lanes.hpp"
+#include "gateway/unit_runner.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+namespace pg::gateway {
+namespace {
+
+using json = nlohmann::json;
+
+// Times in queries are Unix milliseconds, which every client can produce exactly.
+std::optional<std::int64_t> to_int(std::string_view s)
+{
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size())
+        return std::nullopt;
+    return v;
+}
+
+std::string decode(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            out += ' ';
+        } else if (s[i] == '%' && i + 2 < s.size()) {
+            unsigned v = 0;
+            auto [p, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+            if (ec == std::errc{} && p == s.data() + i + 3) {
+                out += static_cast<char>(v);
+                i += 2;
+            } else {
+                out += s[i];
+            }
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+json duration(std::optional<std::chrono::milliseconds> d) { return d ? json(d->count()) : json(nullptr); }
+
+json to_json(dialog::group_figures const& g)
+{
+    return {{"key", g.key},
+            {"received", g.received},
+            {"answered", g.answered},
+            {"overdue", g.overdue},
+            {"first_response_ms", {{"count", g.first_response.count},
+                                   {"median", duration(g.first_response.median)},
+                                   {"p90", duration(g.first_response.p90)}}},
+            {"answer_ms", {{"count", g.answer.count},
+                           {"median", duration(g.answer.median)},
+                           {"p90", duration(g.answer.p90)}}}};
+}
+
+json to_json(std::vector<dialog::group_figures> const& groups)
+{
+    json out = json::array();
+    for (auto const& g : groups)
+        out.push_back(to_json(g));
+    return out;
+}
+
+// What the citizen said and was told, in order: the description, added
+// information, and the answers and rejections sent to them.
+json conversation_of(model::petition const& p, std::vector<model::timeline_event> const& timeline)
+{
+    json out = json::array();
+    out.push_back({{"from", "citizen"}, {"kind", "description"}, {"at", model::format_iso8601(p.submitted_at)},
+                   {"text", p.description}});
+    for (auto const& e : timeline) {
+        if (e.kind == model::entry_kind::citizen_info)
+            out.push_back({{"from", "citizen"}, {"kind", "added_information"}, {"at", model::format_iso8601(e.at)},
+                           {"text", e.note}});
+        else if (e.kind == model::entry_kind::transition &&
+                 (e.to == model::status::answered || e.to == model::status::rejected) && !e.note.empty())
+            out.push_back({{"from", "staff"}, {"name", e.actor_name}, {"kind", model::to_string(e.to)},
+                           {"at", model::format_iso8601(e.at)}, {"text", e.note}});
+    }
+    return out;
+}
+
+bool newer(model::petition const& a, model::petition const& b) { return a.submitted_at > b.submitted_at; }
+
+}  // namespace
+
+bool department_scope::covers(std::string_view department) const
+{
+    return departments.empty() || std::find(departments.begin(), departments.end(), department) != departments.end();
+}
+
+response json_response(http::status s, json const& body)
+{
+    auto res = plain_response(s, body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    return res;
+}
+
+response json_error(http::status s, std::string reason) { return json_response(s, {{"error", std::move(reason)}}); }
+
+json staff_view(model::petition const& p, model::timestamp now)
+{
+    json j{{"tracking", p.tracking},
+           {"status", model::to_string(p.current)},
+           {"category", p.category},
+           {"department", p.department},
+           {"channel", p.channel_id},
+           {"language", p.language},
+           {"location", p.location_text},
+           {"description", p.description},
+           {"photos", p.photo_ids.size()},
+           {"assignee", p.assignee},
+           {"submitted_at", model::format_iso8601(p.submitted_at)},
+           {"response_due_at", model::format_iso8601(p.response_due_at)},
+           {"deadline_at", model::format_iso8601(p.deadline_at)},
+           {"overdue", model::overdue(p, now)}};
+    if (p.location)
+        j["map_point"] = {{"latitude", p.location->latitude}, {"longitude", p.location->longitude}};
+    if (p.rating > 0)
+        j["rating"] = p.rating;
+    if (p.resolved)
+        j["resolved"] = *p.resolved;
+    return j;
+}
+
+json staff_view(model::timeline_event const& e)
+{
+    return {{"at", model::format_iso8601(e.at)},   {"kind", model::to_string(e.kind)},
+            {"status", model::to_string(e.to)},    {"actor", model::to_string(e.actor)},
+            {"actor_name", e.actor_name},          {"channel", e.channel_id},
+            {"department", e.department},          {"note", e.note}};
+}
+
+json to_json(dialog::response_figures const& f)
+{
+    return {{"percentiles", "nearest-rank over petitions that have the duration; null when none"},
+            {"total", to_json(f.total)},
+            {"by_department", to_json(f.by_department)},
+            {"by_category", to_json(f.by_category)},
+            {"by_channel", to_json(f.by_channel)},
+            {"by_month", to_json(f.by_month)}};
+}
+
+std::vector<std::pair<std::string, std::string>> query_params(std::string_view target)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    auto q = target.find('?');
+    if (q == std::string_view::npos)
+        return out;
+    auto rest = target.substr(q + 1);
+    while (!rest.empty()) {
+        auto amp = rest.find('&');
+        auto pair = rest.substr(0, amp);
+        auto eq = pair.find('=');
+        if (!pair.empty())
+            out.emplace_back(decode(pair.substr(0, eq)),
+                             eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1)));
+        if (amp == std::string_view::npos)
+            break;
+        rest.remove_prefix(amp + 1);
+    }
+    return out;
+}
+
+petition_desk::petition_desk(storage::store& store, unit_runner& runner, lanes& lanes, net::thread_pool& pool,
+                             dispatcher& outbox, clock_fn clock)
+    : store_(store), runner_(runner), lanes_(lanes), pool_(pool), outbox_(outbox), clock_(std::move(clock))
+{
+}
+
+net::awaitable<response> petition_desk::list(std::string_view target, department_scope const& scope)
+{
+    storage::petition_filter f;
+    auto const now = clock_();
+    for (auto const& [k, v] : query_params(target)) {
+        if (k == "status") {
+            if (v.empty())
+                continue;  // a form's "any"
+            f.status = model::status_from_string(v);
+            if (!f.status)
+                co_return json_error(http::status::bad_request, "status: unknown status \"" + v + "\"");
+        } else if (k == "department") {
+            f.department = v;
+        } else if (k == "overdue") {
+            if (v == "true" || v == "1")
+                f.overdue_at = now;
+        } else if (k == "open") {
+            f.open_only = v == "true" || v == "1";
+        } else if (k == "from" || k == "to") {
+            auto ms = to_int(v);
+            if (!ms)
+                co_return json_error(http::status::bad_request, k + ": expected Unix milliseconds");
+            (k == "from" ? f.from : f.to) = model::from_millis(*ms);
+        } else if (k == "limit") {
+            auto n = to_int(v);
+            if (!n || *n < 1 || *n > 1000)
+                co_return json_error(http::status::bad_request, "limit: expected 1 to 1000");
+            f.limit = static_cast<std::size_t>(*n);
+        } else {
+            co_return json_error(http::status::bad_request, k + ": unknown parameter");
+        }
+    }
+    if (!f.department.empty() && !scope.covers(f.department))
+        co_return json_error(http::status::forbidden, "department: \"" + f.department + "\" is not yours");
+
+    auto found = co_await run_blocking(pool_.get_executor(), [&] {
+        if (!f.department.empty() || scope.departments.empty())
+            return store_.petitions(f);
+        // A limited official: each of their departments, merged newest first.
+        std::vector<model::petition> all;
+        for (auto const& d : scope.departments) {
+            auto one = f;
+            one.department = d;
+            auto part = store_.petitions(one);
+            all.insert(all.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+        }
+        std::stable_sort(all.begin(), all.end(), newer);
+        if (all.size() > f.limit)
+            all.resize(f.limit);
+        return all;
+    });
+    json items = json::array();
+    for (auto const& p : found)
+        items.push_back(staff_view(p, now));
+    co_return json_response(http::status::ok, {{"petitions", std::move(items)}});
+}
+
+net::awaitable<response> petition_desk::one(std::string const& tracking, department_scope const& scope)
+{
+    auto const now = clock_();
+    auto found = co_await run_blocking(pool_.get_executor(), [&] {
+        return std::pair{store_.petition(tracking), store_.timeline(tracking)};
+    });
+    if (!found.first)
+        co_return json_error(http::status::not_found, "no petition " + tracking);
+    if (!scope.covers(found.first->department))
+        co_return json_error(http::status::forbidden, "petition " + tracking + " is not in your departments");
+    auto j = staff_view(*found.first, now);
+    j["timeline"] = json::array();
+    for (auto const& e : found.second)
+        j["timeline"].push_back(staff_view(e));
+    j["conversation"] = conversation_of(*found.first, found.second);
+    co_return json_response(http::status::ok, j);
+}
+
+net::awaitable<response> petition_desk::act(std::string const& tracking, std::string const& body_text,
+                                            dialog::actor const& who, department_scope const& scope)
+{
+    auto body = json::parse(body_text, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+        co_return json_error(http::status::bad_request, "body: expected a JSON object");
+    auto field = [&](char const* key) -> std::string {
+        auto it = body.find(key);
+        return it != body.end() && it->is_string() ? it->get<std::string>() : std::string{};
+    };
+    auto const action = model::petition_action_from_string(field("action"));
+    if (!action)
+        co_return json_error(http::status::bad_request, "action: expected one of accept, reject, transfer, progress, "
+                                                        "answer, close, reopen, note, assign");
+    model::staff_command cmd{*action, field("department"), field("assignee"), field("text")};
+    auto const now = clock_();
+    bool out_of_scope = false;
+    auto const in_scope = [&](model::petition const& p) { return !(out_of_scope = !scope.covers(p.department)); };
+    auto r = co_await lanes_.run("petition\n" + tracking, [&] {
+        try {
+            return runner_.staff_action(tracking, cmd, who, now, in_scope);
+        } catch (std::exception const& e) {
+            return unit_result{storage::commit_status::failed, {}, std::string("exception: ") + e.what(), false};
+        }
+    });
+    if (out_of_scope)
+        co_return json_error(http::status::forbidden, r.error);
+    if (r.refused)
+        co_return json_error(r.error.starts_with("no petition") ? http::status::not_found : http::status::conflict,
+                             r.error);
+    if (r.status == storage::commit_status::failed)
+        co_return json_error(http::status::service_unavailable, "storage unavailable");
+    outbox_.enqueue(std::move(r.queued));
+    auto p = co_await run_blocking(pool_.get_executor(), [&] { return store_.petition(tracking); });
+    co_return json_response(http::status::ok, p ? staff_view(*p, now) : json{{"tracking", tracking}});
+}
+
+net::awaitable<dialog::response_figures> petition_desk::figures(std::chrono::milliseconds max_age)
+{
+    auto const now = clock_();
+    {
+        std::lock_guard lock(figures_mutex_);
+        if (figures_ && now - figures_->first < max_age && now >= figures_->first)
+            co_return figures_->second;
+    }
+    auto fresh = co_await run_blocking(pool_.get_executor(), [&] {
+        storage::petition_filter all;
+        all.limit = std::numeric_limits<std::size_t>::max();
+        std::vector<dialog::petition_record> records;
+        for (auto& p : store_.petitions(all)) {
+            auto timeline = store_.timeline(p.tracking);
+            records.push_back({std::move(p), std::move(timeline)});
+        }
+        return dialog::response_times(records, now);
+    });
+    std::lock_guard lock(figures_mutex_);
+    figures_.emplace(now, fresh);
+    co_return fresh;
+}
+
+net::awaitable<std::vector<model::petition>> petition_desk::overdue(department_scope const& scope)
+{
+    auto const now = clock_();
+    auto late = co_await run_blocking(pool_.get_executor(), [&] {
+        storage::petition_filter f;
+        f.open_only = true;
+        f.overdue_at = now;
+        f.limit = std::numeric_limits<std::size_t>::max();
+        return store_.petitions(f);
+    });
+    std::erase_if(late, [&](model::petition const& p) { return !scope.covers(p.department); });
+    auto const due = [&](model::petition const& p) { return dialog::missed_deadline(p, now).value_or(now); };
+    std::stable_sort(late.begin(), late.end(), [&](auto const& a, auto const& b) { return due(a) < due(b); });
+    co_return late;
+}
+
+}  // namespace pg::gateway

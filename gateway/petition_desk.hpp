@@ -1,0 +1,85 @@
+#pragma once
+// What officials do with petitions over HTTP, shared by the bearer-token staff
+// API (staff_api) and the staff console (console): list, get one with its
+// timeline, act, and the response-time figures. One place for the query
+// parameters, the JSON shapes, the lifecycle call and the department scope.
+#include "dialog/response_times.hpp"
+#include "gateway/http_server.hpp"
+#include "model/petition.hpp"
+#include "model/staff.hpp"
+#include "storage/store.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pg::dialog { struct actor; }
+
+namespace pg::gateway {
+
+class dispatcher;
+class lanes;
+class unit_runner;
+
+// The departments an official may see and act on; empty = all.
+struct department_scope {
+    std::vector<std::string> departments;
+    bool covers(std::string_view department) const;
+};
+
+// A JSON answer: {"error": reason} for failures.
+response json_response(http::status s, nlohmann::json const& body);
+response json_error(http::status s, std::string reason);
+
+// A petition for staff eyes (it carries personal data), and a timeline entry.
+nlohmann::json staff_view(model::petition const& p, model::timestamp now);
+nlohmann::json staff_view(model::timeline_event const& e);
+nlohmann::json to_json(dialog::response_figures const& f);
+
+// "?a=1&b=2" -> pairs, undecoded but for '+' and %XX.
+std::vector<std::pair<std::string, std::string>> query_params(std::string_view target);
+
+class petition_desk {
+public:
+    using clock_fn = std::function<model::timestamp()>;
+    petition_desk(storage::store& store, unit_runner& runner, lanes& lanes, net::thread_pool& pool,
+                  dispatcher& outbox, clock_fn clock);
+
+    // GET ...?status=&department=&overdue=true&open=true&from=&to=&limit=
+    net::awaitable<response> list(std::string_view target, department_scope const& scope);
+    // One petition with its timeline, and the conversation as far as the
+    // gateway knows it (description, added information, answers).
+    net::awaitable<response> one(std::string const& tracking, department_scope const& scope);
+    // Body {"action": "...", "department", "assignee", "text"}; the same lifecycle
+    // and citizen notifications as a chat command.
+    net::awaitable<response> act(std::string const& tracking, std::string const& body, dialog::actor const& who,
+                                 department_scope const& scope);
+
+    // Response-time figures over every petition, recomputed at most every
+    // `max_age` so a public page cannot make the store read everything per hit.
+    net::awaitable<dialog::response_figures> figures(std::chrono::milliseconds max_age = std::chrono::seconds{30});
+    // Open petitions past a deadline in `scope`, most overdue first.
+    net::awaitable<std::vector<model::petition>> overdue(department_scope const& scope);
+
+    storage::store& store() { return store_; }
+    net::thread_pool& pool() { return pool_; }
+    model::timestamp now() const { return clock_(); }
+
+private:
+    storage::store& store_;
+    unit_runner& runner_;
+    lanes& lanes_;
+    net::thread_pool& pool_;
+    dispatcher& outbox_;
+    clock_fn clock_;
+
+    std::mutex figures_mutex_;
+    std::optional<std::pair<model::timestamp, dialog::response_figures>> figures_;  // computed at, figures
+};
+
+}  // namespace pg::gateway

@@ -1,0 +1,386 @@
+// The staff console and the public page against the real binary: a citizen
+// files a petition over the fake Telegram Bot API; officials log in, list,
+// read and act on it through the console API; the public sees figures and a
+// tracking lookup without personal data.
+#include "tests/support/fake_platform.hpp"
+#include "tests/support/gateway_process.hpp"
+#include "tests/support/telegram_updates.hpp"
+
+#include "model/password_hash.hpp"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <cctype>
+#include <fstream>
+#include <regex>
+
+namespace pg::testing {
+namespace {
+
+using json = nlohmann::json;
+using headers = std::vector<std::pair<std::string, std::string>>;
+
+headers const tg_secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+constexpr std::int64_t citizen_chat = 555'000'222;
+constexpr char description[] = "A pothole about 30 cm wide has been growing for two weeks; please fill it.";
+constexpr char location[] = "Main Street 12, by the bus stop";
+constexpr char origin[] = "http://127.0.0.1";  // the test client sends Host: 127.0.0.1
+
+bool contains(std::string const& hay, std::string const& needle) { return hay.find(needle) != std::string::npos; }
+
+// A cheap hash (1,000 iterations) in the stored format, made here with OpenSSL
+// so the test does not depend on the code under test to make it.
+std::string cheap_hash(std::string const& password)
+{
+    std::string const salt = "console-test-salt";
+    std::string out(32, '\0');
+    PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                      reinterpret_cast<unsigned char const*>(salt.data()), static_cast<int>(salt.size()), 1000,
+                      EVP_sha256(), 32, reinterpret_cast<unsigned char*>(out.data()));
+    return model::format_password_hash({1000, salt, out});
+}
+
+class console_test : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        auto cfg = test_config(telegram.base_url(), data.path());
+        cfg["departments"] = json::array();
+        for (auto const* d : {"transport", "public_works", "sanitation", "water", "parks", "environment", "housing",
+                              "citizen_services"})
+            cfg["departments"].push_back({{"id", d}});
+        cfg["web"] = {{"root", PG_SOURCE_DIR "/web"}};
+        cfg["console"] = {{"accounts",
+                           {{{"name", "official"}, {"password_hash", cheap_hash("demo")}},
+                            {{"name", "housing.only"}, {"password_hash", cheap_hash("demo")},
+                             {"departments", {"housing"}}},
+                            {{"name", "supervisor"}, {"password_hash", cheap_hash("demo")}, {"supervisor", true}}}}};
+        gateway = std::make_unique<gateway_process>(cfg);
+        gateway->start();
+    }
+
+    unsigned short port() const { return gateway->port(); }
+
+    std::vector<json> citizen_messages() const
+    {
+        std::vector<json> out;
+        for (auto const& r : telegram.requests()) {
+            if (!r.target.ends_with("/sendMessage"))
+                continue;
+            auto b = json::parse(r.body);
+            if (b["chat_id"] == citizen_chat)
+                out.push_back(b);
+        }
+        return out;
+    }
+
+    std::string file_petition()
+    {
+        std::int64_t id = 3000;
+        for (auto const* text : {"/start", "1", "1", location, description, "no photos", "send"}) {
+            auto r = http_post(port(), "/webhook/telegram", tg::text(++id, citizen_chat, text), tg_secret);
+            EXPECT_EQ(r.status, 200) << r.body;
+        }
+        EXPECT_TRUE(eventually([&] { return citizen_messages().size() >= 8; })) << gateway->log();
+        auto const filed = citizen_messages().at(6)["text"].get<std::string>();
+        std::smatch m;
+        EXPECT_TRUE(std::regex_search(filed, m, std::regex("[0-9A-Z]{4}-[0-9A-Z]{4}"))) << filed;
+        return m.str();
+    }
+
+    struct session { std::string cookie; std::string csrf; };
+
+    http_result login(std::string const& name, std::string const& password)
+    {
+        return http_request(port(), "POST", "/staff/login", json{{"name", name}, {"password", password}}.dump(),
+                            {{"Origin", origin}});
+    }
+    session login_ok(std::string const& name)
+    {
+        auto const r = login(name, "demo");
+        EXPECT_EQ(r.status, 200) << r.body;
+        auto const set = r.header("Set-Cookie");
+        auto const cookie = set.substr(0, set.find(';'));
+        return {cookie, json::parse(r.body).value("csrf_token", "")};
+    }
+    http_result get(session const& s, std::string const& target)
+    {
+        return http_request(port(), "GET", target, "", {{"Cookie", s.cookie}});
+    }
+    http_result act(session const& s, std::string const& tracking, json const& body, headers extra = {})
+    {
+        headers h{{"Cookie", s.cookie}, {"Origin", origin}, {"X-CSRF-Token", s.csrf}};
+        for (auto const& [k, v] : extra)
+            for (auto& [hk, hv] : h)
+                if (hk == k)
+                    hv = v;
+        return http_request(port(), "POST", "/staff/console/api/petitions/" + tracking + "/actions", body.dump(), h);
+    }
+    std::string status_of(session const& s, std::string const& tracking)
+    {
+        auto const r = get(s, "/staff/console/api/petitions/" + tracking);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return json::parse(r.body).value("status", "");
+    }
+    std::int64_t metric(std::string const& series)
+    {
+        auto const text = http_get(port(), "/metrics").body;
+        auto const at = text.find("\n" + series + " ");
+        return at == std::string::npos ? 0 : std::stoll(text.substr(at + series.size() + 2));
+    }
+
+    fake_platform telegram;
+    temp_dir data;
+    std::unique_ptr<gateway_process> gateway;
+};
+
+TEST_F(console_test, the_pages_are_served)
+{
+    auto const staff = http_get(port(), "/staff");
+    EXPECT_EQ(staff.status, 200);
+    EXPECT_TRUE(contains(staff.body, "data-testid=\"login-form\""));
+    EXPECT_TRUE(contains(staff.header("Content-Security-Policy"), "default-src 'self'"));
+    EXPECT_EQ(http_get(port(), "/web/staff/console.js").status, 200);
+    EXPECT_EQ(http_get(port(), "/public").status, 200);
+    EXPECT_EQ(http_get(port(), "/web/public/public.js").status, 200);
+}
+
+TEST_F(console_test, login_answers_the_same_for_unknown_names_and_wrong_passwords)
+{
+    auto const wrong = login("official", "nope");
+    auto const unknown = login("nobody", "demo");
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_EQ(unknown.status, 401);
+    EXPECT_EQ(wrong.body, unknown.body);
+    EXPECT_TRUE(wrong.header("Set-Cookie").empty());
+    EXPECT_EQ(metric("pg_console_logins_total{result=\"failed\"}"), 2);
+
+    auto const ok = login("official", "demo");
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    auto const cookie = ok.header("Set-Cookie");
+    EXPECT_TRUE(cookie.starts_with("pg_staff_session=")) << cookie;
+    EXPECT_TRUE(contains(cookie, "HttpOnly"));
+    EXPECT_TRUE(contains(cookie, "SameSite=Strict"));
+    EXPECT_TRUE(contains(cookie, "Path=/staff"));
+    EXPECT_FALSE(contains(ok.body, "demo"));  // no password, and no hash, comes back
+    EXPECT_FALSE(contains(gateway->log(), cookie.substr(17, 64)));  // the token is never logged
+    EXPECT_EQ(metric("pg_console_logins_total{result=\"ok\"}"), 1);
+
+    // A login posted from another site is refused before the password is looked at.
+    auto const foreign = http_request(port(), "POST", "/staff/login",
+                                      json{{"name", "official"}, {"password", "demo"}}.dump(),
+                                      {{"Origin", "https://evil.example"}});
+    EXPECT_EQ(foreign.status, 403);
+}
+
+TEST_F(console_test, a_name_is_locked_after_repeated_failures)
+{
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(login("official", "wrong").status, 401);
+    EXPECT_EQ(login("official", "demo").status, 429);  // even the right password, for a while
+    EXPECT_EQ(metric("pg_console_logins_total{result=\"locked\"}"), 1);
+}
+
+TEST_F(console_test, unauthenticated_requests_are_refused)
+{
+    for (auto const* target : {"/staff/console/api/me", "/staff/console/api/petitions",
+                               "/staff/console/api/petitions/ABCD-EFGH", "/staff/console/api/oversight"}) {
+        EXPECT_EQ(http_get(port(), target).status, 401) << target;
+        EXPECT_EQ(http_request(port(), "GET", target, "", {{"Cookie", "pg_staff_session=forged"}}).status, 401)
+            << target;
+    }
+}
+
+TEST_F(console_test, an_official_lists_reads_and_answers_a_petition)
+{
+    auto const tracking = file_petition();
+    auto const before = citizen_messages().size();
+    auto s = login_ok("official");
+
+    auto const me = get(s, "/staff/console/api/me");
+    ASSERT_EQ(me.status, 200);
+    EXPECT_EQ(json::parse(me.body)["name"], "official");
+    EXPECT_EQ(json::parse(me.body)["csrf_token"], s.csrf);
+
+    auto const list = get(s, "/staff/console/api/petitions?status=submitted");
+    ASSERT_EQ(list.status, 200) << list.body;
+    auto const items = json::parse(list.body)["petitions"];
+    ASSERT_EQ(items.size(), 1u);
+    EXPECT_EQ(items[0]["tracking"], tracking);
+    EXPECT_EQ(json::parse(get(s, "/staff/console/api/petitions?status=answered").body)["petitions"].size(), 0u);
+
+    auto const detail = get(s, "/staff/console/api/petitions/" + tracking);
+    ASSERT_EQ(detail.status, 200);
+    auto const d = json::parse(detail.body);
+    EXPECT_EQ(d["description"], description);
+    ASSERT_FALSE(d["timeline"].empty());
+    EXPECT_EQ(d["conversation"][0]["text"], description);
+
+    // Accept, then answer: the lifecycle moves and the citizen hears of both.
+    auto const accepted = act(s, tracking, {{"action", "accept"}});
+    ASSERT_EQ(accepted.status, 200) << accepted.body;
+    EXPECT_EQ(json::parse(accepted.body)["status"], "accepted");
+    auto const answered = act(s, tracking, {{"action", "answer"}, {"text", "Filled on Monday."}});
+    ASSERT_EQ(answered.status, 200) << answered.body;
+    EXPECT_EQ(status_of(s, tracking), "answered");
+    ASSERT_TRUE(eventually([&] {
+        auto const m = citizen_messages();
+        for (std::size_t i = before + 1; i < m.size(); ++i)
+            if (contains(m[i].value("text", ""), "Filled on Monday."))
+                return true;
+        return false;
+    })) << gateway->log();
+
+    // The timeline names the console account and the channel.
+    auto const timeline = json::parse(get(s, "/staff/console/api/petitions/" + tracking).body)["timeline"];
+    auto const& last = timeline.back();
+    EXPECT_EQ(last["status"], "answered");
+    EXPECT_EQ(last["actor_name"], "official");
+    EXPECT_EQ(last["channel"], "console");
+
+    // The lifecycle still rules: a second acceptance is refused and changes nothing.
+    EXPECT_EQ(act(s, tracking, {{"action", "accept"}}).status, 409);
+    EXPECT_EQ(status_of(s, tracking), "answered");
+
+    // Logged out, the cookie is worth nothing.
+    auto const out = http_request(port(), "POST", "/staff/logout", "",
+                                  {{"Cookie", s.cookie}, {"Origin", origin}, {"X-CSRF-Token", s.csrf}});
+    EXPECT_EQ(out.status, 200);
+    EXPECT_EQ(get(s, "/staff/console/api/me").status, 401);
+}
+
+TEST_F(console_test, posts_without_the_csrf_token_or_from_another_origin_change_nothing)
+{
+    auto const tracking = file_petition();
+    auto s = login_ok("official");
+    auto const accept = json{{"action", "accept"}};
+
+    auto const no_token = http_request(port(), "POST", "/staff/console/api/petitions/" + tracking + "/actions",
+                                       accept.dump(), {{"Cookie", s.cookie}, {"Origin", origin}});
+    EXPECT_EQ(no_token.status, 403);
+    EXPECT_TRUE(contains(json::parse(no_token.body)["error"], "X-CSRF-Token")) << no_token.body;
+    EXPECT_EQ(act(s, tracking, accept, {{"X-CSRF-Token", std::string(64, 'a')}}).status, 403);
+    EXPECT_EQ(act(s, tracking, accept, {{"Origin", "https://evil.example"}}).status, 403);
+    auto const no_origin = http_request(port(), "POST", "/staff/console/api/petitions/" + tracking + "/actions",
+                                        accept.dump(), {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}});
+    EXPECT_EQ(no_origin.status, 403);
+    auto const cross = http_request(port(), "POST", "/staff/console/api/petitions/" + tracking + "/actions",
+                                    accept.dump(), {{"Cookie", s.cookie}, {"Origin", origin},
+                                                    {"X-CSRF-Token", s.csrf}, {"Sec-Fetch-Site", "cross-site"}});
+    EXPECT_EQ(cross.status, 403);
+
+    EXPECT_EQ(status_of(s, tracking), "submitted");
+    EXPECT_GE(metric("pg_console_refused_total{reason=\"csrf\"}"), 5);
+}
+
+TEST_F(console_test, a_department_limited_account_sees_and_acts_only_on_its_departments)
+{
+    auto const tracking = file_petition();  // category 1 of the demo flow: not housing
+    auto const limited = login_ok("housing.only");
+    auto const official = login_ok("official");
+    auto const dept = json::parse(get(official, "/staff/console/api/petitions/" + tracking).body)["department"];
+    ASSERT_NE(dept, "housing");
+
+    EXPECT_EQ(json::parse(get(limited, "/staff/console/api/petitions").body)["petitions"].size(), 0u);
+    EXPECT_EQ(get(limited, "/staff/console/api/petitions/" + tracking).status, 403);
+    EXPECT_EQ(get(limited, "/staff/console/api/petitions?department=" + dept.get<std::string>()).status, 403);
+    EXPECT_EQ(act(limited, tracking, {{"action", "accept"}}).status, 403);
+    EXPECT_EQ(status_of(official, tracking), "submitted");
+
+    // Transferred to housing, it is theirs.
+    ASSERT_EQ(act(official, tracking, {{"action", "accept"}}).status, 200);
+    ASSERT_EQ(act(official, tracking, {{"action", "transfer"}, {"department", "housing"}, {"text", "theirs"}}).status,
+              200);
+    EXPECT_EQ(json::parse(get(limited, "/staff/console/api/petitions").body)["petitions"].size(), 1u);
+    EXPECT_EQ(act(limited, tracking, {{"action", "progress"}, {"text", "on it"}}).status, 200);
+    EXPECT_EQ(status_of(official, tracking), "in_progress");
+
+    // Oversight is for supervisors.
+    EXPECT_EQ(get(official, "/staff/console/api/oversight").status, 403);
+    auto const sup = login_ok("supervisor");
+    auto const o = get(sup, "/staff/console/api/oversight");
+    ASSERT_EQ(o.status, 200) << o.body;
+    EXPECT_EQ(json::parse(o.body)["figures"]["total"]["received"], 1);
+}
+
+TEST_F(console_test, the_public_sees_figures_and_tracking_without_personal_data)
+{
+    auto const tracking = file_petition();
+    auto s = login_ok("official");
+    ASSERT_EQ(act(s, tracking, {{"action", "accept"}}).status, 200);
+    ASSERT_EQ(act(s, tracking, {{"action", "note"}, {"text", "Crew booked for Monday"}}).status, 200);
+
+    auto const figures = http_get(port(), "/public/api/figures");
+    ASSERT_EQ(figures.status, 200) << figures.body;
+    auto const f = json::parse(figures.body);
+    EXPECT_EQ(f["total"]["received"], 1);
+    EXPECT_EQ(f["total"]["first_response_ms"]["count"], 1);
+    EXPECT_FALSE(f["by_month"].empty());
+
+    auto const track = http_get(port(), "/public/api/track/" + tracking);
+    ASSERT_EQ(track.status, 200) << track.body;
+    auto const t = json::parse(track.body);
+    EXPECT_EQ(t["tracking"], tracking);
+    EXPECT_EQ(t["status"], "accepted");
+    EXPECT_GE(t["timeline"].size(), 3u);
+    // Lower case and without the hyphen, as a citizen might type it.
+    std::string typed = tracking;
+    typed.erase(4, 1);
+    for (auto& c : typed)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_EQ(http_get(port(), "/public/api/track/" + typed).status, 200);
+
+    for (auto const& body : {figures.body, track.body}) {
+        EXPECT_FALSE(contains(body, "pothole")) << body;
+        EXPECT_FALSE(contains(body, "Main Street")) << body;
+        EXPECT_FALSE(contains(body, std::to_string(citizen_chat))) << body;
+        EXPECT_FALSE(contains(body, "official")) << body;
+        EXPECT_FALSE(contains(body, "Crew booked")) << body;
+    }
+
+    EXPECT_EQ(http_get(port(), "/public/api/track/ZZZZ-ZZZZ").status, 404);
+    EXPECT_EQ(http_get(port(), "/public/api/track/not-a-number").status, 404);
+}
+
+TEST(console_switches, the_public_page_can_be_turned_off)
+{
+    fake_platform telegram;
+    temp_dir data;
+    auto cfg = test_config(telegram.base_url(), data.path());
+    cfg["web"] = {{"root", PG_SOURCE_DIR "/web"}, {"public_page", false}};
+    gateway_process gateway(cfg);
+    gateway.start();
+    EXPECT_EQ(http_get(gateway.port(), "/public").status, 404);
+    EXPECT_EQ(http_get(gateway.port(), "/public/api/figures").status, 404);
+    EXPECT_EQ(http_get(gateway.port(), "/public/api/track/ABCD-EFGH").status, 404);
+    // No accounts: no console API either (the page itself is only a file).
+    EXPECT_EQ(http_request(gateway.port(), "POST", "/staff/login", "{}", {{"Origin", origin}}).status, 404);
+}
+
+TEST(console_switches, hash_password_prints_a_hash_that_verifies)
+{
+    temp_dir dir;
+    auto const input = dir.path() / "pw";
+    std::ofstream(input) << "s3cret pass\n";
+    auto const r = run_gateway("hash-password < " + input.string());
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::string line = r.output.substr(0, r.output.find('\n'));
+    std::string why;
+    auto const h = model::parse_password_hash(line, why);
+    ASSERT_TRUE(h) << why << ": " << line;
+    EXPECT_GE(h->iterations, 600'000u);
+    std::string out(32, '\0');
+    std::string const pw = "s3cret pass";
+    PKCS5_PBKDF2_HMAC(pw.data(), static_cast<int>(pw.size()), reinterpret_cast<unsigned char const*>(h->salt.data()),
+                      static_cast<int>(h->salt.size()), static_cast<int>(h->iterations), EVP_sha256(), 32,
+                      reinterpret_cast<unsigned char*>(out.data()));
+    EXPECT_EQ(out, h->hash);
+    EXPECT_FALSE(contains(r.output, "s3cret"));
+
+    auto const empty = run_gateway("hash-password < /dev/null");
+    EXPECT_EQ(empty.status, 2) << empty.output;
+}
+
+}  // namespace
+}  // namespace pg::testing

@@ -1,0 +1,203 @@
+#include "dialog/response_times.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace pg::dialog {
+namespace {
+
+using model::actor_kind;
+using model::entry_kind;
+using model::status;
+using namespace std::chrono;
+
+model::timestamp const t0 = sys_days{2026y / November / 2} + 9h;  // a fixed clock
+model::timestamp const now = t0 + days{20};
+
+std::vector<milliseconds> ms(std::initializer_list<long long> v)
+{
+    std::vector<milliseconds> out;
+    for (auto x : v)
+        out.emplace_back(x);
+    return out;
+}
+
+TEST(nearest_rank, picks_the_value_at_rank_ceil_p_n)
+{
+    struct case_ { char const* name; std::vector<milliseconds> values; int p; std::optional<long long> expect; };
+    case_ const cases[] = {
+        {"empty: none", {}, 50, std::nullopt},
+        {"one value is every percentile", ms({7}), 50, 7},
+        {"one value, p90", ms({7}), 90, 7},
+        {"two values: median is the lower", ms({20, 10}), 50, 10},
+        {"two values: p90 is the upper", ms({20, 10}), 90, 20},
+        {"three values: median is the middle", ms({3, 1, 2}), 50, 2},
+        {"four values: median is rank 2", ms({40, 10, 30, 20}), 50, 20},
+        {"ten values: p90 is rank 9", ms({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), 90, 9},
+        {"eleven values: p90 is rank 10", ms({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}), 90, 10},
+        {"p100 is the maximum", ms({5, 9, 1}), 100, 9},
+        {"p1 is the minimum", ms({5, 9, 1}), 1, 1},
+        {"ties", ms({4, 4, 4, 1}), 50, 4},
+        {"p0 is not defined", ms({1}), 0, std::nullopt},
+        {"p101 is not defined", ms({1}), 101, std::nullopt},
+    };
+    for (auto const& c : cases) {
+        auto const got = nearest_rank(c.values, c.p);
+        ASSERT_EQ(got.has_value(), c.expect.has_value()) << c.name;
+        if (got)
+            EXPECT_EQ(got->count(), *c.expect) << c.name;
+    }
+}
+
+model::timeline_event entry(model::timestamp at, entry_kind kind, status to, actor_kind who)
+{
+    model::timeline_event e;
+    e.at = at;
+    e.kind = kind;
+    e.to = to;
+    e.actor = who;
+    return e;
+}
+
+// A petition filed at `filed`; `steps` are (hours after filing, kind, status, actor).
+struct step { int hours; entry_kind kind; status to; actor_kind who; };
+petition_record record(std::string department, std::string category, std::string channel, model::timestamp filed,
+                       status current, std::vector<step> steps)
+{
+    petition_record r;
+    r.petition.department = std::move(department);
+    r.petition.category = std::move(category);
+    r.petition.channel_id = std::move(channel);
+    r.petition.current = current;
+    r.petition.submitted_at = filed;
+    r.petition.response_due_at = filed + days{1};
+    r.petition.deadline_at = filed + days{5};
+    r.timeline.push_back(entry(filed, entry_kind::transition, status::submitted, actor_kind::citizen));
+    for (auto const& s : steps)
+        r.timeline.push_back(entry(filed + hours{s.hours}, s.kind, s.to, s.who));
+    return r;
+}
+
+TEST(response_times, no_petitions_no_groups_and_no_percentiles)
+{
+    auto const f = response_times({}, now);
+    EXPECT_EQ(f.total.received, 0u);
+    EXPECT_EQ(f.total.answered, 0u);
+    EXPECT_EQ(f.total.overdue, 0u);
+    EXPECT_EQ(f.total.first_response.count, 0u);
+    EXPECT_FALSE(f.total.first_response.median);
+    EXPECT_FALSE(f.total.answer.p90);
+    EXPECT_TRUE(f.by_department.empty());
+    EXPECT_TRUE(f.by_category.empty());
+    EXPECT_TRUE(f.by_channel.empty());
+    EXPECT_TRUE(f.by_month.empty());
+}
+
+TEST(response_times, first_response_is_the_first_staff_entry_and_answer_the_first_answered)
+{
+    auto const T = entry_kind::transition;
+    std::vector<petition_record> const records = {
+        // a note by staff after 1 h is the first response; answered after 10 h, then closed
+        record("transport", "roads", "telegram", t0, status::closed,
+               {{0, entry_kind::citizen_info, status::submitted, actor_kind::citizen},
+                {1, entry_kind::note, status::submitted, actor_kind::staff},
+                {2, T, status::accepted, actor_kind::staff},
+                {10, T, status::answered, actor_kind::staff},
+                {11, T, status::closed, actor_kind::staff}}),
+        // accepted after 3 h, answered after 30 h; reopened and answered again later: the first answer counts
+        record("transport", "lights", "slack", t0 + days{1}, status::answered,
+               {{3, T, status::accepted, actor_kind::staff},
+                {30, T, status::answered, actor_kind::staff},
+                {40, T, status::reopened, actor_kind::citizen},
+                {50, T, status::answered, actor_kind::staff}}),
+        // a system reminder is not a response; never answered; past its deadline: overdue
+        record("office", "other", "telegram", t0 + days{2}, status::submitted,
+               {{20, entry_kind::reminder, status::submitted, actor_kind::system}}),
+    };
+    auto const f = response_times(records, now);
+
+    EXPECT_EQ(f.total.received, 3u);
+    EXPECT_EQ(f.total.answered, 2u);
+    EXPECT_EQ(f.total.overdue, 1u);
+    EXPECT_EQ(f.total.first_response.count, 2u);
+    EXPECT_EQ(f.total.first_response.median, hours{1});  // of {1 h, 3 h}: rank ceil(1) = 1
+    EXPECT_EQ(f.total.first_response.p90, hours{3});     // rank ceil(1.8) = 2
+    EXPECT_EQ(f.total.answer.count, 2u);
+    EXPECT_EQ(f.total.answer.median, hours{10});
+    EXPECT_EQ(f.total.answer.p90, hours{30});
+
+    ASSERT_EQ(f.by_department.size(), 2u);
+    EXPECT_EQ(f.by_department[0].key, "office");  // sorted by key
+    EXPECT_EQ(f.by_department[0].received, 1u);
+    EXPECT_EQ(f.by_department[0].answered, 0u);
+    EXPECT_EQ(f.by_department[0].overdue, 1u);
+    EXPECT_EQ(f.by_department[0].first_response.count, 0u);  // an empty group: no percentiles
+    EXPECT_FALSE(f.by_department[0].first_response.median);
+    EXPECT_FALSE(f.by_department[0].answer.median);
+    EXPECT_FALSE(f.by_department[0].answer.p90);
+    EXPECT_EQ(f.by_department[1].key, "transport");
+    EXPECT_EQ(f.by_department[1].received, 2u);
+    EXPECT_EQ(f.by_department[1].answer.median, hours{10});
+
+    ASSERT_EQ(f.by_category.size(), 3u);
+    EXPECT_EQ(f.by_category[0].key, "lights");
+    EXPECT_EQ(f.by_category[0].first_response.median, hours{3});
+    EXPECT_EQ(f.by_category[0].answer.median, hours{30});
+
+    ASSERT_EQ(f.by_channel.size(), 2u);
+    EXPECT_EQ(f.by_channel[0].key, "slack");
+    EXPECT_EQ(f.by_channel[1].key, "telegram");
+    EXPECT_EQ(f.by_channel[1].received, 2u);
+    EXPECT_EQ(f.by_channel[1].answered, 1u);
+}
+
+TEST(response_times, months_are_utc_calendar_months_of_submission)
+{
+    // 23:30 UTC on 30 November is still November, whatever the local time zone.
+    auto const late_nov = sys_days{2026y / November / 30} + 23h + 30min;
+    auto const dec = sys_days{2026y / December / 1} + 0h;
+    std::vector<petition_record> const records = {
+        record("transport", "roads", "telegram", late_nov, status::submitted, {}),
+        record("transport", "roads", "telegram", dec, status::submitted, {}),
+        record("transport", "roads", "telegram", dec + days{3}, status::submitted, {}),
+    };
+    auto const f = response_times(records, dec + days{3});
+    ASSERT_EQ(f.by_month.size(), 2u);
+    EXPECT_EQ(f.by_month[0].key, "2026-11");
+    EXPECT_EQ(f.by_month[0].received, 1u);
+    EXPECT_EQ(f.by_month[1].key, "2026-12");
+    EXPECT_EQ(f.by_month[1].received, 2u);
+    EXPECT_EQ(utc_month(sys_days{2031y / January / 1}), "2031-01");
+}
+
+TEST(response_times, durations_come_from_the_timeline_not_the_petition)
+{
+    // The petition's own submitted_at says otherwise; the timeline wins.
+    auto r = record("transport", "roads", "telegram", t0, status::answered,
+                    {{4, entry_kind::transition, status::answered, actor_kind::staff}});
+    r.petition.submitted_at = t0 - days{30};
+    auto const f = response_times({r}, now);
+    EXPECT_EQ(f.total.answer.median, hours{4});
+    EXPECT_EQ(f.total.first_response.median, hours{4});
+    EXPECT_EQ(f.by_month.at(0).key, "2026-11");
+}
+
+TEST(missed_deadline, names_the_deadline_an_overdue_petition_missed)
+{
+    model::petition p;
+    p.submitted_at = t0;
+    p.response_due_at = t0 + days{1};
+    p.deadline_at = t0 + days{5};
+    p.current = status::submitted;
+    EXPECT_FALSE(missed_deadline(p, t0 + hours{2}));
+    EXPECT_EQ(missed_deadline(p, t0 + days{2}), p.response_due_at);  // not accepted in time
+    p.current = status::in_progress;
+    EXPECT_FALSE(missed_deadline(p, t0 + days{2}));
+    EXPECT_EQ(missed_deadline(p, t0 + days{6}), p.deadline_at);  // not answered in time
+    p.current = status::answered;
+    EXPECT_FALSE(missed_deadline(p, t0 + days{6}));
+}
+
+}  // namespace
+}  // namespace pg::dialog

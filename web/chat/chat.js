@@ -1,0 +1,347 @@
+// The citizen web chat. The dialog runs on the server: this page only draws
+// the conversation's history and posts what the citizen types or presses.
+// Every text from the server or the citizen is inserted with textContent,
+// never parsed as markup.
+(function () {
+  'use strict';
+
+  var root = document.getElementById('chat');
+  var list = document.getElementById('messages');
+  var form = document.getElementById('composer');
+  var input = document.getElementById('input');
+  var sendButton = document.getElementById('send');
+  var statusLine = document.getElementById('status');
+  var errorBanner = document.getElementById('error');
+  var locationBar = document.getElementById('location-bar');
+  var locationButton = document.getElementById('share-location');
+  var locationHint = document.getElementById('location-hint');
+
+  var channel = root.getAttribute('data-channel') || 'web';
+  var zh = /^zh/i.test(navigator.language || '');
+  var ui = zh ? {
+    title: '市民诉求', message: '您的消息', placeholder: '输入消息…', send: '发送',
+    connecting: '正在连接…', live: '已连接', polling: '已连接（轮询）', offline: '离线，正在重试…',
+    locating: '正在获取位置…', locationFailed: '无法获取位置，请直接输入地址。', typeAddress: '也可以直接输入地址。',
+    sendFailed: '发送失败，请重试。', you: '您'
+  } : {
+    title: 'City petitions', message: 'Your message', placeholder: 'Type your message…', send: 'Send',
+    connecting: 'Connecting…', live: 'Connected', polling: 'Connected (polling)', offline: 'Offline, retrying…',
+    locating: 'Finding your location…', locationFailed: 'Could not get your location: please type the address.',
+    typeAddress: 'Or type the address.', sendFailed: 'Could not send: please try again.', you: 'You'
+  };
+
+  var state = {
+    urls: { post: '/webhook/' + channel, history: '/chat/' + channel + '/history', socket: '/chat/' + channel + '/ws' },
+    last: 0,              // highest seq drawn
+    labels: {},           // button data -> label, from every gateway frame seen
+    counter: 0,
+    socket: null,
+    backoff: 1000,
+    pollTimer: null,
+    reconnectTimer: null,
+    lastGatewayBubble: null
+  };
+
+  // ---- small helpers ----
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function setStatus(key) {
+    statusLine.textContent = ui[key];
+    statusLine.setAttribute('data-state', key);
+  }
+
+  function showError(message) {
+    errorBanner.textContent = message;
+    errorBanner.hidden = !message;
+  }
+
+  function newId() {
+    state.counter += 1;
+    return 'm-' + Date.now().toString(36) + '-' + state.counter;
+  }
+
+  function timeOf(ms) {
+    try {
+      return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    } catch (e) {
+      return '';
+    }
+  }
+
+  function getJson(url) {
+    return fetch(url, { credentials: 'same-origin', cache: 'no-store' }).then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      return res.json();
+    });
+  }
+
+  function atBottom() {
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  }
+
+  // ---- drawing ----
+
+  function citizenText(frame) {
+    if (frame.kind === 'button') return state.labels[frame.data] || frame.data;
+    if (frame.kind === 'location') {
+      return '\uD83D\uDCCD ' + Number(frame.latitude).toFixed(5) + ', ' + Number(frame.longitude).toFixed(5);
+    }
+    return frame.text || '';
+  }
+
+  function drawButtons(bubble, rows) {
+    var box = el('div', 'bubble-buttons');
+    box.setAttribute('data-testid', 'button-group');
+    rows.forEach(function (row) {
+      var line = el('div', 'button-row');
+      row.forEach(function (b) {
+        state.labels[b.data] = b.label;
+        var button = el('button', 'choice', b.label);
+        button.type = 'button';
+        button.setAttribute('data-testid', 'choice-button');
+        button.setAttribute('data-data', b.data);
+        button.addEventListener('click', function () {
+          send({ button: b.data }, b.label);
+        });
+        line.appendChild(button);
+      });
+      box.appendChild(line);
+    });
+    bubble.appendChild(box);
+  }
+
+  // Only the newest gateway message's buttons and location request are live:
+  // older ones would only earn a "that button is old" reply.
+  function retireOlderButtons(current) {
+    if (state.lastGatewayBubble && state.lastGatewayBubble !== current) {
+      state.lastGatewayBubble.querySelectorAll('button.choice').forEach(function (b) { b.disabled = true; });
+    }
+    state.lastGatewayBubble = current;
+  }
+
+  function offerLocation(label) {
+    if (label && navigator.geolocation) {
+      locationButton.textContent = label;
+      locationHint.textContent = ui.typeAddress;
+      locationBar.hidden = false;
+    } else {
+      locationBar.hidden = true;
+    }
+  }
+
+  function bubbleFor(from, text, seq, at) {
+    var bubble = el('li', 'bubble');
+    bubble.setAttribute('data-testid', 'bubble');
+    bubble.setAttribute('data-from', from);
+    if (seq) bubble.setAttribute('data-seq', String(seq));
+    var body = el('p', 'bubble-text', text);
+    body.setAttribute('data-testid', 'bubble-text');
+    bubble.appendChild(body);
+    if (at) {
+      var time = el('time', 'bubble-time', timeOf(at));
+      time.dateTime = new Date(at).toISOString();
+      bubble.appendChild(time);
+    }
+    return bubble;
+  }
+
+  function drawEntry(entry) {
+    var frame = entry.frame || {};
+    var stick = atBottom();
+    if (entry.from === 'citizen') {
+      // The page's own greeting to start the dialog is not something the citizen said.
+      if (frame.id === 'start') return;
+      var pending = list.querySelector('li[data-pending="true"][data-client-id="' + cssEscape(frame.id || '') + '"]');
+      var bubble = bubbleFor('citizen', citizenText(frame), entry.seq, entry.at);
+      bubble.setAttribute('data-client-id', frame.id || '');
+      if (pending) list.replaceChild(bubble, pending);
+      else list.appendChild(bubble);
+    } else {
+      var reply = bubbleFor('gateway', frame.text || '', entry.seq, entry.at);
+      if (frame.buttons && frame.buttons.length) drawButtons(reply, frame.buttons);
+      list.appendChild(reply);
+      retireOlderButtons(reply);
+      offerLocation(frame.location_label);
+    }
+    if (stick) list.scrollTop = list.scrollHeight;
+  }
+
+  function cssEscape(value) {
+    return window.CSS && CSS.escape ? CSS.escape(value) : value.replace(/[^A-Za-z0-9_-]/g, '');
+  }
+
+  function addEntry(entry) {
+    if (!entry || typeof entry.seq !== 'number' || entry.seq <= state.last) return;
+    state.last = entry.seq;
+    drawEntry(entry);
+  }
+
+  // ---- sending ----
+
+  // Posts one message; a resend with the same id is processed once, so a
+  // network failure is simply retried.
+  function post(body, attempt) {
+    return fetch(state.urls.post, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body)
+    }).then(function (res) {
+      if (res.ok) return;
+      if (res.status === 401) return startSession().then(function () { throw new Error('session'); });
+      if (res.status >= 500 || res.status === 429) throw new Error('retry');
+      return res.text().then(function (t) { throw new Error('refused: ' + t); });
+    }).catch(function (err) {
+      if (attempt < 3 && !/^refused/.test(err.message)) {
+        return new Promise(function (resolve) { setTimeout(resolve, 1000 * (attempt + 1)); })
+          .then(function () { return post(body, attempt + 1); });
+      }
+      throw err;
+    });
+  }
+
+  function send(content, shown, fixedId) {
+    var id = fixedId || newId();
+    var body = { id: id };
+    Object.keys(content).forEach(function (k) { body[k] = content[k]; });
+    if (navigator.language) body.language = navigator.language.slice(0, 35);
+    if (shown !== null) {
+      var bubble = bubbleFor('citizen', shown);
+      bubble.setAttribute('data-pending', 'true');
+      bubble.setAttribute('data-client-id', id);
+      list.appendChild(bubble);
+      list.scrollTop = list.scrollHeight;
+    }
+    showError('');
+    return post(body, 0).then(function () {
+      if (!state.socket) poll();  // no socket: fetch the reply now rather than at the next tick
+    }).catch(function () {
+      showError(ui.sendFailed);
+    });
+  }
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    send({ text: text }, text);
+    input.focus();
+  });
+
+  input.addEventListener('keydown', function (event) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event('submit', { cancelable: true }));
+    }
+  });
+
+  locationButton.addEventListener('click', function () {
+    locationHint.textContent = ui.locating;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      var where = { latitude: pos.coords.latitude, longitude: pos.coords.longitude };
+      locationBar.hidden = true;
+      send({ location: where }, citizenText({ kind: 'location', latitude: where.latitude, longitude: where.longitude }));
+    }, function () {
+      locationHint.textContent = ui.locationFailed;
+      input.focus();
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  });
+
+  // ---- receiving: WebSocket, with polling while it is down ----
+
+  function loadHistory() {
+    return getJson(state.urls.history + '?after=' + state.last).then(function (page) {
+      page.entries.forEach(addEntry);
+      if (page.more) return loadHistory();
+    });
+  }
+
+  function poll() {
+    return loadHistory().then(function () {
+      if (!state.socket) setStatus('polling');
+    }).catch(function () {
+      setStatus('offline');
+    });
+  }
+
+  function startPolling() {
+    if (state.pollTimer) return;
+    state.pollTimer = setInterval(poll, 2000);
+  }
+
+  function stopPolling() {
+    if (state.pollTimer) clearInterval(state.pollTimer);
+    state.pollTimer = null;
+  }
+
+  function connect() {
+    state.reconnectTimer = null;
+    var scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    var socket;
+    try {
+      socket = new WebSocket(scheme + '//' + location.host + state.urls.socket);
+    } catch (e) {
+      startPolling();
+      return;
+    }
+    var opened = false;
+    socket.onopen = function () {
+      opened = true;
+      state.socket = socket;
+      state.backoff = 1000;
+      socket.send(JSON.stringify({ after: state.last }));
+      stopPolling();
+      setStatus('live');
+    };
+    socket.onmessage = function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      if (frame.type === 'entry') addEntry(frame.entry);
+      else if (frame.type === 'error') showError(frame.error);
+    };
+    socket.onclose = function () {
+      if (state.socket === socket) state.socket = null;
+      startPolling();
+      poll();
+      if (!opened) setStatus('polling');
+      // Back off, with jitter, so a restarted gateway is not stormed.
+      var wait = state.backoff * (0.75 + Math.random() / 2);
+      state.backoff = Math.min(state.backoff * 2, 30000);
+      if (!state.reconnectTimer) state.reconnectTimer = setTimeout(connect, wait);
+    };
+  }
+
+  function startSession() {
+    return getJson('/chat/' + channel + '/session').then(function (s) {
+      state.urls = { post: s.post, history: s.history, socket: s.socket };
+      if (s.limits && s.limits.text) input.maxLength = s.limits.text;
+      return s;
+    });
+  }
+
+  function start() {
+    document.documentElement.lang = zh ? 'zh-CN' : 'en';
+    document.getElementById('title').textContent = ui.title;
+    document.getElementById('input-label').textContent = ui.message;
+    input.placeholder = ui.placeholder;
+    sendButton.textContent = ui.send;
+    setStatus('connecting');
+    startSession().then(loadHistory).then(function () {
+      // A new conversation: say hello for the citizen, so the dialog greets them.
+      if (state.last === 0) send({ text: '/start' }, null, 'start');
+      connect();
+    }).catch(function () {
+      setStatus('offline');
+      setTimeout(start, 3000);
+    });
+  }
+
+  start();
+})();

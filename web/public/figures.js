@@ -1,0 +1,68 @@
+// Renders response-time figures (GET /public/api/figures, or the oversight
+// API's "figures") as tables. Shared by the public page and the staff console.
+// Every value goes in with textContent.
+"use strict";
+
+window.pgFigures = (function () {
+  function duration(ms) {
+    if (ms === null || ms === undefined) return "—";
+    const minutes = Math.round(ms / 60000);
+    if (minutes < 60) return minutes + " min";
+    const hours = ms / 3600000;
+    if (hours < 48) return hours.toFixed(1) + " h";
+    return (hours / 24).toFixed(1) + " d";
+  }
+
+  function cell(row, text, tag) {
+    const c = document.createElement(tag || "td");
+    c.textContent = text;
+    row.appendChild(c);
+    return c;
+  }
+
+  function table(title, groups, testid) {
+    const section = document.createElement("section");
+    section.className = "figures";
+    const h = document.createElement("h3");
+    h.textContent = title;
+    section.appendChild(h);
+    const t = document.createElement("table");
+    t.className = "list";
+    t.dataset.testid = testid;
+    const head = document.createElement("tr");
+    ["", "Received", "Answered", "Overdue", "First response median", "First response p90",
+     "Answer median", "Answer p90"].forEach(function (name) { cell(head, name, "th"); });
+    const thead = document.createElement("thead");
+    thead.appendChild(head);
+    t.appendChild(thead);
+    const body = document.createElement("tbody");
+    groups.forEach(function (g) {
+      const r = document.createElement("tr");
+      r.dataset.testid = "figures-row";
+      r.dataset.key = g.key;
+      cell(r, g.key || "all");
+      cell(r, String(g.received));
+      cell(r, String(g.answered));
+      cell(r, String(g.overdue));
+      cell(r, duration(g.first_response_ms.median));
+      cell(r, duration(g.first_response_ms.p90));
+      cell(r, duration(g.answer_ms.median));
+      cell(r, duration(g.answer_ms.p90));
+      body.appendChild(r);
+    });
+    t.appendChild(body);
+    section.appendChild(t);
+    return section;
+  }
+
+  function render(container, f) {
+    container.replaceChildren(
+      table("All petitions", [f.total], "figures-total"),
+      table("By department", f.by_department, "figures-department"),
+      table("By category", f.by_category, "figures-category"),
+      table("By channel", f.by_channel, "figures-channel"),
+      table("By month (UTC)", f.by_month, "figures-month"));
+  }
+
+  return { render: render, duration: duration };
+})();

@@ -1,0 +1,269 @@
+// Staff console: login, petition list with filters, detail with timeline and
+// conversation, actions. Polls every few seconds so actions taken from Telegram
+// or Slack show up. All data is inserted with textContent, never as HTML.
+"use strict";
+
+(function () {
+  const api = "/staff/console/api";
+  const pollMs = 4000;
+  let me = null;          // {name, supervisor, departments, csrf_token}
+  let selected = null;    // tracking number shown in the detail panel
+  let view = "petitions";
+  let timer = null;
+
+  const $ = function (id) { return document.getElementById(id); };
+
+  function showError(text) {
+    const e = $("error");
+    e.textContent = text || "";
+    e.hidden = !text;
+  }
+
+  async function call(method, path, body) {
+    const headers = { "Accept": "application/json" };
+    if (method !== "GET") {
+      headers["Content-Type"] = "application/json";
+      if (me) headers["X-CSRF-Token"] = me.csrf_token;
+    }
+    const res = await fetch(path, {
+      method: method, headers: headers, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    if (res.status === 401 && path !== "/staff/login") {
+      loggedOut();
+      throw new Error("Your session has ended; please log in again.");
+    }
+    if (!res.ok) throw new Error((data && data.error) || ("HTTP " + res.status));
+    return data;
+  }
+
+  function when(iso) {
+    if (!iso) return "";
+    return iso.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC");
+  }
+
+  // ---- login ----
+
+  function loggedIn(data) {
+    me = data;
+    $("login").hidden = true;
+    $("app").hidden = false;
+    $("logout").hidden = false;
+    const who = $("who");
+    who.hidden = false;
+    who.textContent = me.name + (me.departments.length ? " (" + me.departments.join(", ") + ")" : "") +
+      (me.supervisor ? " · supervisor" : "");
+    $("tab-oversight").hidden = !me.supervisor;
+    showError("");
+    refresh();
+    clearInterval(timer);
+    timer = setInterval(refresh, pollMs);
+  }
+
+  function loggedOut() {
+    me = null;
+    selected = null;
+    clearInterval(timer);
+    $("login").hidden = false;
+    $("app").hidden = true;
+    $("logout").hidden = true;
+    $("who").hidden = true;
+    $("detail").hidden = true;
+  }
+
+  $("login").addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    const err = $("login-error");
+    err.hidden = true;
+    try {
+      const data = await call("POST", "/staff/login",
+        { name: $("login-name").value, password: $("login-password").value });
+      $("login-password").value = "";
+      loggedIn(data);
+    } catch (e) {
+      err.textContent = e.message;
+      err.hidden = false;
+    }
+  });
+
+  $("logout").addEventListener("click", async function () {
+    try { await call("POST", "/staff/logout"); } catch (e) { /* gone already */ }
+    loggedOut();
+  });
+
+  // ---- list ----
+
+  function query() {
+    const q = new URLSearchParams();
+    if ($("filter-status").value) q.set("status", $("filter-status").value);
+    if ($("filter-department").value.trim()) q.set("department", $("filter-department").value.trim());
+    if ($("filter-overdue").checked) q.set("overdue", "true");
+    const s = q.toString();
+    return s ? "?" + s : "";
+  }
+
+  async function loadList() {
+    const data = await call("GET", api + "/petitions" + query());
+    const rows = $("rows");
+    const fresh = data.petitions.map(function (p) {
+      const tr = document.createElement("tr");
+      tr.dataset.testid = "petition-row";
+      tr.dataset.tracking = p.tracking;
+      tr.dataset.status = p.status;
+      tr.tabIndex = 0;
+      if (p.tracking === selected) tr.className = "selected";
+      if (p.overdue) tr.classList.add("overdue");
+      [p.tracking, p.status, p.department, when(p.submitted_at)].forEach(function (text, i) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        if (i === 0) td.dataset.testid = "row-tracking";
+        if (i === 1) td.dataset.testid = "row-status";
+        tr.appendChild(td);
+      });
+      tr.addEventListener("click", function () { select(p.tracking); });
+      tr.addEventListener("keydown", function (e) { if (e.key === "Enter") select(p.tracking); });
+      return tr;
+    });
+    rows.replaceChildren.apply(rows, fresh);
+    $("empty").hidden = fresh.length > 0;
+  }
+
+  ["filter-status", "filter-department", "filter-overdue"].forEach(function (id) {
+    $(id).addEventListener("change", function () { loadList().catch(function (e) { showError(e.message); }); });
+  });
+  $("filters").addEventListener("submit", function (ev) { ev.preventDefault(); });
+
+  // ---- detail ----
+
+  function select(tracking) {
+    selected = tracking;
+    $("act-result").textContent = "";
+    loadDetail().catch(function (e) { showError(e.message); });
+    loadList().catch(function () {});
+  }
+
+  async function loadDetail() {
+    if (!selected) return;
+    const p = await call("GET", api + "/petitions/" + encodeURIComponent(selected));
+    $("detail").hidden = false;
+    $("d-tracking").textContent = p.tracking;
+    const status = $("d-status");
+    status.textContent = p.status;
+    status.dataset.status = p.status;
+    $("d-category").textContent = p.category;
+    $("d-department").textContent = p.department;
+    $("d-channel").textContent = p.channel;
+    $("d-assignee").textContent = p.assignee || "—";
+    $("d-location").textContent = p.location || (p.map_point ? p.map_point.latitude + ", " + p.map_point.longitude : "—");
+    $("d-deadline").textContent = when(p.deadline_at) + (p.overdue ? " (overdue)" : "");
+
+    const conv = $("d-conversation");
+    conv.replaceChildren.apply(conv, p.conversation.map(function (m) {
+      const li = document.createElement("li");
+      li.className = "msg " + m.from;
+      li.dataset.testid = "conversation-entry";
+      li.dataset.kind = m.kind;
+      const meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = (m.from === "staff" ? (m.name || "staff") : "citizen") + " · " + m.kind.replace("_", " ") +
+        " · " + when(m.at);
+      const text = document.createElement("p");
+      text.textContent = m.text;
+      li.append(meta, text);
+      return li;
+    }));
+
+    const tl = $("d-timeline");
+    tl.replaceChildren.apply(tl, p.timeline.map(function (e) {
+      const li = document.createElement("li");
+      li.dataset.testid = "timeline-entry";
+      li.dataset.kind = e.kind;
+      li.dataset.status = e.status;
+      const head = document.createElement("span");
+      head.className = "meta";
+      head.textContent = when(e.at) + " · " + e.kind + (e.kind === "transition" ? " → " + e.status : "") + " · " +
+        (e.actor_name || e.actor) + (e.channel ? " via " + e.channel : "") +
+        (e.department ? " · " + e.department : "");
+      li.appendChild(head);
+      if (e.note) {
+        const note = document.createElement("p");
+        note.textContent = e.note;
+        li.appendChild(note);
+      }
+      return li;
+    }));
+  }
+
+  async function act(body, form) {
+    if (!selected) return;
+    const result = $("act-result");
+    try {
+      const p = await call("POST", api + "/petitions/" + encodeURIComponent(selected) + "/actions", body);
+      result.textContent = body.action + ": done, now " + p.status;
+      result.dataset.result = "ok";
+      if (form) form.reset();
+    } catch (e) {
+      result.textContent = body.action + ": " + e.message;
+      result.dataset.result = "refused";
+    }
+    await Promise.all([loadDetail(), loadList()]).catch(function (e) { showError(e.message); });
+  }
+
+  document.querySelectorAll("[data-action]").forEach(function (b) {
+    b.addEventListener("click", function () { act({ action: b.dataset.action }); });
+  });
+  function onSubmit(id, make) {
+    $(id).addEventListener("submit", function (ev) { ev.preventDefault(); act(make(), $(id)); });
+  }
+  onSubmit("answer-form", function () { return { action: "answer", text: $("answer-text").value }; });
+  onSubmit("transfer-form", function () {
+    return { action: "transfer", department: $("transfer-department").value.trim(), text: $("transfer-reason").value };
+  });
+  onSubmit("reject-form", function () { return { action: "reject", text: $("reject-reason").value }; });
+  onSubmit("note-form", function () { return { action: "note", text: $("note-text").value }; });
+  onSubmit("assign-form", function () { return { action: "assign", assignee: $("assign-name").value.trim() }; });
+
+  // ---- oversight ----
+
+  async function loadOversight() {
+    const data = await call("GET", api + "/oversight");
+    window.pgFigures.render($("o-figures"), data.figures);
+    const body = $("o-overdue");
+    body.replaceChildren.apply(body, data.overdue.map(function (o) {
+      const tr = document.createElement("tr");
+      tr.dataset.testid = "overdue-row";
+      tr.dataset.tracking = o.tracking;
+      [o.tracking, o.department, o.missed, window.pgFigures.duration(o.late_ms), o.assignee || "—"]
+        .forEach(function (text) {
+          const td = document.createElement("td");
+          td.textContent = text;
+          tr.appendChild(td);
+        });
+      return tr;
+    }));
+  }
+
+  function show(which) {
+    view = which;
+    $("petitions-view").hidden = which !== "petitions";
+    $("oversight-view").hidden = which !== "oversight";
+    $("tab-petitions").setAttribute("aria-pressed", String(which === "petitions"));
+    $("tab-oversight").setAttribute("aria-pressed", String(which === "oversight"));
+    refresh();
+  }
+  $("tab-petitions").addEventListener("click", function () { show("petitions"); });
+  $("tab-oversight").addEventListener("click", function () { show("oversight"); });
+
+  // ---- polling ----
+
+  function refresh() {
+    if (!me) return;
+    const work = view === "oversight" ? [loadOversight()] : [loadList(), loadDetail()];
+    Promise.all(work).then(function () { showError(""); }, function (e) { showError(e.message); });
+  }
+
+  // Already logged in (a reload): the cookie still names a session.
+  call("GET", api + "/me").then(loggedIn, function () { loggedOut(); });
+})();
