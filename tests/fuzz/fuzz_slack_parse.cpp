@@ -104,26 +104,8 @@ void render_reply(model::inbound_event const& ev)
 void interpret_as_answer(std::string const& body)
 {
     auto const header = body.substr(0, body.find('\n'));
-    for (int status : {0, 200, 201, 302, 400, 401, 403, 404, 429, 500, 502, 599, 700, -1}) {
-        auto const v = sl::interpret({status, body, header}, now);
-        check(valid_utf8(v.reason), "interpret: reason is valid UTF-8", v.reason);
-        check(v.reason.size() <= 1024, "interpret: reason stays short", v.reason);
-        check(v.reason.find(secrets.bot_token) == std::string::npos, "interpret: reason never quotes the bot token");
-        check(valid_utf8(v.created_thread), "interpret: created_thread is valid UTF-8");
-        if (v.not_before) {
-            check(v.outcome == model::delivery::retry, "interpret: not_before only on retry");
-            check(*v.not_before >= now && *v.not_before <= now + std::chrono::days{8},
-                  "interpret: not_before within a week from now");
-        }
-        if (status == 429)
-            check(v.outcome == model::delivery::retry && v.not_before.has_value(), "interpret: 429 retries later");
-        if (status == 0 || (status >= 500 && status < 600))
-            check(v.outcome == model::delivery::retry, "interpret: no answer and 5xx retry");
-        if (v.outcome == model::delivery::ok)
-            check(status >= 200 && status < 300, "interpret: ok only for 2xx");
-        if (!v.created_thread.empty())
-            check(v.outcome == model::delivery::ok, "interpret: a created thread only on ok");
-    }
+    for (int status : fuzz::answer_statuses)
+        fuzz::check_verdict(sl::interpret({status, body, header}, now), status, now, secrets.bot_token);
 }
 
 }  // namespace
