@@ -127,7 +127,10 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
             // max_backoff for a message not yet failed), but never a hot loop.
             auto wait = backoff(front.attempts);
             if (verdict.not_before) {
-                auto const floor = std::chrono::duration_cast<std::chrono::milliseconds>(*verdict.not_before - clock_());
+                // The clock counts whole milliseconds: one more keeps the retry from
+                // landing a fraction of a millisecond before the platform's time.
+                auto const floor = std::chrono::duration_cast<std::chrono::milliseconds>(*verdict.not_before - clock_()) +
+                                   std::chrono::milliseconds{1};
                 wait = std::max(floor, settings_.base_backoff);
             }
             log::info("send_retry", {{"channel", channel_id}, {"seq", static_cast<long long>(front.seq)},
