@@ -30,6 +30,12 @@ model::dialog_data const& demo()
     return data;
 }
 
+dialog::vocabulary const& demo_words()
+{
+    static dialog::vocabulary const words{demo()};
+    return words;
+}
+
 class map_lookup final : public dialog::petition_lookup {
 public:
     std::optional<model::petition> petition(std::string_view tracking) const override
@@ -88,7 +94,7 @@ void run_step(benchmark::State& state, model::conversation const& conv, model::i
               map_lookup const& lookup)
 {
     std::uint64_t n = 0;
-    dialog::context ctx{t0, demo(), lookup, [&n] { return dialog::tracking_number(++n, "bench-key"); }};
+    dialog::context ctx{t0, demo(), demo_words(), lookup, [&n] { return dialog::tracking_number(++n, "bench-key"); }};
     for (auto _ : state) {
         auto out = dialog::step(conv, ev, ctx);
         benchmark::DoNotOptimize(out);
@@ -184,7 +190,7 @@ BENCHMARK(telegram_parse_update);
 void telegram_render(benchmark::State& state)
 {
     map_lookup none;
-    dialog::context ctx{t0, demo(), none, [] { return std::string("0000-0000"); }};
+    dialog::context ctx{t0, demo(), demo_words(), none, [] { return std::string("0000-0000"); }};
     auto out = dialog::step(at(model::dialog_step::menu), text_event("1"), ctx);
     if (out.replies.empty()) {
         state.SkipWithError("no reply");
@@ -230,7 +236,7 @@ void storage_commit(benchmark::State& state)
 {
     temp_store db(state.range(0) != 0);
     map_lookup none;
-    dialog::context ctx{t0, demo(), none, [] { return std::string("0000-0000"); }};
+    dialog::context ctx{t0, demo(), demo_words(), none, [] { return std::string("0000-0000"); }};
     auto const out = dialog::step(at(model::dialog_step::category), text_event("3"), ctx);
     std::uint64_t n = 0;
     for (auto _ : state) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 namespace pg::dialog {
 
@@ -38,7 +39,8 @@ std::optional<command> command_of_slash(std::string_view name)
     return std::nullopt;
 }
 
-bool contains(std::vector<std::string> const& words, std::string_view w)
+template <class Words>
+bool contains(Words const& words, std::string_view w)
 {
     return std::find(words.begin(), words.end(), w) != words.end();
 }
@@ -61,9 +63,10 @@ std::optional<command> command_of_words(turn const& u, std::string_view folded)
 
 model::locale const* locale_named(turn const& u, std::string_view folded)
 {
-    for (auto const& l : u.ctx.data.locales)
-        if (!folded.empty() && fold(l.name) == folded)
-            return &l;
+    auto const& ls = u.ctx.data.locales;
+    for (std::size_t i = 0; i < ls.size(); ++i)
+        if (!folded.empty() && u.ctx.words.of_locale(i).front() == folded)  // its folded name
+            return &ls[i];
     return nullptr;
 }
 
@@ -713,6 +716,8 @@ void on_start(turn& u)
 
 outcome step(model::conversation const& state, model::inbound_event const& ev, context const& ctx)
 {
+    if (&ctx.words.data() != &ctx.data)
+        throw std::invalid_argument("dialog::step: the vocabulary was built from other dialog data");
     turn u(state, ev, ctx);
     auto& st = u.state();
     st.events = state.events + 1;

@@ -25,9 +25,32 @@ public:
     virtual std::vector<model::timeline_event> timeline(std::string_view tracking) const = 0;
 };
 
+// Every typed form the dialog accepts, folded once: each text's keyword list or
+// label in every locale, each category's id and labels, each language's name,
+// code and matches. Folding is the costly part of reading typed input, and these
+// forms only change with the config, so the gateway builds this once at start.
+class vocabulary {
+public:
+    explicit vocabulary(model::dialog_data const& data);
+
+    model::dialog_data const& data() const { return *data_; }
+    // By the dialog's own text id (citizen_texts.hpp), every locale in order.
+    std::vector<std::string> const& of_text(std::size_t text_id) const { return texts_.at(text_id); }
+    // By position in the flow's categories / in the data's locales.
+    std::vector<std::string> const& of_category(std::size_t i) const { return categories_.at(i); }
+    std::vector<std::string> const& of_locale(std::size_t i) const { return locales_.at(i); }
+
+private:
+    model::dialog_data const* data_;
+    std::vector<std::vector<std::string>> texts_;
+    std::vector<std::vector<std::string>> categories_;
+    std::vector<std::vector<std::string>> locales_;
+};
+
 struct context {
     model::timestamp now;
     model::dialog_data const& data;
+    vocabulary const& words;                    // built from `data`
     petition_lookup const& petitions;
     std::function<std::string()> new_tracking;  // called once per filed petition
     calendar cal{};                             // how a filed petition's deadlines are counted
@@ -42,6 +65,7 @@ struct outcome {
                                                     // (added information, rating, "not resolved")
 };
 
+// Throws std::invalid_argument when ctx.words was built from other data than ctx.data.
 outcome step(model::conversation const& state, model::inbound_event const& ev, context const& ctx);
 
 // Text keys a locale file must define for this dialog and the petition lifecycle

@@ -205,18 +205,33 @@ screen confirm_screen(turn const& u)
 
 }  // namespace
 
-std::vector<std::string> words_of(turn const& u, std::initializer_list<text> ids)
+std::vector<std::string_view> words_of(turn const& u, std::initializer_list<text> ids)
 {
-    std::vector<std::string> words;
-    for (auto const& l : u.ctx.data.locales)
-        for (auto id : ids) {
-            auto const it = l.texts.find(std::string(key_of(id)));
-            if (it == l.texts.end())
-                continue;
-            for (auto& w : word_list(it->second))
-                words.push_back(std::move(w));
-        }
+    std::vector<std::string_view> words;
+    for (auto id : ids)
+        for (auto const& w : u.ctx.words.of_text(static_cast<std::size_t>(id)))
+            words.push_back(w);
     return words;
+}
+
+vocabulary::vocabulary(model::dialog_data const& data) : data_(&data)
+{
+    texts_.resize(text_specs.size());
+    for (auto const& l : data.locales)
+        for (std::size_t id = 0; id < text_specs.size(); ++id)
+            if (auto const it = l.texts.find(std::string(text_specs[id].key)); it != l.texts.end())
+                for (auto& w : word_list(it->second))
+                    texts_[id].push_back(std::move(w));
+    for (auto const& c : data.citizen.categories) {
+        auto& words = categories_.emplace_back(std::vector{fold(c.id)});
+        for (auto const& [code, label] : c.labels)
+            words.push_back(fold(label));
+    }
+    for (auto const& l : data.locales) {
+        auto& words = locales_.emplace_back(std::vector{fold(l.name), fold(l.code)});
+        for (auto const& m : l.matches)
+            words.push_back(fold(m));
+    }
 }
 
 std::string status_word(turn const& u, model::status s) { return status_name(u.tx, s); }
@@ -231,10 +246,8 @@ std::vector<choice> choices(turn const& u, dialog_step s)
     case dialog_step::category: {
         auto const& cats = u.flow().categories;
         for (std::size_t i = 0; i < cats.size(); ++i) {
-            choice c{"c:" + cats[i].id, u.tx.label(cats[i]), {fold(cats[i].id)}, i + 1, true};
-            for (auto const& [code, label] : cats[i].labels)
-                c.words.push_back(fold(label));
-            cs.push_back(std::move(c));
+            auto const& words = u.ctx.words.of_category(i);
+            cs.push_back({"c:" + cats[i].id, u.tx.label(cats[i]), {words.begin(), words.end()}, i + 1, true});
         }
         return cs;
     }
@@ -272,10 +285,8 @@ std::vector<choice> choices(turn const& u, dialog_step s)
     case dialog_step::language: {
         auto const& ls = u.ctx.data.locales;
         for (std::size_t i = 0; i < ls.size(); ++i) {
-            choice c{"l:" + ls[i].code, ls[i].name, {fold(ls[i].name), fold(ls[i].code)}, i + 1, true};
-            for (auto const& m : ls[i].matches)
-                c.words.push_back(fold(m));
-            cs.push_back(std::move(c));
+            auto const& words = u.ctx.words.of_locale(i);
+            cs.push_back({"l:" + ls[i].code, ls[i].name, {words.begin(), words.end()}, i + 1, true});
         }
         return cs;
     }

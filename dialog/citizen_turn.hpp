@@ -16,7 +16,7 @@ namespace pg::dialog {
 struct choice {
     std::string data;                // button data: what a press sends back; short codes like "c:roads"
     std::string label;               // in the current language
-    std::vector<std::string> words;  // folded typed forms: labels in every locale, keywords, ids
+    std::vector<std::string_view> words;  // folded typed forms (in the vocabulary): labels in every locale, keywords, ids
     std::size_t number = 0;          // position in the numbered list; 0: not in the list
     bool button = true;              // offered as a button on the step's screen
 };
@@ -64,7 +64,7 @@ model::dialog_step first_missing(model::flow const& f, model::petition_draft con
 
 // citizen_screens.cpp
 // Every folded typed form of these texts in every shipped locale: labels and keyword lists.
-std::vector<std::string> words_of(turn const& u, std::initializer_list<text> ids);
+std::vector<std::string_view> words_of(turn const& u, std::initializer_list<text> ids);
 std::vector<choice> choices(turn const& u, model::dialog_step s);
 screen prompt(turn const& u);  // the current step's screen
 std::string status_word(turn const& u, model::status s);

@@ -55,7 +55,7 @@ model::outbound_message message_to(std::string const& channel, std::string const
 
 unit_runner::unit_runner(storage::store& store, config::settings const& s, channel_table const& channels,
                          metrics& m)
-    : store_(store), settings_(s), channels_(channels), metrics_(m)
+    : store_(store), settings_(s), channels_(channels), metrics_(m), vocabulary_(s.dialog)
 {
     for (auto const& d : s.staff.departments)
         department_ids_.push_back(d.id);
@@ -146,7 +146,7 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
 
     store_lookup lookup(store_);
     std::uint64_t number = 0;
-    dialog::context ctx{now, settings_.dialog, lookup, [&] {
+    dialog::context ctx{now, settings_.dialog, vocabulary_, lookup, [&] {
                             number = store_.next_petition_number();
                             return dialog::tracking_number(number, settings_.tracking_key);
                         }};

@@ -4,6 +4,7 @@
 // everything in one batch. Synchronous; the gateway runs it on a lane of the
 // blocking pool, never on an I/O thread.
 #include "config/settings.hpp"
+#include "dialog/citizen_flow.hpp"
 #include "dialog/petition_flow.hpp"
 #include "model/event.hpp"
 #include "model/staff.hpp"
@@ -78,6 +79,7 @@ private:
     config::settings const& settings_;
     channel_table const& channels_;
     metrics& metrics_;
+    dialog::vocabulary const vocabulary_;  // the dialog's typed forms, folded once
     std::vector<std::string> department_ids_;
     std::array<std::mutex, 64> petition_locks_;
     std::function<void(std::string const&, std::string const&)> on_history_;

@@ -36,11 +36,21 @@ struct reply {
     std::string created_thread;  // a ForumTopic result's message_thread_id
 };
 
+// The answer to a sendMessage echoes the whole Message (chat, sender, text,
+// keyboard); of `result` only these two fields decide anything.
+bool kept(int depth, json::parse_event_t event, json& parsed)
+{
+    if (event != json::parse_event_t::key || depth != 2)
+        return true;
+    auto const& key = parsed.get_ref<std::string const&>();
+    return key == "message_id" || key == "message_thread_id" || key == "retry_after" || key == "migrate_to_chat_id";
+}
+
 reply read_reply(std::string_view body)
 {
     reply r;
     json j;
-    if (parse_json_body(body, j) || !j.is_object())
+    if (parse_json_body(body, j, kept) || !j.is_object())
         return r;
     r.is_json = true;
     json_read rd;  // wrong types read as absent; the status code still decides

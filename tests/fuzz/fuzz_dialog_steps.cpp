@@ -657,17 +657,18 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* bytes, std::size_t siz
     std::uint64_t next_number = 100;
     auto const new_tracking = [&] { return tracking(next_number++); };
 
+    dialog::vocabulary const words{data};
     auto state = in.initial(data.citizen);
     auto const stale_category = state.draft.category;
     bool utf8_in = true;  // every event so far was valid UTF-8, as adapters guarantee
     for (std::size_t i = 0; i < 64 && !in.done(); ++i) {
         auto ev = in.event(i);
         utf8_in = utf8_in && fuzz::valid_utf8(ev.text);
-        dialog::context const ctx{t0 + std::chrono::minutes{i}, data, lookup, new_tracking};
+        dialog::context const ctx{t0 + std::chrono::minutes{i}, data, words, lookup, new_tracking};
         auto const out = dialog::step(state, ev, ctx);
         check_step(state, ev, out, data, lookup, utf8_in, stale_category);
         if (in.cross_check && utf8_in)
-            check_typed_like_pressed(out.next, ev, out, {ctx.now + std::chrono::seconds{30}, data, lookup, new_tracking},
+            check_typed_like_pressed(out.next, ev, out, {ctx.now + std::chrono::seconds{30}, data, words, lookup, new_tracking},
                                      i * 7 + in.in.size());
         if (out.filed)
             lookup.add(*out.filed, out.timeline);

@@ -140,7 +140,7 @@ struct harness {
 
     outcome run(model::conversation const& state, model::inbound_event const& ev)
     {
-        context ctx{now, demo_data(), lookup,
+        context ctx{now, demo_data(), demo_vocabulary(), lookup,
                     [this] { return tracking_number(std::uint64_t(++tracking_calls), "k"); }, cal};
         return step(state, ev, ctx);
     }
