@@ -81,10 +81,16 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
             entry.message.kind != model::message_kind::open_thread)
             entry.message.thread_id = co_await thread_of(entry.message);
 
-        auto const call = ch->render(entry.message);
+        // A thread already stored for this petition and chat was opened before a
+        // restart (the kill fell between binding it and marking this delivered):
+        // opening another would leave the officials in the first one unheard.
+        bool const already_open = entry.message.kind == model::message_kind::open_thread &&
+                                  !(co_await thread_of(entry.message)).empty();
+        auto const call = already_open ? model::api_call{} : ch->render(entry.message);
         model::delivery_verdict verdict;
         if (call.path.empty()) {
-            verdict.outcome = model::delivery::ok;  // nothing to call on this platform (a Slack callback_ack)
+            // Nothing to call: already open, or nothing to do on this platform (a Slack callback_ack).
+            verdict.outcome = model::delivery::ok;
         } else if (ch->deliver_local) {
             // The web chat: into the conversation's history, a store write.
             verdict = co_await run_blocking(pool_.get_executor(), [&] { return ch->deliver_local(entry, call.body); });

@@ -204,7 +204,9 @@ storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, mo
     };
     if (ev.kind != model::event_kind::text || ev.thread_id.empty())
         return refuse(ev.thread_id.empty() ? "outside_thread" : "not_text");
-    auto const tracking = store_.petition_of_thread(ev.channel_id, ev.chat_id, ev.thread_id);
+    auto tracking = store_.petition_of_thread(ev.channel_id, ev.chat_id, ev.thread_id);
+    if (!tracking)
+        tracking = adopt_thread(ev, now);
     if (!tracking)
         return refuse("unknown_thread");
 
@@ -307,6 +309,38 @@ std::vector<config::staff_chat const*> unit_runner::chats_serving(std::string_vi
             std::find(c.departments.begin(), c.departments.end(), department) != c.departments.end())
             out.push_back(&c);
     return out;
+}
+
+// A topic the gateway created but never stored: it died between creating the
+// topic and binding it, and opened another one after the restart. The topic's
+// name is the one the gateway gives the petition's threads (tracking number
+// first), and this chat serves the petition: then it leads there too, so what
+// officials write in either topic counts.
+std::optional<std::string> unit_runner::adopt_thread(model::inbound_event const& ev, model::timestamp now)
+{
+    if (ev.thread_title.empty())
+        return std::nullopt;
+    auto const ctx = petition_ctx(now);
+    std::string_view title = ev.thread_title;
+    while (!title.empty()) {
+        auto const space = title.find(' ');
+        auto const word = title.substr(0, space);
+        title = space == std::string_view::npos ? std::string_view{} : title.substr(space + 1);
+        auto const tracking = dialog::normalize_tracking(word);
+        auto const p = tracking ? store_.petition(*tracking) : std::nullopt;
+        if (!p || dialog::thread_title(*p, ctx) != ev.thread_title)
+            continue;
+        auto const serving = chats_serving(p->department);
+        bool const here = std::any_of(serving.begin(), serving.end(), [&](config::staff_chat const* c) {
+            return c->channel == ev.channel_id && c->chat == ev.chat_id;
+        });
+        if (!here || !store_.alias_thread(ev.channel_id, ev.chat_id, ev.thread_id, *tracking))
+            return std::nullopt;
+        log::info("staff_thread_adopted", {{"channel", ev.channel_id}});
+        metrics_.add("pg_staff_threads_adopted_total", {{"channel", ev.channel_id}});
+        return tracking;
+    }
+    return std::nullopt;
 }
 
 void unit_runner::open_threads(model::petition const& p, std::string_view previous_department, model::timestamp now,

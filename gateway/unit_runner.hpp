@@ -60,6 +60,7 @@ private:
     // Staff side fan-out.
     dialog::petition_context petition_ctx(model::timestamp now) const;
     std::vector<config::staff_chat const*> chats_serving(std::string_view department) const;
+    std::optional<std::string> adopt_thread(model::inbound_event const& ev, model::timestamp now);
     void open_threads(model::petition const& p, std::string_view previous_department, model::timestamp now,
                       storage::unit_of_work& work) const;
     // `text` (and then the photos, where they can be re-posted) in every thread of the petition.

@@ -41,6 +41,8 @@ struct inbound_event {
     bool edited = false;        // an edit of an earlier message
     bool from_bot = false;      // sent by a bot (our own messages echoed back by Slack): never acted on
     std::string thread_id;      // staff side: Telegram forum topic id / Slack thread_ts; empty outside threads
+    std::string thread_title;   // staff side: the topic's name when the platform repeats it (Telegram:
+                                // the topic's creation message, which a message in the topic replies to)
     std::string message_id;     // the platform's message id (Telegram message_id, Slack ts)
     std::string user_name;      // staff side: display name for the timeline; never logged
     timestamp sent_at{};        // the platform's own time stamp

@@ -666,6 +666,21 @@ std::optional<std::string> rocks_store::petition_of_thread(std::string_view chan
     return impl_->get_string(family::threads, petition_of_thread_key(channel_id, chat_id, thread_id));
 }
 
+bool rocks_store::alias_thread(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id,
+                               std::string_view tracking)
+{
+    if (channel_id.empty() || chat_id.empty() || thread_id.empty() || tracking.empty())
+        return false;
+    std::lock_guard lock(impl_->threads_mutex);
+    batch_builder b;
+    b.put(impl_->cf(family::threads), petition_of_thread_key(channel_id, chat_id, thread_id), tracking);
+    if (!b.status.ok())
+        return false;
+    rocksdb::WriteOptions wo;
+    wo.sync = impl_->sync;
+    return impl_->write(wo, b.batch).ok();
+}
+
 // A full scan of petition_numbers, newest first, loading each petition. Fine
 // for a few hundred thousand petitions; when volumes grow, keep a "listing"
 // family keyed status '\0' department '\0' (inverted submitted_at) '\0' tracking,

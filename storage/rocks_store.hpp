@@ -60,6 +60,8 @@ public:
                                          std::string_view tracking) override;
     std::optional<std::string> petition_of_thread(std::string_view channel_id, std::string_view chat_id,
                                                   std::string_view thread_id) override;
+    bool alias_thread(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id,
+                      std::string_view tracking) override;
 
     // Newest (highest number) first, all read from one snapshot. A full scan
     // for now: see the note in rocks_store.cpp.

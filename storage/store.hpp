@@ -98,6 +98,11 @@ public:
                                                  std::string_view tracking) = 0;
     virtual std::optional<std::string> petition_of_thread(std::string_view channel_id, std::string_view chat_id,
                                                           std::string_view thread_id) = 0;
+    // One more thread that leads to the petition, which keeps its own thread for
+    // what the gateway posts: a topic opened twice (a crash between creating it and
+    // binding it) stays usable in both.
+    virtual bool alias_thread(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id,
+                              std::string_view tracking) = 0;
 
     // Petitions matching a filter, newest first.
     virtual std::vector<model::petition> petitions(petition_filter const& f) = 0;

@@ -155,8 +155,17 @@ void read_topic(json_read& rd, json const& m, std::string const& path, model::in
 {
     auto const thread = rd.get<std::int64_t>(m, path, "message_thread_id");
     auto const in_topic = rd.get<bool>(m, path, "is_topic_message");
-    if (thread && in_topic.value_or(false))
-        ev.thread_id = std::to_string(*thread);
+    if (!thread || !in_topic.value_or(false))
+        return;
+    ev.thread_id = std::to_string(*thread);
+    // Unless it answers a particular message, a message in a topic replies to the
+    // topic's creation message, which carries the topic's name. Only a hint: a
+    // strange shape here leaves the title empty and rejects nothing.
+    auto const* reply = json_read::find(m, "reply_to_message");
+    auto const* created = reply ? json_read::find(*reply, "forum_topic_created") : nullptr;
+    auto const* name = created ? json_read::find(*created, "name") : nullptr;
+    if (name && name->is_string())
+        ev.thread_title = name->get<std::string>();
 }
 
 // In groups a command may name its bot ("/start@PetitionDeskBot ref42"); the dialog

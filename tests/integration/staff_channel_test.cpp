@@ -7,6 +7,7 @@
 #include "tests/support/telegram_updates.hpp"
 
 #include "config/load.hpp"
+#include "storage/rocks_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -284,6 +285,79 @@ TEST_F(staff_channel, a_refused_transition_gets_a_reply_in_the_thread_and_change
     auto const r = http_get_auth(gateway->port(), "/staff/api/petitions/" + tracking);
     EXPECT_EQ(json::parse(r.body)["status"], "submitted");
     EXPECT_EQ(tg_messages_to(citizen_chat).size(), 8u);  // the citizen heard nothing
+}
+
+// A kill between createForumTopic and storing the topic's id leaves a topic the
+// gateway does not know. Telegram repeats the topic's name in each message there,
+// and that name is the petition's thread title: commands there still count.
+TEST_F(staff_channel, a_topic_created_but_never_stored_still_takes_commands)
+{
+    std::int64_t id = 3000;
+    auto const tracking = file_petition(id);
+    ASSERT_TRUE(eventually([&] { return !tg_messages_to(staff_group, topic_id).empty(); })) << gateway->log();
+    std::string title;
+    for (auto const& r : telegram.requests())
+        if (method_of(r) == "createForumTopic")
+            title = json::parse(r.body)["name"];
+    ASSERT_TRUE(contains(title, tracking)) << title;
+    auto const status = [&] {
+        return json::parse(http_get_auth(gateway->port(), "/staff/api/petitions/" + tracking).body)["status"];
+    };
+    std::int64_t const orphan = topic_id + 77;
+
+    // Only the exact title adopts a topic: the number alone, or in another group, does not.
+    post_tg(tg::topic_message(++id, staff_group, orphan, official, "accept", tracking + " \u00b7 Other"));
+    post_tg(tg::topic_message(++id, -1009999999999, orphan, official, "accept", title));
+    EXPECT_EQ(status(), "submitted");
+
+    post_tg(tg::topic_message(++id, staff_group, orphan, official, "accept", title));
+    EXPECT_EQ(status(), "accepted");
+    // From now on the topic needs no name: it leads to the petition.
+    post_tg(tg::topic_message(++id, staff_group, orphan, official, "answer Filled on Monday."));
+    EXPECT_EQ(status(), "answered");
+    // The petition's own topic keeps working, and what the gateway posts still goes there.
+    post_tg(tg::topic_message(++id, staff_group, topic_id, official, "close"));
+    EXPECT_EQ(status(), "closed");
+}
+
+// A kill between storing a new topic and marking its opening delivered: after the
+// restart the opening is sent again. It must not open a second topic.
+TEST_F(staff_channel, an_opening_already_stored_is_not_sent_again_after_a_restart)
+{
+    std::int64_t id = 4000;
+    auto const tracking = file_petition(id);
+    ASSERT_TRUE(eventually([&] { return !tg_messages_to(staff_group, topic_id).empty(); })) << gateway->log();
+    ASSERT_EQ(gateway->terminate(), 0);
+
+    // What the outbox holds after such a kill: the opening again, then a message for the topic.
+    {
+        auto store = storage::open_rocks_store({data.path().string(), true, false});
+        storage::unit_of_work work;
+        work.dedupe_key = "test:reopen";
+        model::outbound_message open;
+        open.kind = model::message_kind::open_thread;
+        open.channel_id = "telegram";
+        open.chat_id = std::to_string(staff_group);
+        open.text = "card";
+        open.title = tracking;
+        open.thread_key = tracking;
+        model::outbound_message after = open;
+        after.kind = model::message_kind::text;
+        after.title.clear();
+        after.text = "after the restart";
+        work.outbox = {open, after};
+        ASSERT_EQ(store->commit(work).status, storage::commit_status::committed);
+    }
+    gateway->start();
+
+    ASSERT_TRUE(eventually([&] {
+        auto const in_topic = tg_messages_to(staff_group, topic_id);
+        return !in_topic.empty() && in_topic.back()["text"] == "after the restart";
+    })) << gateway->log();
+    std::size_t topics = 0;
+    for (auto const& r : telegram.requests())
+        topics += method_of(r) == "createForumTopic";
+    EXPECT_EQ(topics, 1u);
 }
 
 TEST_F(staff_channel, a_passed_deadline_escalates_once)

@@ -69,9 +69,11 @@ inline std::string sticker(std::int64_t update_id, std::int64_t chat_id)
     return u.dump();
 }
 
-// A staff member writes in a forum topic of the staff supergroup.
+// A staff member writes in a forum topic of the staff supergroup. Telegram repeats
+// the topic's name in the topic's creation message, which the message replies to.
 inline std::string topic_message(std::int64_t update_id, std::int64_t group_id, std::int64_t thread_id,
-                                 std::int64_t staff_user, std::string const& text)
+                                 std::int64_t staff_user, std::string const& text,
+                                 std::string const& topic_name = "x")
 {
     nlohmann::json u{{"update_id", update_id},
                      {"message", {{"message_id", update_id % 100000 + 500}, {"message_thread_id", thread_id},
@@ -81,7 +83,7 @@ inline std::string topic_message(std::int64_t update_id, std::int64_t group_id, 
                                   {"date", 1'764'000'000},
                                   {"reply_to_message", {{"message_id", thread_id}, {"date", 1'764'000'000},
                                                         {"chat", {{"id", group_id}, {"type", "supergroup"}}},
-                                                        {"forum_topic_created", {{"name", "x"}, {"icon_color", 7322096}}}}},
+                                                        {"forum_topic_created", {{"name", topic_name}, {"icon_color", 7322096}}}}},
                                   {"text", text}}}};
     return u.dump();
 }

@@ -75,6 +75,7 @@ void expect_same(inbound_event const& got, inbound_event const& want, std::strin
     EXPECT_EQ(got.edited, want.edited) << name;
     EXPECT_EQ(got.from_bot, want.from_bot) << name;
     EXPECT_EQ(got.thread_id, want.thread_id) << name;
+    EXPECT_EQ(got.thread_title, want.thread_title) << name;
     EXPECT_EQ(got.message_id, want.message_id) << name;
     EXPECT_EQ(got.user_name, want.user_name) << name;
     EXPECT_EQ(got.sent_at, want.sent_at) << name;
@@ -160,7 +161,8 @@ fixture_case const fixture_cases[] = {
      {.dedupe_key = "tg:citizens:482913120", .channel_id = "citizens", .chat_id = "-1001987654321",
       .user_id = "5987654321", .chat = chat_kind::group, .kind = event_kind::text,
       .text = "Accepted. Forwarded to the street lighting department.", .language = "en", .thread_id = "877",
-      .message_id = "905", .user_name = "Maria Lindqvist", .sent_at = at(1764329000)}},
+      .thread_title = "P-2025-00042 Street lighting", .message_id = "905", .user_name = "Maria Lindqvist",
+      .sent_at = at(1764329000)}},
     {"channel_post.json",
      {.dedupe_key = "tg:citizens:482913130", .channel_id = "citizens", .chat_id = "-1002233445566",
       .chat = chat_kind::channel, .kind = event_kind::ignored, .detail = "channel_post", .message_id = "58",
@@ -191,8 +193,8 @@ fixture_case const fixture_cases[] = {
     {"forum_topic_staff_reply.json",
      {.dedupe_key = "tg:citizens:482913200", .channel_id = "citizens", .chat_id = "-1001987654321",
       .user_id = "5876543210", .chat = chat_kind::group, .kind = event_kind::text, .text = "accept",
-      .language = "zh-hans", .thread_id = "1290", .message_id = "1294", .user_name = "Chen",
-      .sent_at = at(1764330120)}},
+      .language = "zh-hans", .thread_id = "1290", .thread_title = "P-2025-00043 Roads", .message_id = "1294",
+      .user_name = "Chen", .sent_at = at(1764330120)}},
     // A real reply inside a topic (to the petition card, with a quote): still that topic.
     {"forum_topic_reply_to_card.json",
      {.dedupe_key = "tg:citizens:482913201", .channel_id = "citizens", .chat_id = "-1001987654321",
