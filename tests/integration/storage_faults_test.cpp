@@ -105,8 +105,8 @@ TEST(storage_faults, a_full_disk_gets_503_until_there_is_room_and_redeliveries_a
 
     // Room again: the platform's retries go through, each processed once.
     disk.make_room();
-    for (auto const& [update, to] : refused)
-        EXPECT_TRUE(eventually([&] { return post(gateway, tg::text(update, to, "/start")) == 200; },
+    for (auto const& r : refused)  // (a pair, not a structured binding: clang 14 cannot capture those)
+        EXPECT_TRUE(eventually([&] { return post(gateway, tg::text(r.first, r.second, "/start")) == 200; },
                                std::chrono::seconds{30}))
             << gateway.log();
     auto const want = acknowledged.size() + refused.size();
