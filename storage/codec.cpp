@@ -1,21 +1,25 @@
 #include "storage/codec.hpp"
 
-#include "storage/json_writer.hpp"
+#include "model/json_writer.hpp"
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <array>
 #include <cmath>
+#include <concepts>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
 namespace pg::storage {
 namespace {
 
-using json = nlohmann::json;
+using model::json_writer;
 
 constexpr int version = 1;
 
-// Thrown while decoding when a value has the right JSON type but no meaning
-// (an unknown status name, say); caught with json's own errors at the top.
+// Thrown while decoding when a value has the wrong JSON type or no meaning (an
+// unknown status name, say); caught at the top.
 struct bad_record {};
 
 constexpr std::array<std::pair<model::message_kind, std::string_view>, 4> kind_names{{
@@ -85,16 +89,67 @@ void put_entry(json_writer& w, model::outbox_entry const& e)
 }
 
 // ---- decoding ----
+// simdjson: a record is read on every webhook (the conversation), and building a
+// tree of values for it cost more than the dialog step itself.
 
-// A missing key leaves `out` as it is; a key of the wrong type throws.
-template <class T>
-void get(json const& o, char const* key, T& out)
+using record = simdjson::dom::object;
+using simdjson::dom::element;
+
+void read(element e, std::string& out)
 {
-    if (auto it = o.find(key); it != o.end())
-        it->get_to(out);
+    std::string_view v;
+    if (e.get(v) != simdjson::SUCCESS)
+        throw bad_record{};
+    out = v;
 }
 
-void get_time(json const& o, char const* key, model::timestamp& out)
+void read(element e, bool& out)
+{
+    if (e.get(out) != simdjson::SUCCESS)
+        throw bad_record{};
+}
+
+template <std::integral T>
+void read(element e, T& out)
+{
+    using wide = std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t>;
+    wide v = 0;
+    if (e.get(v) != simdjson::SUCCESS || !std::in_range<T>(v))
+        throw bad_record{};
+    out = static_cast<T>(v);
+}
+
+void read(element e, std::vector<std::string>& out)
+{
+    simdjson::dom::array a;
+    if (e.get(a) != simdjson::SUCCESS)
+        throw bad_record{};
+    out.clear();
+    for (element x : a)
+        read(x, out.emplace_back());
+}
+
+// The value at key, or nullopt when the record has no such key.
+std::optional<element> field(record const& o, std::string_view key)
+{
+    element e;
+    auto const error = o[key].get(e);
+    if (error == simdjson::NO_SUCH_FIELD)
+        return std::nullopt;
+    if (error != simdjson::SUCCESS)
+        throw bad_record{};
+    return e;
+}
+
+// A missing key leaves `out` as it is; a key of the wrong type is a bad record.
+template <class T>
+void get(record const& o, std::string_view key, T& out)
+{
+    if (auto e = field(o, key))
+        read(*e, out);
+}
+
+void get_time(record const& o, std::string_view key, model::timestamp& out)
 {
     std::int64_t ms = model::to_millis(out);
     get(o, key, ms);
@@ -102,58 +157,62 @@ void get_time(json const& o, char const* key, model::timestamp& out)
 }
 
 template <class E, class F>
-void get_enum(json const& o, char const* key, E& out, F from_string)
+void get_enum(record const& o, std::string_view key, E& out, F from_string)
 {
-    auto it = o.find(key);
-    if (it == o.end())
+    auto e = field(o, key);
+    if (!e)
         return;
-    auto v = from_string(it->template get_ref<std::string const&>());
+    std::string name;
+    read(*e, name);
+    auto v = from_string(name);
     if (!v)
         throw bad_record{};
     out = *v;
 }
 
 // Absent or null: no value. Anything but a boolean is a bad record.
-void get_optional_bool(json const& o, char const* key, std::optional<bool>& out)
+void get_optional_bool(record const& o, std::string_view key, std::optional<bool>& out)
 {
-    auto it = o.find(key);
-    if (it == o.end() || it->is_null())
+    auto e = field(o, key);
+    if (!e || e->is_null())
         return;
-    if (!it->is_boolean())
-        throw bad_record{};
-    out = it->get<bool>();
+    bool v = false;
+    read(*e, v);
+    out = v;
 }
 
-void get_geo(json const& o, std::optional<model::geo_point>& out)
+void get_geo(record const& o, std::optional<model::geo_point>& out)
 {
-    auto it = o.find("geo");
-    if (it == o.end())
+    auto e = field(o, "geo");
+    if (!e)
         return;
-    if (!it->is_array() || it->size() != 2 || !(*it)[0].is_number() || !(*it)[1].is_number())
+    simdjson::dom::array a;
+    double lat = 0, lon = 0;
+    if (e->get(a) != simdjson::SUCCESS || a.size() != 2 || a.at(0).get(lat) != simdjson::SUCCESS ||
+        a.at(1).get(lon) != simdjson::SUCCESS)
         throw bad_record{};
-    out = model::geo_point{(*it)[0].get<double>(), (*it)[1].get<double>()};
+    out = model::geo_point{lat, lon};
 }
 
-// Parses a v1 object and hands it to `read`; anything else is nullopt.
+// Parses a v1 object and hands it to `read`; anything else is nullopt. One
+// parser per thread keeps its buffers from record to record.
 template <class T, class F>
-std::optional<T> decode(std::string_view bytes, F read)
+std::optional<T> decode(std::string_view bytes, F read_record)
 {
-    auto j = json::parse(bytes.begin(), bytes.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return std::nullopt;
-    auto v = j.find("v");
-    if (v == j.end() || !v->is_number_integer() || v->get<std::int64_t>() != version)
+    thread_local simdjson::dom::parser parser;
+    record j;
+    std::int64_t v = 0;
+    if (parser.parse(bytes.data(), bytes.size()).get(j) != simdjson::SUCCESS ||
+        j["v"].get(v) != simdjson::SUCCESS || v != version)
         return std::nullopt;
     try {
-        return read(j);
-    } catch (json::exception const&) {
-        return std::nullopt;
+        return read_record(j);
     } catch (bad_record const&) {
         return std::nullopt;
     }
 }
 
-model::outbox_entry read_entry(json const& j, std::uint64_t seq)
+model::outbox_entry read_entry(record const& j, std::uint64_t seq)
 {
     model::outbox_entry e;
     e.seq = seq;
@@ -162,13 +221,21 @@ model::outbox_entry read_entry(json const& j, std::uint64_t seq)
     get(j, "ch", m.channel_id);
     get(j, "chat", m.chat_id);
     get(j, "text", m.text);
-    if (auto it = j.find("buttons"); it != j.end()) {
-        for (auto const& row : it->get_ref<json::array_t const&>()) {
+    if (auto buttons = field(j, "buttons")) {
+        simdjson::dom::array rows;
+        if (buttons->get(rows) != simdjson::SUCCESS)
+            throw bad_record{};
+        for (element row : rows) {
+            simdjson::dom::array bs;
+            if (row.get(bs) != simdjson::SUCCESS)
+                throw bad_record{};
             auto& out = m.buttons.emplace_back();
-            for (auto const& b : row.get_ref<json::array_t const&>()) {
-                if (!b.is_array() || b.size() != 2)
+            for (element b : bs) {
+                std::vector<std::string> pair;
+                read(b, pair);
+                if (pair.size() != 2)
                     throw bad_record{};
-                out.push_back({b[0].get<std::string>(), b[1].get<std::string>()});
+                out.push_back({std::move(pair[0]), std::move(pair[1])});
             }
         }
     }
@@ -275,7 +342,7 @@ std::string encode_dead_letter(model::outbox_entry const& e, std::string_view re
 
 std::optional<model::conversation> decode_conversation(std::string_view bytes)
 {
-    return decode<model::conversation>(bytes, [](json const& j) {
+    return decode<model::conversation>(bytes, [](record const& j) {
         model::conversation c;
         get(j, "ch", c.channel_id);
         get(j, "chat", c.chat_id);
@@ -284,14 +351,15 @@ std::optional<model::conversation> decode_conversation(std::string_view bytes)
         get_enum(j, "resume", c.resume_step, model::dialog_step_from_string);
         get(j, "editing", c.editing);
         get(j, "lang", c.language);
-        if (auto d = j.find("draft"); d != j.end()) {
-            if (!d->is_object())
+        if (auto draft = field(j, "draft")) {
+            record d;
+            if (draft->get(d) != simdjson::SUCCESS)
                 throw bad_record{};
-            get(*d, "cat", c.draft.category);
-            get(*d, "loc", c.draft.location_text);
-            get_geo(*d, c.draft.location);
-            get(*d, "desc", c.draft.description);
-            get(*d, "photos", c.draft.photo_ids);
+            get(d, "cat", c.draft.category);
+            get(d, "loc", c.draft.location_text);
+            get_geo(d, c.draft.location);
+            get(d, "desc", c.draft.description);
+            get(d, "photos", c.draft.photo_ids);
         }
         get(j, "target", c.target_petition);
         get(j, "petitions", c.petitions);
@@ -303,7 +371,7 @@ std::optional<model::conversation> decode_conversation(std::string_view bytes)
 
 std::optional<model::petition> decode_petition(std::string_view bytes)
 {
-    return decode<model::petition>(bytes, [](json const& j) {
+    return decode<model::petition>(bytes, [](record const& j) {
         model::petition p;
         get(j, "number", p.number);
         get(j, "tracking", p.tracking);
@@ -330,7 +398,7 @@ std::optional<model::petition> decode_petition(std::string_view bytes)
 
 std::optional<model::timeline_event> decode_timeline_event(std::string_view bytes)
 {
-    return decode<model::timeline_event>(bytes, [](json const& j) {
+    return decode<model::timeline_event>(bytes, [](record const& j) {
         model::timeline_event e;
         get_time(j, "at", e.at);
         get_enum(j, "kind", e.kind, model::entry_kind_from_string);
@@ -347,13 +415,13 @@ std::optional<model::timeline_event> decode_timeline_event(std::string_view byte
 
 std::optional<model::outbox_entry> decode_outbox_entry(std::string_view bytes, std::uint64_t seq)
 {
-    return decode<model::outbox_entry>(bytes, [seq](json const& j) { return read_entry(j, seq); });
+    return decode<model::outbox_entry>(bytes, [seq](record const& j) { return read_entry(j, seq); });
 }
 
 std::optional<std::pair<model::outbox_entry, std::string>> decode_dead_letter(std::string_view bytes,
                                                                               std::uint64_t seq)
 {
-    return decode<std::pair<model::outbox_entry, std::string>>(bytes, [seq](json const& j) {
+    return decode<std::pair<model::outbox_entry, std::string>>(bytes, [seq](record const& j) {
         std::pair<model::outbox_entry, std::string> out{read_entry(j, seq), {}};
         get(j, "reason", out.second);
         return out;
@@ -377,7 +445,7 @@ std::string encode(history_entry const& e)
 
 std::optional<history_entry> decode_history_entry(std::string_view bytes, std::uint64_t seq)
 {
-    return decode<history_entry>(bytes, [seq](json const& j) {
+    return decode<history_entry>(bytes, [seq](record const& j) {
         history_entry e;
         e.seq = seq;
         get_time(j, "at", e.at);

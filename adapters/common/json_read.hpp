@@ -27,11 +27,8 @@ inline constexpr std::size_t max_json_depth = 64;
 
 // Parses outside input into `out`: UTF-8 first, then depth, then syntax.
 // A failure (malformed_body) names a byte offset, never the content.
-// `keep`, when given, is nlohmann's parser callback: what it drops is checked but
-// never built, which saves most of the work on a large answer read for a few fields.
 template <class Json>
-std::optional<model::failure> parse_json_body(std::string_view body, Json& out,
-                                              typename Json::parser_callback_t keep = nullptr)
+std::optional<model::failure> parse_json_body(std::string_view body, Json& out)
 {
     auto const malformed = [](std::string detail) {
         return model::failure{model::errc::malformed_body, std::move(detail)};
@@ -43,7 +40,7 @@ std::optional<model::failure> parse_json_body(std::string_view body, Json& out,
     if (json_nested_deeper_than(body, max_json_depth))
         return malformed("body: nested deeper than " + std::to_string(max_json_depth) + " levels");
     try {
-        out = Json::parse(body, std::move(keep));
+        out = Json::parse(body);
     } catch (typename Json::parse_error const& e) {
         // e.what() quotes the offending token, which is user content: keep only the offset.
         // e.byte counts from 1, and is one past the end when the body stops early.

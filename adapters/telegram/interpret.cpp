@@ -4,7 +4,7 @@
 #include "adapters/common/json_read.hpp"
 #include "adapters/common/utf8.hpp"
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,7 +17,6 @@
 namespace pg::adapters::telegram {
 namespace {
 
-using json = nlohmann::json;
 using model::delivery;
 using model::delivery_verdict;
 
@@ -36,35 +35,42 @@ struct reply {
     std::string created_thread;  // a ForumTopic result's message_thread_id
 };
 
-// The answer to a sendMessage echoes the whole Message (chat, sender, text,
-// keyboard); of `result` only these two fields decide anything.
-bool kept(int depth, json::parse_event_t event, json& parsed)
-{
-    if (event != json::parse_event_t::key || depth != 2)
-        return true;
-    auto const& key = parsed.get_ref<std::string const&>();
-    return key == "message_id" || key == "message_thread_id" || key == "retry_after" || key == "migrate_to_chat_id";
-}
-
+// Each answer is read for a few fields; the answer to a sendMessage also echoes
+// the whole Message (chat, sender, text, keyboard). simdjson validates all of it
+// (syntax and UTF-8) but builds only a compact tape, about ten times cheaper than
+// a tree of nlohmann values. One parser per thread keeps its buffers.
 reply read_reply(std::string_view body)
 {
     reply r;
-    json j;
-    if (parse_json_body(body, j, kept) || !j.is_object())
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::object top;
+    if (body.empty() || json_nested_deeper_than(body, max_json_depth) ||
+        parser.parse(body.data(), body.size()).get(top) != simdjson::SUCCESS)
         return r;
     r.is_json = true;
-    json_read rd;  // wrong types read as absent; the status code still decides
-    r.ok = rd.get<bool>(j, "", "ok").value_or(false);
-    r.description = rd.get<std::string>(j, "", "description").value_or("");
-    if (auto const* p = rd.object(j, "", "parameters")) {
-        r.retry_after = rd.get<std::int64_t>(*p, "parameters", "retry_after");
-        r.migrate_to_chat_id = rd.get<std::int64_t>(*p, "parameters", "migrate_to_chat_id");
+    // Wrong types read as absent; the status code still decides.
+    auto const integer = [](simdjson::simdjson_result<simdjson::dom::element> e) -> std::optional<std::int64_t> {
+        std::int64_t v = 0;
+        if (e.get(v) != simdjson::SUCCESS)
+            return std::nullopt;
+        return v;
+    };
+    bool ok = false;
+    r.ok = top["ok"].get(ok) == simdjson::SUCCESS && ok;
+    std::string_view description;
+    if (top["description"].get(description) == simdjson::SUCCESS)
+        r.description = description;
+    simdjson::dom::object parameters;
+    if (top["parameters"].get(parameters) == simdjson::SUCCESS) {
+        r.retry_after = integer(parameters["retry_after"]);
+        r.migrate_to_chat_id = integer(parameters["migrate_to_chat_id"]);
     }
     // createForumTopic answers with a ForumTopic {message_thread_id, name, ...}. A Message
     // posted into a topic (sendMessage) names its topic too, but created nothing: it is
     // told apart by its message_id.
-    if (auto const* result = rd.object(j, "", "result"); result != nullptr && !json_read::find(*result, "message_id"))
-        if (auto thread = rd.get<std::int64_t>(*result, "result", "message_thread_id"))
+    simdjson::dom::object result;
+    if (top["result"].get(result) == simdjson::SUCCESS && result["message_id"].error() == simdjson::NO_SUCH_FIELD)
+        if (auto const thread = integer(result["message_thread_id"]))
             r.created_thread = std::to_string(*thread);
     return r;
 }

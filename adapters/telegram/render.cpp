@@ -3,8 +3,9 @@
 
 #include "adapters/common/utf8.hpp"
 
-#include <nlohmann/json.hpp>
+#include "model/json_writer.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -13,7 +14,7 @@
 namespace pg::adapters::telegram {
 namespace {
 
-using json = nlohmann::json;
+using model::json_writer;
 
 // sendMessage takes 1-4096 characters and answerCallbackQuery 0-200, counted after
 // entity parsing; counting UTF-16 units (an emoji is two) never exceeds either.
@@ -41,11 +42,13 @@ std::optional<std::int64_t> canonical_integer(std::string_view s)
 // Telegram takes chat ids as integers, and @username for public chats and channels.
 // A thread id that is not an integer is sent as it is, so Telegram's 400 shows the
 // mistake rather than the message landing in the General topic.
-json id_value(std::string const& id)
+void put_id(json_writer& w, std::string_view key, std::string const& id)
 {
+    w.key(key);
     if (auto v = canonical_integer(id))
-        return *v;
-    return id;
+        w.i64(*v);
+    else
+        w.str(id);
 }
 
 bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
@@ -56,90 +59,72 @@ std::string message_text(std::string_view text)
     return blank(cut) ? std::string(blank_text_stand_in) : std::string(cut);
 }
 
-json text_button(std::string const& label)
+// Each row of buttons: as given, empty rows dropped (Telegram rejects them).
+template <class Button>
+void put_rows(json_writer& w, std::vector<std::vector<model::button>> const& rows, Button put_button)
 {
-    json b = json::object();
-    b["text"] = label;
-    return b;
+    for (auto const& row : rows) {
+        if (row.empty())
+            continue;
+        w.begin_array();
+        for (auto const& b : row)
+            put_button(b);
+        w.end_array();
+    }
 }
 
-// Empty rows are dropped: Telegram rejects them.
-json reply_markup(model::outbound_message const& m)
+void put_reply_markup(json_writer& w, model::outbound_message const& m)
 {
-    json markup = json::object();
+    w.key("reply_markup").begin_object();
     if (!m.location_label.empty()) {
         // A reply keyboard: the location request on top, then each button row as
         // plain text buttons, whose labels come back as typed text.
-        json location = text_button(m.location_label);
-        location["request_location"] = true;
-        json rows = json::array();
-        rows.push_back(json::array({location}));
-        for (auto const& row : m.buttons) {
-            if (row.empty())
-                continue;
-            json r = json::array();
-            for (auto const& b : row)
-                r.push_back(text_button(b.label));
-            rows.push_back(std::move(r));
-        }
-        markup["keyboard"] = std::move(rows);
-        markup["resize_keyboard"] = true;
-        markup["one_time_keyboard"] = true;
-        return markup;
+        w.key("keyboard").begin_array();
+        w.begin_array().begin_object();
+        w.key("text").str(m.location_label).key("request_location").boolean(true);
+        w.end_object().end_array();
+        put_rows(w, m.buttons, [&](model::button const& b) { w.begin_object().key("text").str(b.label).end_object(); });
+        w.end_array();
+        w.key("resize_keyboard").boolean(true).key("one_time_keyboard").boolean(true);
+    } else if (std::any_of(m.buttons.begin(), m.buttons.end(), [](auto const& row) { return !row.empty(); })) {
+        // callback_data must be 1-64 bytes. It is sent unchanged: the dialog keeps it
+        // short, and a cut id would come back as a different, wrong, button.
+        w.key("inline_keyboard").begin_array();
+        put_rows(w, m.buttons, [&](model::button const& b) {
+            w.begin_object().key("text").str(b.label).key("callback_data").str(b.data).end_object();
+        });
+        w.end_array();
+    } else {
+        w.key("remove_keyboard").boolean(true);  // an earlier location keyboard goes away
     }
-
-    json rows = json::array();
-    for (auto const& row : m.buttons) {
-        if (row.empty())
-            continue;
-        json r = json::array();
-        for (auto const& b : row) {
-            // callback_data must be 1-64 bytes. It is sent unchanged: the dialog keeps it
-            // short, and a cut id would come back as a different, wrong, button.
-            json button = text_button(b.label);
-            button["callback_data"] = b.data;
-            r.push_back(std::move(button));
-        }
-        rows.push_back(std::move(r));
-    }
-    if (!rows.empty())
-        markup["inline_keyboard"] = std::move(rows);
-    else
-        markup["remove_keyboard"] = true;  // an earlier location keyboard goes away
-    return markup;
+    w.end_object();
 }
 
-json send_message(model::outbound_message const& m)
+void send_message(json_writer& w, model::outbound_message const& m)
 {
-    json body = json::object();
-    body["chat_id"] = id_value(m.chat_id);
-    body["text"] = message_text(m.text);  // plain text: no parse_mode, nothing to escape
+    put_id(w, "chat_id", m.chat_id);
+    w.key("text").str(message_text(m.text));  // plain text: no parse_mode, nothing to escape
     if (!m.thread_id.empty())
-        body["message_thread_id"] = id_value(m.thread_id);
-    body["reply_markup"] = reply_markup(m);
-    return body;
+        put_id(w, "message_thread_id", m.thread_id);
+    put_reply_markup(w, m);
 }
 
-json answer_callback_query(model::outbound_message const& m)
+void answer_callback_query(json_writer& w, model::outbound_message const& m)
 {
-    json body = json::object();
-    body["callback_query_id"] = m.callback_id;
+    w.key("callback_query_id").str(m.callback_id);
     if (!m.text.empty())
-        body["text"] = std::string(utf8_prefix_utf16(m.text, max_ack_units));
-    return body;
+        w.key("text").str(utf8_prefix_utf16(m.text, max_ack_units));
 }
 
 // A caption is at most 1024 characters; the photo goes out even with none.
-json send_photo(model::outbound_message const& m)
+void send_photo(json_writer& w, model::outbound_message const& m)
 {
-    json body = json::object();
-    body["chat_id"] = id_value(m.chat_id);
-    body["photo"] = m.media_id;
+    put_id(w, "chat_id", m.chat_id);
+    w.key("photo").str(m.media_id);
     if (!blank(m.text))
-        body["caption"] = std::string(utf8_prefix_utf16(m.text, max_caption_units));
+        w.key("caption").str(utf8_prefix_utf16(m.text, max_caption_units));
     if (!m.thread_id.empty())
-        body["message_thread_id"] = id_value(m.thread_id);
-    return body;
+        put_id(w, "message_thread_id", m.thread_id);
 }
 
 // The topic's name: the title, else the tracking number, never empty.
@@ -153,12 +138,10 @@ std::string topic_name(model::outbound_message const& m)
     return std::string(blank_text_stand_in);
 }
 
-json create_forum_topic(model::outbound_message const& m)
+void create_forum_topic(json_writer& w, model::outbound_message const& m)
 {
-    json body = json::object();
-    body["chat_id"] = id_value(m.chat_id);
-    body["name"] = topic_name(m);
-    return body;
+    put_id(w, "chat_id", m.chat_id);
+    w.key("name").str(topic_name(m));
 }
 
 }  // namespace
@@ -166,28 +149,29 @@ json create_forum_topic(model::outbound_message const& m)
 model::api_call render(model::outbound_message const& m, secrets const& s)
 {
     model::api_call call;
-    json body;
+    // Text from config or a citizen may hold invalid UTF-8: the writer sends U+FFFD
+    // instead.
+    json_writer w;
+    w.begin_object();
     switch (m.kind) {
     case model::message_kind::text:
         call.path = "/bot" + s.bot_token + "/sendMessage";
-        body = send_message(m);
+        send_message(w, m);
         break;
     case model::message_kind::callback_ack:
         call.path = "/bot" + s.bot_token + "/answerCallbackQuery";
-        body = answer_callback_query(m);
+        answer_callback_query(w, m);
         break;
     case model::message_kind::open_thread:
         call.path = "/bot" + s.bot_token + "/createForumTopic";
-        body = create_forum_topic(m);
+        create_forum_topic(w, m);
         break;
     case model::message_kind::photo:
         call.path = "/bot" + s.bot_token + "/sendPhoto";
-        body = send_photo(m);
+        send_photo(w, m);
         break;
     }
-    // Text from config or a citizen may hold invalid UTF-8: it goes out as U+FFFD
-    // instead of throwing.
-    call.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    call.body = w.end_object().take();
     return call;
 }
 

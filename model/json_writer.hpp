@@ -1,13 +1,14 @@
 #pragma once
-// Writes compact JSON straight into a string. The codec's hot path: building
-// an nlohmann DOM only to dump it costs several times more per record.
+// Writes compact JSON straight into a string, for the hot paths (stored records,
+// platform API calls): building an nlohmann DOM only to dump it costs several
+// times more.
 // The caller writes a well-formed sequence (keys inside objects, values after keys).
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 
-namespace pg::storage {
+namespace pg::model {
 
 class json_writer {
 public:
@@ -33,4 +34,4 @@ private:
     bool need_comma_ = false;
 };
 
-}  // namespace pg::storage
+}  // namespace pg::model

@@ -1,4 +1,4 @@
-#include "storage/json_writer.hpp"  // first: proves the header stands alone
+#include "model/json_writer.hpp"  // first: proves the header stands alone
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -7,7 +7,7 @@
 #include <limits>
 #include <random>
 
-namespace pg::storage {
+namespace pg::model {
 namespace {
 
 using json = nlohmann::json;
@@ -121,4 +121,4 @@ TEST(json_writer, numbers_read_back_exactly)
 }
 
 }  // namespace
-}  // namespace pg::storage
+}  // namespace pg::model

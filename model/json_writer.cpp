@@ -1,8 +1,8 @@
-#include "storage/json_writer.hpp"
+#include "model/json_writer.hpp"
 
 #include <charconv>
 
-namespace pg::storage {
+namespace pg::model {
 namespace {
 
 // Length of the well-formed UTF-8 sequence at the start of s, or 0 if there is
@@ -156,4 +156,4 @@ json_writer& json_writer::number(double d)
     return *this;
 }
 
-}  // namespace pg::storage
+}  // namespace pg::model
