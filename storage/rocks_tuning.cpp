@@ -121,6 +121,12 @@ rocksdb::ColumnFamilyOptions family_options(family f, std::shared_ptr<rocksdb::C
     c.level_compaction_dynamic_level_bytes = true;
     c.write_buffer_size = hot ? 16 * mib : 4 * mib;
     c.max_write_buffer_number = hot ? 3 : 2;
+    if (f == dedupe) {
+        // Nearly every lookup here misses (a new update): a bloom filter over the
+        // memtable answers most of them without walking its skip list.
+        c.memtable_prefix_bloom_size_ratio = 0.02;
+        c.memtable_whole_key_filtering = true;
+    }
     if (f == outbox) {
         // Every entry is written once and deleted soon after: compact files that
         // are mostly tombstones, so the start-up scan does not wade through them.
