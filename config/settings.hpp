@@ -2,10 +2,12 @@
 // Typed settings: nothing below config/ sees JSON.
 #include "model/flow.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace pg::config {
@@ -24,7 +26,9 @@ struct rate_limit_settings {
 struct server_settings {
     std::string listen = "127.0.0.1";
     std::uint16_t port = 8080;             // 0: any free port (tests)
-    unsigned io_threads = 1;
+    // One per core: with one, parsing, rendering and the platform calls of every
+    // request share a single thread, and it, not the CPU, caps throughput.
+    unsigned io_threads = std::clamp(std::thread::hardware_concurrency(), 1u, 16u);
     std::size_t body_limit = 1 << 20;      // bytes; larger bodies get 413
     std::size_t header_limit = 16 << 10;   // bytes; larger headers get 431
     milliseconds header_timeout{5'000};    // the whole header must arrive within this
