@@ -20,6 +20,7 @@ constexpr family families[] = {
     {"pg_dead_letters_total", "counter", "Outbox entries given up on, by channel."},
     {"pg_staff_actions_total", "counter", "Staff actions on petitions, by action and result (applied, refused)."},
     {"pg_staff_refused_total", "counter", "Staff-chat messages not acted on, by channel and reason."},
+    {"pg_staff_threads_adopted_total", "counter", "Staff topics created but never stored, taken up by their name, by channel."},
     {"pg_staff_api_requests_total", "counter", "Staff API requests, by result."},
     {"pg_console_logins_total", "counter", "Staff console logins, by result (ok, failed, locked)."},
     {"pg_console_refused_total", "counter", "Staff console requests refused, by reason (unauthenticated, csrf, cross_site)."},

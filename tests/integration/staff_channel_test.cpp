@@ -312,6 +312,7 @@ TEST_F(staff_channel, a_topic_created_but_never_stored_still_takes_commands)
 
     post_tg(tg::topic_message(++id, staff_group, orphan, official, "accept", title));
     EXPECT_EQ(status(), "accepted");
+    EXPECT_EQ(metric("pg_staff_threads_adopted_total{channel=\"telegram\"}"), 1);
     // From now on the topic needs no name: it leads to the petition.
     post_tg(tg::topic_message(++id, staff_group, orphan, official, "answer Filled on Monday."));
     EXPECT_EQ(status(), "answered");
