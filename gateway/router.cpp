@@ -103,8 +103,11 @@ net::awaitable<response> router::operator()(request req)
         res.version(version);
         co_return res;
     }
-    if (target.starts_with("/chat/") && webchat_)
-        co_return co_await webchat_->handle(req, target);
+    if (target.starts_with("/chat/") && webchat_) {
+        auto res = co_await webchat_->handle(req, target);
+        res.version(version);
+        co_return answer("chat", std::move(res));
+    }
     if (console_ && console_->handles(target)) {
         auto res = co_await console_->handle(req, target);
         res.version(version);

@@ -423,6 +423,9 @@ TEST_F(webchat, the_page_and_its_assets_are_served_with_a_strict_policy)
     EXPECT_TRUE(contains(r.header("Content-Security-Policy"), "default-src 'self'"));
     EXPECT_EQ(http_get(gateway->port(), "/chat/nope/session").status, 404);
     EXPECT_EQ(http_get(gateway->port(), "/chat/telegram/session").status, 404);
+    // Counted like every other route.
+    auto const metrics = http_get(gateway->port(), "/metrics").body;
+    EXPECT_TRUE(contains(metrics, "pg_http_requests_total{route=\"chat\",code=\"404\"} 2")) << metrics;
 }
 
 }  // namespace
