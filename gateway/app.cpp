@@ -75,8 +75,8 @@ storage::unit_of_work dead_letter_notice(config::settings const& s, model::outbo
     return work;
 }
 
-// Conversations are spread over this many strands; more lanes than pool
-// threads keeps unrelated chats from queueing behind each other.
+// Conversations are spread over this many strands; more lanes than threads
+// keeps unrelated chats from queueing behind each other.
 constexpr std::size_t lane_count = 1024;
 
 }  // namespace
@@ -92,7 +92,11 @@ int run_service(config::settings const& settings)
     auto configured = settings.channels;
     provide_session_secrets(configured, settings.storage.path);
     channel_table channels(configured);
-    lanes conversation_lanes(pool, lane_count);
+    // Without a WAL sync a commit does not wait on the disk, so a unit runs on
+    // the I/O thread that read its request (see lanes.hpp).
+    lanes conversation_lanes(settings.storage.sync ? net::any_io_executor(pool.get_executor())
+                                                   : net::any_io_executor(ioc.get_executor()),
+                             lane_count);
     unit_runner runner(*store, settings, channels, stats);
     auto const clock = make_clock(settings.testing);
 
@@ -144,7 +148,8 @@ int run_service(config::settings const& settings)
                             {"channels", static_cast<long long>(channels.all().size())},
                             {"sync", settings.storage.sync}});
 
-    // Deadlines: reminders and escalations, checked on a lane of their own.
+    // Deadlines: reminders and escalations, a scan of the open petitions: on the
+    // blocking pool, never on an I/O thread. (Petitions are locked one by one.)
     net::steady_timer deadline_timer(ioc);
     net::co_spawn(ioc, [&]() -> net::awaitable<void> {
         for (;;) {
@@ -152,7 +157,7 @@ int run_service(config::settings const& settings)
             auto [ec] = co_await deadline_timer.async_wait(use_tuple);
             if (ec)
                 co_return;  // cancelled at shutdown
-            auto results = co_await conversation_lanes.run("deadlines", [&] {
+            auto results = co_await run_blocking(pool.get_executor(), [&] {
                 try {
                     return runner.check_deadlines(clock());
                 } catch (std::exception const& e) {

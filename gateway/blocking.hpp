@@ -1,6 +1,8 @@
 #pragma once
 // Run a blocking call (RocksDB, fsync) on an executor of the blocking pool and
-// resume the awaiting coroutine on its own executor with the result.
+// resume the awaiting coroutine on its own executor with the result. The call is
+// dispatched, not posted: on an executor the caller is already running on (an
+// idle lane strand over the I/O threads), it runs at once, with no hand-off.
 #include "gateway/net.hpp"
 
 #include <boost/asio/async_result.hpp>
@@ -28,7 +30,7 @@ auto run_blocking(Executor ex, F fn)
     // escaping a pool thread, it would end the process.
     return net::async_initiate<decltype(net::use_awaitable) const, void(std::exception_ptr, R)>(
         [ex](auto handler, F fn) {
-            net::post(ex, [h = std::move(handler), fn = std::move(fn)]() mutable {
+            net::dispatch(ex, [h = std::move(handler), fn = std::move(fn)]() mutable {
                 std::exception_ptr failure;
                 std::optional<R> r;
                 try {
