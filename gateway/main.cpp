@@ -7,6 +7,10 @@
 #include "gateway/console_sessions.hpp"
 #include "gateway/log.hpp"
 
+#ifdef PG_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -113,7 +117,12 @@ int main(int argc, char** argv)
             return 0;
         }
         if (arg == "--version") {
+#ifdef PG_MIMALLOC
+            // Also proves the allocator is linked in (a library nothing calls could be dropped).
+            std::printf("petition-gateway %s (allocator: mimalloc %d)\n", PG_VERSION, mi_version());
+#else
             std::printf("petition-gateway %s\n", PG_VERSION);
+#endif
             return 0;
         }
         if (arg == "--check-config") {
