@@ -23,6 +23,7 @@ enum class chat_kind { private_chat, group, channel };
 struct geo_point {
     double latitude = 0;
     double longitude = 0;
+    bool operator==(geo_point const&) const = default;
 };
 
 struct inbound_event {
@@ -46,6 +47,7 @@ struct inbound_event {
     std::string message_id;     // the platform's message id (Telegram message_id, Slack ts)
     std::string user_name;      // staff side: display name for the timeline; never logged
     timestamp sent_at{};        // the platform's own time stamp
+    bool operator==(inbound_event const&) const = default;
 };
 
 }  // namespace pg::model

@@ -64,7 +64,7 @@ public:
     template <class T, class Json>
     std::optional<T> get(Json const& obj, std::string_view path, std::string_view key)
     {
-        auto const* v = find(obj, key);
+        auto const v = find(obj, key);
         if (v == nullptr)
             return std::nullopt;
         if constexpr (std::is_same_v<T, std::int64_t>) {
@@ -102,34 +102,41 @@ public:
     }
 
     template <class Json>
-    Json const* object(Json const& obj, std::string_view path, std::string_view key)
+    auto object(Json const& obj, std::string_view path, std::string_view key)
     {
         return typed(obj, path, key, &Json::is_object, "expected an object");
     }
 
     template <class Json>
-    Json const* need_object(Json const& obj, std::string_view path, std::string_view key)
+    auto need_object(Json const& obj, std::string_view path, std::string_view key)
     {
-        auto const* v = object(obj, path, key);
+        auto const v = object(obj, path, key);
         if (v == nullptr && find(obj, key) == nullptr)
             missing(path, key);
         return v;
     }
 
     template <class Json>
-    Json const* array(Json const& obj, std::string_view path, std::string_view key)
+    auto array(Json const& obj, std::string_view path, std::string_view key)
     {
         return typed(obj, path, key, &Json::is_array, "expected an array");
     }
 
-    // The value at `key`, or nullptr when `obj` is not an object, lacks the key or holds null.
+    // The value at `key`, or null when `obj` is not an object, lacks the key or
+    // holds null. A pointer into an nlohmann tree; a simd_ptr (json_simd.hpp)
+    // into a simdjson one, which finds for itself.
     template <class Json>
-    static Json const* find(Json const& obj, std::string_view key)
+    static auto find(Json const& obj, std::string_view key)
     {
-        if (!obj.is_object())
-            return nullptr;
-        auto it = obj.find(key);
-        return it == obj.end() || it->is_null() ? nullptr : &*it;
+        if constexpr (requires { obj.find(key).operator->(); obj.end(); }) {
+            Json const* none = nullptr;
+            if (!obj.is_object())
+                return none;
+            auto it = obj.find(key);
+            return it == obj.end() || it->is_null() ? none : &*it;
+        } else {
+            return obj.find(key);
+        }
     }
 
     // "message" + "chat" -> "message.chat"; "" + "update_id" -> "update_id".
@@ -154,16 +161,14 @@ public:
 
 private:
     template <class Json>
-    Json const* typed(Json const& obj, std::string_view path, std::string_view key, bool (Json::*is)() const noexcept,
-                      char const* expected)
+    auto typed(Json const& obj, std::string_view path, std::string_view key, bool (Json::*is)() const noexcept,
+               char const* expected)
     {
-        auto const* v = find(obj, key);
-        if (v == nullptr)
-            return nullptr;
-        if (((*v).*is)())
+        auto v = find(obj, key);
+        if (v == nullptr || ((*v).*is)())
             return v;
         wrong(path, key, expected);
-        return nullptr;
+        return decltype(v){};
     }
 
     void wrong(std::string_view path, std::string_view key, char const* expected)

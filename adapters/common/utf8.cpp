@@ -66,6 +66,9 @@ std::string_view utf8_prefix_bytes(std::string_view s, std::size_t max_bytes)
 
 std::string_view utf8_prefix_utf16(std::string_view s, std::size_t max_units)
 {
+    // No byte counts for more than one unit: a text of at most max_units bytes fits.
+    if (s.size() <= max_units)
+        return s;
     std::size_t i = 0, units = 0;
     while (i < s.size()) {
         auto const n = sequence_at(s, i);

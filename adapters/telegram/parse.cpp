@@ -2,6 +2,7 @@
 #include "adapters/telegram/telegram.hpp"
 
 #include "adapters/common/json_read.hpp"
+#include "adapters/common/json_simd.hpp"
 #include "adapters/common/secret.hpp"
 
 #include <nlohmann/json.hpp>
@@ -76,7 +77,8 @@ std::optional<model::failure> check_secret(model::raw_request const& req, secret
 }
 
 // The first key other than update_id: Telegram sends exactly one payload per update.
-std::string_view payload_key(json const& update)
+template <class Json>
+std::string_view payload_key(Json const& update)
 {
     for (auto const& [key, value] : update.items())
         if (key != "update_id")
@@ -97,7 +99,8 @@ chat_kind chat_kind_of(std::optional<std::string> const& type, std::int64_t id)
     return id > 0 ? chat_kind::private_chat : chat_kind::group;
 }
 
-void read_unix_time(json_read& rd, json const& obj, std::string_view path, std::string_view key, model::timestamp& out)
+template <class Json>
+void read_unix_time(json_read& rd, Json const& obj, std::string_view path, std::string_view key, model::timestamp& out)
 {
     auto const seconds = rd.get<std::int64_t>(obj, path, key);
     if (!seconds)
@@ -108,9 +111,10 @@ void read_unix_time(json_read& rd, json const& obj, std::string_view path, std::
 }
 
 // chat.id (required when `chat_required`) and chat.type.
-void read_chat(json_read& rd, json const& owner, std::string const& path, model::inbound_event& ev, bool chat_required)
+template <class Json>
+void read_chat(json_read& rd, Json const& owner, std::string const& path, model::inbound_event& ev, bool chat_required)
 {
-    auto const* chat = chat_required ? rd.need_object(owner, path, "chat") : rd.object(owner, path, "chat");
+    auto const chat = chat_required ? rd.need_object(owner, path, "chat") : rd.object(owner, path, "chat");
     if (chat == nullptr)
         return;
     auto const chat_path = json_read::join(path, "chat");
@@ -131,9 +135,10 @@ std::string trimmed(std::string const& s)
 
 // from.id, from.is_bot, from.language_code and a display name ("Maria Lindqvist", else
 // the username); `from` is absent in channels.
-void read_from(json_read& rd, json const& owner, std::string const& path, model::inbound_event& ev)
+template <class Json>
+void read_from(json_read& rd, Json const& owner, std::string const& path, model::inbound_event& ev)
 {
-    auto const* from = rd.object(owner, path, "from");
+    auto const from = rd.object(owner, path, "from");
     if (from == nullptr)
         return;
     auto const from_path = json_read::join(path, "from");
@@ -151,7 +156,8 @@ void read_from(json_read& rd, json const& owner, std::string const& path, model:
 // message_thread_id names a forum topic only when is_topic_message is true: in a
 // non-forum supergroup a reply carries the replied-to message's id there as well, and
 // routing by it would put the reply into some other petition's thread.
-void read_topic(json_read& rd, json const& m, std::string const& path, model::inbound_event& ev)
+template <class Json>
+void read_topic(json_read& rd, Json const& m, std::string const& path, model::inbound_event& ev)
 {
     auto const thread = rd.get<std::int64_t>(m, path, "message_thread_id");
     auto const in_topic = rd.get<bool>(m, path, "is_topic_message");
@@ -161,11 +167,14 @@ void read_topic(json_read& rd, json const& m, std::string const& path, model::in
     // Unless it answers a particular message, a message in a topic replies to the
     // topic's creation message, which carries the topic's name. Only a hint: a
     // strange shape here leaves the title empty and rejects nothing.
-    auto const* reply = json_read::find(m, "reply_to_message");
-    auto const* created = reply ? json_read::find(*reply, "forum_topic_created") : nullptr;
-    auto const* name = created ? json_read::find(*created, "name") : nullptr;
-    if (name && name->is_string())
-        ev.thread_title = name->get<std::string>();
+    auto const reply = json_read::find(m, "reply_to_message");
+    if (reply == nullptr)
+        return;
+    auto const created = json_read::find(*reply, "forum_topic_created");
+    if (created == nullptr)
+        return;
+    if (auto const name = json_read::find(*created, "name"); name && name->is_string())
+        ev.thread_title = name->template get<std::string>();
 }
 
 // In groups a command may name its bot ("/start@PetitionDeskBot ref42"); the dialog
@@ -181,7 +190,8 @@ std::string without_bot_mention(std::string text)
     return text;
 }
 
-void read_geo(json_read& rd, json const& loc, std::string const& path, model::inbound_event& ev)
+template <class Json>
+void read_geo(json_read& rd, Json const& loc, std::string const& path, model::inbound_event& ev)
 {
     auto const lat = rd.need<double>(loc, path, "latitude");
     auto const lon = rd.need<double>(loc, path, "longitude");
@@ -190,14 +200,15 @@ void read_geo(json_read& rd, json const& loc, std::string const& path, model::in
 }
 
 // What a message holds: text, photo, a place, unsupported media, or something to ignore.
-void read_content(json_read& rd, json const& m, std::string const& path, model::inbound_event& ev)
+template <class Json>
+void read_content(json_read& rd, Json const& m, std::string const& path, model::inbound_event& ev)
 {
     if (auto text = rd.get<std::string>(m, path, "text")) {
         ev.kind = event_kind::text;
         ev.text = without_bot_mention(std::move(*text));
         return;
     }
-    if (auto const* sizes = rd.array(m, path, "photo")) {
+    if (auto const sizes = rd.array(m, path, "photo")) {
         ev.kind = event_kind::photo;
         ev.text = rd.get<std::string>(m, path, "caption").value_or("");
         if (sizes->empty())
@@ -211,17 +222,17 @@ void read_content(json_read& rd, json const& m, std::string const& path, model::
         return;
     }
     // A venue message carries `location` too: look at the venue first.
-    if (auto const* venue = rd.object(m, path, "venue")) {
+    if (auto const venue = rd.object(m, path, "venue")) {
         auto const venue_path = json_read::join(path, "venue");
         ev.kind = event_kind::location;
-        if (auto const* loc = rd.need_object(*venue, venue_path, "location"))
+        if (auto const loc = rd.need_object(*venue, venue_path, "location"))
             read_geo(rd, *loc, json_read::join(venue_path, "location"), ev);
         auto const title = rd.get<std::string>(*venue, venue_path, "title").value_or("");
         auto const address = rd.get<std::string>(*venue, venue_path, "address").value_or("");
         ev.text = title.empty() || address.empty() ? title + address : title + ", " + address;
         return;
     }
-    if (auto const* loc = rd.object(m, path, "location")) {
+    if (auto const loc = rd.object(m, path, "location")) {
         ev.kind = event_kind::location;
         read_geo(rd, *loc, json_read::join(path, "location"), ev);
         return;
@@ -247,7 +258,8 @@ void read_content(json_read& rd, json const& m, std::string const& path, model::
 }
 
 // message, edited_message, channel_post, edited_channel_post: all a Message.
-void read_message(json_read& rd, json const& m, std::string const& path, model::inbound_event& ev)
+template <class Json>
+void read_message(json_read& rd, Json const& m, std::string const& path, model::inbound_event& ev)
 {
     read_chat(rd, m, path, ev, true);
     read_from(rd, m, path, ev);
@@ -266,7 +278,8 @@ void read_message(json_read& rd, json const& m, std::string const& path, model::
 
 // A button press. It carries no time of its own. Without a message (a button under an
 // inline-mode message) or without data (a game button) nothing can be done but answer it.
-void read_callback(json_read& rd, json const& q, model::inbound_event& ev)
+template <class Json>
+void read_callback(json_read& rd, Json const& q, model::inbound_event& ev)
 {
     std::string const path = "callback_query";
     if (auto id = rd.need<std::string>(q, path, "id"))
@@ -275,7 +288,7 @@ void read_callback(json_read& rd, json const& q, model::inbound_event& ev)
     // An inaccessible message (date == 0) still names its chat.
     // A press under a message in a forum topic belongs to that topic's thread; the
     // press itself is not a message, so message_id stays empty.
-    auto const* message = rd.object(q, path, "message");
+    auto const message = rd.object(q, path, "message");
     if (message != nullptr) {
         read_chat(rd, *message, path + ".message", ev, true);
         read_topic(rd, *message, path + ".message", ev);
@@ -296,7 +309,8 @@ void read_callback(json_read& rd, json const& q, model::inbound_event& ev)
 // my_chat_member, chat_member, message_reaction, and kinds not yet invented: dropped,
 // with whatever chat, sender and time they name. An update we drop must not fail the
 // delivery, so its fields are read with a reader whose errors are thrown away.
-void read_other(json const* payload, std::string_view key, model::inbound_event& ev)
+template <class Ptr>
+void read_other(Ptr payload, std::string_view key, model::inbound_event& ev)
 {
     ev.kind = event_kind::ignored;
     ev.detail = key.empty() ? "empty" : std::string(key);
@@ -309,19 +323,10 @@ void read_other(json const* payload, std::string_view key, model::inbound_event&
     read_unix_time(lenient, *payload, path, "date", ev.sent_at);
 }
 
-}  // namespace
-
-model::result<std::vector<model::inbound_event>> parse_update(model::raw_request const& req,
-                                                               std::string const& channel_id, secrets const& s)
+// One Update, already parsed: an nlohmann tree or a simdjson tape.
+template <class Json>
+model::result<std::vector<model::inbound_event>> read_update(Json const& update, std::string const& channel_id)
 {
-    if (auto f = check_secret(req, s))
-        return *f;
-    json update;
-    if (auto f = parse_json_body(req.body, update))
-        return *f;
-    if (!update.is_object())
-        return model::failure{model::errc::malformed_body, "body: expected a JSON object"};
-
     json_read rd;
     auto const update_id = rd.need<std::int64_t>(update, "", "update_id");
     if (!update_id)
@@ -335,10 +340,10 @@ model::result<std::vector<model::inbound_event>> parse_update(model::raw_request
     std::string const path(key);
     if (key == "message" || key == "edited_message" || key == "channel_post" || key == "edited_channel_post") {
         ev.edited = key.starts_with("edited_");
-        if (auto const* m = rd.need_object(update, "", key))
+        if (auto const m = rd.need_object(update, "", key))
             read_message(rd, *m, path, ev);
     } else if (key == "callback_query") {
-        if (auto const* q = rd.need_object(update, "", key))
+        if (auto const q = rd.need_object(update, "", key))
             read_callback(rd, *q, ev);
     } else {
         read_other(json_read::find(update, key), key, ev);
@@ -346,6 +351,51 @@ model::result<std::vector<model::inbound_event>> parse_update(model::raw_request
     if (!rd.ok())
         return rd.error();
     return std::vector<model::inbound_event>{std::move(ev)};
+}
+
+model::result<std::vector<model::inbound_event>> read_update_nlohmann(std::string_view body,
+                                                                      std::string const& channel_id)
+{
+    json update;
+    if (auto f = parse_json_body(body, update))
+        return *f;
+    if (!update.is_object())
+        return model::failure{model::errc::malformed_body, "body: expected a JSON object"};
+    return read_update(update, channel_id);
+}
+
+// Deeper than this, simdjson refuses and nlohmann's exact depth check decides.
+constexpr std::size_t simd_max_depth = max_json_depth / 2;
+
+}  // namespace
+
+model::result<std::vector<model::inbound_event>> parse_update(model::raw_request const& req,
+                                                               std::string const& channel_id, secrets const& s)
+{
+    if (auto f = check_secret(req, s))
+        return *f;
+    // The usual update, well-formed, is read from simdjson's tape (it checks
+    // syntax, UTF-8 and depth in one pass). Whatever simdjson refuses, nlohmann
+    // parses again: its verdict, and the byte it names, is the answer.
+    thread_local simdjson::dom::parser fast = [] {
+        simdjson::dom::parser p;
+        [[maybe_unused]] auto const e = p.allocate(64 * 1024, simd_max_depth);  // else on the first parse
+        return p;
+    }();
+    simdjson::dom::element root;
+    if (!req.body.empty() && fast.parse(req.body.data(), req.body.size()).get(root) == simdjson::SUCCESS &&
+        root.is_object())
+        return read_update(simd_value{root}, channel_id);
+    return read_update_nlohmann(req.body, channel_id);
+}
+
+model::result<std::vector<model::inbound_event>> parse_update_nlohmann(model::raw_request const& req,
+                                                                       std::string const& channel_id,
+                                                                       secrets const& s)
+{
+    if (auto f = check_secret(req, s))
+        return *f;
+    return read_update_nlohmann(req.body, channel_id);
 }
 
 }  // namespace pg::adapters::telegram

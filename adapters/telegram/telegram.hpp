@@ -24,6 +24,12 @@ struct secrets {
 model::result<std::vector<model::inbound_event>> parse_update(model::raw_request const& req,
                                                                std::string const& channel_id, secrets const& s);
 
+// parse_update without its fast path (simdjson): every body through nlohmann.
+// The two agree on every input; the fuzz target and the tests hold them to it.
+model::result<std::vector<model::inbound_event>> parse_update_nlohmann(model::raw_request const& req,
+                                                                       std::string const& channel_id,
+                                                                       secrets const& s);
+
 // sendMessage (with inline keyboard / location reply keyboard) or answerCallbackQuery.
 model::api_call render(model::outbound_message const& m, secrets const& s);
 

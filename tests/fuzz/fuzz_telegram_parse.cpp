@@ -1,6 +1,8 @@
 // Telegram adapter against hostile bytes: the input is a webhook body (with the
 // right secret header), then the body of a Bot API answer.
 //
+// - parse_update reads exactly what parse_update_nlohmann reads (its fast path
+//   agrees with the reference on every input).
 // - parse_update never throws; it accepts or refuses with malformed_body, and a
 //   request without the secret header is refused before the body is looked at.
 // - What it accepts is one event naming this channel, every string valid UTF-8.
@@ -113,6 +115,13 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
           "parse_update: no secret header is bad_signature");
 
     auto result = tg::parse_update(request(body, true), std::string(channel), secrets);
+    auto const reference = tg::parse_update_nlohmann(request(body, true), std::string(channel), secrets);
+    check(bool(result) == bool(reference), "parse_update: simdjson and nlohmann accept the same bodies");
+    if (result && reference)
+        check(result.value() == reference.value(), "parse_update: simdjson and nlohmann read the same event");
+    if (!result && !reference)
+        check(result.error().detail == reference.error().detail, "parse_update: the same failure",
+              result.error().detail + " | " + reference.error().detail);
     if (result) {
         check(result->size() == 1, "parse_update: one update is one event");
         for (auto const& ev : *result) {

@@ -615,6 +615,59 @@ TEST(telegram_parse, nesting_depth_is_bounded_before_parsing)
     }
 }
 
+// parse_update reads well-formed bodies with simdjson and hands everything else
+// to nlohmann; on every body both must give the same event or the same failure.
+TEST(telegram_parse, the_fast_path_and_nlohmann_agree)
+{
+    auto const message = [](std::string const& fields) {
+        return R"({"update_id":7,"message":{"message_id":3,"date":1700000000,"chat":{"id":42,"type":"private"},)" +
+               fields + "}}";
+    };
+    std::vector<std::string> bodies = {
+        message(R"("text":"hello")"),
+        message(R"("text":"first","text":"second")"),              // a repeated key: the last one counts
+        message(R"("text":null,"caption":"x")"),
+        message(R"("location":{"latitude":52,"longitude":-0.5})"), // integers read as numbers
+        message(R"("location":{"latitude":1e2,"longitude":1E-2})"),
+        message(R"("text":"\u00e9\ud83d\ude00 \"quoted\" \\ \/ \b\f\n\r\t")"),
+        message(R"("text":"\udc00")"),                             // a lone surrogate
+        message(R"("text":"\u0000")"),
+        message(R"("photo":[{"file_id":"a"},{"file_id":"b"}],"caption":"c")"),
+        message(R"("photo":[])"),
+        message(R"("photo":[1])"),
+        message(R"("sticker":{},"text":7)"),
+        R"({"update_id":-0,"message":{"chat":{"id":-0},"text":"x"}})",
+        R"({"update_id":9223372036854775807,"message":{"chat":{"id":9223372036854775808},"text":"x"}})",
+        R"({"update_id":18446744073709551616,"message":{"chat":{"id":1},"text":"x"}})",
+        R"({"update_id":7.0,"message":{"chat":{"id":1},"text":"x"}})",
+        R"({"update_id":1e400})",
+        R"({"update_id":7,"message":{"chat":{"id":1},"date":-1}})",
+        R"({"update_id":7,"update_id":8,"callback_query":{"id":"q","data":"d","message":{"chat":{"id":1}}}})",
+        R"({"update_id":7,"my_chat_member":{"chat":{"id":"x"},"from":[],"date":"now"}})",
+        R"({"update_id":7})",
+        R"( {"update_id":7,"message":{"chat":{"id":1},"text":"x"}} )",
+        "\xEF\xBB\xBF{\"update_id\":7}",                          // a byte order mark
+        R"([{"update_id":7}])",
+        R"("text")",
+        R"({"update_id":7,"message":{"chat":{"id":1},"text":"x"}} x)",
+        R"({"update_id":7,)",
+        "{\"update_id\":7,\"x\":\"\xC3\x28\"}",
+        "",
+        " ",
+    };
+    for (std::size_t depth : {20, 31, 32, 33, 34, 40, 63, 64, 65})
+        bodies.push_back(R"({"update_id":7,"future":)" + std::string(depth, '[') + std::string(depth, ']') + "}");
+    for (auto const& body : bodies) {
+        auto const fast = parse_update(webhook(body), channel, keys);
+        auto const reference = parse_update_nlohmann(webhook(body), channel, keys);
+        ASSERT_EQ(bool(fast), bool(reference)) << body << ": " << (fast ? reference.error().detail : fast.error().detail);
+        if (fast)
+            EXPECT_EQ(fast.value(), reference.value()) << body;
+        else
+            EXPECT_EQ(fast.error().detail, reference.error().detail) << body;
+    }
+}
+
 // A body cut at any byte (a short read, a proxy that gave up) is refused as malformed
 // or, past the closing brace, parsed. Nothing else, and never a crash.
 TEST(telegram_parse, every_prefix_of_every_fixture_is_refused_or_parsed)
