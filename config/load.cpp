@@ -13,6 +13,15 @@
 namespace pg::config {
 namespace {
 
+// Names that must be unique in a list: the first place each was seen, by key. A
+// second one fails where it stands, naming the first ("duplicate ... (also ...)").
+using first_seen = std::map<std::string, std::string>;
+void require_unique(first_seen& seen, std::string const& key, node const& at, std::string const& what)
+{
+    if (auto [it, fresh] = seen.emplace(key, at.path()); !fresh)
+        at.fail("duplicate " + what + " (also " + it->second + ")");
+}
+
 constexpr std::string_view top_keys[] = {"server",   "storage",     "outbox", "log",      "tracking",  "dialog",
                                          "channels", "departments", "staff",  "deadlines", "staff_api", "web",
                                          "console",  "testing"};
@@ -282,12 +291,11 @@ using channel_ids = std::vector<std::pair<std::string, bool>>;
 std::vector<channel_settings> read_channels(node const& n, channel_ids& ids)
 {
     std::vector<channel_settings> enabled;
-    std::map<std::string, std::string> seen;  // id -> where it was first; disabled ones count too
+    first_seen seen;  // id -> where it was first; disabled ones count too
     for (auto const& item : n.items()) {
         auto c = read_channel(item.object());
         auto const where = item.path() + ".id";
-        if (auto [it, fresh] = seen.emplace(c.id, where); !fresh)
-            node(item.raw(), item.src(), where).fail("duplicate " + quote(c.id) + " (also " + it->second + ")");
+        require_unique(seen, c.id, node(item.raw(), item.src(), where), quote(c.id));
         ids.emplace_back(c.id, c.enabled);
         if (c.enabled)
             enabled.push_back(std::move(c));
@@ -319,7 +327,7 @@ bool has_department(std::vector<department> const& departments, std::string_view
 std::vector<department> read_departments(node const& n)
 {
     std::vector<department> out;
-    std::map<std::string, std::string> seen;  // id -> where it was first
+    first_seen seen;  // id -> where it was first
     for (auto const& item : n.items()) {
         auto const o = item.object();
         o.allow(department_keys);
@@ -328,8 +336,7 @@ std::vector<department> read_departments(node const& n)
         d.id = id.text();
         if (!is_department_id(d.id))
             id.fail("expected 1 to 24 characters of a-z 0-9 _, found " + describe_string(d.id));
-        if (auto [it, fresh] = seen.emplace(d.id, id.path()); !fresh)
-            id.fail("duplicate " + quote(d.id) + " (also " + it->second + ")");
+        require_unique(seen, d.id, id, quote(d.id));
         if (auto users = o.get("staff_user_ids")) {
             for (auto const& u : users->items())
                 d.staff_user_ids.push_back(u.non_empty_text());
@@ -385,15 +392,14 @@ std::vector<staff_chat> read_staff_chats(node const& n, channel_ids const& chann
                                          std::vector<department> const& departments)
 {
     std::vector<staff_chat> out;
-    std::map<std::string, std::string> seen;  // channel '\0' chat -> where it was first
+    first_seen seen;  // channel '\0' chat -> where it was first
     for (auto const& item : n.items()) {
         auto c = read_staff_chat(item.object(), channels, departments);
         if (!c)
             continue;
         auto const where = item.path() + ".chat";
-        if (auto [it, fresh] = seen.emplace(c->channel + '\0' + c->chat, where); !fresh)
-            node(item.raw(), item.src(), where)
-                .fail("duplicate " + quote(c->chat) + " on channel " + quote(c->channel) + " (also " + it->second + ")");
+        require_unique(seen, c->channel + '\0' + c->chat, node(item.raw(), item.src(), where),
+                       quote(c->chat) + " on channel " + quote(c->channel));
         out.push_back(std::move(*c));
     }
     return out;
@@ -489,7 +495,7 @@ std::vector<api_token> read_staff_api(object_node const& o)
     auto const list = o.get("tokens");
     if (!list)
         return out;
-    std::map<std::string, std::string> names;   // name -> where it was first
+    first_seen names;  // name -> where it was first
     std::map<std::string, std::string> tokens;  // token -> where it was first
     for (auto const& item : list->items()) {
         auto const t = item.object();
@@ -499,8 +505,7 @@ std::vector<api_token> read_staff_api(object_node const& o)
         a.name = name.text();
         if (!is_channel_id(a.name))
             name.fail("expected 1 to 32 characters of a-z 0-9 _ -, found " + describe_string(a.name));
-        if (auto [it, fresh] = names.emplace(a.name, name.path()); !fresh)
-            name.fail("duplicate " + quote(a.name) + " (also " + it->second + ")");
+        require_unique(names, a.name, name, quote(a.name));
         auto const token = t.need("token");
         a.token = token.text(secrecy::secret);
         if (a.token.empty())
@@ -551,7 +556,7 @@ console_settings read_console(object_node const& o, std::vector<department> cons
     auto const list = o.get("accounts");
     if (!list)
         return s;
-    std::map<std::string, std::string> names;  // name -> where it was first
+    first_seen names;  // name -> where it was first
     for (auto const& item : list->items()) {
         auto const a = item.object();
         a.allow(console_account_keys);
@@ -560,8 +565,7 @@ console_settings read_console(object_node const& o, std::vector<department> cons
         acc.name = name.text();
         if (!is_account_name(acc.name))
             name.fail("expected 1 to 64 characters of a-z 0-9 . _ -, found " + describe_string(acc.name));
-        if (auto [it, fresh] = names.emplace(acc.name, name.path()); !fresh)
-            name.fail("duplicate " + quote(acc.name) + " (also " + it->second + ")");
+        require_unique(names, acc.name, name, quote(acc.name));
         auto const hash = a.need("password_hash");
         acc.password_hash = hash.text(secrecy::secret);
         std::string why;
