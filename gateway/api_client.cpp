@@ -1,5 +1,7 @@
 #include "gateway/api_client.hpp"
 
+#include "gateway/http_write.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -141,7 +143,7 @@ net::awaitable<model::api_response> exchange(Stream& stream, beast::tcp_stream& 
     model::api_response out;
     reusable = false;
     tcp.expires_after(timeout);
-    auto [wec, wn] = co_await http::async_write(stream, req, use_tuple);
+    auto [wec, wn] = co_await write_message(stream, req);
     if (wec)
         co_return out;
     http::response_parser<http::string_body> parser;

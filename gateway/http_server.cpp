@@ -1,4 +1,5 @@
 #include "gateway/http_server.hpp"
+#include "gateway/http_write.hpp"
 
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
@@ -219,7 +220,7 @@ net::awaitable<void> http_server::serve(tcp::socket socket)
             metrics_.add("pg_http_connections_rejected_total", {{"reason", "max_requests_per_connection"}});
         res.keep_alive(keep_alive && !stopping_ && !last);
         stream.expires_after(settings_.read_timeout);
-        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+        auto [wec, wn] = co_await write_message(stream, res);
         --in_flight_;
         if (wec || !res.keep_alive())
             break;

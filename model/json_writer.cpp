@@ -96,11 +96,23 @@ json_writer& json_writer::key(std::string_view k)
     return *this;
 }
 
+// Printable ASCII other than '"' and '\\': copied as it is.
+constexpr bool plain_byte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
 json_writer& json_writer::str(std::string_view s)
 {
     separate();
+    out_.reserve(out_.size() + s.size() + 2);
     out_ += '"';
     while (!s.empty()) {
+        // Most text is plain: copy each run of it at once.
+        std::size_t run = 0;
+        while (run < s.size() && plain_byte(static_cast<unsigned char>(s[run])))
+            ++run;
+        out_.append(s.data(), run);
+        s.remove_prefix(run);
+        if (s.empty())
+            break;
         char const c = s[0];
         std::size_t n = 1;
         if (c == '"' || c == '\\') {
@@ -108,8 +120,6 @@ json_writer& json_writer::str(std::string_view s)
             out_ += c;
         } else if (static_cast<unsigned char>(c) < 0x20) {
             escape_control(out_, c);
-        } else if (static_cast<unsigned char>(c) < 0x80) {
-            out_ += c;
         } else if ((n = utf8_sequence(s)) > 0) {
             out_.append(s.substr(0, n));
         } else {
