@@ -15,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using headers = std::vector<std::pair<std::string, std::string>>;
-headers const secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+headers const& secret = tg::secret_header;
 std::string const backup_token = "backup-token-0123456789";
 std::string const staff_token = "staff-api-token-0123456789";
 

@@ -21,7 +21,7 @@ namespace {
 using json = nlohmann::json;
 using headers = std::vector<std::pair<std::string, std::string>>;
 
-headers const tg_secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+headers const& tg_secret = tg::secret_header;
 constexpr std::int64_t citizen_chat = 555'000'222;
 constexpr char description[] = "A pothole about 30 cm wide has been growing for two weeks; please fill it.";
 constexpr char location[] = "Main Street 12, by the bus stop";

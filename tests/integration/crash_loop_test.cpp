@@ -33,7 +33,7 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 using headers = std::vector<std::pair<std::string, std::string>>;
 
-headers const secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+headers const& secret = tg::secret_header;
 constexpr std::int64_t staff_group = -1001000000001;
 constexpr std::int64_t official = 4242;
 constexpr std::int64_t first_citizen = 900'000'000;

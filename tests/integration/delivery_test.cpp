@@ -12,7 +12,7 @@ namespace {
 
 using json = nlohmann::json;
 using headers = std::vector<std::pair<std::string, std::string>>;
-headers const secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+headers const& secret = tg::secret_header;
 constexpr std::int64_t supervisors = -1001000000099;
 
 std::vector<json> bodies(fake_platform const& api)

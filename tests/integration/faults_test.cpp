@@ -16,7 +16,7 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 using headers = std::vector<std::pair<std::string, std::string>>;
-headers const secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+headers const& secret = tg::secret_header;
 constexpr std::int64_t supervisors = -1001000000099;
 
 std::vector<recorded_request> to_chat(std::vector<recorded_request> const& all, std::int64_t chat)

@@ -17,7 +17,7 @@ namespace pg::testing {
 namespace {
 
 using headers = std::vector<std::pair<std::string, std::string>>;
-headers const good_secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+headers const& good_secret = tg::secret_header;
 
 class http_hardening : public ::testing::Test {
 protected:

@@ -19,7 +19,7 @@ namespace {
 
 using json = nlohmann::json;
 using headers = std::vector<std::pair<std::string, std::string>>;
-headers const secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+headers const& secret = tg::secret_header;
 
 class redelivery : public ::testing::Test {
 protected:

@@ -22,7 +22,7 @@ namespace {
 using json = nlohmann::json;
 using headers = std::vector<std::pair<std::string, std::string>>;
 
-headers const tg_secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+headers const& tg_secret = tg::secret_header;
 constexpr std::int64_t citizen_chat = 555'000'111;
 constexpr std::int64_t staff_group = -1001000000001;
 constexpr std::int64_t supervisors = -1001000000099;

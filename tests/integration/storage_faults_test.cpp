@@ -20,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using headers = std::vector<std::pair<std::string, std::string>>;
-headers const secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+headers const& secret = tg::secret_header;
 
 int post(gateway_process const& g, std::string const& update)
 {

@@ -14,7 +14,7 @@ namespace pg::testing {
 namespace {
 
 using headers = std::vector<std::pair<std::string, std::string>>;
-headers const secret{{"X-Telegram-Bot-Api-Secret-Token", "test-secret"}};
+headers const& secret = tg::secret_header;
 constexpr std::int64_t chat = 777'000'111;
 
 struct reply {

@@ -1,5 +1,7 @@
 #include "tests/support/gateway_process.hpp"
 
+#include "tests/support/telegram_updates.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -57,7 +59,7 @@ nlohmann::json test_config(std::string const& api_base, fs::path const& data_dir
         {"dialog", {{"flow", demo + "/flows/citizen.json"},
                     {"locales", {demo + "/locales/en.json", demo + "/locales/zh-CN.json"}}}},
         {"channels", {{{"id", "telegram"}, {"type", "telegram"}, {"api_base", api_base},
-                       {"bot_token", "123456:TEST-TOKEN"}, {"webhook_secret", "test-secret"}}}},
+                       {"bot_token", "123456:TEST-TOKEN"}, {"webhook_secret", tg::webhook_secret}}}},
     };
 }
 

@@ -4,8 +4,16 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace pg::testing::tg {
+
+// The secret the test gateway's Telegram channel is configured with
+// (gateway_process.cpp), and the header that carries it on every webhook.
+inline constexpr char const* webhook_secret = "test-secret";
+inline std::vector<std::pair<std::string, std::string>> const secret_header{
+    {"X-Telegram-Bot-Api-Secret-Token", webhook_secret}};
 
 inline nlohmann::json user(std::int64_t id, std::string const& lang = "en")
 {
