@@ -1,26 +1,18 @@
 #include "dialog/texts.hpp"
 
+#include "model/ascii.hpp"
+
 #include <chrono>
 #include <cstdio>
 
 namespace pg::dialog {
 namespace {
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
-
-bool equal_ci(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    return true;
-}
+using model::iequals_ascii;
 
 bool starts_with_ci(std::string_view s, std::string_view prefix)
 {
-    return s.size() >= prefix.size() && equal_ci(s.substr(0, prefix.size()), prefix);
+    return s.size() >= prefix.size() && iequals_ascii(s.substr(0, prefix.size()), prefix);
 }
 
 bool is_name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
@@ -90,7 +82,7 @@ std::vector<std::string> placeholders(std::string_view text)
 model::locale const* find_locale(model::dialog_data const& data, std::string_view code)
 {
     for (auto const& l : data.locales)
-        if (equal_ci(l.code, code))
+        if (iequals_ascii(l.code, code))
             return &l;
     return nullptr;
 }

@@ -1,5 +1,7 @@
 #pragma once
 // An HTTP request as the gateway read it off the socket: what adapters verify and parse.
+#include "model/ascii.hpp"
+
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,22 +19,9 @@ struct raw_request {
     std::string_view header(std::string_view name) const
     {
         for (auto const& [k, v] : headers)
-            if (k.size() == name.size() && equal_ci(k, name))
+            if (iequals_ascii(k, name))
                 return v;
         return {};
-    }
-
-private:
-    static bool equal_ci(std::string_view a, std::string_view b)
-    {
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            char x = a[i], y = b[i];
-            if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-            if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-            if (x != y)
-                return false;
-        }
-        return true;
     }
 };
 

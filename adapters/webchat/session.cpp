@@ -3,6 +3,7 @@
 
 #include "adapters/common/hmac.hpp"
 #include "adapters/common/secret.hpp"
+#include "model/ascii.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -63,13 +64,7 @@ std::optional<std::string> check(std::string_view value, std::string_view secret
     return std::string(id);
 }
 
-bool equal_ci(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-               return lower(x) == lower(y);
-           });
-}
+using model::iequals_ascii;
 
 }  // namespace
 
@@ -124,7 +119,7 @@ bool cross_origin(model::raw_request const& req)
 {
     bool present = false;
     for (auto const& [k, v] : req.headers)
-        present = present || equal_ci(k, "Origin");
+        present = present || iequals_ascii(k, "Origin");
     if (!present)
         return false;  // not a browser's cross-site request: curl, tests, same-origin GETs
     auto const origin = req.header("Origin");
@@ -132,8 +127,8 @@ bool cross_origin(model::raw_request const& req)
     if (host.empty())
         return true;
     for (std::string_view scheme : {"http://", "https://"})
-        if (origin.size() > scheme.size() && equal_ci(origin.substr(0, scheme.size()), scheme) &&
-            equal_ci(origin.substr(scheme.size()), host))
+        if (origin.size() > scheme.size() && iequals_ascii(origin.substr(0, scheme.size()), scheme) &&
+            iequals_ascii(origin.substr(scheme.size()), host))
             return false;
     return true;  // another site, or "null" (a sandboxed frame, a file:// page)
 }

@@ -1,24 +1,14 @@
 #include "bench/loadgen/http_wire.hpp"
 
+#include "model/ascii.hpp"
+
 #include <charconv>
 #include <cstring>
 
 namespace pg::bench {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
+using model::iequals_ascii;
 
 std::string_view trim(std::string_view s)
 {
@@ -33,7 +23,7 @@ bool contains_token(std::string_view value, std::string_view token)
 {
     while (!value.empty()) {
         auto const comma = value.find(',');
-        if (iequals(trim(value.substr(0, comma)), token))
+        if (iequals_ascii(trim(value.substr(0, comma)), token))
             return true;
         if (comma == std::string_view::npos)
             break;
@@ -71,16 +61,16 @@ frame_result frame(std::string_view bytes, http_message& out, std::size_t body_l
             return frame_result::bad;
         auto const name = line.substr(0, colon);
         auto const value = trim(line.substr(colon + 1));
-        if (iequals(name, "content-length")) {
+        if (iequals_ascii(name, "content-length")) {
             std::size_t v = 0;
             auto const [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
             if (ec != std::errc{} || p != value.data() + value.size() || (have_length && v != length))
                 return frame_result::bad;
             length = v;
             have_length = true;
-        } else if (iequals(name, "transfer-encoding")) {
+        } else if (iequals_ascii(name, "transfer-encoding")) {
             return frame_result::bad;  // nobody we talk to chunks; refuse rather than misframe
-        } else if (iequals(name, "connection")) {
+        } else if (iequals_ascii(name, "connection")) {
             close_token = close_token || contains_token(value, "close");
             keep_alive_token = keep_alive_token || contains_token(value, "keep-alive");
         }
