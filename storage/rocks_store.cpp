@@ -19,6 +19,8 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <span>
+#include <unordered_set>
 
 namespace pg::storage {
 namespace {
@@ -131,13 +133,28 @@ struct rocks_store::impl {
     // Orders timeline events with equal times: seeded from the wall clock in
     // microseconds, so it starts above anything an earlier run handed out.
     std::atomic<std::uint64_t> next_tiebreak{0};
-    std::atomic<std::int64_t> depth{0};  // signed: a delivery may be counted before its commit's increment
     std::atomic<std::uint64_t> decode_failures{0};
     std::atomic<std::uint64_t> read_errors{0};
     std::atomic<bool> write_failed{false};  // the last write failed: RocksDB may have stopped writes
 
     std::array<std::mutex, stripe_count> stripes;
-    std::mutex outbox_mutex;  // mark_delivered / mark_dead: existence checks, depth and the seq mark
+    // The seqs the outbox holds, mirrored in memory so that a delivery mark
+    // needs no read to know whether its entry is still queued (and the depth
+    // is its size). queued_mutex is held for moments, never across a write.
+    std::unordered_set<std::uint64_t> queued_seqs;
+    std::mutex queued_mutex;
+    std::mutex outbox_mutex;  // mark_delivered / mark_dead / deliver_to_history: check, delete, seq mark
+    bool queued(std::uint64_t seq)
+    {
+        std::lock_guard lock(queued_mutex);
+        return queued_seqs.contains(seq);
+    }
+    void unqueue(std::span<std::uint64_t const> seqs)
+    {
+        std::lock_guard lock(queued_mutex);
+        for (auto const seq : seqs)
+            queued_seqs.erase(seq);
+    }
     std::mutex threads_mutex; // bind_thread: reading the old mapping and replacing it
     // Web chat history: held from reading a conversation's last seq to writing the next.
     std::array<std::mutex, stripe_count> history_stripes;
@@ -164,12 +181,11 @@ struct rocks_store::impl {
     std::optional<std::uint64_t> meta_u64(std::string_view key);
     void adopt_restored_copy();
     std::optional<std::uint64_t> last_u64_key(family f);
-    std::int64_t count(family f);
+    void load_queued_seqs();
 
     // Get into `out`; false when absent. Throws `unavailable` when unreadable.
     bool get(family f, rocksdb::Slice key, rocksdb::PinnableSlice& out, rocksdb::ReadOptions const& ro = {});
     std::optional<std::string> get_string(family f, rocksdb::Slice key);
-    std::optional<bool> exists(family f, rocksdb::Slice key);  // nullopt: read error (counted)
     rocksdb::Status write(rocksdb::WriteOptions const& wo, rocksdb::WriteBatch& batch);
     commit_result write_unit(unit_of_work const& w);
     std::vector<std::unique_lock<std::mutex>> lock_history(std::vector<history_append> const& appends);
@@ -209,7 +225,7 @@ void rocks_store::impl::open(rocks_options const& o)
     }
     next_seq = seq;
     next_tiebreak = wall_micros();
-    depth = count(family::outbox);
+    load_queued_seqs();
 }
 
 std::optional<std::uint64_t> rocks_store::impl::meta_u64(std::string_view key)
@@ -280,15 +296,14 @@ std::optional<std::uint64_t> rocks_store::impl::last_u64_key(family f)
     return n;
 }
 
-std::int64_t rocks_store::impl::count(family f)
+void rocks_store::impl::load_queued_seqs()
 {
-    std::int64_t n = 0;
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, cf(f)));
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, cf(family::outbox)));
     for (it->SeekToFirst(); it->Valid(); it->Next())
-        ++n;
+        if (auto const seq = u64_from_key(it->key().ToStringView()))
+            queued_seqs.insert(*seq);
     if (!it->status().ok())
-        refuse(std::string("count of ") + name(f), it->status());
-    return n;
+        refuse("outbox seqs", it->status());
 }
 
 bool rocks_store::impl::flush() noexcept
@@ -341,18 +356,6 @@ std::optional<std::string> rocks_store::impl::get_string(family f, rocksdb::Slic
     if (!get(f, key, v))
         return std::nullopt;
     return v.ToString();
-}
-
-std::optional<bool> rocks_store::impl::exists(family f, rocksdb::Slice key)
-{
-    rocksdb::PinnableSlice ignored;
-    auto s = db->Get(rocksdb::ReadOptions{}, cf(f), key, &ignored);
-    if (s.ok())
-        return true;
-    if (s.IsNotFound())
-        return false;
-    ++read_errors;
-    return std::nullopt;
 }
 
 template <class F>
@@ -433,7 +436,11 @@ commit_result rocks_store::impl::write_unit(unit_of_work const& w)
     auto s = write(wo, b.batch);
     if (!s.ok())
         return failed(path + ": commit", s);
-    depth += static_cast<std::int64_t>(queued.size());
+    if (!queued.empty()) {
+        std::lock_guard lock(queued_mutex);
+        for (auto const& e : queued)
+            queued_seqs.insert(e.seq);
+    }
     commit_result r;
     r.status = commit_status::committed;
     r.queued = std::move(queued);
@@ -548,20 +555,12 @@ bool rocks_store::mark_delivered(std::vector<std::uint64_t> const& seqs)
     unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
 
     std::lock_guard lock(impl_->outbox_mutex);
-    batch_builder b;
-    std::int64_t removed = 0;
-    for (auto const seq : unique) {
-        auto const key = u64_key(seq);
-        auto const present = impl_->exists(family::outbox, key);
-        if (!present)
-            return false;
-        if (*present) {
-            b.remove(impl_->cf(family::outbox), key);
-            ++removed;
-        }
-    }
-    if (removed == 0)
+    std::erase_if(unique, [&](std::uint64_t seq) { return !impl_->queued(seq); });
+    if (unique.empty())
         return true;
+    batch_builder b;
+    for (auto const seq : unique)
+        b.remove(impl_->cf(family::outbox), u64_key(seq));
     // The mark goes with the deletes: once the outbox is empty, it is what keeps
     // seqs from starting over at the next open.
     b.put(impl_->cf(family::meta), meta::outbox_next_seq, u64_key(impl_->next_seq.load()));
@@ -571,7 +570,7 @@ bool rocks_store::mark_delivered(std::vector<std::uint64_t> const& seqs)
     wo.sync = false;  // a lost delete re-sends the message: still at least once
     if (!impl_->write(wo, b.batch).ok())
         return false;
-    impl_->depth -= removed;
+    impl_->unqueue(unique);
     return true;
 }
 
@@ -579,11 +578,9 @@ bool rocks_store::mark_dead(model::outbox_entry const& entry, std::string_view r
 {
     std::lock_guard lock(impl_->outbox_mutex);
     auto const key = u64_key(entry.seq);
-    auto const present = impl_->exists(family::outbox, key);
-    if (!present)
-        return false;
+    bool const present = impl_->queued(entry.seq);
     batch_builder b;
-    if (*present)
+    if (present)
         b.remove(impl_->cf(family::outbox), key);
     b.put(impl_->cf(family::dead_letters), key, encode_dead_letter(entry, reason));
     b.put(impl_->cf(family::meta), meta::outbox_next_seq, u64_key(impl_->next_seq.load()));
@@ -593,8 +590,7 @@ bool rocks_store::mark_dead(model::outbox_entry const& entry, std::string_view r
     wo.sync = impl_->sync;
     if (!impl_->write(wo, b.batch).ok())
         return false;
-    if (*present)
-        impl_->depth -= 1;
+    impl_->unqueue({&entry.seq, 1});
     return true;
 }
 
@@ -815,12 +811,9 @@ std::vector<history_entry> rocks_store::history(std::string_view channel_id, std
 local_delivery rocks_store::deliver_to_history(std::uint64_t outbox_seq, history_append const& a)
 {
     std::lock_guard lock(impl_->outbox_mutex);
-    auto const key = u64_key(outbox_seq);
-    auto const present = impl_->exists(family::outbox, key);
-    if (!present)
-        return local_delivery::failed;
-    if (!*present)
+    if (!impl_->queued(outbox_seq))
         return local_delivery::already_delivered;
+    auto const key = u64_key(outbox_seq);
     std::vector<history_append> const appends{a};
     auto const history_locks = impl_->lock_history(appends);
     batch_builder b;
@@ -837,13 +830,14 @@ local_delivery rocks_store::deliver_to_history(std::uint64_t outbox_seq, history
     wo.sync = impl_->sync;  // the page may already show it: it must survive a crash
     if (!impl_->write(wo, b.batch).ok())
         return local_delivery::failed;
-    impl_->depth -= 1;
+    impl_->unqueue({&outbox_seq, 1});
     return local_delivery::appended;
 }
 
 std::uint64_t rocks_store::outbox_depth()
 {
-    return static_cast<std::uint64_t>(std::max<std::int64_t>(impl_->depth.load(), 0));
+    std::lock_guard lock(impl_->queued_mutex);
+    return impl_->queued_seqs.size();
 }
 
 bool rocks_store::flush()

@@ -216,6 +216,11 @@ TEST_F(rocks_store_test, reopen_keeps_conversation_petition_timeline_and_outbox)
     EXPECT_EQ(s->outbox_depth(), 2u);
     EXPECT_TRUE(s->seen("tg:1"));
     EXPECT_EQ(s->commit(w).status, commit_status::duplicate);
+    // What the outbox held at the open can be marked delivered, and counts.
+    EXPECT_TRUE(s->mark_delivered({pending[1].seq}));
+    EXPECT_EQ(s->outbox_depth(), 1u);
+    ASSERT_EQ(s->pending_outbox().size(), 1u);
+    EXPECT_EQ(s->pending_outbox()[0].seq, pending[0].seq);
 }
 
 TEST_F(rocks_store_test, an_unsynced_store_keeps_everything_after_a_clean_close)
