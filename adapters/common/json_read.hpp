@@ -124,7 +124,8 @@ public:
 
     // The value at `key`, or null when `obj` is not an object, lacks the key or
     // holds null. A pointer into an nlohmann tree; a simd_ptr (json_simd.hpp)
-    // into a simdjson one, which finds for itself.
+    // into a simdjson one, which finds for itself. (One template, not two overloads:
+    // an overload taking simd_value would make nlohmann try converting to it.)
     template <class Json>
     static auto find(Json const& obj, std::string_view key)
     {

@@ -15,6 +15,15 @@
 
 namespace pg::adapters {
 
+// A parser that refuses nesting deeper than max_depth, its buffers allocated
+// now (else on the first parse). Keep one per thread: it reuses its buffers.
+inline simdjson::dom::parser simd_parser(std::size_t max_depth)
+{
+    simdjson::dom::parser p;
+    [[maybe_unused]] auto const e = p.allocate(64 * 1024, max_depth);
+    return p;
+}
+
 class simd_ptr;
 
 class simd_value {

@@ -2,9 +2,8 @@
 #include "adapters/telegram/telegram.hpp"
 
 #include "adapters/common/json_read.hpp"
+#include "adapters/common/json_simd.hpp"
 #include "adapters/common/utf8.hpp"
-
-#include <simdjson.h>
 
 #include <algorithm>
 #include <cctype>
@@ -38,14 +37,14 @@ struct reply {
 // Each answer is read for a few fields; the answer to a sendMessage also echoes
 // the whole Message (chat, sender, text, keyboard). simdjson validates all of it
 // (syntax and UTF-8) but builds only a compact tape, about ten times cheaper than
-// a tree of nlohmann values. One parser per thread keeps its buffers.
+// a tree of nlohmann values, and refuses nesting deeper than max_json_depth.
+// One parser per thread keeps its buffers.
 reply read_reply(std::string_view body)
 {
     reply r;
-    thread_local simdjson::dom::parser parser;
+    thread_local simdjson::dom::parser parser = simd_parser(max_json_depth);
     simdjson::dom::object top;
-    if (body.empty() || json_nested_deeper_than(body, max_json_depth) ||
-        parser.parse(body.data(), body.size()).get(top) != simdjson::SUCCESS)
+    if (body.empty() || parser.parse(body.data(), body.size()).get(top) != simdjson::SUCCESS)
         return r;
     r.is_json = true;
     // Wrong types read as absent; the status code still decides.

@@ -377,11 +377,7 @@ model::result<std::vector<model::inbound_event>> parse_update(model::raw_request
     // The usual update, well-formed, is read from simdjson's tape (it checks
     // syntax, UTF-8 and depth in one pass). Whatever simdjson refuses, nlohmann
     // parses again: its verdict, and the byte it names, is the answer.
-    thread_local simdjson::dom::parser fast = [] {
-        simdjson::dom::parser p;
-        [[maybe_unused]] auto const e = p.allocate(64 * 1024, simd_max_depth);  // else on the first parse
-        return p;
-    }();
+    thread_local simdjson::dom::parser fast = simd_parser(simd_max_depth);
     simdjson::dom::element root;
     if (!req.body.empty() && fast.parse(req.body.data(), req.body.size()).get(root) == simdjson::SUCCESS &&
         root.is_object())

@@ -22,6 +22,8 @@ model::api_response answer(int status, std::string body, std::string retry_after
     return {status, std::move(body), std::move(retry_after_header)};
 }
 
+std::string nested(std::size_t arrays) { return std::string(arrays, '[') + std::string(arrays, ']'); }
+
 TEST(telegram_interpret, verdict_per_answer)
 {
     struct case_ {
@@ -46,6 +48,10 @@ TEST(telegram_interpret, verdict_per_answer)
          delivery::retry, std::nullopt, "HTTP 200: body not JSON"},
         {"200 empty body", answer(200, ""), delivery::retry, std::nullopt, "HTTP 200: body not JSON"},
         {"200 JSON array", answer(200, "[true]"), delivery::retry, std::nullopt, "HTTP 200: body not JSON"},
+        {"200 ok, nested 40 levels", answer(200, R"({"ok":true,"result":)" + nested(38) + "}"),
+         delivery::ok, std::nullopt, ""},
+        {"200 ok, nested 1,000 levels", answer(200, R"({"ok":true,"result":)" + nested(998) + "}"),
+         delivery::retry, std::nullopt, "HTTP 200: body not JSON"},
         {"429 with retry_after",
          answer(429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 17","parameters":{"retry_after":17}})"),
          delivery::retry, t0 + seconds{17}, "HTTP 429: retry after 17 s"},
