@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/table_properties_collectors.h>
 
@@ -127,6 +128,14 @@ rocksdb::ColumnFamilyOptions family_options(family f, std::shared_ptr<rocksdb::C
         c.memtable_prefix_bloom_size_ratio = 0.02;
         c.memtable_whole_key_filtering = true;
     }
+    // Memtable inserts that start where a related one went, not at the top of
+    // the skip list: outbox seqs and update ids arrive nearly in order (one hint
+    // for the family), and a conversation is rewritten next to its last version
+    // (one hint per key, ~250 bytes of memtable each).
+    if (f == outbox || f == dedupe)
+        c.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
+    if (f == conversations)
+        c.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewNoopTransform());
     if (f == outbox) {
         // Every entry is written once and deleted soon after: compact files that
         // are mostly tombstones, so the start-up scan does not wade through them.
