@@ -2,6 +2,7 @@
 
 #include "adapters/common/secret.hpp"
 #include "gateway/blocking.hpp"
+#include "gateway/http_write.hpp"
 #include "gateway/log.hpp"
 #include "storage/store.hpp"
 
@@ -11,7 +12,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -128,7 +128,7 @@ int backup_command(config::settings const& s, std::string const& dir, std::optio
             failure = e;
             co_return;
         }
-        if (auto [e, n] = co_await http::async_write(stream, req, use_tuple); e) {
+        if (auto [e, n] = co_await write_message(stream, req); e) {
             failure = e;
             co_return;
         }

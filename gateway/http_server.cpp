@@ -11,7 +11,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <system_error>
@@ -135,7 +134,8 @@ net::awaitable<void> http_server::serve(tcp::socket socket)
         metrics_.add("pg_http_connections_rejected_total", {{"reason", reason}});
         metrics_.add("pg_http_requests_total", {{"route", "-"}, {"code", std::to_string(int(status))}});
         stream.expires_after(settings_.read_timeout);
-        co_await http::async_write(stream, plain_response(status, std::move(body), 11, false), use_tuple);
+        auto res = plain_response(status, std::move(body), 11, false);
+        co_await write_message(stream, res);
     };
 
     for (std::size_t served = 0; !stopping_; ++served) {
@@ -193,7 +193,7 @@ net::awaitable<void> http_server::serve(tcp::socket socket)
             if (auto refused = over_limit(req, source)) {
                 refused->keep_alive(false);
                 stream.expires_after(settings_.read_timeout);
-                co_await http::async_write(stream, *refused, use_tuple);
+                co_await write_message(stream, *refused);
                 break;
             }
             co_await upgrade_(std::move(stream), std::move(req));

@@ -5,6 +5,7 @@
 #include "gateway/blocking.hpp"
 #include "gateway/channel.hpp"
 #include "gateway/dispatcher.hpp"
+#include "gateway/http_write.hpp"
 #include "gateway/lanes.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
@@ -17,7 +18,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
@@ -351,7 +351,7 @@ net::awaitable<void> webchat::upgrade(beast::tcp_stream stream, request req)
         auto res = json_error(status, why, req.version());
         res.keep_alive(false);
         stream.expires_after(server_.read_timeout);
-        co_await http::async_write(stream, res, use_tuple);
+        co_await write_message(stream, res);
         boost::system::error_code ignored;
         stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
     };
