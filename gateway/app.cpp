@@ -105,8 +105,11 @@ int run_service(config::settings const& settings)
     tls.set_options(net::ssl::context::no_sslv2 | net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
                     net::ssl::context::no_tlsv1_1);
 
-    dispatcher outbox(net::make_strand(ioc.get_executor()), tls, channels, *store, pool, settings.outbox, stats,
-                      clock);
+    auto const outbox_strand = net::make_strand(ioc.get_executor());
+    dispatcher outbox(outbox_strand, tls, channels, *store, pool,
+                      settings.storage.sync ? net::any_io_executor(pool.get_executor())
+                                            : net::any_io_executor(outbox_strand),
+                      settings.outbox, stats, clock);
     outbox.on_dead([&](model::outbox_entry const& e, std::string const& reason) {
         auto work = dead_letter_notice(settings, e, reason);
         if (work.outbox.empty())
@@ -200,7 +203,7 @@ int run_service(config::settings const& settings)
     ioc.run();
     for (auto& t : extra)
         t.join();
-    pool.join();  // pending delivery marks land before the store closes
+    pool.join();  // pending delivery marks (storage.sync on) land before the store closes
     store.reset();
     log::info("stopped");
     return 0;

@@ -6,6 +6,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
@@ -19,11 +20,12 @@ std::string chat_key(model::outbound_message const& m) { return m.channel_id + '
 
 dispatcher::dispatcher(net::strand<net::any_io_executor> strand, net::ssl::context& tls,
                        channel_table const& channels, storage::store& store, net::thread_pool& pool,
-                       config::outbox_settings const& s, metrics& m, clock_fn clock)
+                       net::any_io_executor marks, config::outbox_settings const& s, metrics& m, clock_fn clock)
     : strand_(std::move(strand)),
       channels_(channels),
       store_(store),
       pool_(pool),
+      marks_(std::move(marks)),
       settings_(s),
       metrics_(m),
       clock_(std::move(clock)),
@@ -240,7 +242,7 @@ void dispatcher::delivered(std::uint64_t seq)
     if (!schedule)
         return;
     net::post(strand_, [this] {
-        net::post(pool_, [this, seqs = std::exchange(delivered_batch_, {})] { store_.mark_delivered(seqs); });
+        net::dispatch(marks_, [this, seqs = std::exchange(delivered_batch_, {})] { store_.mark_delivered(seqs); });
     });
 }
 
