@@ -14,6 +14,7 @@
 #include "gateway/staff_api.hpp"
 #include "gateway/static_files.hpp"
 #include "gateway/unit_runner.hpp"
+#include "gateway/wal_syncer.hpp"
 #include "gateway/webchat.hpp"
 #include "storage/rocks_store.hpp"
 
@@ -25,6 +26,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 namespace pg::gateway {
@@ -92,11 +94,12 @@ int run_service(config::settings const& settings)
     auto configured = settings.channels;
     provide_session_secrets(configured, settings.storage.path);
     channel_table channels(configured);
-    // Without a WAL sync a commit does not wait on the disk, so a unit runs on
-    // the I/O thread that read its request (see lanes.hpp).
-    lanes conversation_lanes(settings.storage.sync ? net::any_io_executor(pool.get_executor())
-                                                   : net::any_io_executor(ioc.get_executor()),
-                             lane_count);
+    // A unit's commit never waits for the disk (see wal_syncer.hpp), so it runs
+    // on the I/O thread that read its request (see lanes.hpp).
+    std::optional<wal_syncer> syncer;
+    if (settings.storage.sync)
+        syncer.emplace([&store] { return store->sync_wal(); }, stats);
+    lanes conversation_lanes(ioc.get_executor(), lane_count, syncer ? &*syncer : nullptr);
     unit_runner runner(*store, settings, channels, stats);
     auto const clock = make_clock(settings.testing);
 
@@ -106,10 +109,7 @@ int run_service(config::settings const& settings)
                     net::ssl::context::no_tlsv1_1);
 
     auto const outbox_strand = net::make_strand(ioc.get_executor());
-    dispatcher outbox(outbox_strand, tls, channels, *store, pool,
-                      settings.storage.sync ? net::any_io_executor(pool.get_executor())
-                                            : net::any_io_executor(outbox_strand),
-                      settings.outbox, stats, clock);
+    dispatcher outbox(outbox_strand, tls, channels, *store, pool, settings.outbox, stats, clock);
     outbox.on_dead([&](model::outbox_entry const& e, std::string const& reason) {
         auto work = dead_letter_notice(settings, e, reason);
         if (work.outbox.empty())
@@ -168,6 +168,8 @@ int run_service(config::settings const& settings)
                     return std::vector<unit_result>{};
                 }
             });
+            if (syncer)
+                co_await syncer->settle(results);
             for (auto& r : results)
                 outbox.enqueue(std::move(r.queued));
             stats.add("pg_deadline_checks_total", {});
@@ -203,7 +205,8 @@ int run_service(config::settings const& settings)
     ioc.run();
     for (auto& t : extra)
         t.join();
-    pool.join();  // pending delivery marks (storage.sync on) land before the store closes
+    pool.join();     // work still queued there (dead letters, web chat deliveries) lands before the store closes
+    syncer.reset();  // and so does the sync under way
     store.reset();
     log::info("stopped");
     return 0;

@@ -29,12 +29,9 @@ class dispatcher {
 public:
     using clock_fn = std::function<model::timestamp()>;
 
-    // Delivery marks are written on `marks`: the dispatcher's own strand when a
-    // store write does not wait for the disk (storage.sync off), which saves a
-    // thread hand-off per batch; else the blocking pool.
     dispatcher(net::strand<net::any_io_executor> strand, net::ssl::context& tls, channel_table const& channels,
-               storage::store& store, net::thread_pool& pool, net::any_io_executor marks,
-               config::outbox_settings const& s, metrics& m, clock_fn clock);
+               storage::store& store, net::thread_pool& pool, config::outbox_settings const& s, metrics& m,
+               clock_fn clock);
 
     void enqueue(std::vector<model::outbox_entry> entries);
     // Called on the blocking pool after an entry is dead-lettered (to tell the staff).
@@ -68,7 +65,6 @@ private:
     channel_table const& channels_;
     storage::store& store_;
     net::thread_pool& pool_;
-    net::any_io_executor marks_;
     config::outbox_settings settings_;
     metrics& metrics_;
     clock_fn clock_;

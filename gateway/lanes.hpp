@@ -1,13 +1,13 @@
 #pragma once
 // Per-conversation ordering: every conversation maps to one of a fixed set of
-// strands. Work on a strand runs one at a time in arrival order, so one chat's
-// events are processed in order while other chats run in parallel (and their
-// commits share WAL syncs).
-//
-// The strands sit on the blocking pool when a commit waits for a WAL sync, and
-// on the I/O threads when it does not: then an idle lane runs its work at once
-// on the thread that read the request, with no hand-off to another thread.
+// strands over the I/O threads. Units on a strand run one at a time in arrival
+// order, so one chat's events are processed in order while other chats run in
+// parallel. An idle lane runs a unit at once, on the thread that read the
+// request, with no hand-off to another thread: a commit never waits for the
+// disk there. With storage.sync on, a unit's result comes back only after the
+// WAL sync that covers it (see wal_syncer.hpp), and the lane is free meanwhile.
 #include "gateway/blocking.hpp"
+#include "gateway/unit_runner.hpp"
 
 #include <boost/asio/strand.hpp>
 
@@ -17,24 +17,26 @@
 
 namespace pg::gateway {
 
+class wal_syncer;
+
 class lanes {
 public:
-    lanes(net::any_io_executor ex, std::size_t count)
-    {
-        strands_.reserve(count);
-        for (std::size_t i = 0; i < count; ++i)
-            strands_.push_back(net::make_strand(ex));
-    }
+    // `syncer`: null when the store does not sync.
+    lanes(net::any_io_executor ex, std::size_t count, wal_syncer* syncer);
 
+    // `unit` returns a unit_result; it runs on the key's lane.
     template <class F>
-    auto run(std::string_view key, F fn)
+    net::awaitable<unit_result> run(std::string_view key, F unit)
     {
         auto const i = std::hash<std::string_view>{}(key) % strands_.size();
-        return run_blocking(strands_[i], std::move(fn));
+        return settled(run_blocking(strands_[i], std::move(unit)));
     }
 
 private:
+    net::awaitable<unit_result> settled(net::awaitable<unit_result> unit);
+
     std::vector<net::strand<net::any_io_executor>> strands_;
+    wal_syncer* syncer_;
 };
 
 }  // namespace pg::gateway

@@ -26,6 +26,8 @@ constexpr family families[] = {
     {"pg_console_refused_total", "counter", "Staff console requests refused, by reason (unauthenticated, csrf, cross_site)."},
     {"pg_alerts_total", "counter", "Deadline reminders and escalations, by kind."},
     {"pg_deadline_checks_total", "counter", "Deadline checks run."},
+    {"pg_wal_syncs_total", "counter", "WAL syncs for units written ahead of them (storage.sync on), by result."},
+    {"pg_wal_sync_waiters_total", "counter", "Units and requests resumed by those syncs (divided by the syncs: the batch size)."},
     {"pg_outbox_depth", "gauge", "Outbox entries not yet delivered."},
     {"pg_http_connections", "gauge", "Open inbound HTTP connections."},
 };

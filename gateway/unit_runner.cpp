@@ -78,7 +78,7 @@ bool unit_runner::is_staff_chat(std::string_view channel_id, std::string_view ch
 
 unit_result unit_runner::commit(storage::unit_of_work const& work, std::string_view channel_id, bool filed)
 {
-    auto committed = store_.commit(work);
+    auto committed = store_.commit(work, write_ahead() ? storage::durability::on_sync : storage::durability::on_return);
     switch (committed.status) {
     case storage::commit_status::committed:
         metrics_.add("pg_commits_total", {{"result", "committed"}});
@@ -95,15 +95,17 @@ unit_result unit_runner::commit(storage::unit_of_work const& work, std::string_v
     if (committed.status == storage::commit_status::committed && on_history_)
         for (auto const& h : work.history)
             on_history_(h.channel_id, h.chat_id);
-    return {committed.status, std::move(committed.queued), std::move(committed.error), false};
+    bool const unsynced = write_ahead() && committed.status != storage::commit_status::failed;
+    return {committed.status, std::move(committed.queued), std::move(committed.error), false, unsynced};
 }
 
 unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp now)
 {
     // A redelivery is answered without running the dialog again.
+    // (The first may not be synced yet: the answer waits for a sync as well.)
     if (store_.seen(ev.dedupe_key)) {
         metrics_.add("pg_commits_total", {{"result", "duplicate"}});
-        return {storage::commit_status::duplicate, {}, {}, false};
+        return {storage::commit_status::duplicate, {}, {}, false, write_ahead()};
     }
 
     storage::unit_of_work work;

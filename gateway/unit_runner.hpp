@@ -1,8 +1,9 @@
 #pragma once
 // One inbound event (or one staff API call, or one deadline alert) -> one unit
 // of work: load what it touches, run the pure dialog or lifecycle, commit
-// everything in one batch. Synchronous; the gateway runs it on a lane of the
-// blocking pool, never on an I/O thread.
+// everything in one batch. Synchronous; the gateway runs it on a lane (see
+// lanes.hpp). With storage.sync on, the batch is written ahead of its WAL sync:
+// nothing may act on a result before wal_syncer::settle has seen it.
 #include "config/settings.hpp"
 #include "dialog/citizen_flow.hpp"
 #include "dialog/petition_flow.hpp"
@@ -25,6 +26,7 @@ struct unit_result {
     std::vector<model::outbox_entry> queued;  // to hand to the dispatcher
     std::string error;                        // failed: for the log; refused: for the API caller
     bool refused = false;                     // a staff action the lifecycle refused (nothing changed)
+    bool unsynced = false;                    // written (or found) ahead of its WAL sync: settle it first
 };
 
 class unit_runner {
@@ -56,6 +58,8 @@ private:
     storage::unit_of_work citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed);
     storage::unit_of_work staff_step(model::inbound_event const& ev, model::timestamp now);
     unit_result commit(storage::unit_of_work const& work, std::string_view channel_id, bool filed);
+    // A synced store's units are written ahead of their sync (see wal_syncer.hpp).
+    bool write_ahead() const { return settings_.storage.sync; }
 
     // Staff side fan-out.
     dialog::petition_context petition_ctx(model::timestamp now) const;

@@ -33,7 +33,9 @@ public:
     rocks_store(rocks_store const&) = delete;
     rocks_store& operator=(rocks_store const&) = delete;
 
-    commit_result commit(unit_of_work const& work) override;
+    using store::commit;
+    commit_result commit(unit_of_work const& work, durability d) override;
+    bool sync_wal() override;
     bool seen(std::string_view dedupe_key) override;
 
     std::optional<model::conversation> conversation(std::string_view channel_id, std::string_view chat_id) override;

@@ -63,6 +63,13 @@ struct unavailable : std::runtime_error {
 
 enum class commit_status { committed, duplicate, failed };
 
+// When a commit of a syncing store may be acted on. on_return: durable when
+// commit() returns (the caller's thread waits for the disk). on_sync: written
+// without waiting for the disk, durable once a sync_wal() that began after
+// commit() returned has returned true; until then a crash may lose it. Readers
+// see it at once either way.
+enum class durability { on_return, on_sync };
+
 struct commit_result {
     commit_status status = commit_status::failed;
     std::vector<model::outbox_entry> queued;  // the outbox entries as stored, with their seq
@@ -75,7 +82,11 @@ class store {
 public:
     virtual ~store() = default;
 
-    virtual commit_result commit(unit_of_work const& work) = 0;
+    virtual commit_result commit(unit_of_work const& work, durability d) = 0;
+    commit_result commit(unit_of_work const& work) { return commit(work, durability::on_return); }
+    // Makes every write that returned before the call durable: one WAL sync,
+    // shared by everything written meanwhile. False when the disk refused.
+    virtual bool sync_wal() = 0;
     virtual bool seen(std::string_view dedupe_key) = 0;
 
     virtual std::optional<model::conversation> conversation(std::string_view channel_id, std::string_view chat_id) = 0;

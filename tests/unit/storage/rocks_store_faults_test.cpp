@@ -106,6 +106,9 @@ TEST(rocks_store_faults, a_full_disk_refuses_commits_and_they_succeed_once_there
     EXPECT_EQ(s->commit(conversation_unit("also-during", "2")).status, commit_status::failed);
     EXPECT_FALSE(s->seen(refused.front()));
     EXPECT_TRUE(s->seen("before"));  // reads still work
+    // A unit written ahead of its sync hears that it is not durable (and
+    // RocksDB, which asserts on syncing a WAL that failed a write, is not asked).
+    EXPECT_FALSE(s->sync_wal());
 
     disk.make_room();
     // RocksDB checks for room every few seconds; the platform's retries meanwhile still fail.
@@ -115,7 +118,8 @@ TEST(rocks_store_faults, a_full_disk_refuses_commits_and_they_succeed_once_there
            std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds{50});
     ASSERT_EQ(retried.status, commit_status::committed) << retried.error;
-    EXPECT_EQ(s->commit(conversation_unit("after", "3")).status, commit_status::committed);
+    EXPECT_EQ(s->commit(conversation_unit("after", "3"), durability::on_sync).status, commit_status::committed);
+    EXPECT_TRUE(s->sync_wal());
     EXPECT_TRUE(s->mark_delivered({1}));
 
     // Everything committed survives a reopen; nothing refused was stored.

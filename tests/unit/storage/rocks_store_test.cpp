@@ -6,6 +6,7 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -408,6 +409,50 @@ TEST_F(rocks_store_test, concurrent_commits_all_land)
     EXPECT_EQ(all.size(), std::size_t{threads * per_thread});
     EXPECT_EQ(s->outbox_depth(), std::uint64_t{threads * per_thread});
     EXPECT_EQ(seqs_of(s->pending_outbox()), std::vector<std::uint64_t>(all.begin(), all.end()));
+}
+
+// Group commit: units written ahead of their sync while another thread syncs
+// the WAL back to back (as the gateway's syncer does) are read at once, every
+// sync succeeds, and all of them are kept.
+TEST_F(rocks_store_test, units_written_ahead_of_their_sync_are_read_at_once_and_kept)
+{
+    auto s = open(true);
+    std::atomic<bool> writing{true};
+    std::atomic<int> syncs{0};
+    std::atomic<int> failed_syncs{0};
+    std::thread syncer([&] {
+        while (writing)
+            ++(s->sync_wal() ? syncs : failed_syncs);
+    });
+    constexpr int threads = 4;
+    constexpr int per_thread = 100;
+    std::vector<std::thread> writers;
+    for (int t = 0; t < threads; ++t)
+        writers.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                auto const key = "ahead-" + std::to_string(t) + "-" + std::to_string(i);
+                unit_of_work w = message_unit(key);
+                w.conversation = test::sample_conversation();
+                w.conversation->chat_id = key;
+                auto const r = s->commit(w, durability::on_sync);
+                EXPECT_EQ(r.status, commit_status::committed) << r.error;
+                EXPECT_TRUE(s->seen(key));
+                EXPECT_TRUE(s->conversation("telegram-main", key));
+            }
+        });
+    for (auto& w : writers)
+        w.join();
+    writing = false;
+    syncer.join();
+    EXPECT_GT(syncs.load(), 0);
+    EXPECT_EQ(failed_syncs.load(), 0);
+    EXPECT_TRUE(s->sync_wal());
+
+    s.reset();
+    s = open(true);
+    for (int t = 0; t < threads; ++t)
+        for (int i = 0; i < per_thread; ++i)
+            EXPECT_TRUE(s->seen("ahead-" + std::to_string(t) + "-" + std::to_string(i)));
 }
 
 TEST_F(rocks_store_test, concurrent_commits_of_one_dedupe_key_commit_once)

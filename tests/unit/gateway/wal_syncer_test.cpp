@@ -1,0 +1,230 @@
+// Group commit: a unit written ahead of its WAL sync is acted on only after a
+// sync that began after it was written, one sync serves everyone waiting, and
+// a failed sync leaves nothing to act on. The sync is RocksDB's own, held at a
+// gate so the test can see who resumes when.
+#include "gateway/wal_syncer.hpp"
+
+#include "gateway/metrics.hpp"
+#include "storage/rocks_store.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unistd.h>
+
+namespace pg::gateway {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Waits for a condition with a bound: true once it holds.
+template <class F>
+bool eventually(F holds, std::chrono::milliseconds bound = 10s)
+{
+    auto const deadline = std::chrono::steady_clock::now() + bound;
+    while (!holds()) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(1ms);
+    }
+    return true;
+}
+
+// The store's sync, behind a gate the test opens one sync at a time.
+class gated_sync {
+public:
+    explicit gated_sync(storage::store& s) : store_(s) {}
+
+    bool operator()()
+    {
+        ++started_;
+        std::unique_lock lock(mutex_);
+        opened_.wait(lock, [&] { return allowed_ >= started_; });
+        bool const ok = succeed_ && store_.sync_wal();
+        ++finished_;
+        return ok;
+    }
+    void allow(int n)
+    {
+        std::lock_guard lock(mutex_);
+        allowed_ += n;
+        opened_.notify_all();
+    }
+    void fail_from_now() { succeed_ = false; }
+    int started() const { return started_; }
+    int finished() const { return finished_; }
+
+private:
+    storage::store& store_;
+    std::mutex mutex_;
+    std::condition_variable opened_;
+    int allowed_ = 0;
+    std::atomic<int> started_{0};
+    std::atomic<int> finished_{0};
+    std::atomic<bool> succeed_{true};
+};
+
+// A fresh directory, removed with everything in it.
+struct scratch_dir {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("pg-wal-syncer-" + std::to_string(::getpid()) + "-" +
+                                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ~scratch_dir()
+    {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+};
+
+class wal_syncer_test : public ::testing::Test {
+protected:
+    wal_syncer_test() { io_ = std::thread([this] { ioc_.run(); }); }
+    ~wal_syncer_test() override
+    {
+        gate_.allow(1000);  // no sync left waiting at the gate
+        syncer_.reset();
+        work_.reset();
+        io_.join();
+    }
+
+    // Returns once everything posted to the I/O thread before it has run: the
+    // coroutines spawned so far are waiting for their sync.
+    void drain_io()
+    {
+        std::atomic<bool> reached{false};
+        net::post(ioc_, [&] { reached = true; });
+        ASSERT_TRUE(eventually([&] { return reached.load(); }));
+    }
+
+    // A unit written ahead of its sync, as unit_runner writes one.
+    unit_result write_ahead(std::string key)
+    {
+        storage::unit_of_work w;
+        w.dedupe_key = std::move(key);
+        model::outbound_message m;
+        m.channel_id = "telegram-main";
+        m.chat_id = "1";
+        m.text = "reply";
+        w.outbox.push_back(m);
+        auto c = store_.commit(w, storage::durability::on_sync);
+        return {c.status, std::move(c.queued), c.error, false, true};
+    }
+
+    // Settles `r` on the I/O thread; `done` is set once it is back.
+    void settle(unit_result& r, std::atomic<bool>& done)
+    {
+        net::co_spawn(ioc_, [this, &r, &done]() -> net::awaitable<void> {
+            co_await syncer_->settle({&r, 1});
+            done = true;
+        }, net::detached);
+    }
+
+    scratch_dir dir_;
+    storage::rocks_store store_{storage::rocks_options{dir_.path.string(), true, true}};
+    gated_sync gate_{store_};
+    metrics stats_;
+    std::optional<wal_syncer> syncer_{std::in_place, std::ref(gate_), stats_};
+    net::io_context ioc_;
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work_{ioc_.get_executor()};
+    std::thread io_;
+};
+
+TEST_F(wal_syncer_test, a_unit_waits_for_a_sync_that_began_after_it_was_written)
+{
+    auto first = write_ahead("first");
+    std::atomic<bool> first_done{false};
+    settle(first, first_done);
+    ASSERT_TRUE(eventually([&] { return gate_.started() == 1; }));
+
+    // Written while the first sync is under way: that sync may not cover it.
+    auto second = write_ahead("second");
+    std::atomic<bool> second_done{false};
+    settle(second, second_done);
+    drain_io();
+
+    gate_.allow(1);
+    ASSERT_TRUE(eventually([&] { return first_done.load(); }));
+    EXPECT_EQ(first.status, storage::commit_status::committed);
+    EXPECT_FALSE(first.unsynced);
+    EXPECT_EQ(first.queued.size(), 1u);
+    EXPECT_FALSE(second_done.load()) << "resumed by a sync that began before it was written";
+
+    ASSERT_TRUE(eventually([&] { return gate_.started() == 2; }));
+    gate_.allow(1);
+    ASSERT_TRUE(eventually([&] { return second_done.load(); }));
+    EXPECT_EQ(second.status, storage::commit_status::committed);
+    EXPECT_EQ(gate_.finished(), 2);
+}
+
+TEST_F(wal_syncer_test, one_sync_serves_every_unit_waiting_for_it)
+{
+    auto holder = write_ahead("holder");
+    std::atomic<bool> holder_done{false};
+    settle(holder, holder_done);
+    ASSERT_TRUE(eventually([&] { return gate_.started() == 1; }));
+
+    constexpr int n = 20;
+    std::vector<unit_result> units;
+    for (int i = 0; i < n; ++i)
+        units.push_back(write_ahead("unit-" + std::to_string(i)));
+    std::array<std::atomic<bool>, n> done{};
+    for (int i = 0; i < n; ++i)
+        settle(units[i], done[i]);
+    drain_io();
+    EXPECT_FALSE(holder_done.load());
+
+    gate_.allow(2);
+    for (int i = 0; i < n; ++i)
+        ASSERT_TRUE(eventually([&] { return done[i].load(); })) << i;
+    EXPECT_EQ(gate_.finished(), 2);
+    EXPECT_EQ(stats_.value("pg_wal_syncs_total", {{"result", "ok"}}), 2u);
+    EXPECT_EQ(stats_.value("pg_wal_sync_waiters_total", {}), std::uint64_t(n + 1));
+}
+
+TEST_F(wal_syncer_test, a_failed_sync_leaves_nothing_to_act_on)
+{
+    gate_.fail_from_now();
+    gate_.allow(1);
+    std::array<unit_result, 2> units{write_ahead("lost"), unit_result{storage::commit_status::committed, {}, {}}};
+    units[1].queued.push_back(model::outbox_entry{99, {}, 0, {}});  // synced already: untouched
+    std::atomic<bool> done{false};
+    net::co_spawn(ioc_, [&]() -> net::awaitable<void> {
+        co_await syncer_->settle(units);
+        done = true;
+    }, net::detached);
+    ASSERT_TRUE(eventually([&] { return done.load(); }));
+    EXPECT_EQ(units[0].status, storage::commit_status::failed);
+    EXPECT_TRUE(units[0].queued.empty()) << "a reply to a unit that may be lost would be sent";
+    EXPECT_EQ(units[0].error, "WAL sync failed");
+    EXPECT_EQ(units[1].status, storage::commit_status::committed);
+    EXPECT_EQ(units[1].queued.size(), 1u);
+    EXPECT_EQ(stats_.value("pg_wal_syncs_total", {{"result", "failed"}}), 1u);
+}
+
+TEST_F(wal_syncer_test, results_not_written_ahead_go_on_without_a_sync)
+{
+    std::array<unit_result, 1> units{unit_result{storage::commit_status::duplicate, {}, {}}};
+    std::atomic<bool> done{false};
+    net::co_spawn(ioc_, [&]() -> net::awaitable<void> {
+        co_await syncer_->settle(units);
+        done = true;
+    }, net::detached);
+    ASSERT_TRUE(eventually([&] { return done.load(); }));
+    EXPECT_EQ(gate_.started(), 0);
+    EXPECT_EQ(units[0].status, storage::commit_status::duplicate);
+}
+
+}  // namespace
+}  // namespace pg::gateway
