@@ -158,6 +158,10 @@ rocksdb::DBOptions db_options(rocks_options const& o)
     d.max_total_wal_size = 64 * mib;      // flushes quiet families that pin old WAL files; bounds replay at open
     d.enable_pipelined_write = true;      // many committing threads: WAL and memtable writes overlap
     d.max_background_jobs = 2;
+    // Table files written by flushes and compactions are synced a megabyte at
+    // a time, so the WAL's fsync never waits behind a whole memtable's worth
+    // of dirty pages.
+    d.bytes_per_sync = 1 * mib;
     // A WAL that ends in a torn or garbled record (the process or machine died
     // mid-write) is replayed up to the last whole record, and the database
     // opens. With sync = true every unit that was answered 200 was synced
