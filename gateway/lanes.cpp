@@ -14,8 +14,7 @@ lanes::lanes(net::any_io_executor ex, std::size_t count, wal_syncer* syncer) : s
 net::awaitable<unit_result> lanes::settled(net::awaitable<unit_result> unit)
 {
     auto r = co_await std::move(unit);
-    if (syncer_)
-        co_await syncer_->settle({&r, 1});
+    co_await syncer_->settle({&r, 1});
     co_return r;
 }
 

@@ -29,7 +29,8 @@ public:
     net::awaitable<unit_result> run(std::string_view key, F unit)
     {
         auto const i = std::hash<std::string_view>{}(key) % strands_.size();
-        return settled(run_blocking(strands_[i], std::move(unit)));
+        auto result = run_blocking(strands_[i], std::move(unit));
+        return syncer_ ? settled(std::move(result)) : std::move(result);
     }
 
 private:
