@@ -133,17 +133,6 @@ int gateway_process::terminate()
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-bool eventually(std::function<bool()> const& condition, std::chrono::milliseconds limit)
-{
-    auto const deadline = std::chrono::steady_clock::now() + limit;
-    for (;;) {
-        if (condition())
-            return true;
-        if (std::chrono::steady_clock::now() >= deadline)
-            return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds{10});
-    }
-}
 
 command_result run_gateway(std::string const& args)
 {

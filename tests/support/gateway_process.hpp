@@ -1,6 +1,8 @@
 #pragma once
 // The real petition-gateway binary, started on a config written for the test,
 // with a temporary data directory that survives restarts within the test.
+#include "tests/support/eventually.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -48,10 +50,6 @@ private:
     pid_t pid_ = -1;
     unsigned short port_ = 0;
 };
-
-// Polls `condition` until it holds or `limit` passes: for conditions no one
-// notifies about (a metric, a stored record). Returns whether it held.
-bool eventually(std::function<bool()> const& condition, std::chrono::milliseconds limit = std::chrono::seconds{15});
 
 // Runs the binary with arguments to completion; returns exit status and output.
 struct command_result { int status; std::string output; };

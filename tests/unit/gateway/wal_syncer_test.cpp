@@ -6,6 +6,7 @@
 
 #include "gateway/metrics.hpp"
 #include "storage/rocks_store.hpp"
+#include "tests/support/eventually.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,30 +18,17 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
-#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 #include <unistd.h>
 
 namespace pg::gateway {
 namespace {
 
-using namespace std::chrono_literals;
-
-// Waits for a condition with a bound: true once it holds.
-template <class F>
-bool eventually(F holds, std::chrono::milliseconds bound = 10s)
-{
-    auto const deadline = std::chrono::steady_clock::now() + bound;
-    while (!holds()) {
-        if (std::chrono::steady_clock::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(1ms);
-    }
-    return true;
-}
+using pg::testing::eventually;
 
 // The store's sync, behind a gate the test opens one sync at a time.
 class gated_sync {
@@ -122,11 +110,11 @@ protected:
         return {c.status, std::move(c.queued), c.error, false, true};
     }
 
-    // Settles `r` on the I/O thread; `done` is set once it is back.
-    void settle(unit_result& r, std::atomic<bool>& done)
+    // Settles `units` on the I/O thread; `done` is set once they are back.
+    void settle(std::span<unit_result> units, std::atomic<bool>& done)
     {
-        net::co_spawn(ioc_, [this, &r, &done]() -> net::awaitable<void> {
-            co_await syncer_->settle({&r, 1});
+        net::co_spawn(ioc_, [this, units, &done]() -> net::awaitable<void> {
+            co_await syncer_->settle(units);
             done = true;
         }, net::detached);
     }
@@ -145,13 +133,13 @@ TEST_F(wal_syncer_test, a_unit_waits_for_a_sync_that_began_after_it_was_written)
 {
     auto first = write_ahead("first");
     std::atomic<bool> first_done{false};
-    settle(first, first_done);
+    settle({&first, 1}, first_done);
     ASSERT_TRUE(eventually([&] { return gate_.started() == 1; }));
 
     // Written while the first sync is under way: that sync may not cover it.
     auto second = write_ahead("second");
     std::atomic<bool> second_done{false};
-    settle(second, second_done);
+    settle({&second, 1}, second_done);
     drain_io();
 
     gate_.allow(1);
@@ -172,7 +160,7 @@ TEST_F(wal_syncer_test, one_sync_serves_every_unit_waiting_for_it)
 {
     auto holder = write_ahead("holder");
     std::atomic<bool> holder_done{false};
-    settle(holder, holder_done);
+    settle({&holder, 1}, holder_done);
     ASSERT_TRUE(eventually([&] { return gate_.started() == 1; }));
 
     constexpr int n = 20;
@@ -181,7 +169,7 @@ TEST_F(wal_syncer_test, one_sync_serves_every_unit_waiting_for_it)
         units.push_back(write_ahead("unit-" + std::to_string(i)));
     std::array<std::atomic<bool>, n> done{};
     for (int i = 0; i < n; ++i)
-        settle(units[i], done[i]);
+        settle({&units[i], 1}, done[i]);
     drain_io();
     EXPECT_FALSE(holder_done.load());
 
@@ -200,10 +188,7 @@ TEST_F(wal_syncer_test, a_failed_sync_leaves_nothing_to_act_on)
     std::array<unit_result, 2> units{write_ahead("lost"), unit_result{storage::commit_status::committed, {}, {}}};
     units[1].queued.push_back(model::outbox_entry{99, {}, 0, {}});  // synced already: untouched
     std::atomic<bool> done{false};
-    net::co_spawn(ioc_, [&]() -> net::awaitable<void> {
-        co_await syncer_->settle(units);
-        done = true;
-    }, net::detached);
+    settle(units, done);
     ASSERT_TRUE(eventually([&] { return done.load(); }));
     EXPECT_EQ(units[0].status, storage::commit_status::failed);
     EXPECT_TRUE(units[0].queued.empty()) << "a reply to a unit that may be lost would be sent";
@@ -217,10 +202,7 @@ TEST_F(wal_syncer_test, results_not_written_ahead_go_on_without_a_sync)
 {
     std::array<unit_result, 1> units{unit_result{storage::commit_status::duplicate, {}, {}}};
     std::atomic<bool> done{false};
-    net::co_spawn(ioc_, [&]() -> net::awaitable<void> {
-        co_await syncer_->settle(units);
-        done = true;
-    }, net::detached);
+    settle(units, done);
     ASSERT_TRUE(eventually([&] { return done.load(); }));
     EXPECT_EQ(gate_.started(), 0);
     EXPECT_EQ(units[0].status, storage::commit_status::duplicate);
