@@ -1,6 +1,8 @@
 #include "model/json_writer.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace pg::model {
 namespace {
@@ -96,8 +98,44 @@ json_writer& json_writer::key(std::string_view k)
     return *this;
 }
 
+namespace {
+
 // Printable ASCII other than '"' and '\\': copied as it is.
 constexpr bool plain_byte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+// Whether all eight bytes of w are plain. The tests are exact: a byte below
+// 0x20, at or above 0x80, or equal to '"' or '\\' makes them say no.
+constexpr bool plain_word(std::uint64_t w)
+{
+    constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+    auto const has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    auto const below_space = (w - ones * 0x20) & ~w & highs;
+    return ((w & highs) | below_space | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) == 0;
+}
+
+// Length of the prefix of s that needs no escaping: plain ASCII and
+// well-formed UTF-8 sequences, eight ASCII bytes at a time where it can.
+std::size_t clean_prefix(std::string_view s)
+{
+    std::size_t i = 0;
+    while (i < s.size()) {
+        for (std::uint64_t w; i + 8 <= s.size(); i += 8) {
+            std::memcpy(&w, s.data() + i, 8);
+            if (!plain_word(w))
+                break;
+        }
+        if (i == s.size())
+            break;
+        auto const c = static_cast<unsigned char>(s[i]);
+        std::size_t n = plain_byte(c) ? 1 : c >= 0x80 ? utf8_sequence(s.substr(i)) : 0;
+        if (n == 0)
+            break;
+        i += n;
+    }
+    return i;
+}
+
+}  // namespace
 
 json_writer& json_writer::str(std::string_view s)
 {
@@ -105,28 +143,22 @@ json_writer& json_writer::str(std::string_view s)
     out_.reserve(out_.size() + s.size() + 2);
     out_ += '"';
     while (!s.empty()) {
-        // Most text is plain: copy each run of it at once.
-        std::size_t run = 0;
-        while (run < s.size() && plain_byte(static_cast<unsigned char>(s[run])))
-            ++run;
+        // Most text needs no escaping: copy each run of it at once.
+        auto const run = clean_prefix(s);
         out_.append(s.data(), run);
         s.remove_prefix(run);
         if (s.empty())
             break;
         char const c = s[0];
-        std::size_t n = 1;
         if (c == '"' || c == '\\') {
             out_ += '\\';
             out_ += c;
         } else if (static_cast<unsigned char>(c) < 0x20) {
             escape_control(out_, c);
-        } else if ((n = utf8_sequence(s)) > 0) {
-            out_.append(s.substr(0, n));
         } else {
             out_ += "\xef\xbf\xbd";  // U+FFFD for one bad byte
-            n = 1;
         }
-        s.remove_prefix(n);
+        s.remove_prefix(1);
     }
     out_ += '"';
     return *this;

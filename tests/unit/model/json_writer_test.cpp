@@ -90,6 +90,23 @@ TEST(json_writer, replaces_each_bad_byte_so_the_output_always_parses)
     }
 }
 
+TEST(json_writer, long_mixed_text_reads_back_as_written)
+{
+    // Runs longer than eight bytes, with every kind of byte the writer treats
+    // differently at every offset: plain ASCII, the edges of the plain range,
+    // escapes and multi-byte characters.
+    std::string const pieces[] = {"a", "Z", " ", "~", "\x7f", "\"", "\\", "\n", "\x01", "\x1f", "人", "🎉", "é"};
+    std::mt19937 rng(11);  // fixed seed: the same strings every run
+    for (int n = 0; n < 2000; ++n) {
+        std::string s;
+        for (auto k = rng() % 48; k > 0; --k)
+            s += pieces[rng() % std::size(pieces)];
+        json_writer w;
+        w.begin_array().str(s).end_array();
+        EXPECT_EQ(parsed(w.take())[0].get<std::string>(), s) << testing::PrintToString(s);
+    }
+}
+
 TEST(json_writer, numbers_read_back_exactly)
 {
     std::int64_t const ints[] = {std::numeric_limits<std::int64_t>::min(), -1, 0, 1,
