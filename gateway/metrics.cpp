@@ -1,5 +1,6 @@
 #include "gateway/metrics.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace pg::gateway {
@@ -34,6 +35,11 @@ constexpr family families[] = {
 
 void escape_into(std::string& out, std::string_view v)
 {
+    auto const special = [](char c) { return c == '\\' || c == '"' || c == '\n'; };
+    if (std::none_of(v.begin(), v.end(), special)) {  // the usual label value
+        out += v;
+        return;
+    }
     for (char c : v) {
         if (c == '\\' || c == '"') out += '\\';
         if (c == '\n') { out += "\\n"; continue; }
@@ -43,53 +49,58 @@ void escape_into(std::string& out, std::string_view v)
 
 }  // namespace
 
-std::string metrics::key(std::string_view name,
-                         std::initializer_list<std::pair<std::string_view, std::string_view>> labels)
+void metrics::key_into(std::string& out, std::string_view name, labels_t labels)
 {
-    std::string k(name);
+    out.assign(name);
     if (labels.size() == 0)
-        return k;
-    k += '{';
+        return;
+    out += '{';
     bool first = true;
     for (auto const& [l, v] : labels) {
-        if (!first) k += ',';
+        if (!first) out += ',';
         first = false;
-        k += l;
-        k += "=\"";
-        escape_into(k, v);
-        k += '"';
+        out += l;
+        out += "=\"";
+        escape_into(out, v);
+        out += '"';
     }
-    k += '}';
-    return k;
+    out += '}';
 }
 
-void metrics::add(std::string_view name,
-                  std::initializer_list<std::pair<std::string_view, std::string_view>> labels, std::uint64_t n)
+void metrics::add(std::string_view name, labels_t labels, std::uint64_t n)
 {
-    auto k = key(name, labels);
-    std::lock_guard lock(mutex_);
-    counters_[std::move(k)] += n;
+    thread_local std::string k;  // keeps its capacity: no allocation per update
+    key_into(k, name, labels);
+    {
+        std::shared_lock lock(mutex_);
+        if (auto it = counters_.find(k); it != counters_.end()) {
+            it->second.fetch_add(n, std::memory_order_relaxed);
+            return;
+        }
+    }
+    std::unique_lock lock(mutex_);
+    counters_.try_emplace(k).first->second.fetch_add(n, std::memory_order_relaxed);
 }
 
 void metrics::gauge(std::string_view name, std::function<double()> read)
 {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     gauges_.emplace_back(std::string(name), std::move(read));
 }
 
-std::uint64_t metrics::value(std::string_view name,
-                             std::initializer_list<std::pair<std::string_view, std::string_view>> labels) const
+std::uint64_t metrics::value(std::string_view name, labels_t labels) const
 {
-    auto const k = key(name, labels);
-    std::lock_guard lock(mutex_);
+    std::string k;
+    key_into(k, name, labels);
+    std::shared_lock lock(mutex_);
     auto it = counters_.find(k);
-    return it == counters_.end() ? 0 : it->second;
+    return it == counters_.end() ? 0 : it->second.load(std::memory_order_relaxed);
 }
 
 std::string metrics::render() const
 {
     std::string out;
-    std::lock_guard lock(mutex_);
+    std::shared_lock lock(mutex_);
     for (auto const& f : families) {
         out += "# HELP ";
         out += f.name;
@@ -111,13 +122,13 @@ std::string metrics::render() const
             continue;
         }
         // counters_ is sorted, so one family's series are adjacent.
-        for (auto it = counters_.lower_bound(std::string(f.name)); it != counters_.end(); ++it) {
+        for (auto it = counters_.lower_bound(f.name); it != counters_.end(); ++it) {
             std::string_view const k = it->first;
             if (!k.starts_with(f.name) || (k.size() > f.name.size() && k[f.name.size()] != '{'))
                 break;
             out += k;
             out += ' ';
-            out += std::to_string(it->second);
+            out += std::to_string(it->second.load(std::memory_order_relaxed));
             out += '\n';
         }
     }
