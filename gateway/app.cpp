@@ -2,6 +2,7 @@
 
 #include "dialog/texts.hpp"
 #include "gateway/backup.hpp"
+#include "gateway/blocking.hpp"
 #include "gateway/channel.hpp"
 #include "gateway/console.hpp"
 #include "gateway/dispatcher.hpp"
@@ -99,7 +100,6 @@ int run_service(config::settings const& settings)
     std::optional<wal_syncer> syncer;
     if (settings.storage.sync)
         syncer.emplace([&store] { return store->sync_wal(); }, stats);
-    lanes conversation_lanes(ioc.get_executor(), lane_count, syncer ? &*syncer : nullptr);
     unit_runner runner(*store, settings, channels, stats);
     auto const clock = make_clock(settings.testing);
 
@@ -118,14 +118,17 @@ int run_service(config::settings const& settings)
         if (r.status == storage::commit_status::committed)
             outbox.enqueue(std::move(r.queued));
     });
-    petition_desk desk(*store, runner, conversation_lanes, pool, outbox, clock);
+    // A unit's replies go to the outbox from its lane, in the order the lane ran them.
+    lanes conversation_lanes(ioc.get_executor(), lane_count, syncer ? &*syncer : nullptr,
+                             [&outbox](std::vector<model::outbox_entry> replies) { outbox.enqueue(std::move(replies)); });
+    petition_desk desk(*store, runner, conversation_lanes, pool, clock);
     staff_api api(settings, desk, stats);
     console staff_console(settings, desk, stats);
     static_files pages(settings.web.root);
     backup_endpoint backups(*store, pool, settings.storage.backup_token);
-    router routes(channels, conversation_lanes, runner, outbox, api, pages, backups, stats,
+    router routes(channels, conversation_lanes, runner, api, pages, backups, stats,
                   [&] { return store->outbox_depth(); }, clock);
-    webchat chat(channels, *store, pool, conversation_lanes, runner, outbox, stats, settings.server, clock);
+    webchat chat(channels, *store, pool, conversation_lanes, runner, stats, settings.server, clock);
     runner.on_history([&chat](std::string const& channel, std::string const& id) { chat.notify(channel, id); });
     routes.serve_webchat(chat);
     routes.serve_console(staff_console);

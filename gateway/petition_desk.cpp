@@ -2,7 +2,6 @@
 
 #include "dialog/petition_flow.hpp"
 #include "gateway/blocking.hpp"
-#include "gateway/dispatcher.hpp"
 #include "gateway/lanes.hpp"
 #include "gateway/unit_runner.hpp"
 
@@ -177,8 +176,8 @@ std::vector<std::pair<std::string, std::string>> query_params(std::string_view t
 }
 
 petition_desk::petition_desk(storage::store& store, unit_runner& runner, lanes& lanes, net::thread_pool& pool,
-                             dispatcher& outbox, clock_fn clock)
-    : store_(store), runner_(runner), lanes_(lanes), pool_(pool), outbox_(outbox), clock_(std::move(clock))
+                             clock_fn clock)
+    : store_(store), runner_(runner), lanes_(lanes), pool_(pool), clock_(std::move(clock))
 {
 }
 
@@ -289,7 +288,6 @@ net::awaitable<response> petition_desk::act(std::string const& tracking, std::st
                              r.error);
     if (r.status == storage::commit_status::failed)
         co_return json_error(http::status::service_unavailable, "storage unavailable");
-    outbox_.enqueue(std::move(r.queued));
     auto p = co_await run_blocking(pool_.get_executor(), [&] { return store_.petition(tracking); });
     co_return json_response(http::status::ok, p ? staff_view(*p, now) : json{{"tracking", tracking}});
 }

@@ -22,7 +22,6 @@ namespace pg::dialog { struct actor; }
 
 namespace pg::gateway {
 
-class dispatcher;
 class lanes;
 class unit_runner;
 
@@ -47,8 +46,7 @@ std::vector<std::pair<std::string, std::string>> query_params(std::string_view t
 class petition_desk {
 public:
     using clock_fn = std::function<model::timestamp()>;
-    petition_desk(storage::store& store, unit_runner& runner, lanes& lanes, net::thread_pool& pool,
-                  dispatcher& outbox, clock_fn clock);
+    petition_desk(storage::store& store, unit_runner& runner, lanes& lanes, net::thread_pool& pool, clock_fn clock);
 
     // GET ...?status=&department=&overdue=true&open=true&from=&to=&limit=
     net::awaitable<response> list(std::string_view target, department_scope const& scope);
@@ -75,7 +73,6 @@ private:
     unit_runner& runner_;
     lanes& lanes_;
     net::thread_pool& pool_;
-    dispatcher& outbox_;
     clock_fn clock_;
 
     std::mutex figures_mutex_;

@@ -3,7 +3,6 @@
 #include "gateway/backup.hpp"
 #include "gateway/channel.hpp"
 #include "gateway/console.hpp"
-#include "gateway/dispatcher.hpp"
 #include "gateway/lanes.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
@@ -70,13 +69,12 @@ model::raw_request to_raw(request const& req)
 
 }  // namespace
 
-router::router(channel_table const& channels, lanes& lanes, unit_runner& runner, dispatcher& dispatcher,
-               staff_api& api, static_files const& pages, backup_endpoint& backup, metrics& m,
+router::router(channel_table const& channels, lanes& lanes, unit_runner& runner, staff_api& api,
+               static_files const& pages, backup_endpoint& backup, metrics& m,
                std::function<std::uint64_t()> outbox_depth, clock_fn clock)
     : channels_(channels),
       lanes_(lanes),
       runner_(runner),
-      dispatcher_(dispatcher),
       staff_api_(api),
       pages_(pages),
       backup_(backup),
@@ -201,7 +199,6 @@ net::awaitable<response> router::webhook(std::string_view channel_id, request co
             log::error("commit_failed", {{"channel", ch->settings.id}, {"error", r.error}});
             co_return done(ch->settings.id, http::status::service_unavailable, "storage unavailable\n");
         }
-        dispatcher_.enqueue(std::move(r.queued));
     }
     co_return done(ch->settings.id, http::status::ok);
 }

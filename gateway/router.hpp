@@ -11,7 +11,6 @@ namespace pg::gateway {
 class backup_endpoint;
 class channel_table;
 class console;
-class dispatcher;
 class lanes;
 class metrics;
 class staff_api;
@@ -22,9 +21,8 @@ class webchat;
 class router {
 public:
     using clock_fn = std::function<model::timestamp()>;
-    router(channel_table const& channels, lanes& lanes, unit_runner& runner, dispatcher& dispatcher, staff_api& api,
-           static_files const& pages, backup_endpoint& backup, metrics& m, std::function<std::uint64_t()> outbox_depth,
-           clock_fn clock);
+    router(channel_table const& channels, lanes& lanes, unit_runner& runner, staff_api& api, static_files const& pages,
+           backup_endpoint& backup, metrics& m, std::function<std::uint64_t()> outbox_depth, clock_fn clock);
 
     net::awaitable<response> operator()(request req);
     // Whether the per-source rate limit covers this request (http_server::limit_per_source).
@@ -40,7 +38,6 @@ private:
     channel_table const& channels_;
     lanes& lanes_;
     unit_runner& runner_;
-    dispatcher& dispatcher_;
     staff_api& staff_api_;
     static_files const& pages_;
     backup_endpoint& backup_;

@@ -24,16 +24,23 @@ wal_syncer::~wal_syncer()
     thread_.join();
 }
 
+void wal_syncer::after_sync(net::any_completion_handler<void(bool)> then)
+{
+    {
+        std::lock_guard lock(mutex_);
+        waiting_.push_back(std::move(then));
+    }
+    wake_.notify_one();
+}
+
 net::awaitable<bool> wal_syncer::synced()
 {
     return net::async_initiate<decltype(net::use_awaitable) const, void(bool)>(
         [this](auto handler) {
-            {
-                std::lock_guard lock(mutex_);
-                auto home = net::any_io_executor(net::get_associated_executor(handler));
-                waiting_.push_back({std::move(home), std::move(handler)});
-            }
-            wake_.notify_one();
+            auto home = net::any_io_executor(net::get_associated_executor(handler));
+            after_sync([home, h = std::move(handler)](bool ok) mutable {  // resumes on its own executor
+                net::post(home, [h = std::move(h), ok]() mutable { std::move(h)(ok); });
+            });
         },
         net::use_awaitable);
 }
@@ -68,8 +75,8 @@ void wal_syncer::run()
         metrics_.add("pg_wal_sync_waiters_total", {}, batch.size());
         if (!ok)
             log::error("wal_sync_failed", {{"waiters", static_cast<long long>(batch.size())}});
-        for (auto& w : batch)  // each resumes on its own executor
-            net::post(w.home, [h = std::move(w.handler), ok]() mutable { std::move(h)(ok); });
+        for (auto& then : batch)  // in the order they were asked for
+            std::move(then)(ok);
         lock.lock();
     }
 }

@@ -31,6 +31,12 @@ public:
     wal_syncer(wal_syncer const&) = delete;
     wal_syncer& operator=(wal_syncer const&) = delete;
 
+    // Calls `then` on the syncer's thread once a sync that began after this
+    // call is done, with its result. The calls come in the order they were
+    // asked for, so what `then` hands on (a unit's replies) keeps that order.
+    // `then` must be quick: the next sync waits for it.
+    void after_sync(net::any_completion_handler<void(bool)> then);
+
     // Resumes once everything written before the call is durable; false when
     // the disk refused the sync.
     net::awaitable<bool> synced();
@@ -48,11 +54,7 @@ private:
     metrics& metrics_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    struct waiter {
-        net::any_io_executor home;
-        net::any_completion_handler<void(bool)> handler;
-    };
-    std::vector<waiter> waiting_;
+    std::vector<net::any_completion_handler<void(bool)>> waiting_;
     bool stopping_ = false;
     std::thread thread_;  // last: started once the rest is ready
 };

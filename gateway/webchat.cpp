@@ -4,7 +4,6 @@
 #include "adapters/webchat/webchat.hpp"
 #include "gateway/blocking.hpp"
 #include "gateway/channel.hpp"
-#include "gateway/dispatcher.hpp"
 #include "gateway/http_write.hpp"
 #include "gateway/lanes.hpp"
 #include "gateway/log.hpp"
@@ -190,14 +189,13 @@ struct webchat::socket_session {
 };
 
 webchat::webchat(channel_table& channels, storage::store& store, net::thread_pool& pool, lanes& lanes,
-                 unit_runner& runner, dispatcher& outbox, metrics& m, config::server_settings const& server,
+                 unit_runner& runner, metrics& m, config::server_settings const& server,
                  clock_fn clock)
     : channels_(channels),
       store_(store),
       pool_(pool),
       lanes_(lanes),
       runner_(runner),
-      outbox_(outbox),
       metrics_(m),
       server_(server),
       clock_(std::move(clock))
@@ -519,7 +517,6 @@ net::awaitable<void> webchat::accept_message(std::shared_ptr<socket_session> con
             report("storage unavailable");
             co_return;
         }
-        outbox_.enqueue(std::move(r.queued));
     }
 }
 

@@ -30,7 +30,6 @@
 namespace pg::gateway {
 
 class channel_table;
-class dispatcher;
 class lanes;
 class metrics;
 class unit_runner;
@@ -48,7 +47,7 @@ public:
     using clock_fn = std::function<model::timestamp()>;
 
     webchat(channel_table& channels, storage::store& store, net::thread_pool& pool, lanes& lanes,
-            unit_runner& runner, dispatcher& outbox, metrics& m, config::server_settings const& server,
+            unit_runner& runner, metrics& m, config::server_settings const& server,
             clock_fn clock);
     ~webchat();
 
@@ -78,7 +77,6 @@ private:
     net::thread_pool& pool_;
     lanes& lanes_;
     unit_runner& runner_;
-    dispatcher& outbox_;
     metrics& metrics_;
     config::server_settings server_;
     clock_fn clock_;

@@ -4,6 +4,7 @@
 // gate so the test can see who resumes when.
 #include "gateway/wal_syncer.hpp"
 
+#include "gateway/lanes.hpp"
 #include "gateway/metrics.hpp"
 #include "storage/rocks_store.hpp"
 #include "tests/support/eventually.hpp"
@@ -15,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -49,6 +51,12 @@ public:
         std::lock_guard lock(mutex_);
         allowed_ += n;
         opened_.notify_all();
+    }
+    // No sync passes that was not allowed after this call (with no sync under way).
+    void close()
+    {
+        std::lock_guard lock(mutex_);
+        allowed_ = started_;
     }
     void fail_from_now() { succeed_ = false; }
     int started() const { return started_; }
@@ -96,15 +104,15 @@ protected:
         ASSERT_TRUE(eventually([&] { return reached.load(); }));
     }
 
-    // A unit written ahead of its sync, as unit_runner writes one.
-    unit_result write_ahead(std::string key)
+    // A unit written ahead of its sync, as unit_runner writes one, with one reply.
+    unit_result write_ahead(std::string key, std::string reply = "reply")
     {
         storage::unit_of_work w;
         w.dedupe_key = std::move(key);
         model::outbound_message m;
         m.channel_id = "telegram-main";
         m.chat_id = "1";
-        m.text = "reply";
+        m.text = std::move(reply);
         w.outbox.push_back(m);
         auto c = store_.commit(w, storage::durability::on_sync);
         return {c.status, std::move(c.queued), c.error, false, true};
@@ -206,6 +214,126 @@ TEST_F(wal_syncer_test, results_not_written_ahead_go_on_without_a_sync)
     ASSERT_TRUE(eventually([&] { return done.load(); }));
     EXPECT_EQ(gate_.started(), 0);
     EXPECT_EQ(units[0].status, storage::commit_status::duplicate);
+}
+
+// Two units of one chat, run by callers on two connections' strands over two
+// threads: whichever caller resumes first, the replies are handed on in the
+// order the lane ran the units, and before either caller resumes.
+class lanes_test : public wal_syncer_test {
+protected:
+    ~lanes_test() override
+    {
+        gate_.allow(1000);
+        work2_.reset();
+        for (auto& t : io2_)
+            t.join();
+    }
+
+    // Runs a unit of chat "1" replying `text` from a new strand (a connection);
+    // returns once the unit has run on its lane. `result` is set on resumption,
+    // with what had been handed on by then.
+    void run_unit(lanes& l, std::string text, std::optional<unit_result>& result, std::vector<std::string>& seen)
+    {
+        std::atomic<bool> ran{false};
+        net::co_spawn(net::make_strand(ioc2_), [&, text]() -> net::awaitable<void> {
+            auto r = co_await l.run("telegram-main\n1", [&] {
+                auto u = write_ahead("u-" + text, text);
+                if (!syncing_)
+                    u.unsynced = false;
+                ran = true;
+                return u;
+            });
+            std::lock_guard lock(sent_mutex_);
+            seen = sent_;
+            result = std::move(r);
+        }, net::detached);
+        ASSERT_TRUE(eventually([&] { return ran.load(); }));
+    }
+
+    lanes::send_fn recorder()
+    {
+        return [this](std::vector<model::outbox_entry> replies) {
+            std::lock_guard lock(sent_mutex_);
+            for (auto const& e : replies)
+                sent_.push_back(e.message.text);
+        };
+    }
+
+    bool syncing_ = true;
+    std::mutex sent_mutex_;
+    std::vector<std::string> sent_;
+    net::io_context ioc2_;
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work2_{ioc2_.get_executor()};
+    std::array<std::thread, 2> io2_{std::thread([this] { ioc2_.run(); }), std::thread([this] { ioc2_.run(); })};
+};
+
+TEST_F(lanes_test, a_chats_replies_are_handed_on_in_lane_order_after_their_sync)
+{
+    lanes l(ioc2_.get_executor(), 4, &*syncer_, recorder());
+    for (int round = 0; round < 20; ++round) {
+        auto const a = "a" + std::to_string(round), b = "b" + std::to_string(round);
+        std::optional<unit_result> first, second;
+        std::vector<std::string> seen_by_first, seen_by_second;
+        run_unit(l, a, first, seen_by_first);
+        run_unit(l, b, second, seen_by_second);
+        {
+            std::lock_guard lock(sent_mutex_);
+            EXPECT_TRUE(std::find(sent_.begin(), sent_.end(), a) == sent_.end()) << "handed on before its sync";
+        }
+        gate_.allow(2);  // one sync may serve both
+        ASSERT_TRUE(eventually([&] {
+            std::lock_guard lock(sent_mutex_);
+            return first && second;
+        }));
+        gate_.close();
+        std::lock_guard lock(sent_mutex_);
+        ASSERT_GE(sent_.size(), 2u);
+        EXPECT_EQ(sent_[sent_.size() - 2], a) << round;
+        EXPECT_EQ(sent_.back(), b) << round;
+        auto const holds = [](std::vector<std::string> const& v, std::string const& x) {
+            return std::find(v.begin(), v.end(), x) != v.end();
+        };
+        EXPECT_TRUE(holds(seen_by_first, a)) << round << ": resumed before its reply was handed on";
+        EXPECT_TRUE(holds(seen_by_second, b)) << round << ": resumed before its reply was handed on";
+        EXPECT_TRUE(first->queued.empty() && second->queued.empty()) << "a caller could hand a reply on twice";
+        EXPECT_EQ(first->status, storage::commit_status::committed);
+    }
+}
+
+TEST_F(lanes_test, without_a_syncer_replies_are_handed_on_before_the_caller_resumes)
+{
+    syncing_ = false;
+    lanes l(ioc2_.get_executor(), 4, nullptr, recorder());
+    std::optional<unit_result> first, second;
+    std::vector<std::string> seen_by_first, seen_by_second;
+    run_unit(l, "a", first, seen_by_first);
+    run_unit(l, "b", second, seen_by_second);
+    ASSERT_TRUE(eventually([&] {
+        std::lock_guard lock(sent_mutex_);
+        return first && second;
+    }));
+    std::lock_guard lock(sent_mutex_);
+    EXPECT_EQ(sent_, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(seen_by_first.front(), "a");
+    EXPECT_EQ(gate_.started(), 0);
+}
+
+TEST_F(lanes_test, a_failed_sync_hands_nothing_on)
+{
+    gate_.fail_from_now();
+    lanes l(ioc2_.get_executor(), 4, &*syncer_, recorder());
+    std::optional<unit_result> only;
+    std::vector<std::string> seen;
+    run_unit(l, "lost", only, seen);
+    gate_.allow(1);
+    ASSERT_TRUE(eventually([&] {
+        std::lock_guard lock(sent_mutex_);
+        return only.has_value();
+    }));
+    std::lock_guard lock(sent_mutex_);
+    EXPECT_TRUE(sent_.empty());
+    EXPECT_EQ(only->status, storage::commit_status::failed);
+    EXPECT_EQ(only->error, "WAL sync failed");
 }
 
 }  // namespace
