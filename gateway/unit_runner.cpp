@@ -70,6 +70,19 @@ std::mutex& unit_runner::petition_lock(std::string_view tracking)
     return petition_locks_[std::hash<std::string_view>{}(tracking) % petition_locks_.size()];
 }
 
+unit_runner::petition_locks unit_runner::lock_petitions(std::vector<std::string_view> const& trackings)
+{
+    std::vector<std::mutex*> stripes;
+    for (auto t : trackings)
+        stripes.push_back(&petition_lock(t));
+    std::sort(stripes.begin(), stripes.end());
+    stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+    petition_locks held;
+    for (auto* m : stripes)
+        held.emplace_back(*m);
+    return held;
+}
+
 bool unit_runner::is_staff_chat(std::string_view channel_id, std::string_view chat_id) const
 {
     return std::any_of(settings_.staff.chats.begin(), settings_.staff.chats.end(),
@@ -110,11 +123,12 @@ unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp no
 
     storage::unit_of_work work;
     bool filed = false;
+    petition_locks held;  // released after the commit: a concurrent change waits and reads this one
     bool const citizen_chat = ev.chat == model::chat_kind::private_chat && !ev.chat_id.empty();
     if (is_staff_chat(ev.channel_id, ev.chat_id) && !ev.from_bot) {
-        work = staff_step(ev, now);
+        work = staff_step(ev, now, held);
     } else if (citizen_chat && ev.kind != model::event_kind::ignored && !ev.from_bot) {
-        work = citizen_step(ev, now, filed);
+        work = citizen_step(ev, now, filed, held);
     } else {
         // Group chatter, channel posts, service updates: recorded (so a
         // redelivery stays a duplicate) and otherwise dropped. A button press
@@ -137,7 +151,8 @@ dialog::petition_context unit_runner::petition_ctx(model::timestamp now) const
             dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays}};
 }
 
-storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed)
+storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed,
+                                                petition_locks& held)
 {
     auto state = store_.conversation(ev.channel_id, ev.chat_id);
     if (!state) {
@@ -170,8 +185,11 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
 
     // The citizen acting on an own petition: added information, a rating, "not resolved".
     dialog::actor const citizen{model::actor_kind::citizen, ev.user_id, {}, ev.channel_id};
+    std::vector<std::string_view> trackings;
+    for (auto const& req : out.requests)
+        trackings.push_back(req.tracking);
+    held = lock_petitions(trackings);
     for (auto const& req : out.requests) {
-        std::lock_guard lock(petition_lock(req.tracking));
         auto p = store_.petition(req.tracking);
         if (!p || p->channel_id != ev.channel_id || p->chat_id != ev.chat_id)
             continue;  // not theirs: the dialog only offers their own, so this is a stale button
@@ -194,7 +212,8 @@ bool unit_runner::may_act(model::petition const& p, model::inbound_event const& 
     return true;  // no allow-list: membership of the staff chat is the authorization
 }
 
-storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, model::timestamp now)
+storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, model::timestamp now,
+                                              petition_locks& held)
 {
     storage::unit_of_work work;
     work.dedupe_key = ev.dedupe_key;
@@ -212,7 +231,7 @@ storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, mo
     if (!tracking)
         return refuse("unknown_thread");
 
-    std::lock_guard lock(petition_lock(*tracking));
+    held = lock_petitions({*tracking});
     auto p = store_.petition(*tracking);
     if (!p)
         return refuse("unknown_petition");

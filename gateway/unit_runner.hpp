@@ -55,8 +55,12 @@ public:
     void on_history(std::function<void(std::string const&, std::string const&)> fn) { on_history_ = std::move(fn); }
 
 private:
-    storage::unit_of_work citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed);
-    storage::unit_of_work staff_step(model::inbound_event const& ev, model::timestamp now);
+    // Petition locks held from reading a petition until its change is committed.
+    using petition_locks = std::vector<std::unique_lock<std::mutex>>;
+
+    storage::unit_of_work citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed,
+                                       petition_locks& held);
+    storage::unit_of_work staff_step(model::inbound_event const& ev, model::timestamp now, petition_locks& held);
     unit_result commit(storage::unit_of_work const& work, std::string_view channel_id, bool filed);
     // A synced store's units are written ahead of their sync (see wal_syncer.hpp).
     bool write_ahead() const { return settings_.storage.sync; }
@@ -77,8 +81,10 @@ private:
     bool may_act(model::petition const& p, model::inbound_event const& ev) const;
 
     // Petitions are changed from citizen lanes, staff threads and the API: one
-    // read-modify-write per petition at a time.
+    // read-modify-write per petition at a time, held until the write.
     std::mutex& petition_lock(std::string_view tracking);
+    // Locks the petitions' stripes, each once, in one order (no deadlock between units).
+    petition_locks lock_petitions(std::vector<std::string_view> const& trackings);
 
     storage::store& store_;
     config::settings const& settings_;
