@@ -267,6 +267,9 @@ net::awaitable<void> dispatcher::stop(std::chrono::milliseconds grace)
         tick.expires_after(std::chrono::milliseconds{10});
         co_await tick.async_wait(use_tuple);
     }
+    // Marks still waiting for their flush are written now, after any flush
+    // already queued on the strand: a clean stop must not resend at the next start.
+    co_await run_blocking(strand_, [this] { return store_.mark_delivered(std::exchange(delivered_batch_, {})); });
     client_.close_all();
 }
 
