@@ -100,7 +100,7 @@ net::awaitable<void> http_server::accept_loop()
             log::warn("accept_failed", {{"error", ec.message()}});
             continue;  // EMFILE and friends: keep serving the connections we have
         }
-        if (connections_.load() >= settings_.max_connections) {
+        if (connections_->load() >= settings_.max_connections) {
             // Over the cap: close at once rather than let every client slow down.
             metrics_.add("pg_http_connections_rejected_total", {{"reason", "max_connections"}});
             socket.close(ec);
@@ -115,9 +115,9 @@ net::awaitable<void> http_server::accept_loop()
 namespace {
 
 struct connection_count {
-    std::atomic<std::size_t>& n;
-    explicit connection_count(std::atomic<std::size_t>& c) : n(c) { ++n; }
-    ~connection_count() { --n; }
+    std::shared_ptr<std::atomic<std::size_t>> n;
+    explicit connection_count(std::shared_ptr<std::atomic<std::size_t>> c) : n(std::move(c)) { ++*n; }
+    ~connection_count() { --*n; }
 };
 
 }  // namespace

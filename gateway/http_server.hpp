@@ -42,7 +42,7 @@ public:
     // WebSocket upgrade requests go to `h` instead of the request handler.
     void on_upgrade(upgrade_handler h) { upgrade_ = std::move(h); }
     std::size_t requests_in_flight() const { return in_flight_.load(); }
-    std::size_t connections() const { return connections_.load(); }
+    std::size_t connections() const { return connections_->load(); }
 
 private:
     net::awaitable<void> accept_loop();
@@ -56,7 +56,9 @@ private:
     net::ip::tcp::acceptor acceptor_;
     unsigned short port_ = 0;
     std::atomic<std::size_t> in_flight_{0};
-    std::atomic<std::size_t> connections_{0};
+    // Shared with each connection: an idle keep-alive connection's coroutine is
+    // destroyed with the io_context, after this server, and counts itself out then.
+    std::shared_ptr<std::atomic<std::size_t>> connections_ = std::make_shared<std::atomic<std::size_t>>(0);
     std::atomic<bool> stopping_{false};
     std::unique_ptr<rate_limiter> limiter_;  // null: no limit configured
     std::function<bool(request const&)> limited_;
