@@ -300,11 +300,21 @@ std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
     open.limit = std::numeric_limits<std::size_t>::max();
     for (auto const& listed : store_.petitions(open)) {
         std::lock_guard lock(petition_lock(listed.tracking));
-        auto p = store_.petition(listed.tracking);
+        std::optional<model::petition> p;
+        std::vector<model::timeline_event> timeline;
+        try {
+            p = store_.petition(listed.tracking);
+            if (p)
+                timeline = store_.timeline(p->tracking);
+        } catch (storage::unavailable const& e) {
+            // The alerts committed so far are returned (their replies must go
+            // out); the rest wait for the next check.
+            log::error("deadline_check_failed", {{"error", e.what()}});
+            break;
+        }
         if (!p)
             continue;
-        auto const alerts =
-            dialog::due_alerts(*p, store_.timeline(p->tracking), settings_.deadlines.remind_before, petition_ctx(now));
+        auto const alerts = dialog::due_alerts(*p, timeline, settings_.deadlines.remind_before, petition_ctx(now));
         for (auto const& alert : alerts) {
             storage::unit_of_work work;
             // One alert per petition, kind and deadline, even if two checks overlap.
