@@ -86,6 +86,11 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
         // opening another would leave the officials in the first one unheard.
         bool const already_open = entry.message.kind == model::message_kind::open_thread &&
                                   !(co_await thread_of(entry.message)).empty();
+        // A thread lookup cut short by the stop answers "no thread": sending
+        // now would post into the chat itself or open a second thread. The
+        // entry stays stored for the next start.
+        if (stopping_)
+            continue;
         auto const call = already_open ? model::api_call{} : ch->render(entry.message);
         model::delivery_verdict verdict;
         if (call.path.empty()) {
