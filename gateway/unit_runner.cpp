@@ -298,6 +298,8 @@ std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
     storage::petition_filter open;
     open.open_only = true;
     open.limit = std::numeric_limits<std::size_t>::max();
+    std::size_t unreadable = 0;
+    std::string last_error;
     for (auto const& listed : store_.petitions(open)) {
         std::lock_guard lock(petition_lock(listed.tracking));
         std::optional<model::petition> p;
@@ -307,10 +309,11 @@ std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
             if (p)
                 timeline = store_.timeline(p->tracking);
         } catch (storage::unavailable const& e) {
-            // The alerts committed so far are returned (their replies must go
-            // out); the rest wait for the next check.
-            log::error("deadline_check_failed", {{"error", e.what()}});
-            break;
+            // Skipped until the next check; the alerts of the others (some
+            // already committed) still go out.
+            ++unreadable;
+            last_error = e.what();
+            continue;
         }
         if (!p)
             continue;
@@ -329,6 +332,9 @@ std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
             results.push_back(commit(work, "deadlines", false));
         }
     }
+    if (unreadable > 0)
+        log::error("deadline_check_failed", {{"unreadable_petitions", static_cast<long long>(unreadable)},
+                                             {"error", last_error}});
     return results;
 }
 
