@@ -244,8 +244,13 @@ void dispatcher::delivered(std::uint64_t seq)
     delivered_batch_.push_back(seq);
     if (!schedule)
         return;
+    net::post(strand_, [this] { flush_marks(); });
+}
+
+bool dispatcher::flush_marks()
+{
     // Written on the strand: an unsynced write does not wait for the disk.
-    net::post(strand_, [this] { store_.mark_delivered(std::exchange(delivered_batch_, {})); });
+    return store_.mark_delivered(std::exchange(delivered_batch_, {}));
 }
 
 void dispatcher::dead(model::outbox_entry const& e, std::string const& reason)
@@ -274,7 +279,7 @@ net::awaitable<void> dispatcher::stop(std::chrono::milliseconds grace)
     }
     // Marks still waiting for their flush are written now, after any flush
     // already queued on the strand: a clean stop must not resend at the next start.
-    co_await run_blocking(strand_, [this] { return store_.mark_delivered(std::exchange(delivered_batch_, {})); });
+    co_await run_blocking(strand_, [this] { return flush_marks(); });
     client_.close_all();
 }
 

@@ -59,6 +59,7 @@ private:
     net::awaitable<std::string> thread_of(model::outbound_message const& m);
     net::awaitable<void> bind_thread(model::outbound_message const& m, std::string const& thread_id);
     void delivered(std::uint64_t seq);
+    bool flush_marks();  // on the strand: writes the batched delivery marks
     void dead(model::outbox_entry const& e, std::string const& reason);
 
     net::strand<net::any_io_executor> strand_;

@@ -30,11 +30,8 @@ void lanes::finish(std::exception_ptr failure, unit_result r, net::any_io_execut
     // Registered here, on the lane, so a chat's next unit registers after this
     // one, and the syncer hands their replies on in that order.
     syncer_->after_sync([this, home = std::move(home), done = std::move(done), r = std::move(r)](bool ok) mutable {
-        r.unsynced = false;
-        if (ok)
-            send_(std::exchange(r.queued, {}));
-        else  // the unit may be lost: nothing may act on it (see wal_syncer::settle)
-            r = unit_result{storage::commit_status::failed, {}, "WAL sync failed"};
+        wal_syncer::settled(r, ok);  // failed, with nothing to send, if the sync failed
+        send_(std::exchange(r.queued, {}));
         net::post(home, [done = std::move(done), r = std::move(r)]() mutable { std::move(done)(nullptr, std::move(r)); });
     });
 }

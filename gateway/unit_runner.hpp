@@ -3,7 +3,8 @@
 // of work: load what it touches, run the pure dialog or lifecycle, commit
 // everything in one batch. Synchronous; the gateway runs it on a lane (see
 // lanes.hpp). With storage.sync on, the batch is written ahead of its WAL sync:
-// nothing may act on a result before wal_syncer::settle has seen it.
+// nothing may act on a result before its sync (lanes and wal_syncer::settle
+// wait for it).
 #include "config/settings.hpp"
 #include "dialog/citizen_flow.hpp"
 #include "dialog/petition_flow.hpp"

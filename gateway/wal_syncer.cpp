@@ -50,13 +50,16 @@ net::awaitable<void> wal_syncer::settle(std::span<unit_result> units)
     if (std::none_of(units.begin(), units.end(), [](auto const& u) { return u.unsynced; }))
         co_return;
     bool const ok = co_await synced();
-    for (auto& u : units) {
-        if (!u.unsynced)
-            continue;
-        u.unsynced = false;
-        if (!ok)
-            u = unit_result{storage::commit_status::failed, {}, "WAL sync failed"};
-    }
+    for (auto& u : units)
+        if (u.unsynced)
+            settled(u, ok);
+}
+
+void wal_syncer::settled(unit_result& unit, bool synced)
+{
+    unit.unsynced = false;
+    if (!synced)
+        unit = unit_result{storage::commit_status::failed, {}, "WAL sync failed"};
 }
 
 void wal_syncer::run()

@@ -46,6 +46,8 @@ public:
     // be lost, so nothing may act on them. Their outbox entries stay stored
     // and go out at the next start if they survived.
     net::awaitable<void> settle(std::span<unit_result> units);
+    // What a unit written ahead becomes once its sync answered `synced`.
+    static void settled(unit_result& unit, bool synced);
 
 private:
     void run();
