@@ -87,13 +87,20 @@ void api_client::close_all()
 
 net::awaitable<std::unique_ptr<api_client::connection>> api_client::open(endpoint const& to)
 {
-    auto it = resolved_.find(to.key());
-    if (it == resolved_.end()) {
+    // A copy of the addresses (it shares them), never an iterator into resolved_:
+    // other sends on this strand resolve, connect and fail while this one waits,
+    // and each failure erases the entry.
+    auto const key = to.key();
+    tcp::resolver::results_type addresses;
+    if (auto it = resolved_.find(key); it != resolved_.end()) {
+        addresses = it->second;
+    } else {
         tcp::resolver resolver(ex_);
         auto [ec, results] = co_await resolver.async_resolve(to.host, to.port, use_tuple);
         if (ec)
             co_return nullptr;
-        it = resolved_.emplace(to.key(), std::move(results)).first;
+        addresses = results;
+        resolved_.insert_or_assign(key, std::move(results));
     }
 
     auto c = std::make_unique<connection>();
@@ -104,9 +111,9 @@ net::awaitable<std::unique_ptr<api_client::connection>> api_client::open(endpoin
 
     auto& tcp = c->tcp_layer();
     tcp.expires_after(timeout_);
-    auto [ec, ep] = co_await tcp.async_connect(it->second, use_tuple);
+    auto [ec, ep] = co_await tcp.async_connect(addresses, use_tuple);
     if (ec) {
-        resolved_.erase(it);  // the address may have moved: resolve afresh next time
+        resolved_.erase(key);  // the address may have moved: resolve afresh next time
         co_return nullptr;
     }
     tcp.socket().set_option(tcp::no_delay(true));

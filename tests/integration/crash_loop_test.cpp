@@ -316,7 +316,17 @@ TEST_F(crash_loop, kill_9_under_load_loses_and_doubles_nothing)
 
     std::uniform_int_distribution<int> uptime_ms(100, 700);
     std::cerr << "crash loop: learned " << citizen_replies.size() << " replies per citizen\n";
+    // In some cycles the Bot API's host is unreachable, through the kill and the
+    // restart that follows: connections refused, or dropped (each connect waits
+    // for its timeout). Sends fail many at a time while replies pile up.
+    std::uniform_int_distribution<int> host_state(0, 3);  // 0: refuses, 1: drops, else answers
+    std::size_t unreachable_cycles = 0;
     for (int cycle = 0; cycle < cycles; ++cycle) {
+        switch (host_state(rng)) {
+        case 0: api.refuse_connections(); ++unreachable_cycles; break;
+        case 1: api.drop_connections(); ++unreachable_cycles; break;
+        default: api.accept_connections(); break;
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds{uptime_ms(rng)});  // the load runs; then the kill
         port = 0;
         gateway->kill_hard();
@@ -328,6 +338,7 @@ TEST_F(crash_loop, kill_9_under_load_loses_and_doubles_nothing)
         gateway->start();
         port = gateway->port();
     }
+    api.accept_connections();
     stop_new = true;
     for (auto& t : crowd)
         t.join();
@@ -425,7 +436,8 @@ TEST_F(crash_loop, kill_9_under_load_loses_and_doubles_nothing)
     std::cout << "crash loop figures: cycles=" << cycles << " citizens=" << citizens.size()
               << " petitions=" << listed.size() << " updates=" << updates << " posts=" << posts
               << " not_200=" << not_200 << " citizen_replies=" << replies << " duplicates=" << duplicates
-              << " closed=" << closed.size() << " staff_messages=" << staff_messages << " topics_created=" << topics_created << "\n";
+              << " closed=" << closed.size() << " staff_messages=" << staff_messages << " topics_created=" << topics_created
+              << " unreachable_cycles=" << unreachable_cycles << "\n";
     RecordProperty("cycles", cycles);
     RecordProperty("duplicates", static_cast<int>(duplicates));
 }

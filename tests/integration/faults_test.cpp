@@ -10,6 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+
 namespace pg::testing {
 namespace {
 
@@ -30,6 +33,13 @@ std::vector<recorded_request> to_chat(std::vector<recorded_request> const& all, 
 std::vector<recorded_request> to_chat(fake_platform const& api, std::int64_t chat) { return to_chat(api.requests(), chat); }
 
 std::string text_of(recorded_request const& r) { return json::parse(r.body).value("text", std::string()); }
+
+// The value of one series in Prometheus text, or 0 when it is not there yet.
+double metric(std::string const& text, std::string const& series)
+{
+    auto const at = text.find("\n" + series + " ");
+    return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size() + 2));
+}
 
 class faults : public ::testing::Test {
 protected:
@@ -157,6 +167,52 @@ TEST_F(faults, requests_in_flight_are_capped_per_channel)
     ASSERT_TRUE(api.wait_for_count(8, 30s)) << gateway->log();
     // At most two at once, and two were reached, so the cap is what held it.
     EXPECT_EQ(api.max_in_flight(), 2u);
+}
+
+// The host refuses connections, then drops them unanswered, while 30 citizens
+// write at once and the gateway is restarted with all their replies queued:
+// every send fails at connect, many at the same moment, and the gateway keeps
+// serving. Once the host answers again, each chat gets its reply.
+TEST_F(faults, refused_and_dropped_connections_fail_sends_without_harm)
+{
+    constexpr std::int64_t citizens = 30;
+    api.refuse_connections();
+    start({{"request_timeout_ms", 500}, {"base_backoff_ms", 20}, {"max_backoff_ms", 100}, {"max_attempts", 1000}});
+    auto const failed_sends = [&]() -> double {
+        try {
+            return metric(http_get(gateway->port(), "/metrics").body,
+                          R"(pg_outbox_sends_total{channel="telegram",verdict="retry"})");
+        } catch (std::exception const&) {
+            return -1;  // refused: the gateway is gone
+        }
+    };
+    std::vector<std::thread> crowd;
+    for (std::int64_t chat = 1; chat <= citizens; ++chat)
+        crowd.emplace_back([&, chat] { post(tg::text(chat, chat, "/start")); });
+    for (auto& t : crowd)
+        t.join();
+    // Each chat's send failed a few times: connects failing together on one client.
+    ASSERT_TRUE(eventually([&] { return failed_sends() >= 3 * citizens; }, 30s)) << "gateway gone?\n" << gateway->log();
+
+    // A restart finds 30 replies queued and starts them all at once.
+    gateway->kill_hard();
+    gateway->start();
+    ASSERT_TRUE(eventually([&] { return failed_sends() >= 3 * citizens; }, 30s)) << "gateway gone?\n" << gateway->log();
+
+    // Connects that wait for the timeout instead of failing at once.
+    api.drop_connections();
+    auto const before = failed_sends();
+    ASSERT_TRUE(eventually([&] { return failed_sends() >= before + citizens; }, 30s)) << gateway->log();
+    EXPECT_EQ(api.count(), 0u);
+
+    api.accept_connections();
+    ASSERT_TRUE(api.wait_until([&](auto const& all) {
+        std::set<std::string> chats;
+        for (auto const& r : all)
+            chats.insert(view_of(r).chat);
+        return chats.size() == citizens;
+    }, 30s)) << gateway->log();
+    EXPECT_EQ(http_get(gateway->port(), "/healthz").status, 200);
 }
 
 }  // namespace

@@ -12,6 +12,12 @@
 #include <atomic>
 #include <list>
 #include <sstream>
+#include <stdexcept>
+
+#include <cerrno>
+
+#include <poll.h>
+#include <sys/socket.h>
 
 namespace pg::testing {
 
@@ -35,6 +41,27 @@ struct fake_platform::impl {
     std::size_t max_in_flight = 0;  // under data_mutex
     std::size_t hangs_abandoned = 0;
     std::atomic<std::size_t> open_connections{0};
+    tcp::socket port_holder{ioc};                     // bound to the port, never listening
+    std::mutex listening_mutex;                       // guards the three below and the acceptor's state
+    bool listening = false;
+    std::atomic<bool> pausing{false};                 // the accept thread returns instead of serving
+    std::unique_ptr<tcp::acceptor> full_queue;        // drop_connections: listens, never accepts
+    std::vector<std::unique_ptr<tcp::socket>> queue_fillers;
+
+    void accept_loop()
+    {
+        for (;;) {
+            auto socket = std::make_shared<tcp::socket>(ioc);
+            boost::system::error_code ec;
+            acceptor.accept(*socket, ec);
+            if (ec || stopping || pausing)
+                return;
+            std::lock_guard lock(mutex);
+            ++open_connections;
+            sockets.push_back(socket);
+            workers.emplace_back([this, socket] { serve(socket); });
+        }
+    }
 
     // Counts the request as being answered for as long as it lives.
     struct answering {
@@ -136,40 +163,128 @@ struct fake_platform::impl {
     }
 };
 
+namespace {
+
+tcp::endpoint loopback(unsigned short port) { return {net::ip::make_address("127.0.0.1"), port}; }
+
+// The holder, each listener in turn and the connections they accepted all bind
+// one port: SO_REUSEPORT lets a new listener bind beside them.
+template <class Socket>
+void share_port(Socket& s)
+{
+    s.set_option(net::socket_base::reuse_address(true));
+    int const on = 1;
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+}
+
+}  // namespace
+
 fake_platform::fake_platform() : impl_(std::make_unique<impl>())
 {
-    tcp::endpoint ep{net::ip::make_address("127.0.0.1"), 0};
-    impl_->acceptor.open(ep.protocol());
-    impl_->acceptor.set_option(net::socket_base::reuse_address(true));
-    impl_->acceptor.bind(ep);
-    impl_->acceptor.listen();
-    port_ = impl_->acceptor.local_endpoint().port();
-    impl_->accept_thread = std::thread([this] {
-        for (;;) {
-            auto socket = std::make_shared<tcp::socket>(impl_->ioc);
-            boost::system::error_code ec;
-            impl_->acceptor.accept(*socket, ec);
-            if (ec || impl_->stopping)
-                return;
-            std::lock_guard lock(impl_->mutex);
-            ++impl_->open_connections;
-            impl_->sockets.push_back(socket);
-            impl_->workers.emplace_back([this, socket] { impl_->serve(socket); });
-        }
-    });
+    // The port is held by a socket that is bound but never listens, so it stays
+    // ours while nothing listens on it (a connect there is refused): without it,
+    // any outgoing connection could take the free port as its own local one.
+    auto& holder = impl_->port_holder;
+    holder.open(tcp::v4());
+    share_port(holder);
+    holder.bind(loopback(0));
+    port_ = holder.local_endpoint().port();
+    std::lock_guard lock(impl_->listening_mutex);
+    listen_locked();
+}
+
+// Opens the listening socket on port_ and starts accepting.
+void fake_platform::listen_locked()
+{
+    auto& a = impl_->acceptor;
+    a.open(tcp::v4());
+    share_port(a);
+    boost::system::error_code ec;
+    a.bind(loopback(port_), ec);
+    if (ec)
+        throw std::runtime_error("fake_platform: listen again on port " + std::to_string(port_) + ": " + ec.message());
+    a.listen();
+    impl_->pausing = false;
+    impl_->listening = true;
+    impl_->accept_thread = std::thread([this] { impl_->accept_loop(); });
+}
+
+// Stops accepting and closes the listening socket; open connections go on.
+void fake_platform::stop_listening_locked()
+{
+    if (!impl_->listening)
+        return;
+    impl_->pausing = true;
+    // shutdown() wakes a blocked accept() on Linux; close() alone does not.
+    ::shutdown(impl_->acceptor.native_handle(), SHUT_RD);
+    impl_->accept_thread.join();
+    boost::system::error_code ec;
+    impl_->acceptor.close(ec);
+    impl_->listening = false;
+}
+
+void fake_platform::refuse_connections()
+{
+    std::lock_guard lock(impl_->listening_mutex);
+    stop_listening_locked();
+    impl_->queue_fillers.clear();
+    impl_->full_queue.reset();
+}
+
+void fake_platform::drop_connections()
+{
+    std::lock_guard lock(impl_->listening_mutex);
+    stop_listening_locked();
+    if (impl_->full_queue)
+        return;
+    // A backlog of 0 holds one connection; fill it, and the kernel drops every
+    // later SYN. Connect until one no longer completes: the queue is full.
+    auto q = std::make_unique<tcp::acceptor>(impl_->ioc);
+    q->open(tcp::v4());
+    share_port(*q);
+    boost::system::error_code ec;
+    q->bind(loopback(port_), ec);
+    if (ec)
+        throw std::runtime_error("fake_platform: bind the full queue to port " + std::to_string(port_) + ": " + ec.message());
+    q->listen(0);
+    impl_->full_queue = std::move(q);
+    for (int i = 0; i < 16; ++i) {
+        auto s = std::make_unique<tcp::socket>(impl_->ioc);
+        s->open(tcp::v4());
+        s->non_blocking(true);
+        // ::connect, not Asio's: a blocking connect waits for the dropped SYN's
+        // last retransmission (minutes), whatever the socket's mode.
+        auto const to = loopback(port_);
+        bool const started = ::connect(s->native_handle(), to.data(), to.size()) == 0 || errno == EINPROGRESS;
+        pollfd p{s->native_handle(), POLLOUT, 0};
+        bool const completed = started && ::poll(&p, 1, 200) == 1;
+        impl_->queue_fillers.push_back(std::move(s));
+        if (!completed)
+            return;
+    }
+    throw std::runtime_error("fake_platform: the accept queue never filled");
+}
+
+void fake_platform::accept_connections()
+{
+    std::lock_guard lock(impl_->listening_mutex);
+    if (impl_->listening)
+        return;
+    impl_->queue_fillers.clear();
+    impl_->full_queue.reset();
+    listen_locked();
 }
 
 fake_platform::~fake_platform()
 {
     impl_->stopping = true;
-    boost::system::error_code ec;
-    impl_->acceptor.close(ec);
-    // Closing a listening socket does not wake accept() on Linux: connect once.
     {
-        tcp::socket poke(impl_->ioc);
-        poke.connect({net::ip::make_address("127.0.0.1"), port_}, ec);
+        std::lock_guard lock(impl_->listening_mutex);
+        stop_listening_locked();
+        impl_->queue_fillers.clear();
+        impl_->full_queue.reset();
     }
-    impl_->accept_thread.join();
+    boost::system::error_code ec;
     std::lock_guard lock(impl_->mutex);
     for (auto& s : impl_->sockets)
         s->shutdown(tcp::socket::shutdown_both, ec);

@@ -47,6 +47,14 @@ public:
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
     void set_script(script s);
+    // Faults below HTTP, for the whole host. refuse_connections: nothing listens
+    // on the port (connect fails at once, ECONNREFUSED). drop_connections: the
+    // port listens but its accept queue is full, so the kernel drops each SYN and
+    // a client's connect waits until its own timeout. accept_connections: serve
+    // again on the same port. Connections already open are left as they are.
+    void refuse_connections();
+    void drop_connections();
+    void accept_connections();
     std::vector<recorded_request> requests() const;
     std::size_t count() const;
     // True once `pred(requests)` holds; false after `limit` (the test then fails with what it saw).
@@ -61,6 +69,9 @@ public:
     std::size_t hangs_abandoned() const;
 
 private:
+    void listen_locked();
+    void stop_listening_locked();
+
     struct impl;
     std::unique_ptr<impl> impl_;
     unsigned short port_ = 0;
