@@ -28,7 +28,8 @@ constexpr std::string_view top_keys[] = {"server",   "storage",     "outbox", "l
 constexpr std::string_view server_keys[] = {"listen",          "port",           "io_threads",
                                             "body_limit",      "header_limit",   "header_timeout_ms",
                                             "read_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms",
-                                            "max_connections", "max_requests_per_connection", "rate_limit"};
+                                            "max_connections", "max_requests_per_connection", "rate_limit",
+                                            "max_connections_per_source", "first_request_timeout_ms", "webhook_reserve"};
 constexpr std::string_view rate_limit_keys[] = {"per_second", "burst", "max_sources"};
 constexpr std::string_view storage_keys[] = {"path", "sync", "threads", "backup_token"};
 constexpr std::string_view outbox_keys[] = {"max_attempts", "base_backoff_ms", "max_backoff_ms",
@@ -166,6 +167,20 @@ server_settings read_server(object_node const& o)
     o.read_int("max_requests_per_connection", s.max_requests_per_connection, 1, 100'000'000);
     if (auto n = o.get("rate_limit"))
         s.rate_limit = read_rate_limit(n->object());
+    o.read_int("max_connections_per_source", s.max_connections_per_source, 0, 1'000'000);
+    // Unset, these two follow the keys they are bounded by: a shorter idle_timeout_ms
+    // or a smaller max_connections alone is never an error.
+    s.first_request_timeout = std::min(s.first_request_timeout, s.idle_timeout);
+    o.read_ms("first_request_timeout_ms", s.first_request_timeout, 1, max_ms);
+    if (s.first_request_timeout > s.idle_timeout)
+        o.fail_at("first_request_timeout_ms", "must not exceed idle_timeout_ms (" +
+                                                  std::to_string(s.idle_timeout.count()) + "), found " +
+                                                  std::to_string(s.first_request_timeout.count()));
+    s.webhook_reserve = s.max_connections / 8;
+    o.read_int("webhook_reserve", s.webhook_reserve, 0, 1'000'000);
+    if (s.webhook_reserve >= s.max_connections)
+        o.fail_at("webhook_reserve", "must be less than max_connections (" + std::to_string(s.max_connections) +
+                                         "), found " + std::to_string(s.webhook_reserve));
     return s;
 }
 

@@ -38,6 +38,18 @@ struct server_settings {
     std::size_t max_connections = 1024;    // more at once are closed at accept (counted in /metrics)
     std::size_t max_requests_per_connection = 10'000;  // then the connection is closed after the answer
     rate_limit_settings rate_limit;       // over it: 429 with Retry-After (counted in /metrics)
+    // One client address (IPv4, IPv6 /64) may hold at most this many connections;
+    // more are closed at accept (counted in /metrics). 0: no cap (behind a proxy,
+    // where every client shares its address). Telegram opens up to 100 per webhook.
+    std::size_t max_connections_per_source = 256;
+    // A connection that has not yet sent its first request is closed after this,
+    // not after idle_timeout: holding sockets open costs an attacker nothing.
+    // Never longer than idle_timeout (unset: 10 s, or idle_timeout if shorter).
+    milliseconds first_request_timeout{10'000};
+    // Past max_connections - webhook_reserve open connections, a new connection
+    // serves only POST /webhook/{platform channel}; anything else gets 503. So
+    // the public cannot lock the platforms out. 0: no reserve. Unset: max_connections / 8.
+    std::size_t webhook_reserve = 128;
 };
 
 struct storage_settings {

@@ -135,6 +135,7 @@ int run_service(config::settings const& settings)
     http_server server(ioc, settings.server, std::ref(routes), stats);
     server.on_upgrade([&chat](beast::tcp_stream s, request r) { return chat.upgrade(std::move(s), std::move(r)); });
     server.limit_per_source([&routes](request const& r) { return routes.rate_limited(r); });
+    server.keep_reserve_for([&routes](request const& r) { return routes.platform_webhook(r); });
     stats.gauge("pg_outbox_depth", [&] { return double(store->outbox_depth()); });
     stats.gauge("pg_http_connections", [&] { return double(server.connections()); });
 

@@ -13,11 +13,81 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <algorithm>
+#include <mutex>
+#include <string>
 #include <system_error>
+#include <unordered_map>
 
 namespace pg::gateway {
 
 using tcp = net::ip::tcp;
+
+// Open connections, in all and by source. The total is raised only by the accept
+// loop, so its check and its increment cannot race.
+struct open_connections {
+    std::atomic<std::size_t> total{0};
+    std::mutex mutex;
+    std::unordered_map<std::string, std::size_t> by_source;  // only under max_connections_per_source
+
+    // Counts `source` in unless it holds `cap` connections already.
+    bool take(std::string const& source, std::size_t cap)
+    {
+        std::lock_guard lock(mutex);
+        auto& n = by_source[source];
+        if (n >= cap)
+            return false;
+        ++n;
+        return true;
+    }
+    void give_back(std::string const& source)
+    {
+        std::lock_guard lock(mutex);
+        if (auto it = by_source.find(source); it != by_source.end() && --it->second == 0)
+            by_source.erase(it);
+    }
+};
+
+// A connection's place in the counts: taken at accept (so the next accept sees
+// it) and given back when its coroutine ends.
+class connection_slot {
+public:
+    connection_slot(std::shared_ptr<open_connections> counts, std::string source, bool by_source, bool in_reserve)
+        : counts_(std::move(counts)), source_(std::move(source)), by_source_(by_source), in_reserve_(in_reserve)
+    {
+        ++counts_->total;
+    }
+    connection_slot(connection_slot&&) = default;  // the moved-from slot has no counts_ and gives nothing back
+    connection_slot& operator=(connection_slot&&) = delete;
+    ~connection_slot()
+    {
+        if (!counts_)
+            return;
+        if (by_source_)
+            counts_->give_back(source_);
+        --counts_->total;
+    }
+
+    std::string const& source() const { return source_; }
+    // Opened past max_connections - webhook_reserve: platform webhooks only.
+    bool in_reserve() const { return in_reserve_; }
+
+private:
+    std::shared_ptr<open_connections> counts_;
+    std::string source_;
+    bool by_source_;
+    bool in_reserve_;
+};
+
+namespace {
+
+// After a failed accept: the first retry comes soon, later ones less often.
+constexpr std::chrono::milliseconds first_accept_retry{10};
+constexpr std::chrono::milliseconds last_accept_retry{1'000};
+// At most one accept_failed line per this long; it counts the failures not logged.
+constexpr std::chrono::seconds accept_log_interval{10};
+
+}  // namespace
 
 response plain_response(http::status status, std::string body, unsigned version, bool keep_alive)
 {
@@ -31,8 +101,20 @@ response plain_response(http::status status, std::string body, unsigned version,
 
 http_server::http_server(net::io_context& ioc, config::server_settings const& s, request_handler handler,
                          metrics& m)
-    : ioc_(ioc), settings_(s), handler_(std::move(handler)), metrics_(m), acceptor_(net::make_strand(ioc))
+    : ioc_(ioc),
+      settings_(s),
+      handler_(std::move(handler)),
+      metrics_(m),
+      acceptor_(net::make_strand(ioc)),
+      accept_backoff_(acceptor_.get_executor()),
+      accept_delay_(first_accept_retry),
+      connections_(std::make_shared<open_connections>())
 {
+}
+
+std::size_t http_server::connections() const
+{
+    return connections_->total.load();
 }
 
 void http_server::listen()
@@ -87,7 +169,27 @@ void http_server::stop_accepting()
     net::post(acceptor_.get_executor(), [this] {
         boost::system::error_code ignored;
         acceptor_.close(ignored);
+        accept_backoff_.cancel();
     });
+}
+
+// Out of descriptors (EMFILE, ENFILE) the pending connection stays queued and
+// the next accept fails at once: retrying without a pause spins a core and floods
+// the log. So wait, longer each time up to a bound, log at most once an interval,
+// and keep serving the connections already open; closing any of them lets the
+// next try succeed.
+void http_server::note_accept_failure(boost::system::error_code const& ec)
+{
+    auto const now = std::chrono::steady_clock::now();
+    if (accept_failures_ == 0 || now - accept_failure_logged_ >= accept_log_interval) {
+        log::warn("accept_failed", {{"error", ec.message()},
+                                    {"suppressed", static_cast<long long>(accept_failures_ == 0 ? 0 : accept_failures_ - 1)},
+                                    {"retry_ms", static_cast<long long>(accept_delay_.count())}});
+        accept_failure_logged_ = now;
+        accept_failures_ = 1;
+    } else {
+        ++accept_failures_;
+    }
 }
 
 net::awaitable<void> http_server::accept_loop()
@@ -97,37 +199,45 @@ net::awaitable<void> http_server::accept_loop()
         if (ec) {
             if (ec == net::error::operation_aborted || stopping_)
                 break;
-            log::warn("accept_failed", {{"error", ec.message()}});
-            continue;  // EMFILE and friends: keep serving the connections we have
+            note_accept_failure(ec);
+            accept_backoff_.expires_after(accept_delay_);
+            co_await accept_backoff_.async_wait(use_tuple);
+            accept_delay_ = std::min(accept_delay_ * 2, last_accept_retry);
+            continue;
         }
-        if (connections_->load() >= settings_.max_connections) {
+        if (accept_failures_ > 0) {
+            log::info("accept_resumed", {{"suppressed", static_cast<long long>(accept_failures_ - 1)}});
+            accept_failures_ = 0;
+            accept_delay_ = first_accept_retry;
+        }
+        auto const open = connections_->total.load();
+        if (open >= settings_.max_connections) {
             // Over the cap: close at once rather than let every client slow down.
             metrics_.add("pg_http_connections_rejected_total", {{"reason", "max_connections"}});
             socket.close(ec);
             continue;
         }
+        boost::system::error_code peer_ec;
+        auto const peer = socket.remote_endpoint(peer_ec);
+        auto source = peer_ec ? std::string("-") : source_key(peer.address());
+        auto const per_source = settings_.max_connections_per_source;
+        if (per_source > 0 && !connections_->take(source, per_source)) {
+            metrics_.add("pg_http_connections_rejected_total", {{"reason", "max_connections_per_source"}});
+            socket.close(ec);
+            continue;
+        }
+        bool const in_reserve = reserve_allows_ && settings_.webhook_reserve > 0 &&
+                                open + 1 > settings_.max_connections - settings_.webhook_reserve;
+        connection_slot slot(connections_, std::move(source), per_source > 0, in_reserve);
         socket.set_option(tcp::no_delay(true), ec);
         auto ex = socket.get_executor();
-        net::co_spawn(ex, serve(std::move(socket)), net::detached);
+        net::co_spawn(ex, serve(std::move(socket), std::move(slot)), net::detached);
     }
 }
 
-namespace {
-
-struct connection_count {
-    std::shared_ptr<std::atomic<std::size_t>> n;
-    explicit connection_count(std::shared_ptr<std::atomic<std::size_t>> c) : n(std::move(c)) { ++*n; }
-    ~connection_count() { --*n; }
-};
-
-}  // namespace
-
-net::awaitable<void> http_server::serve(tcp::socket socket)
+net::awaitable<void> http_server::serve(tcp::socket socket, connection_slot slot)
 {
-    connection_count counted(connections_);
-    boost::system::error_code peer_ec;
-    auto const peer = socket.remote_endpoint(peer_ec);
-    auto const source = peer_ec ? std::string("-") : source_key(peer.address());
+    auto const& source = slot.source();
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     auto reject = [&](http::status status, std::string_view reason, std::string body) -> net::awaitable<void> {
@@ -139,11 +249,14 @@ net::awaitable<void> http_server::serve(tcp::socket socket)
     };
 
     for (std::size_t served = 0; !stopping_; ++served) {
-        // Between requests a keep-alive connection may idle; once the first byte
-        // of a request arrives, the whole header must follow within header_timeout.
+        // Between requests a keep-alive connection may idle (a new one not so
+        // long); once the first byte of a request arrives, the whole header must
+        // follow within header_timeout.
         if (buffer.size() == 0) {
-            stream.expires_after(settings_.idle_timeout);
+            stream.expires_after(served == 0 ? settings_.first_request_timeout : settings_.idle_timeout);
             auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+            if (ec == beast::error::timeout && served == 0)
+                metrics_.add("pg_http_connections_rejected_total", {{"reason", "first_request_timeout"}});
             if (ec)
                 break;
             buffer.commit(n);
@@ -184,6 +297,11 @@ net::awaitable<void> http_server::serve(tcp::socket socket)
         }
         if (bec) {
             co_await reject(http::status::bad_request, "bad_request", "malformed HTTP request\n");
+            break;
+        }
+
+        if (slot.in_reserve() && !reserve_allows_(parser.get())) {
+            co_await reject(http::status::service_unavailable, "webhook_reserve", "server busy\n");
             break;
         }
 

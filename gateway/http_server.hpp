@@ -7,11 +7,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -19,6 +21,8 @@
 namespace pg::gateway {
 
 class metrics;
+struct open_connections;
+class connection_slot;
 
 using request = http::request<http::string_body>;
 using response = http::response<http::string_body>;
@@ -39,14 +43,19 @@ public:
     // Requests for which `applies` holds take a token from their client's bucket
     // (settings.rate_limit); without one they get 429 and never reach the handler.
     void limit_per_source(std::function<bool(request const&)> applies);
+    // A connection opened past max_connections - webhook_reserve serves only the
+    // requests for which `allowed` holds (platform webhooks); any other gets 503
+    // and the connection closes. Without it there is no reserve.
+    void keep_reserve_for(std::function<bool(request const&)> allowed) { reserve_allows_ = std::move(allowed); }
     // WebSocket upgrade requests go to `h` instead of the request handler.
     void on_upgrade(upgrade_handler h) { upgrade_ = std::move(h); }
     std::size_t requests_in_flight() const { return in_flight_.load(); }
-    std::size_t connections() const { return connections_->load(); }
+    std::size_t connections() const;
 
 private:
     net::awaitable<void> accept_loop();
-    net::awaitable<void> serve(net::ip::tcp::socket socket);
+    net::awaitable<void> serve(net::ip::tcp::socket socket, connection_slot slot);
+    void note_accept_failure(boost::system::error_code const& ec);
     std::optional<response> over_limit(request const& req, std::string const& source);
 
     net::io_context& ioc_;
@@ -54,14 +63,19 @@ private:
     request_handler handler_;
     metrics& metrics_;
     net::ip::tcp::acceptor acceptor_;
+    net::steady_timer accept_backoff_;  // after a failed accept (out of descriptors): wait, then try again
+    std::chrono::milliseconds accept_delay_;
+    std::size_t accept_failures_ = 0;   // since the last accept_failed line
+    std::chrono::steady_clock::time_point accept_failure_logged_{};
     unsigned short port_ = 0;
     std::atomic<std::size_t> in_flight_{0};
     // Shared with each connection: an idle keep-alive connection's coroutine is
     // destroyed with the io_context, after this server, and counts itself out then.
-    std::shared_ptr<std::atomic<std::size_t>> connections_ = std::make_shared<std::atomic<std::size_t>>(0);
+    std::shared_ptr<open_connections> connections_;
     std::atomic<bool> stopping_{false};
     std::unique_ptr<rate_limiter> limiter_;  // null: no limit configured
     std::function<bool(request const&)> limited_;
+    std::function<bool(request const&)> reserve_allows_;
     upgrade_handler upgrade_;
 };
 

@@ -149,13 +149,22 @@ bool router::rate_limited(request const& req) const
 {
     std::string_view target = req.target();
     target = target.substr(0, target.find('?'));
-    if (target == "/healthz" || target == "/metrics")
+    return target != "/healthz" && target != "/metrics" && !platform_webhook_path(target);
+}
+
+bool router::platform_webhook(request const& req) const
+{
+    std::string_view target = req.target();
+    return req.method() == http::verb::post && platform_webhook_path(target.substr(0, target.find('?')));
+}
+
+// /webhook/{id} of a configured platform channel: not a web chat's, not an unknown one.
+bool router::platform_webhook_path(std::string_view path) const
+{
+    if (!path.starts_with("/webhook/"))
         return false;
-    if (target.starts_with("/webhook/")) {
-        auto const* ch = channels_.find(target.substr(9));
-        return ch == nullptr || ch->settings.type == config::channel_type::webchat;
-    }
-    return true;
+    auto const* ch = channels_.find(path.substr(9));
+    return ch != nullptr && ch->settings.type != config::channel_type::webchat;
 }
 
 net::awaitable<response> router::webhook(std::string_view channel_id, request const& req)

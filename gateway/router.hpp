@@ -27,6 +27,9 @@ public:
     net::awaitable<response> operator()(request req);
     // Whether the per-source rate limit covers this request (http_server::limit_per_source).
     bool rate_limited(request const& req) const;
+    // Whether this is a platform's delivery (POST /webhook/{a platform channel}),
+    // what the connections kept in reserve serve (http_server::keep_reserve_for).
+    bool platform_webhook(request const& req) const;
     // /chat/... (the web chat's session and history calls) go to `w`.
     void serve_webchat(webchat& w) { webchat_ = &w; }
     // The staff console's login and API, and the public page's API, go to `c`.
@@ -34,6 +37,7 @@ public:
 
 private:
     net::awaitable<response> webhook(std::string_view channel_id, request const& req);
+    bool platform_webhook_path(std::string_view path) const;
 
     channel_table const& channels_;
     lanes& lanes_;

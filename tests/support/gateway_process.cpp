@@ -19,6 +19,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -94,6 +95,10 @@ void gateway_process::start()
         int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         ::dup2(fd, 2);
         ::dup2(fd, 1);
+        if (open_files_ > 0) {
+            rlimit const limit{open_files_, open_files_};
+            ::setrlimit(RLIMIT_NOFILE, &limit);
+        }
         ::execl(PG_GATEWAY_BIN, PG_GATEWAY_BIN, "--config", config_path_.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
@@ -148,10 +153,14 @@ command_result run_gateway(std::string const& args)
 
 namespace {
 
-http_result exchange(unsigned short port, http::request<http::string_body> req)
+http_result exchange(unsigned short port, http::request<http::string_body> req, std::string const& from = {})
 {
     net::io_context ioc;
     net::ip::tcp::socket socket(ioc);
+    if (!from.empty()) {
+        socket.open(net::ip::tcp::v4());
+        socket.bind({net::ip::make_address(from), 0});
+    }
     socket.connect({net::ip::make_address("127.0.0.1"), port});
     req.set(http::field::host, "127.0.0.1");
     req.prepare_payload();
@@ -205,6 +214,11 @@ std::string http_result::header(std::string_view name) const
 http_result http_get(unsigned short port, std::string const& target)
 {
     return exchange(port, http::request<http::string_body>{http::verb::get, target, 11});
+}
+
+http_result http_get_from(std::string const& source_address, unsigned short port, std::string const& target)
+{
+    return exchange(port, http::request<http::string_body>{http::verb::get, target, 11}, source_address);
 }
 
 }  // namespace pg::testing

@@ -42,6 +42,8 @@ public:
     bool running() const { return pid_ > 0; }
     std::string log() const;    // everything it wrote to stderr so far
     std::filesystem::path const& config_path() const { return config_path_; }
+    // The binary runs with at most `n` open descriptors (RLIMIT_NOFILE); set before start().
+    void limit_open_files(unsigned n) { open_files_ = n; }
 
 private:
     temp_dir dir_;
@@ -49,6 +51,7 @@ private:
     std::filesystem::path log_path_;
     pid_t pid_ = -1;
     unsigned short port_ = 0;
+    unsigned open_files_ = 0;  // 0: inherited
 };
 
 // Runs the binary with arguments to completion; returns exit status and output.
@@ -65,6 +68,8 @@ struct http_result {
 http_result http_post(unsigned short port, std::string const& target, std::string const& body,
                       std::vector<std::pair<std::string, std::string>> const& headers = {});
 http_result http_get(unsigned short port, std::string const& target);
+// From another loopback address (127.0.0.2, ...): a second client as the server sees it.
+http_result http_get_from(std::string const& source_address, unsigned short port, std::string const& target);
 http_result http_request(unsigned short port, std::string const& method, std::string const& target,
                          std::string const& body, std::vector<std::pair<std::string, std::string>> const& headers);
 

@@ -87,7 +87,8 @@ json full_config()
       "server": {"listen": "0.0.0.0", "port": 9090, "io_threads": 2, "body_limit": 2048, "header_limit": 4096,
                  "header_timeout_ms": 1001, "read_timeout_ms": 1002, "idle_timeout_ms": 1003, "shutdown_grace_ms": 1004,
                  "max_connections": 50, "max_requests_per_connection": 60,
-                 "rate_limit": {"per_second": 5, "burst": 7, "max_sources": 900}},
+                 "rate_limit": {"per_second": 5, "burst": 7, "max_sources": 900},
+                 "max_connections_per_source": 7, "first_request_timeout_ms": 1000, "webhook_reserve": 5},
       "storage": {"path": "/var/lib/pg", "sync": false, "threads": 8},
       "outbox": {"max_attempts": 3, "base_backoff_ms": 100, "max_backoff_ms": 200, "max_in_flight_per_channel": 5,
                  "request_timeout_ms": 300},
@@ -161,6 +162,9 @@ TEST(load, absent_sections_and_keys_take_the_defaults)
     EXPECT_EQ(s.server.rate_limit.per_second, server.rate_limit.per_second);
     EXPECT_EQ(s.server.rate_limit.burst, server.rate_limit.burst);
     EXPECT_EQ(s.server.rate_limit.max_sources, server.rate_limit.max_sources);
+    EXPECT_EQ(s.server.max_connections_per_source, server.max_connections_per_source);
+    EXPECT_EQ(s.server.first_request_timeout, server.first_request_timeout);
+    EXPECT_EQ(s.server.webhook_reserve, server.webhook_reserve);
     storage_settings const storage;
     EXPECT_EQ(s.storage.path, storage.path);
     EXPECT_EQ(s.storage.sync, storage.sync);
@@ -191,6 +195,25 @@ TEST(load, absent_sections_and_keys_take_the_defaults)
     EXPECT_EQ(s.dialog.citizen.categories.size(), 2u);
 }
 
+// Unset, the first-request timeout and the webhook reserve follow the keys that
+// bound them, so setting only those is never an error.
+TEST(load, first_request_timeout_and_webhook_reserve_follow_idle_timeout_and_max_connections)
+{
+    temp_dir d;
+    auto config = minimal_config();
+    config["server"] = {{"idle_timeout_ms", 2000}, {"max_connections", 80}};
+    auto const s = load(write_config(d, config), env_of({}));
+    EXPECT_EQ(s.server.first_request_timeout, milliseconds{2000});
+    EXPECT_EQ(s.server.webhook_reserve, 10u);
+
+    config["server"] = {{"max_connections", 1}};
+    EXPECT_EQ(load(write_config(d, config), env_of({})).server.webhook_reserve, 0u);
+    config["server"] = {{"max_connections_per_source", 0}, {"webhook_reserve", 0}};
+    auto const off = load(write_config(d, config), env_of({}));
+    EXPECT_EQ(off.server.max_connections_per_source, 0u);
+    EXPECT_EQ(off.server.webhook_reserve, 0u);
+}
+
 TEST(load, reads_every_section)
 {
     temp_dir d;
@@ -210,6 +233,9 @@ TEST(load, reads_every_section)
     EXPECT_EQ(s.server.rate_limit.per_second, 5u);
     EXPECT_EQ(s.server.rate_limit.burst, 7u);
     EXPECT_EQ(s.server.rate_limit.max_sources, 900u);
+    EXPECT_EQ(s.server.max_connections_per_source, 7u);
+    EXPECT_EQ(s.server.first_request_timeout, milliseconds{1000});
+    EXPECT_EQ(s.server.webhook_reserve, 5u);
     EXPECT_EQ(s.storage.path, "/var/lib/pg");
     EXPECT_FALSE(s.storage.sync);
     EXPECT_EQ(s.storage.threads, 8u);
@@ -320,11 +346,21 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/server/prot", "1",
          "server.prot: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, "
          "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection, "
-         "rate_limit"},
+         "rate_limit, max_connections_per_source, first_request_timeout_ms, webhook_reserve"},
         {"/server/my key", "1",
          R"(server["my key"]: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, )"
          "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection, "
-         "rate_limit"},
+         "rate_limit, max_connections_per_source, first_request_timeout_ms, webhook_reserve"},
+        {"/server/max_connections_per_source", "-1",
+         "server.max_connections_per_source: expected an integer from 0 to 1000000, found -1"},
+        {"/server/max_connections_per_source", R"("many")",
+         R"(server.max_connections_per_source: expected an integer from 0 to 1000000, found "many")"},
+        {"/server/first_request_timeout_ms", "0",
+         "server.first_request_timeout_ms: expected an integer from 1 to 3600000, found 0"},
+        {"/server/first_request_timeout_ms", "1004",
+         "server.first_request_timeout_ms: must not exceed idle_timeout_ms (1003), found 1004"},
+        {"/server/webhook_reserve", "-1", "server.webhook_reserve: expected an integer from 0 to 1000000, found -1"},
+        {"/server/webhook_reserve", "50", "server.webhook_reserve: must be less than max_connections (50), found 50"},
         {"/bogus", "{}",
          "bogus: unknown key; expected one of: server, storage, outbox, log, tracking, dialog, channels, departments, "
          "staff, deadlines, staff_api, web, console, testing"},
