@@ -17,6 +17,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 
 namespace {
 
@@ -104,6 +105,9 @@ int hash_password_command()
 
 int main(int argc, char** argv)
 {
+    // Everything the gateway writes (the data directory, RocksDB's files, kept
+    // secrets, backups) holds citizens' petitions or keys: owner only.
+    ::umask(077);
     if (argc == 2 && std::string_view(argv[1]) == "hash-password")
         return hash_password_command();
     if (argc > 1 && std::string_view(argv[1]) == "backup")
