@@ -140,5 +140,23 @@ TEST(demo_config, telegram_enabled_refuses_the_published_default_secrets)
     EXPECT_EQ(api.requests().front().target.rfind("/bot123456:REAL-TOKEN/", 0), 0u) << api.requests().front().target;
 }
 
+TEST(command_line, check_config_takes_the_file_after_it_or_from_config)
+{
+    demo_environment const none({});
+    auto const demo = (demo_dir / "demo.json").string();
+    auto const after = run_gateway("--check-config " + demo);
+    EXPECT_EQ(after.status, 0) << after.output;
+    EXPECT_NE(after.output.find(demo + ": ok"), std::string::npos) << after.output;
+    auto const with_config = run_gateway("--config " + demo + " --check-config");
+    EXPECT_EQ(with_config.status, 0) << with_config.output;
+    auto const before = run_gateway("--check-config --config " + demo);
+    EXPECT_EQ(before.status, 0) << before.output;
+
+    // Two different files: which one was meant? Neither is checked.
+    auto const two = run_gateway("--check-config " + demo + " --config /nonexistent.json");
+    EXPECT_EQ(two.status, 2) << two.output;
+    EXPECT_NE(two.output.find("give one config file"), std::string::npos) << two.output;
+}
+
 }  // namespace
 }  // namespace pg::testing
