@@ -56,9 +56,9 @@ bool make_owner_only(std::filesystem::path const& dir, std::string& error)
     std::error_code ec;
     fs::permissions(dir, fs::perms::owner_all, ec);
     for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        bool const is_dir = it->is_directory(ec);
+        auto const mode = it->is_directory(ec) ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write;
         if (!ec)
-            fs::permissions(it->path(), is_dir ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write, ec);
+            fs::permissions(it->path(), mode, ec);
         if (ec)
             break;
     }
