@@ -66,8 +66,10 @@ bool is_env_name(std::string_view name)
 
 // Expands ${NAME} and ${NAME:-default}. As in the shell, the default also
 // replaces a variable that is set but empty. Values from the environment are
-// not expanded again, and a default ends at the first '}'.
-std::string expand_env(std::string_view raw, env_lookup const& env, node const& where)
+// not expanded again, and a default ends at the first '}'. `defaulted`, when
+// given, gets the NAME of every non-empty default that was used.
+std::string expand_env(std::string_view raw, env_lookup const& env, node const& where,
+                       std::vector<std::string>* defaulted = nullptr)
 {
     std::string out;
     std::size_t i = 0;
@@ -85,9 +87,14 @@ std::string expand_env(std::string_view raw, env_lookup const& env, node const& 
         if (close == std::string_view::npos || !is_env_name(name))
             where.fail("expected ${NAME} or ${NAME:-default} after \"$\", with NAME made of A-Z a-z 0-9 _");
         auto const value = env(std::string(name));
-        if (sep != std::string_view::npos)
-            out.append(value && !value->empty() ? std::string_view(*value) : inner.substr(sep + 2));
-        else if (value)
+        if (sep != std::string_view::npos && value && !value->empty()) {
+            out.append(*value);
+        } else if (sep != std::string_view::npos) {
+            auto const fallback = inner.substr(sep + 2);
+            if (defaulted && !fallback.empty())
+                defaulted->emplace_back(name);
+            out.append(fallback);
+        } else if (value)
             out.append(*value);
         else
             where.fail("environment variable " + std::string(name) + " is not set");
@@ -189,6 +196,24 @@ std::string node::text(secrecy s) const
     if (src_->env == nullptr)
         return raw;
     return expand_env(raw, *src_->env, *this);
+}
+
+std::string node::secret_text() const
+{
+    if (!v_->is_string())
+        fail("expected a string, found " + describe(*v_, secrecy::secret));
+    auto const& raw = v_->get_ref<std::string const&>();
+    if (src_->env == nullptr)
+        return raw;
+    std::vector<std::string> defaulted;
+    auto value = expand_env(raw, *src_->env, *this, &defaulted);
+    if (!defaulted.empty()) {
+        std::string names;
+        for (auto const& name : defaulted)
+            names += (names.empty() ? "" : " and ") + name;
+        fail("the default written in the config is public; set " + names);
+    }
+    return value;
 }
 
 std::string node::non_empty_text(secrecy s) const

@@ -57,6 +57,12 @@ public:
     // A string, with ${NAME} and ${NAME:-default} expanded when the source has an env.
     std::string text(secrecy s = secrecy::plain) const;
     std::string non_empty_text(secrecy s = secrecy::plain) const;
+    // A secret: as text(secrecy::secret), but refused when a ${NAME:-default}
+    // falls back to a non-empty default: that is written in the file (and, for
+    // the demo's, in this repository), so anyone may know it. An empty default
+    // is fine: it leaves the secret empty, which means "off" or "generated" where
+    // that is allowed, and is refused where a value is required.
+    std::string secret_text() const;
     // A JSON integer or, where ${} is expanded, a string holding one in decimal.
     std::int64_t integer(std::int64_t lo, std::int64_t hi) const;
     // true / false or, where ${} is expanded, a string "true" / "false".

@@ -7,6 +7,7 @@
 #include "gateway/console.hpp"
 #include "gateway/dispatcher.hpp"
 #include "gateway/http_server.hpp"
+#include "gateway/kept_secret.hpp"
 #include "gateway/lanes.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
@@ -84,9 +85,10 @@ constexpr std::size_t lane_count = 1024;
 
 }  // namespace
 
-int run_service(config::settings const& settings)
+int run_service(config::settings settings)
 {
     auto store = storage::open_rocks_store({settings.storage.path, settings.storage.sync, true});
+    provide_tracking_key(settings);  // after the open: it made the directory, and holds its lock
 
     net::io_context ioc(static_cast<int>(settings.server.io_threads));
     net::thread_pool pool(settings.storage.threads);
@@ -125,7 +127,7 @@ int run_service(config::settings const& settings)
     staff_api api(settings, desk, stats);
     console staff_console(settings, desk, stats);
     static_files pages(settings.web.root);
-    backup_endpoint backups(*store, pool, settings.storage.backup_token);
+    backup_endpoint backups(*store, pool, settings.storage.backup_token, settings.storage.path);
     router routes(channels, conversation_lanes, runner, api, pages, backups, stats,
                   [&] { return store->outbox_depth(); }, clock);
     webchat chat(channels, *store, pool, conversation_lanes, runner, stats, settings.server, clock);

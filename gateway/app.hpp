@@ -5,7 +5,8 @@
 
 namespace pg::gateway {
 
-// Returns the process exit code.
-int run_service(config::settings const& settings);
+// Returns the process exit code. `settings` is a copy: secrets left empty are
+// filled in from the storage directory (kept_secret.hpp).
+int run_service(config::settings settings);
 
 }  // namespace pg::gateway

@@ -3,6 +3,7 @@
 #include "adapters/common/secret.hpp"
 #include "gateway/blocking.hpp"
 #include "gateway/http_write.hpp"
+#include "gateway/kept_secret.hpp"
 #include "gateway/log.hpp"
 #include "storage/store.hpp"
 
@@ -48,8 +49,9 @@ std::string loopback_for(std::string const& listen)
 
 }  // namespace
 
-backup_endpoint::backup_endpoint(storage::store& store, net::thread_pool& pool, std::string token)
-    : store_(store), pool_(pool), token_(std::move(token))
+backup_endpoint::backup_endpoint(storage::store& store, net::thread_pool& pool, std::string token,
+                                 std::string data_dir)
+    : store_(store), pool_(pool), token_(std::move(token)), data_dir_(std::move(data_dir))
 {
 }
 
@@ -77,7 +79,7 @@ net::awaitable<response> backup_endpoint::handle(request const& req)
 
     auto const [ok, error] = co_await run_blocking(pool_.get_executor(), [&] {
         std::string e;
-        bool const done = store_.backup(dir.string(), e);
+        bool const done = store_.backup(dir.string(), e) && copy_kept_secrets(data_dir_, dir, e);
         return std::pair{done, e};
     });
     if (!ok) {

@@ -20,7 +20,8 @@ namespace pg::gateway {
 
 class backup_endpoint {
 public:
-    backup_endpoint(storage::store& store, net::thread_pool& pool, std::string token);
+    // `data_dir`: storage.path, whose kept secrets (kept_secret.hpp) go with each checkpoint.
+    backup_endpoint(storage::store& store, net::thread_pool& pool, std::string token, std::string data_dir);
 
     bool enabled() const { return !token_.empty(); }  // no token configured: the route does not exist
     net::awaitable<response> handle(request const& req);
@@ -29,6 +30,7 @@ private:
     storage::store& store_;
     net::thread_pool& pool_;
     std::string token_;
+    std::string data_dir_;
 };
 
 // The client side, for main: 0 when the gateway wrote the checkpoint, 1 when it

@@ -17,11 +17,13 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 
 namespace {
 
 constexpr char usage[] =
     "Usage: petition-gateway --config FILE [--check-config]\n"
+    "       petition-gateway --check-config FILE\n"
     "       petition-gateway backup DIR --config FILE [--port N]\n"
     "       petition-gateway hash-password < password.txt\n"
     "       petition-gateway --version | --help\n"
@@ -29,7 +31,8 @@ constexpr char usage[] =
     "Runs the Petition Gateway: webhooks in, citizen dialog, RocksDB, replies out.\n"
     "\n"
     "  --config FILE     the JSON config (see config/demo/demo.json)\n"
-    "  --check-config    load and validate the config, print a summary, exit\n"
+    "  --check-config    load and validate the config (the one after it, or --config's),\n"
+    "                    print a summary, exit\n"
     "  backup DIR        ask the gateway running with this config to write a checkpoint\n"
     "                    of its database into DIR (new); --port N if server.port is 0\n"
     "  hash-password     read a staff console password from stdin (one line), print its\n"
@@ -104,12 +107,25 @@ int hash_password_command()
 
 int main(int argc, char** argv)
 {
+    // Everything the gateway writes (the data directory, RocksDB's files, kept
+    // secrets, backups) holds citizens' petitions or keys: owner only.
+    ::umask(077);
     if (argc == 2 && std::string_view(argv[1]) == "hash-password")
         return hash_password_command();
     if (argc > 1 && std::string_view(argv[1]) == "backup")
         return backup(argc, argv);
     std::string config_path;
     bool check_only = false;
+    // One config file, however it is given: a second is a mistake, not an override.
+    auto const take_config = [&](std::string_view path) {
+        if (!config_path.empty() && config_path != path) {
+            std::fprintf(stderr, "petition-gateway: give one config file, not \"%s\" and \"%.*s\"\n\n%s",
+                         config_path.c_str(), static_cast<int>(path.size()), path.data(), usage);
+            return false;
+        }
+        config_path = path;
+        return true;
+    };
     for (int i = 1; i < argc; ++i) {
         std::string_view const arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -125,16 +141,22 @@ int main(int argc, char** argv)
 #endif
             return 0;
         }
+        bool taken = true;
         if (arg == "--check-config") {
             check_only = true;
+            // `--check-config FILE`: the file may follow it instead of coming with --config.
+            if (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("-"))
+                taken = take_config(argv[++i]);
         } else if (arg == "--config" && i + 1 < argc) {
-            config_path = argv[++i];
+            taken = take_config(argv[++i]);
         } else if (arg.starts_with("--config=")) {
-            config_path = std::string(arg.substr(9));
+            taken = take_config(arg.substr(9));
         } else {
             std::fprintf(stderr, "petition-gateway: unknown argument \"%s\"\n\n%s", argv[i], usage);
             return 2;
         }
+        if (!taken)
+            return 2;
     }
     if (config_path.empty()) {
         std::fprintf(stderr, "petition-gateway: --config FILE is required\n\n%s", usage);

@@ -42,6 +42,18 @@ std::string_view kind_name(model::event_kind k)
     return "other";
 }
 
+// The chats of `chats` (staff chats or supervisors) that serve `department`.
+std::vector<config::staff_chat const*> serving(std::vector<config::staff_chat> const& chats,
+                                               std::string_view department)
+{
+    std::vector<config::staff_chat const*> out;
+    for (auto const& c : chats)
+        if (c.departments.empty() ||
+            std::find(c.departments.begin(), c.departments.end(), department) != c.departments.end())
+            out.push_back(&c);
+    return out;
+}
+
 model::outbound_message message_to(std::string const& channel, std::string const& chat, std::string text)
 {
     model::outbound_message m;
@@ -326,8 +338,8 @@ std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
             work.timeline.emplace_back(p->tracking, alert.entry);
             post_to_threads(*p, alert.staff_text, work);
             if (alert.kind == model::entry_kind::escalation)
-                for (auto const& sup : settings_.staff.supervisors)
-                    work.outbox.push_back(message_to(sup.channel, sup.chat, alert.staff_text));
+                for (auto const* sup : serving(settings_.staff.supervisors, p->department))
+                    work.outbox.push_back(message_to(sup->channel, sup->chat, alert.staff_text));
             metrics_.add("pg_alerts_total", {{"kind", model::to_string(alert.kind)}});
             results.push_back(commit(work, "deadlines", false));
         }
@@ -340,12 +352,7 @@ std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
 
 std::vector<config::staff_chat const*> unit_runner::chats_serving(std::string_view department) const
 {
-    std::vector<config::staff_chat const*> out;
-    for (auto const& c : settings_.staff.chats)
-        if (c.departments.empty() ||
-            std::find(c.departments.begin(), c.departments.end(), department) != c.departments.end())
-            out.push_back(&c);
-    return out;
+    return serving(settings_.staff.chats, department);
 }
 
 // A topic the gateway created but never stored: it died between creating the

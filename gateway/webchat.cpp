@@ -5,6 +5,7 @@
 #include "gateway/blocking.hpp"
 #include "gateway/channel.hpp"
 #include "gateway/http_write.hpp"
+#include "gateway/kept_secret.hpp"
 #include "gateway/lanes.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
@@ -39,8 +40,6 @@ namespace wc = adapters::webchat;
 namespace websocket = beast::websocket;
 using json = nlohmann::json;
 
-constexpr std::string_view secret_file = "webchat_session_secret";
-constexpr std::size_t key_bytes = 32;
 constexpr std::size_t history_page = 500;         // entries per history answer
 constexpr std::size_t socket_page = 200;          // entries per store read for a socket
 constexpr std::size_t socket_message_max = 16 * 1024;  // bytes: a message with 4096 emoji fits
@@ -51,34 +50,6 @@ std::string random_bytes(std::size_t n)
     if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
         throw std::runtime_error("RAND_bytes failed: no randomness for a session id");
     return out;
-}
-
-// Made with O_EXCL, so two gateways starting on one directory never both write it.
-std::string read_or_make_key(std::filesystem::path const& file)
-{
-    int const fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-        auto const key = adapters::to_hex(random_bytes(key_bytes));
-        auto const line = key + "\n";
-        bool const ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-        int const err = errno;
-        ::close(fd);
-        if (!ok) {
-            ::unlink(file.c_str());
-            throw std::runtime_error(file.string() + ": cannot write: " + std::strerror(err));
-        }
-        return key;
-    }
-    if (errno != EEXIST)
-        throw std::runtime_error(file.string() + ": cannot create: " + std::strerror(errno));
-    std::ifstream in(file);
-    std::string key;
-    in >> key;
-    if (key.size() < 2 * key_bytes)
-        throw std::runtime_error(file.string() + ": expected a key of " + std::to_string(2 * key_bytes) +
-                                 " hex characters; delete the file to make a new one (every web chat session "
-                                 "then starts over)");
-    return key;
 }
 
 // "/chat/web/history" -> {"web", "history"}; nullopt for anything else.
@@ -160,7 +131,8 @@ void provide_session_secrets(std::vector<config::channel_settings>& channels, st
         if (c.type != config::channel_type::webchat || !c.session_secret.empty())
             continue;
         if (key.empty())
-            key = read_or_make_key(std::filesystem::path(data_dir) / secret_file);
+            key = read_or_make_key(std::filesystem::path(data_dir) / webchat_secret_file,
+                                   "every web chat session then starts over");
         // One key per channel: a cookie of one channel means nothing on another.
         c.session_secret = adapters::to_hex(adapters::hmac_sha256(key, "webchat-session:" + c.id));
     }

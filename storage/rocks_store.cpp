@@ -21,6 +21,7 @@
 #include <mutex>
 #include <span>
 #include <unordered_set>
+#include <sys/stat.h>
 
 namespace pg::storage {
 namespace {
@@ -45,6 +46,25 @@ std::uint64_t wall_micros()
 model::timestamp wall_now()
 {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+// A backup holds every petition: owner only, whatever the process umask
+// (table files are hard links to the live ones, which this tightens too).
+bool make_owner_only(std::filesystem::path const& dir, std::string& error)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::permissions(dir, fs::perms::owner_all, ec);
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        auto const mode = it->is_directory(ec) ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write;
+        if (!ec)
+            fs::permissions(it->path(), mode, ec);
+        if (ec)
+            break;
+    }
+    if (ec)
+        error = dir.string() + ": making it readable by its owner only: " + ec.message();
+    return !ec;
 }
 
 void raise_to(std::atomic<std::uint64_t>& a, std::uint64_t floor)
@@ -199,6 +219,10 @@ void rocks_store::impl::open(rocks_options const& o)
 {
     path = o.path;
     sync = o.sync;
+    // Made here rather than by RocksDB (0755 less the umask): it holds every
+    // petition. An existing one keeps its mode; RocksDB's open reports any error.
+    if (o.create_if_missing)
+        ::mkdir(path.c_str(), 0700);
     auto s = rocksdb::DB::Open(db_options(o), path, family_descriptors(), &handles, &db);
     if (!s.ok())
         throw storage_error(path + ": open: " + s.ToString() + open_advice(s));
@@ -749,6 +773,8 @@ bool rocks_store::backup(std::string const& dir, std::string& error)
         error = dir + ": " + backup_marker + ": could not be written";
         return false;
     }
+    if (!make_owner_only(dir, error))
+        return false;
     error.clear();
     return true;
 }

@@ -138,7 +138,6 @@ bool loaded(config::settings const& s, std::string_view code)
 
 void check_settings(config::settings const& s)
 {
-    check(!s.tracking_key.empty(), "tracking.key is required");
     check(s.server.io_threads >= 1 && s.server.io_threads <= 64, "server.io_threads in range");
     check(s.server.body_limit >= 1024 && s.server.body_limit <= (64u << 20), "server.body_limit in range");
     check(s.server.header_limit >= 1024 && s.server.header_limit <= (1u << 20), "server.header_limit in range");

@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
+#include <sys/stat.h>
 
 namespace pg::testing {
 namespace {
@@ -135,6 +137,50 @@ TEST_F(backup, refuses_a_wrong_token_an_existing_directory_and_a_relative_path)
                                closed.config_path().string() + " --port " + std::to_string(closed.port()));
     EXPECT_EQ(r.status, 2) << r.output;
     EXPECT_NE(r.output.find("storage.backup_token is not set"), std::string::npos) << r.output;
+}
+
+// The data directory and a backup hold every petition and the kept keys: no
+// group or other permission on any of them, whatever umask the gateway got.
+TEST_F(backup, the_data_directory_and_backups_are_readable_by_the_owner_only)
+{
+    auto const store = data.path() / "store";  // made by the gateway
+    auto cfg = config(store);
+    cfg["tracking"]["key"] = "";  // made and kept in the data directory
+    cfg["channels"].push_back({{"id", "web"}, {"type", "webchat"}});  // so is its session key
+    gateway_process gateway(cfg);
+    auto const old_umask = ::umask(022);  // the gateway inherits it: the usual default
+    gateway.start();
+    ::umask(old_umask);
+    file_petition(gateway, 605);
+    auto const copy = backups.path() / "copy";
+    auto const r = http_request(gateway.port(), "POST", "/admin/backup", json{{"dir", copy.string()}}.dump(),
+                                {{"Authorization", "Bearer " + backup_token}});
+    ASSERT_EQ(r.status, 200) << r.body << gateway.log();
+    // The keys the gateway made go with the backup: a restored copy numbers and signs as before.
+    for (auto const* kept : {"tracking_key", "webchat_session_secret"}) {
+        ASSERT_TRUE(fs::exists(store / kept)) << kept;
+        ASSERT_TRUE(fs::exists(copy / kept)) << kept;
+        std::ifstream a(store / kept), b(copy / kept);
+        std::string key_a, key_b;
+        a >> key_a;
+        b >> key_b;
+        EXPECT_EQ(key_a, key_b) << kept;
+        EXPECT_EQ(key_a.size(), 64u) << kept;
+    }
+
+    std::size_t checked = 0;
+    for (auto const& top : {store, copy}) {
+        std::vector<fs::path> paths{top};
+        for (auto const& e : fs::recursive_directory_iterator(top))
+            paths.push_back(e.path());
+        for (auto const& p : paths) {
+            struct stat st {};
+            ASSERT_EQ(::stat(p.c_str(), &st), 0) << p;
+            EXPECT_EQ(st.st_mode & 077, 0u) << p << " has mode " << std::oct << (st.st_mode & 0777);
+            ++checked;
+        }
+    }
+    EXPECT_GT(checked, 10u);
 }
 
 }  // namespace

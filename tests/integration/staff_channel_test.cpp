@@ -26,6 +26,8 @@ headers const& tg_secret = tg::secret_header;
 constexpr std::int64_t citizen_chat = 555'000'111;
 constexpr std::int64_t staff_group = -1001000000001;
 constexpr std::int64_t supervisors = -1001000000099;
+constexpr std::int64_t transport_supervisors = -1001000000098;  // serve the demo's roads petitions
+constexpr std::int64_t water_supervisors = -1001000000097;      // serve another department
 constexpr std::int64_t official = 4242;
 constexpr std::int64_t topic_id = 77;
 constexpr char slack_channel[] = "C0STAFF";
@@ -73,7 +75,11 @@ protected:
         cfg["departments"] = departments;
         cfg["staff"] = {{"chats", {{{"channel", "telegram"}, {"chat", std::to_string(staff_group)}},
                                    {{"channel", "slack"}, {"chat", slack_channel}}}},
-                        {"supervisors", {{{"channel", "telegram"}, {"chat", std::to_string(supervisors)}}}},
+                        {"supervisors", {{{"channel", "telegram"}, {"chat", std::to_string(supervisors)}},
+                                         {{"channel", "telegram"}, {"chat", std::to_string(transport_supervisors)},
+                                          {"departments", {"transport"}}},
+                                         {{"channel", "telegram"}, {"chat", std::to_string(water_supervisors)},
+                                          {"departments", {"water"}}}}},
                         {"plain_reply", "answer"},
                         {"language", "en"}};
         cfg["deadlines"] = {{"working_days", false}, {"remind_before_ms", 3'600'000}, {"check_interval_ms", 50}};
@@ -382,12 +388,18 @@ TEST_F(staff_channel, a_passed_deadline_escalates_once)
     ASSERT_TRUE(eventually([&] { return tg_messages_to(supervisors).size() >= logged; }))
         << gateway->log();
     EXPECT_TRUE(contains(tg_messages_to(supervisors).front()["text"], tracking));
+    // Supervisors of the petition's department (transport) hear of it; those of another do not.
+    ASSERT_TRUE(eventually([&] { return tg_messages_to(transport_supervisors).size() >= logged; }))
+        << gateway->log();
+    EXPECT_TRUE(contains(tg_messages_to(transport_supervisors).front()["text"], tracking));
 
     // Several more checks: nothing new is logged or reaches the supervisors.
     auto const checks = metric("pg_deadline_checks_total");
     ASSERT_TRUE(eventually([&] { return metric("pg_deadline_checks_total") >= checks + 5; }));
     EXPECT_EQ(escalations_logged(), logged);
     EXPECT_EQ(tg_messages_to(supervisors).size(), logged);
+    EXPECT_EQ(tg_messages_to(transport_supervisors).size(), logged);
+    EXPECT_EQ(tg_messages_to(water_supervisors).size(), 0u);
 }
 
 TEST_F(staff_channel, staff_api_lists_gets_and_acts_with_the_same_rules)

@@ -390,8 +390,7 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         // tracking
         {"/tracking/key", "", "tracking.key: missing"},
         {"/tracking", "", "tracking.key: missing"},
-        {"/tracking/key", R"("")", "tracking.key: expected a non-empty string, found an empty string"},
-        {"/tracking/key", "42", "tracking.key: expected a non-empty string, found a number"},
+        {"/tracking/key", "42", "tracking.key: expected a string, found a number"},  // "": the gateway makes one
         {"/tracking/salt", R"("x")", "tracking.salt: unknown key; expected one of: key"},
         // dialog
         {"/dialog", "", "dialog: missing"},
@@ -646,8 +645,8 @@ TEST(load, expands_environment_variables_in_strings)
     temp_dir d;
     for (auto const& c : cases) {
         auto config = minimal_config();
-        config["tracking"]["key"] = c.raw;
-        EXPECT_EQ(load(write_config(d, config), env_of(c.env)).tracking_key, c.expected) << c.raw;
+        config["storage"] = {{"path", c.raw}};  // not a secret: a written default is fine here
+        EXPECT_EQ(load(write_config(d, config), env_of(c.env)).storage.path, c.expected) << c.raw;
     }
 
     // Numbers, booleans, URLs and file names can come from the environment too.
@@ -1055,7 +1054,7 @@ TEST(load, shipped_demo_config_loads)
     EXPECT_EQ(s.server.port, 8080);
     EXPECT_EQ(s.storage.path, "./data");
     EXPECT_TRUE(s.storage.sync);
-    EXPECT_EQ(s.tracking_key, "demo-tracking-key-change-me");
+    EXPECT_TRUE(s.tracking_key.empty());  // generated and kept by the gateway
     // Only the web chat is on: Telegram and Slack wait until they are configured.
     ASSERT_EQ(s.channels.size(), 1u);
     EXPECT_EQ(s.channels[0].id, "web");
@@ -1108,6 +1107,89 @@ TEST(load, shipped_demo_config_loads)
     ASSERT_EQ(t.staff_api_tokens.size(), 1u);
     EXPECT_EQ(t.staff_api_tokens[0].name, "cms");
     EXPECT_EQ(t.staff_api_tokens[0].token, "0123456789abcdef");
+}
+
+// A ${NAME:-default} that falls back to its default is public: anyone with the
+// file (or this repository, for the demo's) knows it. A secret must not come
+// from one once its channel is enabled.
+TEST(load, secrets_refuse_the_default_written_in_the_config)
+{
+    struct case_ {
+        char const* pointer;
+        char const* raw;
+        char const* expected;
+    };
+    case_ const cases[] = {
+        {"/channels/0/bot_token", "${TELEGRAM_BOT_TOKEN:-000000:demo-token}",
+         "channels[0].bot_token: the default written in the config is public; set TELEGRAM_BOT_TOKEN"},
+        {"/channels/0/webhook_secret", "${TELEGRAM_WEBHOOK_SECRET:-demo-secret-change-me}",
+         "channels[0].webhook_secret: the default written in the config is public; set TELEGRAM_WEBHOOK_SECRET"},
+        {"/channels/1/bot_token", "xoxb-${SLACK_TEAM:-1}-abc",
+         "channels[1].bot_token: the default written in the config is public; set SLACK_TEAM"},
+        {"/channels/1/signing_secret", "${SLACK_SIGNING_SECRET:-8f742231b10e8888abcd99yyyzzz85a5}",
+         "channels[1].signing_secret: the default written in the config is public; set SLACK_SIGNING_SECRET"},
+        {"/channels/2/session_secret", "${PG_SESSION_SECRET:-0123456789abcdef-session}",
+         "channels[2].session_secret: the default written in the config is public; set PG_SESSION_SECRET"},
+        {"/tracking/key", "${PG_TRACKING_KEY:-demo-tracking-key-change-me}",
+         "tracking.key: the default written in the config is public; set PG_TRACKING_KEY"},
+        {"/staff_api/tokens/0/token", "${PG_STAFF_API_TOKEN:-0123456789abcdef-cms}",
+         "staff_api.tokens[0].token: the default written in the config is public; set PG_STAFF_API_TOKEN"},
+        {"/storage/backup_token", "${PG_BACKUP_TOKEN:-0123456789abcdef-backup}",
+         "storage.backup_token: the default written in the config is public; set PG_BACKUP_TOKEN"},
+    };
+    temp_dir d;
+    auto base = full_config();
+    base["channels"].push_back({{"id", "web"}, {"type", "webchat"}, {"session_secret", "0123456789abcdef-written"}});
+    EXPECT_EQ(error_of(write_config(d, base)), "");
+    for (auto const& c : cases) {
+        auto config = base;
+        config[json::json_pointer(c.pointer)] = c.raw;
+        auto const path = write_config(d, config);
+        EXPECT_EQ(error_of(path), path + ": " + c.expected) << c.pointer;
+        // Set in the environment, even to the same text, it is the operator's choice.
+        std::string const raw = c.raw;
+        auto const name = raw.substr(raw.find("${") + 2, raw.find(":-") - raw.find("${") - 2);
+        auto const value = raw.substr(raw.find(":-") + 2, raw.find('}') - raw.find(":-") - 2);
+        EXPECT_EQ(error_of(path, env_of({{name, value}})), "") << c.pointer;
+        // Set but empty, the default is used as in the shell: refused too.
+        EXPECT_EQ(error_of(path, env_of({{name, ""}})), path + ": " + c.expected) << c.pointer;
+    }
+}
+
+TEST(load, empty_defaults_leave_optional_secrets_off_and_required_ones_missing)
+{
+    temp_dir d;
+    auto config = full_config();
+    config["tracking"]["key"] = "${PG_TRACKING_KEY:-}";
+    config["storage"]["backup_token"] = "${PG_BACKUP_TOKEN:-}";
+    config["staff_api"]["tokens"][0]["token"] = "${PG_STAFF_API_TOKEN:-}";
+    auto const s = load(write_config(d, config), env_of({}));
+    EXPECT_TRUE(s.tracking_key.empty());  // the gateway makes one (gateway/kept_secret.hpp)
+    EXPECT_TRUE(s.storage.backup_token.empty());
+    EXPECT_TRUE(s.staff_api_tokens.empty());
+
+    config["channels"][0]["webhook_secret"] = "${TELEGRAM_WEBHOOK_SECRET:-}";
+    auto const path = write_config(d, config);
+    EXPECT_EQ(error_of(path), path + ": channels[0].webhook_secret: expected 1 to 256 characters of A-Z a-z 0-9 _ -, "
+                                     "found an empty string");
+}
+
+// The demo's Telegram channel keeps its placeholders while it is off; turned on,
+// each one must be set.
+TEST(load, demo_telegram_enabled_refuses_its_placeholder_secrets)
+{
+    auto const path = (fs::path(PG_SOURCE_DIR) / "config" / "demo" / "demo.json").string();
+    EXPECT_EQ(error_of(path, env_of({})), "");
+    EXPECT_EQ(error_of(path, env_of({{"PG_TELEGRAM_ENABLED", "true"}})),
+              path + ": channels[1].bot_token: the default written in the config is public; set TELEGRAM_BOT_TOKEN");
+    EXPECT_EQ(error_of(path, env_of({{"PG_TELEGRAM_ENABLED", "true"}, {"TELEGRAM_BOT_TOKEN", "123456:real"}})),
+              path + ": channels[1].webhook_secret: the default written in the config is public; "
+                     "set TELEGRAM_WEBHOOK_SECRET");
+    auto const s = load(path, env_of({{"PG_TELEGRAM_ENABLED", "true"},
+                                      {"TELEGRAM_BOT_TOKEN", "123456:real"},
+                                      {"TELEGRAM_WEBHOOK_SECRET", "real-secret"}}));
+    ASSERT_EQ(s.channels.size(), 2u);
+    EXPECT_EQ(s.channels[1].webhook_secret, "real-secret");
 }
 
 }  // namespace
