@@ -3,9 +3,10 @@
 // delivered, or retry with backoff, or dead-letter. One message at a time per
 // conversation, so each sees its messages in order: a chat, or in a staff chat
 // one thread (a forum topic, a Slack thread). A staff chat's threads take a few
-// sends at once, and a 429 pauses the whole chat. Many chats at once, capped per channel; when the cap is reached,
-// replies to people go ahead of staff notifications. All state lives on one
-// strand; enqueue() may be called from anywhere.
+// sends at once, and a 429 pauses the whole chat. Many chats at once, capped
+// per channel; when the cap is reached, replies to people go ahead of staff
+// notifications. All state lives on one strand; enqueue() may be called from
+// anywhere.
 #include "config/settings.hpp"
 #include "gateway/api_client.hpp"
 #include "gateway/channel.hpp"
