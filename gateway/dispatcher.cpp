@@ -13,7 +13,33 @@
 namespace pg::gateway {
 namespace {
 
+// Telegram allows about 1 message/s per chat (20/min per group) and Slack about
+// 1/s per channel, both with short bursts tolerated: a chat's conversations (a
+// staff chat's threads) get a burst of this many sends at once, and a 429's
+// retry_after then pauses the whole chat.
+constexpr unsigned max_in_flight_per_chat = 3;
+
+// When a channel's slots are all taken, a waiting reply gets the next one; a
+// waiting staff notification gets every this many-th, so a stream of replies
+// cannot hold the staff threads back for good.
+constexpr unsigned replies_per_staff_turn = 4;
+
 std::string chat_key(model::outbound_message const& m) { return m.channel_id + '\n' + m.chat_id; }
+
+// What must arrive in order: one staff thread (named by its petition, which the
+// platform's thread id may not exist for yet, or by the thread a reply answers
+// in), else the whole chat. A thread's opening is in its thread's conversation,
+// so it completes before anything is sent into the thread.
+std::string conversation_key(model::outbound_message const& m)
+{
+    if (!m.thread_key.empty())
+        return chat_key(m) + "\np" + m.thread_key;
+    if (!m.thread_id.empty())
+        return chat_key(m) + "\nt" + m.thread_id;
+    return chat_key(m);
+}
+
+bool to_staff_thread(model::outbound_message const& m) { return !m.thread_key.empty() || !m.thread_id.empty(); }
 
 }  // namespace
 
@@ -46,24 +72,24 @@ void dispatcher::enqueue(std::vector<model::outbox_entry> entries)
 
 void dispatcher::add(model::outbox_entry e)
 {
-    auto key = chat_key(e.message);
-    auto& q = chats_[key];
+    auto key = conversation_key(e.message);
+    auto& q = conversations_[key];
     q.entries.push_back(std::move(e));
     if (!q.busy && !stopping_) {
         q.busy = true;
         ++senders_;
-        net::co_spawn(strand_, drain_chat(std::move(key)), net::detached);
+        net::co_spawn(strand_, drain(std::move(key)), net::detached);
     }
 }
 
-net::awaitable<void> dispatcher::drain_chat(std::string key)
+net::awaitable<void> dispatcher::drain(std::string key)
 {
     for (;;) {
-        auto& q = chats_[key];
+        auto& q = conversations_[key];
         if (q.entries.empty() || stopping_) {
             q.busy = false;
             if (q.entries.empty())
-                chats_.erase(key);
+                conversations_.erase(key);
             break;
         }
         auto entry = q.entries.front();  // a copy: the queue may grow while we wait
@@ -73,7 +99,7 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
         if (!ch || (!ch->deliver_local && ep == endpoints_.end())) {
             // The channel was removed from the config since this was queued.
             dead(entry, "channel not configured");
-            chats_[key].entries.pop_front();
+            conversations_[key].entries.pop_front();
             continue;
         }
 
@@ -100,16 +126,26 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
             // The web chat: into the conversation's history, a store write.
             verdict = co_await run_blocking(pool_.get_executor(), [&] { return ch->deliver_local(entry, call.body); });
         } else {
-            co_await acquire(channel_id);
+            auto const chat = chat_key(entry.message);
+            co_await enter_chat(chat);
+            if (stopping_) {  // the stop ended a pause: the entry stays stored
+                leave_chat(chat);
+                continue;
+            }
+            co_await acquire(channel_id, to_staff_thread(entry.message) ? priority::staff : priority::reply);
             auto const response = co_await client_.send(ep->second, call);
             release(channel_id);
             verdict = ch->interpret(response, clock_());
+            // The platform's rate limit is per chat: its other threads wait it out too.
+            if (verdict.outcome == model::delivery::retry && verdict.not_before)
+                pause_chat(chat, retry_after_wait(*verdict.not_before));
+            leave_chat(chat);
         }
         if (verdict.outcome == model::delivery::ok && entry.message.kind == model::message_kind::open_thread &&
             !verdict.created_thread.empty())
             co_await bind_thread(entry.message, verdict.created_thread);
 
-        auto& head = chats_[key];
+        auto& head = conversations_[key];
         switch (verdict.outcome) {
         case model::delivery::ok:
             metrics_.add("pg_outbox_sends_total", {{"channel", channel_id}, {"verdict", "ok"}});
@@ -136,14 +172,7 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
             }
             // A platform's retry_after is the wait (the budget's backoff would be
             // max_backoff for a message not yet failed), but never a hot loop.
-            auto wait = backoff(front.attempts);
-            if (verdict.not_before) {
-                // The clock counts whole milliseconds: one more keeps the retry from
-                // landing a fraction of a millisecond before the platform's time.
-                auto const floor = std::chrono::duration_cast<std::chrono::milliseconds>(*verdict.not_before - clock_()) +
-                                   std::chrono::milliseconds{1};
-                wait = std::max(floor, settings_.base_backoff);
-            }
+            auto const wait = verdict.not_before ? retry_after_wait(*verdict.not_before) : backoff(front.attempts);
             log::info("send_retry", {{"channel", channel_id}, {"seq", static_cast<long long>(front.seq)},
                                      {"attempt", static_cast<long long>(front.attempts)},
                                      {"wait_ms", static_cast<long long>(wait.count())},
@@ -159,7 +188,51 @@ net::awaitable<void> dispatcher::drain_chat(std::string key)
     --senders_;
 }
 
-net::awaitable<void> dispatcher::acquire(std::string const& channel_id)
+net::awaitable<void> dispatcher::enter_chat(std::string const& key)
+{
+    auto& c = chats_[key];
+    if (c.in_flight < max_in_flight_per_chat) {
+        ++c.in_flight;
+    } else {
+        // The place is handed over by leave_chat(), which cancels this timer.
+        auto timer = std::make_shared<net::steady_timer>(strand_, net::steady_timer::time_point::max());
+        c.waiters.push_back(timer);
+        co_await timer->async_wait(use_tuple);
+    }
+    // A pause (a 429 in any conversation of the chat) is waited out holding the
+    // place, so the chat's state is kept until then.
+    for (;;) {
+        auto const until = chats_[key].paused_until;
+        if (stopping_ || until <= std::chrono::steady_clock::now())
+            co_return;
+        auto timer = std::make_shared<net::steady_timer>(strand_, until);
+        backoff_timers_.push_back(timer);
+        co_await timer->async_wait(use_tuple);
+        std::erase(backoff_timers_, timer);
+    }
+}
+
+void dispatcher::leave_chat(std::string const& key)
+{
+    auto const it = chats_.find(key);
+    auto& c = it->second;
+    if (!c.waiters.empty()) {
+        c.waiters.front()->cancel();
+        c.waiters.pop_front();
+        return;
+    }
+    // Forgotten when idle, unless a pause must still hold its next send.
+    if (--c.in_flight == 0 && c.paused_until <= std::chrono::steady_clock::now())
+        chats_.erase(it);
+}
+
+void dispatcher::pause_chat(std::string const& key, std::chrono::milliseconds wait)
+{
+    auto& until = chats_[key].paused_until;
+    until = std::max(until, std::chrono::steady_clock::now() + wait);
+}
+
+net::awaitable<void> dispatcher::acquire(std::string const& channel_id, priority p)
 {
     auto& s = slots_[channel_id];
     if (s.in_use < settings_.max_in_flight_per_channel) {
@@ -168,19 +241,26 @@ net::awaitable<void> dispatcher::acquire(std::string const& channel_id)
     }
     // The slot is handed over by release(), which cancels this timer.
     auto timer = std::make_shared<net::steady_timer>(strand_, net::steady_timer::time_point::max());
-    s.waiters.push_back(timer);
+    (p == priority::reply ? s.replies : s.staff).push_back(timer);
     co_await timer->async_wait(use_tuple);
 }
 
 void dispatcher::release(std::string const& channel_id)
 {
     auto& s = slots_[channel_id];
-    if (!s.waiters.empty()) {
-        s.waiters.front()->cancel();
-        s.waiters.pop_front();
+    bool const staff_turn =
+        !s.staff.empty() && (s.replies.empty() || s.replies_while_staff_waits >= replies_per_staff_turn);
+    auto& next = staff_turn ? s.staff : s.replies;
+    if (next.empty()) {
+        --s.in_use;
         return;
     }
-    --s.in_use;
+    if (staff_turn)
+        s.replies_while_staff_waits = 0;
+    else if (!s.staff.empty())
+        ++s.replies_while_staff_waits;
+    next.front()->cancel();
+    next.pop_front();
 }
 
 std::string dispatcher::thread_cache_key(model::outbound_message const& m)
@@ -225,6 +305,16 @@ net::awaitable<void> dispatcher::bind_thread(model::outbound_message const& m, s
     co_await run_blocking(pool_.get_executor(), [&] {
         return store_.bind_thread(m.channel_id, m.chat_id, thread_id, m.thread_key);
     });
+}
+
+std::chrono::milliseconds dispatcher::retry_after_wait(model::timestamp not_before)
+{
+    // At least base_backoff: never a hot loop. The clock counts whole
+    // milliseconds: one more keeps the retry from landing a fraction of a
+    // millisecond before the platform's time.
+    auto const floor = std::chrono::duration_cast<std::chrono::milliseconds>(not_before - clock_()) +
+                       std::chrono::milliseconds{1};
+    return std::max(floor, settings_.base_backoff);
 }
 
 std::chrono::milliseconds dispatcher::backoff(std::uint32_t attempts)

@@ -1,8 +1,12 @@
 #pragma once
 // The outbox loop: committed entries -> render -> send -> interpret -> mark
 // delivered, or retry with backoff, or dead-letter. One message at a time per
-// chat (so each chat sees its replies in order), many chats at once, capped per
-// channel. All state lives on one strand; enqueue() may be called from anywhere.
+// conversation, so each sees its messages in order: a chat, or in a staff chat
+// one thread (a forum topic, a Slack thread). A staff chat's threads take a few
+// sends at once, and a 429 pauses the whole chat. Many chats at once, capped
+// per channel; when the cap is reached, replies to people go ahead of staff
+// notifications. All state lives on one strand; enqueue() may be called from
+// anywhere.
 #include "config/settings.hpp"
 #include "gateway/api_client.hpp"
 #include "gateway/channel.hpp"
@@ -13,6 +17,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -41,20 +46,35 @@ public:
     net::awaitable<void> stop(std::chrono::milliseconds grace);
 
 private:
-    struct chat_queue {
+    struct conversation {
         std::deque<model::outbox_entry> entries;
         bool busy = false;  // a sender coroutine owns the head
     };
+    // A platform chat: its sends under way, and until when a 429 holds them all.
+    struct chat_state {
+        unsigned in_flight = 0;
+        std::deque<std::shared_ptr<net::steady_timer>> waiters;
+        std::chrono::steady_clock::time_point paused_until{};
+    };
+    // A reply to a person (a citizen, the supervisors) waits for a channel slot
+    // ahead of a notification into a staff thread.
+    enum class priority { reply, staff };
     struct channel_slots {
         unsigned in_use = 0;
-        std::deque<std::shared_ptr<net::steady_timer>> waiters;
+        std::deque<std::shared_ptr<net::steady_timer>> replies;
+        std::deque<std::shared_ptr<net::steady_timer>> staff;
+        unsigned replies_while_staff_waits = 0;  // since staff last had a turn
     };
 
     void add(model::outbox_entry e);
-    net::awaitable<void> drain_chat(std::string key);
-    net::awaitable<void> acquire(std::string const& channel_id);
+    net::awaitable<void> drain(std::string key);
+    net::awaitable<void> enter_chat(std::string const& key);
+    void leave_chat(std::string const& key);
+    void pause_chat(std::string const& key, std::chrono::milliseconds wait);
+    net::awaitable<void> acquire(std::string const& channel_id, priority p);
     void release(std::string const& channel_id);
     std::chrono::milliseconds backoff(std::uint32_t attempts);
+    std::chrono::milliseconds retry_after_wait(model::timestamp not_before);
     static std::string thread_cache_key(model::outbound_message const& m);
     net::awaitable<std::string> thread_of(model::outbound_message const& m);
     net::awaitable<void> bind_thread(model::outbound_message const& m, std::string const& thread_id);
@@ -71,7 +91,8 @@ private:
     clock_fn clock_;
     api_client client_;
     std::unordered_map<std::string, endpoint> endpoints_;
-    std::unordered_map<std::string, chat_queue> chats_;
+    std::unordered_map<std::string, conversation> conversations_;
+    std::unordered_map<std::string, chat_state> chats_;
     std::unordered_map<std::string, channel_slots> slots_;
     std::unordered_map<std::string, std::string> threads_;  // channel\nchat\ntracking -> thread id
     std::vector<std::uint64_t> delivered_batch_;

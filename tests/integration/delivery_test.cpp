@@ -3,9 +3,15 @@
 // dead-lettered and reported to the supervisors.
 #include "tests/support/fake_platform.hpp"
 #include "tests/support/gateway_process.hpp"
+#include "tests/support/platform_faults.hpp"
 #include "tests/support/telegram_updates.hpp"
 
+#include "storage/rocks_store.hpp"
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
 
 namespace pg::testing {
 namespace {
@@ -25,11 +31,13 @@ std::vector<json> bodies(fake_platform const& api)
 
 class delivery : public ::testing::Test {
 protected:
-    void start(std::uint32_t max_attempts)
+    void start(std::uint32_t max_attempts, std::function<void(json&)> const& adjust = {})
     {
         auto cfg = test_config(api.base_url(), data.path());
         cfg["outbox"]["max_attempts"] = max_attempts;
         cfg["staff"] = {{"supervisors", {{{"channel", "telegram"}, {"chat", std::to_string(supervisors)}}}}};
+        if (adjust)
+            adjust(cfg);
         gateway = std::make_unique<gateway_process>(cfg);
         gateway->start();
     }
@@ -105,6 +113,70 @@ TEST_F(delivery, a_message_past_its_budget_is_dead_lettered_and_reported)
     auto const m = http_get(gateway->port(), "/metrics").body;
     EXPECT_NE(m.find("pg_dead_letters_total{channel=\"telegram\"} 1"), std::string::npos) << m;
     EXPECT_NE(gateway->log().find("\"event\":\"dead_letter\""), std::string::npos);
+}
+
+// Item 13 of issue 15: replies to citizens go ahead of staff notifications. The
+// outbox holds what a flood of petitions leaves (a topic and its card in each of
+// four staff groups, per petition); the channel sends one request at a time and
+// the staff groups answer slowly. A citizen's reply, once due, is the next
+// request started: it does not wait for the staff chats' turns.
+TEST_F(delivery, a_citizen_reply_goes_ahead_of_a_staff_backlog)
+{
+    using namespace std::chrono_literals;
+    std::vector<std::string> const staff_groups{"-1001000000001", "-1001000000002", "-1001000000003",
+                                                "-1001000000004"};
+    constexpr int petitions = 6;
+    constexpr std::int64_t citizen = 555;
+    {
+        auto store = storage::open_rocks_store({data.path().string(), true, true});
+        storage::unit_of_work flood;
+        flood.dedupe_key = "test:flood";
+        for (int p = 0; p < petitions; ++p)
+            for (auto const& group : staff_groups) {
+                model::outbound_message open;
+                open.kind = model::message_kind::open_thread;
+                open.channel_id = "telegram";
+                open.chat_id = group;
+                open.thread_key = open.title = "FLOOD-00" + std::to_string(p);
+                open.text = "card";
+                auto card = open;
+                card.kind = model::message_kind::text;
+                card.title.clear();
+                flood.outbox.push_back(open);
+                flood.outbox.push_back(card);
+            }
+        ASSERT_EQ(store->commit(flood).status, storage::commit_status::committed);
+    }
+    std::size_t const backlog = 2 * petitions * staff_groups.size();
+    api.set_script([topics = std::int64_t{100}](recorded_request const& r, std::size_t) mutable {
+        auto const v = view_of(r);
+        if (v.chat == std::to_string(citizen))
+            return scripted_reply{};
+        scripted_reply reply;
+        if (v.method == "createForumTopic")
+            reply.body = json{{"ok", true}, {"result", {{"message_thread_id", topics++}, {"name", "t"}}}}.dump();
+        return fault::slow(200ms, reply);
+    });
+    start(10, [&](json& cfg) {
+        cfg["outbox"]["max_in_flight_per_channel"] = 1;
+        for (auto const& group : staff_groups)
+            cfg["staff"]["chats"].push_back({{"channel", "telegram"}, {"chat", group}});
+    });
+    ASSERT_TRUE(api.wait_for_count(2)) << gateway->log();  // the backlog is going out
+
+    post(tg::text(1, citizen, "/start"));
+    auto const staff_before = api.count();  // everything so far went to the staff groups
+    ASSERT_TRUE(api.wait_until([&](auto const& all) {
+        return std::any_of(all.begin(), all.end(), [&](auto const& r) { return view_of(r).chat == std::to_string(citizen); });
+    }, 30s)) << gateway->log();
+    auto const all = api.requests();
+    auto const staff_ahead = static_cast<std::size_t>(std::find_if(all.begin(), all.end(), [&](auto const& r) {
+                                                          return view_of(r).chat == std::to_string(citizen);
+                                                      }) - all.begin());
+    EXPECT_LT(staff_ahead, backlog) << "the reply waited for the whole staff backlog";
+    // Only the staff send under way when the reply became due may come first.
+    EXPECT_LE(staff_ahead - staff_before, 1u) << staff_ahead << " staff sends came before the reply, "
+                                               << staff_before << " of them before it was due";
 }
 
 }  // namespace

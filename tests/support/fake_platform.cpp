@@ -1,5 +1,7 @@
 #include "tests/support/fake_platform.hpp"
 
+#include "tests/support/platform_faults.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -11,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <list>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -39,6 +42,8 @@ struct fake_platform::impl {
     std::atomic<bool> stopping{false};
     std::size_t in_flight = 0;      // under data_mutex
     std::size_t max_in_flight = 0;  // under data_mutex
+    std::map<std::string, std::size_t> in_flight_to;      // by chat, under data_mutex
+    std::map<std::string, std::size_t> max_in_flight_to;  // by chat, under data_mutex
     std::size_t hangs_abandoned = 0;
     std::atomic<std::size_t> open_connections{0};
     tcp::socket port_holder{ioc};                     // bound to the port, never listening
@@ -66,11 +71,13 @@ struct fake_platform::impl {
     // Counts the request as being answered for as long as it lives.
     struct answering {
         impl& self;
-        explicit answering(impl& s) : self(s) {}
+        std::string chat;
+        answering(impl& s, std::string c) : self(s), chat(std::move(c)) {}
         ~answering()
         {
             std::lock_guard lock(self.data_mutex);
             --self.in_flight;
+            --self.in_flight_to[chat];
         }
     };
 
@@ -120,6 +127,7 @@ struct fake_platform::impl {
                                std::chrono::steady_clock::now()};
             for (auto const& f : req)
                 r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+            auto chat = view_of(r).chat;
             scripted_reply reply;
             {
                 std::lock_guard lock(data_mutex);
@@ -127,8 +135,9 @@ struct fake_platform::impl {
                     reply = reply_with(r, received.size());
                 received.push_back(std::move(r));
                 max_in_flight = std::max(max_in_flight, ++in_flight);
+                max_in_flight_to[chat] = std::max(max_in_flight_to[chat], ++in_flight_to[chat]);
             }
-            answering counted(*this);
+            answering counted(*this, std::move(chat));
             changed.notify_all();
             if (reply.hang) {
                 hang(*socket);
@@ -326,6 +335,13 @@ std::size_t fake_platform::max_in_flight() const
 {
     std::lock_guard lock(impl_->data_mutex);
     return impl_->max_in_flight;
+}
+
+std::size_t fake_platform::max_in_flight_to(std::string const& chat) const
+{
+    std::lock_guard lock(impl_->data_mutex);
+    auto const it = impl_->max_in_flight_to.find(chat);
+    return it == impl_->max_in_flight_to.end() ? 0 : it->second;
 }
 
 std::size_t fake_platform::hangs_abandoned() const

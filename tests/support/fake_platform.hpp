@@ -63,6 +63,8 @@ public:
     bool wait_for_count(std::size_t n, std::chrono::milliseconds limit = std::chrono::seconds{15}) const;
     // The most requests that were being answered at the same moment, over its life.
     std::size_t max_in_flight() const;
+    // The same, for requests to one chat (Telegram chat_id / Slack channel, as view_of names it).
+    std::size_t max_in_flight_to(std::string const& chat) const;
     // Connections accepted and not yet closed by either side.
     std::size_t open_connections() const;
     // Hung requests whose connection the client closed (gave up on).
