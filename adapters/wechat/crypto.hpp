@@ -47,7 +47,9 @@ model::result<aes_key> parse_encoding_aes_key(std::string_view encoding_aes_key)
 // equal), the length field and that the receiveid equals `receive_id`.
 // Failures: malformed_body for bad base64, a cut or unpadded ciphertext and a
 // length that does not fit; bad_signature for another receiveid. The detail
-// starts with `field` ("Encrypt", "echostr").
+// starts with `field` ("Encrypt", "echostr"). Check msg_signature first (as
+// open_push does): these checks are not constant-time, so an unsigned
+// ciphertext must never reach them (a padding oracle).
 model::result<std::string> decrypt(aes_key const& key, std::string_view ciphertext_base64,
                                    std::string_view receive_id, std::string_view field = "Encrypt");
 

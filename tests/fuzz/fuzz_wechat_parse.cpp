@@ -67,8 +67,8 @@ void check_reply(wx::callback_message const& m, std::string const& text)
 {
     auto const xml = wx::render_text_reply(m, text, 1'700'000'000);
     check(valid_utf8(xml), "reply: valid UTF-8");
-    if (text.size() > wx::max_field_bytes / 3)
-        return;  // replacements may triple it
+    if (text.empty() || text.size() > wx::max_field_bytes / 3)
+        return;  // a text reply needs its text; replacements may triple it
     auto back = wx::parse_message(xml);
     check(bool(back), "reply: parses back", back ? "" : back.error().detail);
     // Nothing replaced and no CR (XML reads CR LF as LF): the very same text.
