@@ -13,6 +13,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <future>
 #include <regex>
 
 namespace pg::testing {
@@ -95,6 +96,12 @@ protected:
     {
         return http_request(port(), "POST", "/staff/login", json{{"name", name}, {"password", password}}.dump(),
                             {{"Origin", origin}});
+    }
+    // From another client address; loopback is all of 127/8.
+    http_result login_from(std::string const& address, std::string const& name, std::string const& password)
+    {
+        return http_request_from(address, port(), "POST", "/staff/login",
+                                 json{{"name", name}, {"password", password}}.dump(), {{"Origin", origin}});
     }
     session login_ok(std::string const& name)
     {
@@ -180,6 +187,49 @@ TEST_F(console_test, a_name_is_locked_after_repeated_failures)
         EXPECT_EQ(login("official", "wrong").status, 401);
     EXPECT_EQ(login("official", "demo").status, 429);  // even the right password, for a while
     EXPECT_EQ(metric("pg_console_logins_total{result=\"locked\"}"), 1);
+}
+
+TEST_F(console_test, parallel_guesses_are_counted_before_the_password_is_checked)
+{
+    std::vector<std::future<http_result>> guesses;
+    for (int i = 0; i < 30; ++i)
+        guesses.push_back(std::async(std::launch::async, [&] { return login("official", "wrong"); }));
+    int wrong = 0, refused = 0;
+    for (auto& g : guesses) {
+        auto const r = g.get();
+        wrong += r.status == 401;
+        if (r.status == 429 || r.status == 503) {
+            ++refused;
+            EXPECT_FALSE(r.header("Retry-After").empty()) << r.status;
+        }
+    }
+    EXPECT_EQ(wrong + refused, 30);
+    EXPECT_LE(wrong, 5);
+    EXPECT_LE(metric("pg_console_logins_total{result=\"failed\"}"), 5);  // each one a password check
+
+    // Guessed on one at a time until the lock: never more than 5 checks in all.
+    for (int i = 0; i < 5 && login("official", "wrong").status == 401; ++i) {
+    }
+    EXPECT_EQ(login("official", "demo").status, 429);
+    EXPECT_EQ(metric("pg_console_logins_total{result=\"failed\"}"), 5);
+}
+
+TEST_F(console_test, a_guesser_elsewhere_cannot_lock_an_official_out)
+{
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(login("official", "wrong").status, 401);
+    EXPECT_EQ(login("official", "demo").status, 429);
+    auto const elsewhere = login_from("127.0.0.2", "official", "demo");
+    EXPECT_EQ(elsewhere.status, 200) << elsewhere.body;
+
+    // One address guessing across names is locked as a whole after 20 failures.
+    for (int i = 0; i < 15; ++i)
+        EXPECT_EQ(login("name" + std::to_string(i / 4), "wrong").status, 401) << i;
+    auto const fresh = login("supervisor", "demo");
+    EXPECT_EQ(fresh.status, 429);
+    EXPECT_FALSE(fresh.header("Retry-After").empty());
+    EXPECT_EQ(metric("pg_console_logins_total{result=\"source_locked\"}"), 1);
+    EXPECT_EQ(login_from("127.0.0.2", "supervisor", "demo").status, 200);
 }
 
 TEST_F(console_test, unauthenticated_requests_are_refused)

@@ -148,10 +148,14 @@ command_result run_gateway(std::string const& args)
 
 namespace {
 
-http_result exchange(unsigned short port, http::request<http::string_body> req)
+http_result exchange(unsigned short port, http::request<http::string_body> req, char const* from = nullptr)
 {
     net::io_context ioc;
     net::ip::tcp::socket socket(ioc);
+    if (from) {  // another loopback address: to the gateway, another client
+        socket.open(net::ip::tcp::v4());
+        socket.bind({net::ip::make_address(from), 0});
+    }
     socket.connect({net::ip::make_address("127.0.0.1"), port});
     req.set(http::field::host, "127.0.0.1");
     req.prepare_payload();
@@ -166,6 +170,20 @@ http_result exchange(unsigned short port, http::request<http::string_body> req)
     for (auto const& f : res)
         out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     return out;
+}
+
+http::request<http::string_body> make_request(std::string const& method, std::string const& target,
+                                              std::string const& body,
+                                              std::vector<std::pair<std::string, std::string>> const& headers)
+{
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    for (auto const& [k, v] : headers)
+        req.set(k, v);
+    if (!body.empty()) {
+        req.set(http::field::content_type, "application/json");
+        req.body() = body;
+    }
+    return req;
 }
 
 }  // namespace
@@ -184,14 +202,7 @@ http_result http_post(unsigned short port, std::string const& target, std::strin
 http_result http_request(unsigned short port, std::string const& method, std::string const& target,
                          std::string const& body, std::vector<std::pair<std::string, std::string>> const& headers)
 {
-    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    for (auto const& [k, v] : headers)
-        req.set(k, v);
-    if (!body.empty()) {
-        req.set(http::field::content_type, "application/json");
-        req.body() = body;
-    }
-    return exchange(port, std::move(req));
+    return exchange(port, make_request(method, target, body, headers));
 }
 
 std::string http_result::header(std::string_view name) const
@@ -205,6 +216,13 @@ std::string http_result::header(std::string_view name) const
 http_result http_get(unsigned short port, std::string const& target)
 {
     return exchange(port, http::request<http::string_body>{http::verb::get, target, 11});
+}
+
+http_result http_request_from(std::string const& from, unsigned short port, std::string const& method,
+                              std::string const& target, std::string const& body,
+                              std::vector<std::pair<std::string, std::string>> const& headers)
+{
+    return exchange(port, make_request(method, target, body, headers), from.c_str());
 }
 
 }  // namespace pg::testing
