@@ -27,6 +27,8 @@ constexpr std::int64_t citizen_chat = 555'000'222;
 constexpr char description[] = "A pothole about 30 cm wide has been growing for two weeks; please fill it.";
 constexpr char location[] = "Main Street 12, by the bus stop";
 constexpr char origin[] = "http://127.0.0.1";  // the test client sends Host: 127.0.0.1
+constexpr char cms_token[] = "cms-token-0123456789abcdef";          // every department
+constexpr char housing_token[] = "housing-token-0123456789abcdef";  // housing only
 
 bool contains(std::string const& hay, std::string const& needle) { return hay.find(needle) != std::string::npos; }
 
@@ -57,6 +59,9 @@ protected:
                             {{"name", "housing.only"}, {"password_hash", cheap_hash("demo")},
                              {"departments", {"housing"}}},
                             {{"name", "supervisor"}, {"password_hash", cheap_hash("demo")}, {"supervisor", true}}}}};
+        cfg["staff_api"] = {{"tokens",
+                             {{{"name", "cms"}, {"token", cms_token}},
+                              {{"name", "housing-cms"}, {"token", housing_token}, {"departments", {"housing"}}}}}};
         gateway = std::make_unique<gateway_process>(cfg);
         gateway->start();
     }
@@ -129,6 +134,18 @@ protected:
         auto const r = get(s, "/staff/console/api/petitions/" + tracking);
         EXPECT_EQ(r.status, 200) << r.body;
         return json::parse(r.body).value("status", "");
+    }
+    http_result api(std::string const& token, std::string const& method, std::string const& target,
+                    json const& body = nullptr)
+    {
+        return http_request(port(), method, "/staff/api/" + target, body.is_null() ? "" : body.dump(),
+                            {{"Authorization", "Bearer " + token}});
+    }
+    json api_timeline(std::string const& tracking)
+    {
+        auto const r = api(cms_token, "GET", "petitions/" + tracking);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return json::parse(r.body)["timeline"];
     }
     std::int64_t metric(std::string const& series)
     {
@@ -352,6 +369,44 @@ TEST_F(console_test, a_department_limited_account_sees_and_acts_only_on_its_depa
     auto const o = get(sup, "/staff/console/api/oversight");
     ASSERT_EQ(o.status, 200) << o.body;
     EXPECT_EQ(json::parse(o.body)["figures"]["total"]["received"], 1);
+}
+
+TEST_F(console_test, a_staff_api_token_acts_in_its_departments_under_its_own_name)
+{
+    auto const tracking = file_petition();  // category 1 of the demo flow: not housing
+    auto const actions = "petitions/" + tracking + "/actions";
+
+    // Not its department: not listed, not shown, not acted on.
+    auto const listed = api(housing_token, "GET", "petitions");
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    EXPECT_EQ(json::parse(listed.body)["petitions"].size(), 0u);
+    EXPECT_EQ(api(housing_token, "GET", "petitions/" + tracking).status, 403);
+    EXPECT_EQ(api(housing_token, "POST", actions, {{"action", "accept"}}).status, 403);
+
+    // The official a system acts for is a short visible name, or the action is refused.
+    EXPECT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}, {"actor", std::string(65, 'x')}}).status, 400);
+    EXPECT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}, {"actor", "Li\nWei"}}).status, 400);
+    EXPECT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}, {"actor", "Li \u202Eiew"}}).status, 400);
+    EXPECT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}, {"actor", 7}}).status, 400);
+    EXPECT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}, {"actor", " "}}).status, 400);
+    EXPECT_EQ(api_timeline(tracking).back()["status"], "submitted");
+
+    // The timeline names the token, and beside it the official, if given.
+    ASSERT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}}).status, 200);
+    EXPECT_EQ(api_timeline(tracking).back()["actor_name"], "cms");
+    auto const transferred = api(cms_token, "POST", actions,
+                                 {{"action", "transfer"}, {"department", "housing"}, {"text", "theirs"},
+                                  {"actor", "李伟 (housing desk)"}});
+    ASSERT_EQ(transferred.status, 200) << transferred.body;
+    EXPECT_EQ(api_timeline(tracking).back()["actor_name"], "cms (for 李伟 (housing desk))");
+
+    // Transferred to housing, it is the housing token's.
+    EXPECT_EQ(json::parse(api(housing_token, "GET", "petitions").body)["petitions"].size(), 1u);
+    ASSERT_EQ(api(housing_token, "POST", actions, {{"action", "progress"}, {"text", "on it"}}).status, 200);
+    auto const last = api_timeline(tracking).back();
+    EXPECT_EQ(last["status"], "in_progress");
+    EXPECT_EQ(last["actor_name"], "housing-cms");
+    EXPECT_EQ(last["channel"], "staff_api");
 }
 
 TEST_F(console_test, the_public_sees_figures_and_tracking_without_personal_data)
