@@ -45,7 +45,7 @@ constexpr std::string_view staff_chat_keys[] = {"channel", "chat", "departments"
 constexpr std::string_view plain_replies[] = {"answer", "note"};
 constexpr std::string_view deadline_keys[] = {"working_days", "holidays", "remind_before_ms", "check_interval_ms"};
 constexpr std::string_view staff_api_keys[] = {"tokens"};
-constexpr std::string_view api_token_keys[] = {"name", "token"};
+constexpr std::string_view api_token_keys[] = {"name", "token", "departments"};
 constexpr std::string_view web_keys[] = {"root", "public_page"};
 constexpr std::string_view console_keys[] = {"accounts", "session_ttl_ms", "secure_cookie"};
 constexpr std::string_view console_account_keys[] = {"name", "password_hash", "departments", "supervisor"};
@@ -363,6 +363,25 @@ std::vector<department> read_departments(node const& n)
     return out;
 }
 
+// A "departments" list of a staff chat, console account or API token: what it
+// serves, sees and acts on; absent or empty = all. Once departments are listed,
+// each must be one of them.
+std::vector<std::string> read_department_ids(object_node const& o, std::vector<department> const& departments)
+{
+    std::vector<std::string> out;
+    auto const list = o.get("departments");
+    if (!list)
+        return out;
+    for (auto const& item : list->items()) {
+        auto id = item.non_empty_text();
+        if (!departments.empty() && !has_department(departments, id))
+            item.fail(quote(id) + " is not the id of a department in departments; expected one of: " +
+                      ids_of(departments));
+        out.push_back(std::move(id));
+    }
+    return out;
+}
+
 // A staff chat, or nullopt when it is switched off: its channel is disabled, or
 // its "chat" is empty after ${} expansion (so "${TELEGRAM_STAFF_CHAT:-}" stays
 // off until the variable is set). Switched off or not, its channel and
@@ -383,15 +402,7 @@ std::optional<staff_chat> read_staff_chat(object_node const& o, channel_ids cons
         channel.fail(quote(c.channel) + " is not the id of a channel in channels" +
                      (known.empty() ? std::string(", which is empty") : "; expected one of: " + known));
     }
-    if (auto list = o.get("departments")) {
-        for (auto const& item : list->items()) {
-            auto id = item.non_empty_text();
-            if (!departments.empty() && !has_department(departments, id))
-                item.fail(quote(id) + " is not the id of a department in departments; expected one of: " +
-                          ids_of(departments));
-            c.departments.push_back(std::move(id));
-        }
-    }
+    c.departments = read_department_ids(o, departments);
     auto const chat = o.need("chat");
     if (!chat.raw().is_string())
         chat.fail("expected a string, found " + describe(chat.raw()));
@@ -505,7 +516,7 @@ deadline_settings read_deadlines(object_node const& o)
 
 // Bearer tokens for the staff API. One that expands to "" is left out, so
 // "${PG_STAFF_API_TOKEN:-}" keeps the API closed until the variable is set.
-std::vector<api_token> read_staff_api(object_node const& o)
+std::vector<api_token> read_staff_api(object_node const& o, std::vector<department> const& departments)
 {
     o.allow(staff_api_keys);
     std::vector<api_token> out;
@@ -523,6 +534,7 @@ std::vector<api_token> read_staff_api(object_node const& o)
         if (!is_channel_id(a.name))
             name.fail("expected 1 to 32 characters of a-z 0-9 _ -, found " + describe_string(a.name));
         require_unique(names, a.name, name, quote(a.name));
+        a.departments = read_department_ids(t, departments);
         auto const token = t.need("token");
         a.token = token.secret_text();
         if (a.token.empty())
@@ -589,15 +601,7 @@ console_settings read_console(object_node const& o, std::vector<department> cons
         if (!model::parse_password_hash(acc.password_hash, why))
             hash.fail(why + ", as printed by `petition-gateway hash-password`; found " +
                       describe_string(acc.password_hash, secrecy::secret));
-        if (auto deps = a.get("departments")) {
-            for (auto const& d : deps->items()) {
-                auto id = d.non_empty_text();
-                if (!departments.empty() && !has_department(departments, id))
-                    d.fail(quote(id) + " is not the id of a department in departments; expected one of: " +
-                           ids_of(departments));
-                acc.departments.push_back(std::move(id));
-            }
-        }
+        acc.departments = read_department_ids(a, departments);
         a.read_bool("supervisor", acc.supervisor);
         s.accounts.push_back(std::move(acc));
     }
@@ -686,7 +690,7 @@ settings load(std::string const& path, env_lookup const& env)
     if (auto n = root.get("deadlines"))
         s.deadlines = read_deadlines(n->object());
     if (auto n = root.get("staff_api"))
-        s.staff_api_tokens = read_staff_api(n->object());
+        s.staff_api_tokens = read_staff_api(n->object(), s.staff.departments);
     if (auto n = root.get("web"))
         s.web = read_web(n->object());
     if (auto n = root.get("console"))

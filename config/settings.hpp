@@ -114,8 +114,9 @@ struct deadline_settings {
 };
 
 struct api_token {
-    std::string name;                     // who uses it (logged)
+    std::string name;                     // who uses it (logged); the actor on the timeline
     std::string token;                    // secret
+    std::vector<std::string> departments; // what it may see and act on; empty = all
 };
 
 // The gateway's own pages (web chat, staff console, public page) are plain

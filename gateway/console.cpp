@@ -17,6 +17,9 @@
 #include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <thread>
+
 namespace pg::gateway {
 namespace {
 
@@ -25,8 +28,34 @@ using json = nlohmann::json;
 constexpr std::string_view cookie_name = "pg_staff_session";
 constexpr std::string_view staff_api_prefix = "/staff/console/api";
 constexpr std::string_view public_api_prefix = "/public/api/";
-constexpr unsigned failures_before_lock = 5;
-constexpr std::chrono::seconds lock_for{60};
+constexpr login_throttle::limits login_limits{.per_name = 5, .per_source = 20, .lock_for = std::chrono::seconds{60}};
+
+// A PBKDF2 check keeps a core busy for a good part of a second: at most one per
+// two cores at once, so webhooks and pages keep the rest.
+unsigned hash_checks_at_once() { return std::max(1u, std::thread::hardware_concurrency() / 2); }
+
+// Holds one of the console's password-check slots, if one is free.
+class hash_check_slot {
+public:
+    hash_check_slot(std::atomic<unsigned>& running, unsigned max) : running_(running)
+    {
+        held_ = running_.fetch_add(1) < max;
+        if (!held_)
+            running_.fetch_sub(1);
+    }
+    ~hash_check_slot()
+    {
+        if (held_)
+            running_.fetch_sub(1);
+    }
+    hash_check_slot(hash_check_slot const&) = delete;
+    hash_check_slot& operator=(hash_check_slot const&) = delete;
+    bool held() const { return held_; }
+
+private:
+    std::atomic<unsigned>& running_;
+    bool held_ = false;
+};
 
 std::string cookie(request const& req, std::string_view name)
 {
@@ -87,7 +116,8 @@ console::console(config::settings const& s, petition_desk& desk, metrics& m)
       desk_(desk),
       metrics_(m),
       sessions_(s.console.session_ttl),
-      throttle_(failures_before_lock, lock_for)
+      throttle_(login_limits),
+      max_hash_checks_(hash_checks_at_once())
 {
     // The same cost as the first account's hash, and a hash no password matches.
     std::uint32_t iterations = adapters::default_password_iterations;
@@ -118,7 +148,7 @@ config::console_account const* console::account(std::string_view name) const
     return nullptr;
 }
 
-net::awaitable<response> console::handle(request const& req, std::string_view path)
+net::awaitable<response> console::handle(request const& req, std::string_view path, std::string const& source)
 {
     if (path.starts_with("/public")) {
         if (!settings_.web.public_page)
@@ -126,11 +156,11 @@ net::awaitable<response> console::handle(request const& req, std::string_view pa
         co_return secured(co_await public_api(req, path));
     }
     if (path == "/staff/login")
-        co_return secured(co_await login(req));
+        co_return secured(co_await login(req, source));
     co_return secured(co_await staff(req, path));
 }
 
-net::awaitable<response> console::login(request const& req)
+net::awaitable<response> console::login(request const& req, std::string const& source)
 {
     if (req.method() != http::verb::post)
         co_return json_error(http::status::method_not_allowed, "POST only");
@@ -159,10 +189,22 @@ net::awaitable<response> console::login(request const& req)
     if (name.empty() || name.size() > 64 || password.size() > 1024)
         co_return json_error(http::status::bad_request, "name and password: expected a name and a password");
 
+    // Counted as a failure before the check, so parallel guesses cannot outrun the lock.
     auto const now = desk_.now();
-    if (throttle_.locked(name, now)) {
-        metrics_.add("pg_console_logins_total", {{"result", "locked"}});
-        co_return json_error(http::status::too_many_requests, "too many failed logins for this name; try later");
+    auto const allowed = throttle_.reserve(name, source, now);
+    if (!allowed.allowed) {
+        metrics_.add("pg_console_logins_total", {{"result", allowed.source_locked ? "source_locked" : "locked"}});
+        auto res = json_error(http::status::too_many_requests, "too many failed logins; try later");
+        res.set(http::field::retry_after, std::to_string(allowed.retry_after.count()));
+        co_return res;
+    }
+    hash_check_slot slot(hash_checks_, max_hash_checks_);
+    if (!slot.held()) {
+        throttle_.cancel(name, source);  // not checked: not a failure
+        metrics_.add("pg_console_logins_total", {{"result", "busy"}});
+        auto res = json_error(http::status::service_unavailable, "busy checking other logins; try again");
+        res.set(http::field::retry_after, "1");
+        co_return res;
     }
     auto const* acc = account(name);
     std::string const stored = acc ? acc->password_hash : dummy_hash_;
@@ -170,12 +212,11 @@ net::awaitable<response> console::login(request const& req)
     bool const ok = co_await run_blocking(desk_.pool().get_executor(),
                                           [&] { return adapters::verify_password(password, stored); });
     if (!ok || !acc) {
-        throttle_.failed(name, now);
         metrics_.add("pg_console_logins_total", {{"result", "failed"}});
         log::info("console_login_failed");
         co_return json_error(http::status::unauthorized, "wrong name or password");  // the same for unknown names
     }
-    throttle_.succeeded(name);
+    throttle_.succeeded(name, source);
     metrics_.add("pg_console_logins_total", {{"result", "ok"}});
     log::info("console_login");  // the account's name is a person's name: debug only
     log::debug("console_login", {{"account", acc->name}});

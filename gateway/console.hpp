@@ -2,7 +2,7 @@
 // The staff console's HTTP side and the public page's API.
 //
 // Staff (session cookie "pg_staff_session", Path=/staff):
-//   POST /staff/login                     {"name","password"} (JSON or form) -> 200 me + cookie | 401 | 429
+//   POST /staff/login                     {"name","password"} (JSON or form) -> 200 me + cookie | 401 | 429 | 503
 //   POST /staff/logout
 //   GET  /staff/console/api/me            {"name","supervisor","departments","csrf_token"}
 //   GET  /staff/console/api/petitions?status=&department=&overdue=true
@@ -18,6 +18,8 @@
 #include "gateway/console_sessions.hpp"
 #include "gateway/http_server.hpp"
 
+#include <atomic>
+#include <string>
 #include <string_view>
 
 namespace pg::config { struct settings; struct console_account; }
@@ -33,10 +35,11 @@ public:
 
     // Whether `path` (no query) is one of the routes above.
     bool handles(std::string_view path) const;
-    net::awaitable<response> handle(request const& req, std::string_view path);
+    // `source`: the client's address (source_key), what failed logins are counted by.
+    net::awaitable<response> handle(request const& req, std::string_view path, std::string const& source);
 
 private:
-    net::awaitable<response> login(request const& req);
+    net::awaitable<response> login(request const& req, std::string const& source);
     net::awaitable<response> staff(request const& req, std::string_view path);
     net::awaitable<response> oversight(config::console_account const& who);
     net::awaitable<response> public_api(request const& req, std::string_view path);
@@ -48,6 +51,10 @@ private:
     metrics& metrics_;
     session_table sessions_;
     login_throttle throttle_;
+    // Password checks running now; over max_hash_checks_ a login is answered 503 at
+    // once, so a burst of logins cannot take every core and the blocking pool.
+    std::atomic<unsigned> hash_checks_{0};
+    unsigned max_hash_checks_;
     std::string dummy_hash_;  // verified for unknown names, so they cost as much as known ones
 };
 

@@ -5,12 +5,20 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace pg::gateway {
 namespace {
 
-constexpr std::size_t max_tracked_names = 10'000;  // bounds the throttle's memory under a spray of names
+constexpr std::size_t max_tracked = 10'000;  // per table: bounds the throttle's memory under a spray of names
+
+std::string pair_key(std::string const& name, std::string const& source) { return source + '\n' + name; }
+
+std::chrono::seconds seconds_until(model::timestamp t, model::timestamp now)
+{
+    return std::max(std::chrono::ceil<std::chrono::seconds>(t - now), std::chrono::seconds{1});
+}
 
 std::string digest(std::string_view token)
 {
@@ -66,31 +74,66 @@ void session_table::close(std::string_view token)
     sessions_.erase(key);
 }
 
-bool login_throttle::locked(std::string const& name, model::timestamp now)
+// The entry for `key`, made room for if need be; null when every slot holds a
+// live lock (a spray of names or addresses: then the bound on hash checks running
+// at once is what limits the cost).
+login_throttle::entry* login_throttle::track(table& t, std::string const& key, model::timestamp now)
 {
-    std::lock_guard lock(mutex_);
-    auto it = names_.find(name);
-    return it != names_.end() && it->second.locked_until > now;
-}
-
-void login_throttle::failed(std::string const& name, model::timestamp now)
-{
-    std::lock_guard lock(mutex_);
-    if (names_.size() >= max_tracked_names && !names_.contains(name))
-        std::erase_if(names_, [&](auto const& e) { return e.second.locked_until <= now; });
-    if (names_.size() >= max_tracked_names)
-        return;  // every slot holds a locked name: a spray; the per-source rate limit is the guard then
-    auto& e = names_[name];
-    if (++e.failures >= limit_) {
-        e.failures = 0;
-        e.locked_until = now + lock_for_;
+    if (auto it = t.find(key); it != t.end()) {
+        if (it->second.locked_until != model::timestamp{} && it->second.locked_until <= now)
+            it->second = {};  // the lock is over: a fresh count
+        return &it->second;
     }
+    if (t.size() >= max_tracked)
+        std::erase_if(t, [&](auto const& e) { return e.second.locked_until <= now; });
+    if (t.size() >= max_tracked)
+        return nullptr;
+    return &t[key];
 }
 
-void login_throttle::succeeded(std::string const& name)
+login_throttle::decision login_throttle::reserve(std::string const& name, std::string const& source,
+                                                 model::timestamp now)
 {
     std::lock_guard lock(mutex_);
-    names_.erase(name);
+    auto* const pair = track(pairs_, pair_key(name, source), now);
+    auto* const from = track(sources_, source, now);
+    if (from && from->locked_until > now)
+        return {false, true, seconds_until(from->locked_until, now)};
+    if (pair && pair->locked_until > now)
+        return {false, false, seconds_until(pair->locked_until, now)};
+    auto count = [&](entry* e, unsigned limit) {
+        if (e && ++e->failures >= limit)
+            e->locked_until = now + limits_.lock_for;
+    };
+    count(pair, limits_.per_name);
+    count(from, limits_.per_source);
+    return {};
 }
+
+void login_throttle::give_back(std::string const& name, std::string const& source, bool forget_pair)
+{
+    std::lock_guard lock(mutex_);
+    auto undo = [](table& t, std::string const& key, unsigned limit) {
+        auto it = t.find(key);
+        if (it == t.end())
+            return;
+        auto& e = it->second;
+        if (e.failures > 0)
+            --e.failures;
+        if (e.failures < limit)
+            e.locked_until = {};  // the lock came from the reservation given back
+        if (e.failures == 0)
+            t.erase(it);
+    };
+    if (forget_pair)
+        pairs_.erase(pair_key(name, source));
+    else
+        undo(pairs_, pair_key(name, source), limits_.per_name);
+    undo(sources_, source, limits_.per_source);
+}
+
+void login_throttle::succeeded(std::string const& name, std::string const& source) { give_back(name, source, true); }
+
+void login_throttle::cancel(std::string const& name, std::string const& source) { give_back(name, source, false); }
 
 }  // namespace pg::gateway

@@ -41,22 +41,46 @@ private:
     std::map<std::string, console_session> sessions_;  // sha256(token) -> session
 };
 
-// Failed logins per name: after `limit` in a row, that name is refused for
-// `lock_for` (unknown names too, so the answer does not tell which exist).
+// Failed logins, counted before the password is checked: an attempt first
+// reserves a failure for its (name, source) pair and for its source, and only a
+// right password gives it back. So parallel guesses are refused as soon as the
+// limit's worth of them is in flight, not after all of them were hashed.
+// `per_name` failures in a row for one name from one source lock that pair, and
+// `per_source` from one source over any names lock the source, for `lock_for`.
+// A name as such is never locked, so a guesser elsewhere cannot lock an official
+// out. Unknown names count like known ones, so the answer does not tell which exist.
 class login_throttle {
 public:
-    login_throttle(unsigned limit, std::chrono::milliseconds lock_for) : limit_(limit), lock_for_(lock_for) {}
+    struct limits {
+        unsigned per_name = 5;
+        unsigned per_source = 20;
+        std::chrono::milliseconds lock_for{60'000};
+    };
+    explicit login_throttle(limits l) : limits_(l) {}
 
-    bool locked(std::string const& name, model::timestamp now);
-    void failed(std::string const& name, model::timestamp now);
-    void succeeded(std::string const& name);
+    struct decision {
+        bool allowed = true;
+        bool source_locked = false;            // refused for the source, not only the pair
+        std::chrono::seconds retry_after{0};   // refused: until the lock ends, at least 1 s
+    };
+    // Counts a failure for (name, source) and for source, unless either is locked
+    // (then nothing is counted).
+    decision reserve(std::string const& name, std::string const& source, model::timestamp now);
+    // The password was right: the pair's count ends; the source's reserved failure is given back.
+    void succeeded(std::string const& name, std::string const& source);
+    // The password was not checked (the server was busy): the reservation is given back.
+    void cancel(std::string const& name, std::string const& source);
 
 private:
     struct entry { unsigned failures = 0; model::timestamp locked_until{}; };
-    unsigned limit_;
-    std::chrono::milliseconds lock_for_;
+    using table = std::map<std::string, entry>;
+    static entry* track(table& t, std::string const& key, model::timestamp now);
+    void give_back(std::string const& name, std::string const& source, bool forget_pair);
+
+    limits limits_;
     std::mutex mutex_;
-    std::map<std::string, entry> names_;
+    table pairs_;    // source + "\n" + name
+    table sources_;  // source
 };
 
 }  // namespace pg::gateway

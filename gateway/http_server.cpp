@@ -326,7 +326,7 @@ net::awaitable<void> http_server::serve(tcp::socket socket, connection_slot slot
             res = std::move(*refused);
         } else {
             try {
-                res = co_await handler_(std::move(req));
+                res = co_await handler_(std::move(req), source);
             } catch (std::exception const& e) {
                 // A bug, not traffic: answer 500 so the platform retries, and keep serving.
                 log::error("handler_failed", {{"error", e.what()}});

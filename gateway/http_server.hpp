@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace pg::gateway {
 
@@ -26,7 +27,9 @@ class connection_slot;
 
 using request = http::request<http::string_body>;
 using response = http::response<http::string_body>;
-using request_handler = std::function<net::awaitable<response>(request)>;
+// `source` is the client's address as the rate limit keys it (source_key), for
+// handlers that count per client (the console's login).
+using request_handler = std::function<net::awaitable<response>(request, std::string source)>;
 // Takes a connection over after a WebSocket upgrade request (and answers it).
 using upgrade_handler = std::function<net::awaitable<void>(beast::tcp_stream, request)>;
 

@@ -84,7 +84,7 @@ router::router(channel_table const& channels, lanes& lanes, unit_runner& runner,
 {
 }
 
-net::awaitable<response> router::operator()(request req)
+net::awaitable<response> router::operator()(request req, std::string source)
 {
     std::string_view target = req.target();
     if (auto q = target.find('?'); q != std::string_view::npos)
@@ -107,7 +107,7 @@ net::awaitable<response> router::operator()(request req)
         co_return answer("chat", std::move(res));
     }
     if (console_ && console_->handles(target)) {
-        auto res = co_await console_->handle(req, target);
+        auto res = co_await console_->handle(req, target, source);
         res.version(version);
         co_return answer(target.starts_with("/public") ? "public" : "console", std::move(res));
     }

@@ -24,7 +24,7 @@ public:
     router(channel_table const& channels, lanes& lanes, unit_runner& runner, staff_api& api, static_files const& pages,
            backup_endpoint& backup, metrics& m, std::function<std::uint64_t()> outbox_depth, clock_fn clock);
 
-    net::awaitable<response> operator()(request req);
+    net::awaitable<response> operator()(request req, std::string source);
     // Whether the per-source rate limit covers this request (http_server::limit_per_source).
     bool rate_limited(request const& req) const;
     // Whether this is a platform's delivery (POST /webhook/{a platform channel}),

@@ -3,8 +3,11 @@
 //   GET  /staff/api/petitions?status=&department=&overdue=true&from=&to=&limit=
 //   GET  /staff/api/petitions/{tracking}            (with its timeline)
 //   POST /staff/api/petitions/{tracking}/actions    {"action":"transfer","department":"x","text":"...","actor":"Li"}
-// Bearer tokens from config; the same lifecycle rules as the chat commands;
-// errors are JSON with a reason.
+// Bearer tokens from config, each limited to its departments (none listed: all),
+// as a console account is: other petitions are 403. The timeline's actor is the
+// token's name; "actor", if sent, names the official it acts for (at most 64
+// visible characters) and is recorded beside it: "cms (for Li)". The same
+// lifecycle rules as the chat commands; errors are JSON with a reason.
 #include "gateway/http_server.hpp"
 
 namespace pg::config { struct settings; }

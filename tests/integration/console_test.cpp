@@ -13,6 +13,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <future>
 #include <regex>
 
 namespace pg::testing {
@@ -26,6 +27,8 @@ constexpr std::int64_t citizen_chat = 555'000'222;
 constexpr char description[] = "A pothole about 30 cm wide has been growing for two weeks; please fill it.";
 constexpr char location[] = "Main Street 12, by the bus stop";
 constexpr char origin[] = "http://127.0.0.1";  // the test client sends Host: 127.0.0.1
+constexpr char cms_token[] = "cms-token-0123456789abcdef";          // every department
+constexpr char housing_token[] = "housing-token-0123456789abcdef";  // housing only
 
 bool contains(std::string const& hay, std::string const& needle) { return hay.find(needle) != std::string::npos; }
 
@@ -56,6 +59,9 @@ protected:
                             {{"name", "housing.only"}, {"password_hash", cheap_hash("demo")},
                              {"departments", {"housing"}}},
                             {{"name", "supervisor"}, {"password_hash", cheap_hash("demo")}, {"supervisor", true}}}}};
+        cfg["staff_api"] = {{"tokens",
+                             {{{"name", "cms"}, {"token", cms_token}},
+                              {{"name", "housing-cms"}, {"token", housing_token}, {"departments", {"housing"}}}}}};
         gateway = std::make_unique<gateway_process>(cfg);
         gateway->start();
     }
@@ -96,6 +102,12 @@ protected:
         return http_request(port(), "POST", "/staff/login", json{{"name", name}, {"password", password}}.dump(),
                             {{"Origin", origin}});
     }
+    // From another client address; loopback is all of 127/8.
+    http_result login_from(std::string const& address, std::string const& name, std::string const& password)
+    {
+        return http_request_from(address, port(), "POST", "/staff/login",
+                                 json{{"name", name}, {"password", password}}.dump(), {{"Origin", origin}});
+    }
     session login_ok(std::string const& name)
     {
         auto const r = login(name, "demo");
@@ -122,6 +134,18 @@ protected:
         auto const r = get(s, "/staff/console/api/petitions/" + tracking);
         EXPECT_EQ(r.status, 200) << r.body;
         return json::parse(r.body).value("status", "");
+    }
+    http_result api(std::string const& token, std::string const& method, std::string const& target,
+                    json const& body = nullptr)
+    {
+        return http_request(port(), method, "/staff/api/" + target, body.is_null() ? "" : body.dump(),
+                            {{"Authorization", "Bearer " + token}});
+    }
+    json api_timeline(std::string const& tracking)
+    {
+        auto const r = api(cms_token, "GET", "petitions/" + tracking);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return json::parse(r.body)["timeline"];
     }
     std::int64_t metric(std::string const& series)
     {
@@ -180,6 +204,49 @@ TEST_F(console_test, a_name_is_locked_after_repeated_failures)
         EXPECT_EQ(login("official", "wrong").status, 401);
     EXPECT_EQ(login("official", "demo").status, 429);  // even the right password, for a while
     EXPECT_EQ(metric("pg_console_logins_total{result=\"locked\"}"), 1);
+}
+
+TEST_F(console_test, parallel_guesses_are_counted_before_the_password_is_checked)
+{
+    std::vector<std::future<http_result>> guesses;
+    for (int i = 0; i < 30; ++i)
+        guesses.push_back(std::async(std::launch::async, [&] { return login("official", "wrong"); }));
+    int wrong = 0, refused = 0;
+    for (auto& g : guesses) {
+        auto const r = g.get();
+        wrong += r.status == 401;
+        if (r.status == 429 || r.status == 503) {
+            ++refused;
+            EXPECT_FALSE(r.header("Retry-After").empty()) << r.status;
+        }
+    }
+    EXPECT_EQ(wrong + refused, 30);
+    EXPECT_LE(wrong, 5);
+    EXPECT_LE(metric("pg_console_logins_total{result=\"failed\"}"), 5);  // each one a password check
+
+    // Guessed on one at a time until the lock: never more than 5 checks in all.
+    for (int i = 0; i < 5 && login("official", "wrong").status == 401; ++i) {
+    }
+    EXPECT_EQ(login("official", "demo").status, 429);
+    EXPECT_EQ(metric("pg_console_logins_total{result=\"failed\"}"), 5);
+}
+
+TEST_F(console_test, a_guesser_elsewhere_cannot_lock_an_official_out)
+{
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(login("official", "wrong").status, 401);
+    EXPECT_EQ(login("official", "demo").status, 429);
+    auto const elsewhere = login_from("127.0.0.2", "official", "demo");
+    EXPECT_EQ(elsewhere.status, 200) << elsewhere.body;
+
+    // One address guessing across names is locked as a whole after 20 failures.
+    for (int i = 0; i < 15; ++i)
+        EXPECT_EQ(login("name" + std::to_string(i / 4), "wrong").status, 401) << i;
+    auto const fresh = login("supervisor", "demo");
+    EXPECT_EQ(fresh.status, 429);
+    EXPECT_FALSE(fresh.header("Retry-After").empty());
+    EXPECT_EQ(metric("pg_console_logins_total{result=\"source_locked\"}"), 1);
+    EXPECT_EQ(login_from("127.0.0.2", "supervisor", "demo").status, 200);
 }
 
 TEST_F(console_test, unauthenticated_requests_are_refused)
@@ -302,6 +369,44 @@ TEST_F(console_test, a_department_limited_account_sees_and_acts_only_on_its_depa
     auto const o = get(sup, "/staff/console/api/oversight");
     ASSERT_EQ(o.status, 200) << o.body;
     EXPECT_EQ(json::parse(o.body)["figures"]["total"]["received"], 1);
+}
+
+TEST_F(console_test, a_staff_api_token_acts_in_its_departments_under_its_own_name)
+{
+    auto const tracking = file_petition();  // category 1 of the demo flow: not housing
+    auto const actions = "petitions/" + tracking + "/actions";
+
+    // Not its department: not listed, not shown, not acted on.
+    auto const listed = api(housing_token, "GET", "petitions");
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    EXPECT_EQ(json::parse(listed.body)["petitions"].size(), 0u);
+    EXPECT_EQ(api(housing_token, "GET", "petitions/" + tracking).status, 403);
+    EXPECT_EQ(api(housing_token, "POST", actions, {{"action", "accept"}}).status, 403);
+
+    // The official a system acts for is a short visible name, or the action is refused.
+    EXPECT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}, {"actor", std::string(65, 'x')}}).status, 400);
+    EXPECT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}, {"actor", "Li\nWei"}}).status, 400);
+    EXPECT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}, {"actor", "Li \u202Eiew"}}).status, 400);
+    EXPECT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}, {"actor", 7}}).status, 400);
+    EXPECT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}, {"actor", " "}}).status, 400);
+    EXPECT_EQ(api_timeline(tracking).back()["status"], "submitted");
+
+    // The timeline names the token, and beside it the official, if given.
+    ASSERT_EQ(api(cms_token, "POST", actions, {{"action", "accept"}}).status, 200);
+    EXPECT_EQ(api_timeline(tracking).back()["actor_name"], "cms");
+    auto const transferred = api(cms_token, "POST", actions,
+                                 {{"action", "transfer"}, {"department", "housing"}, {"text", "theirs"},
+                                  {"actor", "李伟 (housing desk)"}});
+    ASSERT_EQ(transferred.status, 200) << transferred.body;
+    EXPECT_EQ(api_timeline(tracking).back()["actor_name"], "cms (for 李伟 (housing desk))");
+
+    // Transferred to housing, it is the housing token's.
+    EXPECT_EQ(json::parse(api(housing_token, "GET", "petitions").body)["petitions"].size(), 1u);
+    ASSERT_EQ(api(housing_token, "POST", actions, {{"action", "progress"}, {"text", "on it"}}).status, 200);
+    auto const last = api_timeline(tracking).back();
+    EXPECT_EQ(last["status"], "in_progress");
+    EXPECT_EQ(last["actor_name"], "housing-cms");
+    EXPECT_EQ(last["channel"], "staff_api");
 }
 
 TEST_F(console_test, the_public_sees_figures_and_tracking_without_personal_data)

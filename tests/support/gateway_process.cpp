@@ -157,7 +157,7 @@ http_result exchange(unsigned short port, http::request<http::string_body> req, 
 {
     net::io_context ioc;
     net::ip::tcp::socket socket(ioc);
-    if (!from.empty()) {
+    if (!from.empty()) {  // another loopback address: to the gateway, another client
         socket.open(net::ip::tcp::v4());
         socket.bind({net::ip::make_address(from), 0});
     }
@@ -177,6 +177,20 @@ http_result exchange(unsigned short port, http::request<http::string_body> req, 
     return out;
 }
 
+http::request<http::string_body> make_request(std::string const& method, std::string const& target,
+                                              std::string const& body,
+                                              std::vector<std::pair<std::string, std::string>> const& headers)
+{
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    for (auto const& [k, v] : headers)
+        req.set(k, v);
+    if (!body.empty()) {
+        req.set(http::field::content_type, "application/json");
+        req.body() = body;
+    }
+    return req;
+}
+
 }  // namespace
 
 http_result http_post(unsigned short port, std::string const& target, std::string const& body,
@@ -193,14 +207,7 @@ http_result http_post(unsigned short port, std::string const& target, std::strin
 http_result http_request(unsigned short port, std::string const& method, std::string const& target,
                          std::string const& body, std::vector<std::pair<std::string, std::string>> const& headers)
 {
-    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    for (auto const& [k, v] : headers)
-        req.set(k, v);
-    if (!body.empty()) {
-        req.set(http::field::content_type, "application/json");
-        req.body() = body;
-    }
-    return exchange(port, std::move(req));
+    return exchange(port, make_request(method, target, body, headers));
 }
 
 std::string http_result::header(std::string_view name) const
@@ -216,9 +223,16 @@ http_result http_get(unsigned short port, std::string const& target)
     return exchange(port, http::request<http::string_body>{http::verb::get, target, 11});
 }
 
+http_result http_request_from(std::string const& from, unsigned short port, std::string const& method,
+                              std::string const& target, std::string const& body,
+                              std::vector<std::pair<std::string, std::string>> const& headers)
+{
+    return exchange(port, make_request(method, target, body, headers), from);
+}
+
 http_result http_get_from(std::string const& source_address, unsigned short port, std::string const& target)
 {
-    return exchange(port, http::request<http::string_body>{http::verb::get, target, 11}, source_address);
+    return http_request_from(source_address, port, "GET", target, "", {});
 }
 
 }  // namespace pg::testing

@@ -72,5 +72,9 @@ http_result http_get(unsigned short port, std::string const& target);
 http_result http_get_from(std::string const& source_address, unsigned short port, std::string const& target);
 http_result http_request(unsigned short port, std::string const& method, std::string const& target,
                          std::string const& body, std::vector<std::pair<std::string, std::string>> const& headers);
+// The same, from the local address `from` (say "127.0.0.2"): another client to the gateway.
+http_result http_request_from(std::string const& from, unsigned short port, std::string const& method,
+                              std::string const& target, std::string const& body,
+                              std::vector<std::pair<std::string, std::string>> const& headers);
 
 }  // namespace pg::testing

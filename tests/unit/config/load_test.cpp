@@ -106,7 +106,7 @@ json full_config()
                 "plain_reply": "note", "language": "zh-CN"},
       "deadlines": {"working_days": true, "holidays": ["2026-12-25", "2028-02-29"], "remind_before_ms": 3600000,
                     "check_interval_ms": 5000},
-      "staff_api": {"tokens": [{"name": "cms", "token": "0123456789abcdef-cms"}]},
+      "staff_api": {"tokens": [{"name": "cms", "token": "0123456789abcdef-cms", "departments": ["transport"]}]},
       "testing": {"clock_file": "/tmp/pg-clock"}})");
 }
 
@@ -289,6 +289,7 @@ TEST(load, reads_every_section)
     ASSERT_EQ(s.staff_api_tokens.size(), 1u);
     EXPECT_EQ(s.staff_api_tokens[0].name, "cms");
     EXPECT_EQ(s.staff_api_tokens[0].token, "0123456789abcdef-cms");
+    EXPECT_EQ(s.staff_api_tokens[0].departments, std::vector<std::string>{"transport"});
     EXPECT_EQ(s.testing.clock_file, "/tmp/pg-clock");
 
     ASSERT_EQ(s.dialog.locales.size(), 2u);
@@ -540,7 +541,13 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/staff_api/tokens/1", R"({"name": "crm", "token": "0123456789abcdef-cms"})",
          "staff_api.tokens[1].token: the same token as staff_api.tokens[0].token; give each user its own"},
         {"/staff_api/tokens/0/scope", R"("all")",
-         "staff_api.tokens[0].scope: unknown key; expected one of: name, token"},
+         "staff_api.tokens[0].scope: unknown key; expected one of: name, token, departments"},
+        {"/staff_api/tokens/0/departments", R"("transport")",
+         R"(staff_api.tokens[0].departments: expected an array, found "transport")"},
+        {"/staff_api/tokens/0/departments/0", R"("roads")",
+         R"(staff_api.tokens[0].departments[0]: "roads" is not the id of a department in departments; expected one of: transport, office)"},
+        {"/staff_api/tokens/0/departments/0", R"("")",
+         "staff_api.tokens[0].departments[0]: expected a non-empty string, found an empty string"},
         {"/staff_api/token", R"("x")", "staff_api.token: unknown key; expected one of: tokens"},
         // testing
         {"/testing/clock_file", R"("")", "testing.clock_file: expected a non-empty string, found an empty string"},
@@ -998,6 +1005,7 @@ TEST(load, staff_api_tokens_that_expand_to_nothing_are_left_out)
     ASSERT_EQ(s.staff_api_tokens.size(), 1u);
     EXPECT_EQ(s.staff_api_tokens[0].name, "cms");
     EXPECT_EQ(s.staff_api_tokens[0].token, "cms-token-0123456789");
+    EXPECT_TRUE(s.staff_api_tokens[0].departments.empty());  // none listed: all
 
     // A token left out still has a name to check, and one name is one user.
     config["staff_api"]["tokens"][2]["name"] = "cms";
