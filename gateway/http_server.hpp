@@ -23,8 +23,12 @@ class metrics;
 using request = http::request<http::string_body>;
 using response = http::response<http::string_body>;
 using request_handler = std::function<net::awaitable<response>(request)>;
-// Takes a connection over after a WebSocket upgrade request (and answers it).
-using upgrade_handler = std::function<net::awaitable<void>(beast::tcp_stream, request)>;
+// Takes a token from the rate-limit bucket of a connection's client, the one
+// its HTTP requests take from; always allowed when no limit is configured.
+using source_admission = std::function<rate_decision()>;
+// Takes a connection over after a WebSocket upgrade request (and answers it);
+// each message on the socket asks `admit` first.
+using upgrade_handler = std::function<net::awaitable<void>(beast::tcp_stream, request, source_admission admit)>;
 
 class http_server {
 public:
@@ -60,7 +64,7 @@ private:
     // destroyed with the io_context, after this server, and counts itself out then.
     std::shared_ptr<std::atomic<std::size_t>> connections_ = std::make_shared<std::atomic<std::size_t>>(0);
     std::atomic<bool> stopping_{false};
-    std::unique_ptr<rate_limiter> limiter_;  // null: no limit configured
+    std::shared_ptr<rate_limiter> limiter_;  // null: no limit configured; shared with open sockets
     std::function<bool(request const&)> limited_;
     upgrade_handler upgrade_;
 };
