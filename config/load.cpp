@@ -29,9 +29,11 @@ constexpr std::string_view server_keys[] = {"listen",          "port",          
                                             "body_limit",      "header_limit",   "header_timeout_ms",
                                             "read_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms",
                                             "max_connections", "max_requests_per_connection", "rate_limit",
-                                            "max_connections_per_source", "first_request_timeout_ms", "webhook_reserve"};
-constexpr std::string_view rate_limit_keys[] = {"per_second", "burst", "max_sources"};
-constexpr std::string_view storage_keys[] = {"path", "sync", "threads", "backup_token"};
+                                            "max_connections_per_source", "first_request_timeout_ms", "webhook_reserve",
+                                            "allowed_hosts"};
+constexpr std::string_view rate_limit_keys[] = {"per_second", "burst", "max_sources", "session_per_minute",
+                                                "session_burst"};
+constexpr std::string_view storage_keys[] = {"path", "sync", "threads", "backup_token", "webchat_history_max"};
 constexpr std::string_view outbox_keys[] = {"max_attempts", "base_backoff_ms", "max_backoff_ms",
                                             "max_in_flight_per_channel", "request_timeout_ms"};
 constexpr std::string_view log_keys[] = {"level"};
@@ -75,7 +77,7 @@ struct channel_kind {
 
 constexpr std::string_view telegram_keys[] = {"bot_token", "webhook_secret"};
 constexpr std::string_view slack_keys[] = {"bot_token", "signing_secret"};
-constexpr std::string_view webchat_keys[] = {"session_secret"};
+constexpr std::string_view webchat_keys[] = {"session_secret", "secure_cookie"};
 
 constexpr channel_kind channel_kinds[] = {
     {"telegram", channel_type::telegram, "https://api.telegram.org", telegram_keys, read_telegram},
@@ -128,6 +130,7 @@ void read_slack(object_node const& o, channel_settings& c)
 // directory (see gateway/webchat.hpp), so a demo needs no secret at all.
 void read_webchat(object_node const& o, channel_settings& c)
 {
+    o.read_bool("secure_cookie", c.secure_cookie);
     auto const n = o.get("session_secret");
     if (!n)
         return;
@@ -147,7 +150,50 @@ rate_limit_settings read_rate_limit(object_node const& o)
     o.read_int("per_second", r.per_second, 0, 1'000'000);
     o.read_int("burst", r.burst, 1, 1'000'000);
     o.read_int("max_sources", r.max_sources, 1, 10'000'000);
+    o.read_int("session_per_minute", r.session_per_minute, 0, 1'000'000);
+    o.read_int("session_burst", r.session_burst, 1, 1'000'000);
     return r;
+}
+
+// A Host header name as adapters::host_name gives it: lower-case, no port,
+// IPv6 in brackets; or "*".
+bool is_host_name(std::string_view s)
+{
+    if (s == "*")
+        return true;
+    if (s.size() > 2 && s.front() == '[' && s.back() == ']')
+        return std::all_of(s.begin() + 1, s.end() - 1, [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':' || c == '.';
+        });
+    return !s.empty() && s.size() <= 253 && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+    });
+}
+
+// Absent: the defaults plus the listen address, so a gateway reached by the
+// address it listens on answers there; a wildcard address names no host.
+std::vector<std::string> read_allowed_hosts(object_node const& o, std::string const& listen,
+                                            std::vector<std::string> hosts)
+{
+    if (auto list = o.get("allowed_hosts")) {
+        hosts.clear();
+        for (auto const& item : list->items()) {
+            auto name = item.non_empty_text();
+            if (!is_host_name(name))
+                item.fail("expected a host name without port in lower case (example.org, 192.0.2.7, [2001:db8::1]) "
+                          "or \"*\", found " + describe_string(name));
+            hosts.push_back(std::move(name));
+        }
+        if (hosts.empty())
+            list->fail("expected at least one host name (\"*\" allows any)");
+        return hosts;
+    }
+    if (listen == "0.0.0.0" || listen == "::")
+        return hosts;
+    auto const bracketed = listen.find(':') != std::string::npos ? "[" + listen + "]" : listen;
+    if (std::find(hosts.begin(), hosts.end(), bracketed) == hosts.end())
+        hosts.push_back(bracketed);
+    return hosts;
 }
 
 server_settings read_server(object_node const& o)
@@ -181,6 +227,7 @@ server_settings read_server(object_node const& o)
     if (s.webhook_reserve >= s.max_connections)
         o.fail_at("webhook_reserve", "must be less than max_connections (" + std::to_string(s.max_connections) +
                                          "), found " + std::to_string(s.webhook_reserve));
+    s.allowed_hosts = read_allowed_hosts(o, s.listen, std::move(s.allowed_hosts));
     return s;
 }
 
@@ -191,6 +238,7 @@ storage_settings read_storage(object_node const& o)
     o.read_non_empty("path", s.path);
     o.read_bool("sync", s.sync);
     o.read_int("threads", s.threads, 1, max_threads);
+    o.read_int("webchat_history_max", s.webchat_history_max, 10, 100'000'000);
     // Like a staff API token: "${PG_BACKUP_TOKEN:-}" keeps the endpoint closed until set.
     if (auto n = o.get("backup_token")) {
         s.backup_token = n->secret_text();

@@ -21,6 +21,10 @@ struct rate_limit_settings {
     unsigned per_second = 20;             // tokens a second; 0: no limit
     unsigned burst = 40;                  // tokens a quiet client starts with
     std::size_t max_sources = 100'000;    // buckets kept; the least recently seen goes first
+    // Web chat messages (HTTP posts and WebSocket messages) of one session, on
+    // top of the per-address bucket above. session_per_minute 0: no such limit.
+    unsigned session_per_minute = 30;
+    unsigned session_burst = 20;
 };
 
 struct server_settings {
@@ -50,6 +54,9 @@ struct server_settings {
     // serves only POST /webhook/{platform channel}; anything else gets 503. So
     // the public cannot lock the platforms out. 0: no reserve. Unset: max_connections / 8.
     std::size_t webhook_reserve = 128;
+    // Host header names (no port) pages, web chat and console answer to; others
+    // get 421. "*" allows any. Loading adds the listen address when it is not a wildcard.
+    std::vector<std::string> allowed_hosts = {"localhost", "127.0.0.1", "[::1]"};
 };
 
 struct storage_settings {
@@ -57,6 +64,7 @@ struct storage_settings {
     bool sync = true;                     // fsync the WAL on every commit (grouped)
     unsigned threads = 4;                 // blocking-call pool (commits wait here)
     std::string backup_token;             // POST /admin/backup bearer token; empty: no such endpoint
+    std::size_t webchat_history_max = 2000;  // entries kept per web chat conversation; older ones are dropped
 };
 
 struct outbox_settings {
@@ -84,6 +92,7 @@ struct channel_settings {
     // secret; signs web chat session cookies (webchat). Empty: the gateway makes
     // one at first start and keeps it in the storage directory.
     std::string session_secret;
+    bool secure_cookie = false;           // webchat: Secure session cookie (always so behind https)
 };
 
 // A staff chat: a Telegram forum supergroup or a Slack channel, on a configured channel.

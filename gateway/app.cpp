@@ -87,7 +87,8 @@ constexpr std::size_t lane_count = 1024;
 
 int run_service(config::settings settings)
 {
-    auto store = storage::open_rocks_store({settings.storage.path, settings.storage.sync, true});
+    auto store = storage::open_rocks_store(
+        {settings.storage.path, settings.storage.sync, true, settings.storage.webchat_history_max});
     provide_tracking_key(settings);  // after the open: it made the directory, and holds its lock
 
     net::io_context ioc(static_cast<int>(settings.server.io_threads));
@@ -134,8 +135,11 @@ int run_service(config::settings settings)
     runner.on_history([&chat](std::string const& channel, std::string const& id) { chat.notify(channel, id); });
     routes.serve_webchat(chat);
     routes.serve_console(staff_console);
+    routes.allow_hosts(settings.server.allowed_hosts);
     http_server server(ioc, settings.server, std::ref(routes), stats);
-    server.on_upgrade([&chat](beast::tcp_stream s, request r) { return chat.upgrade(std::move(s), std::move(r)); });
+    server.on_upgrade([&chat](beast::tcp_stream s, request r, source_admission admit) {
+        return chat.upgrade(std::move(s), std::move(r), std::move(admit));
+    });
     server.limit_per_source([&routes](request const& r) { return routes.rate_limited(r); });
     server.keep_reserve_for([&routes](request const& r) { return routes.platform_webhook(r); });
     stats.gauge("pg_outbox_depth", [&] { return double(store->outbox_depth()); });

@@ -1,5 +1,6 @@
 #include "gateway/console.hpp"
 
+#include "adapters/common/origin.hpp"
 #include "adapters/common/password.hpp"
 #include "adapters/common/secret.hpp"
 #include "config/settings.hpp"
@@ -13,7 +14,6 @@
 #include "gateway/static_files.hpp"
 #include "model/password_hash.hpp"
 
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
 
@@ -84,14 +84,12 @@ std::optional<std::string> cross_site(request const& req)
     auto const origin = req[http::field::origin];
     if (origin.empty())
         return "Origin: missing";
-    std::string const host(req[http::field::host]);
-    std::string const from(origin);
-    if (host.empty() || (from != "http://" + host && from != "https://" + host))
+    if (!adapters::same_origin(origin, req[http::field::host]))
         return "Origin: not this site";
     return std::nullopt;
 }
 
-bool behind_https(request const& req) { return boost::beast::iequals(req["X-Forwarded-Proto"], "https"); }
+bool behind_https(request const& req) { return adapters::forwarded_https(req["X-Forwarded-Proto"]); }
 
 response secured(response res)
 {

@@ -144,7 +144,7 @@ void http_server::limit_per_source(std::function<bool(request const&)> applies)
     auto const& r = settings_.rate_limit;
     if (r.per_second == 0)
         return;
-    limiter_ = std::make_unique<rate_limiter>(rate_limit{double(r.per_second), double(r.burst), r.max_sources});
+    limiter_ = std::make_shared<rate_limiter>(rate_limit{double(r.per_second), double(r.burst), r.max_sources});
     limited_ = std::move(applies);
 }
 
@@ -314,13 +314,21 @@ net::awaitable<void> http_server::serve(tcp::socket socket, connection_slot slot
                 co_await write_message(stream, *refused);
                 break;
             }
-            co_await upgrade_(std::move(stream), std::move(req));
+            source_admission admit = [limiter = limiter_, source] {
+                return limiter ? limiter->take(source, std::chrono::steady_clock::now()) : rate_decision{};
+            };
+            co_await upgrade_(std::move(stream), std::move(req), std::move(admit));
             co_return;
         }
 
         ++in_flight_;
         auto req = parser.release();
         bool const keep_alive = req.keep_alive();
+        // HEAD is a GET whose answer loses its body but keeps its headers,
+        // Content-Length included (RFC 9110 section 9.3.2): handlers see a GET.
+        bool const head = req.method() == http::verb::head;
+        if (head)
+            req.method(http::verb::get);
         response res;
         if (auto refused = over_limit(req, source)) {
             res = std::move(*refused);
@@ -332,6 +340,11 @@ net::awaitable<void> http_server::serve(tcp::socket socket, connection_slot slot
                 log::error("handler_failed", {{"error", e.what()}});
                 res = plain_response(http::status::internal_server_error, "internal error\n");
             }
+        }
+        if (head) {
+            auto const length = res.body().size();
+            res.body().clear();
+            res.content_length(length);
         }
         bool const last = served + 1 >= settings_.max_requests_per_connection;
         if (last && keep_alive)

@@ -30,8 +30,12 @@ using response = http::response<http::string_body>;
 // `source` is the client's address as the rate limit keys it (source_key), for
 // handlers that count per client (the console's login).
 using request_handler = std::function<net::awaitable<response>(request, std::string source)>;
-// Takes a connection over after a WebSocket upgrade request (and answers it).
-using upgrade_handler = std::function<net::awaitable<void>(beast::tcp_stream, request)>;
+// Takes a token from the rate-limit bucket of a connection's client, the one
+// its HTTP requests take from; always allowed when no limit is configured.
+using source_admission = std::function<rate_decision()>;
+// Takes a connection over after a WebSocket upgrade request (and answers it);
+// each message on the socket asks `admit` first.
+using upgrade_handler = std::function<net::awaitable<void>(beast::tcp_stream, request, source_admission admit)>;
 
 class http_server {
 public:
@@ -76,7 +80,7 @@ private:
     // destroyed with the io_context, after this server, and counts itself out then.
     std::shared_ptr<open_connections> connections_;
     std::atomic<bool> stopping_{false};
-    std::unique_ptr<rate_limiter> limiter_;  // null: no limit configured
+    std::shared_ptr<rate_limiter> limiter_;  // null: no limit configured; shared with open sockets
     std::function<bool(request const&)> limited_;
     std::function<bool(request const&)> reserve_allows_;
     upgrade_handler upgrade_;

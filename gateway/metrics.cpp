@@ -25,6 +25,8 @@ constexpr family families[] = {
     {"pg_staff_api_requests_total", "counter", "Staff API requests, by result."},
     {"pg_console_logins_total", "counter", "Staff console logins, by result (ok, failed, locked)."},
     {"pg_console_refused_total", "counter", "Staff console requests refused, by reason (unauthenticated, csrf, cross_site)."},
+    {"pg_webchat_messages_refused_total", "counter", "Web chat messages refused before parsing, by channel and reason (rate_limit, session_rate)."},
+    {"pg_http_host_refused_total", "counter", "Page, web chat and console requests refused for a Host not in server.allowed_hosts."},
     {"pg_alerts_total", "counter", "Deadline reminders and escalations, by kind."},
     {"pg_deadline_checks_total", "counter", "Deadline checks run."},
     {"pg_wal_syncs_total", "counter", "WAL syncs for units written ahead of them (storage.sync on), by result."},

@@ -1,5 +1,7 @@
 #include "gateway/router.hpp"
 
+#include "adapters/common/origin.hpp"
+
 #include "gateway/backup.hpp"
 #include "gateway/channel.hpp"
 #include "gateway/console.hpp"
@@ -84,6 +86,15 @@ router::router(channel_table const& channels, lanes& lanes, unit_runner& runner,
 {
 }
 
+bool router::browser_route(std::string_view target) const
+{
+    if (target.starts_with("/webhook/")) {
+        auto const* ch = channels_.find(target.substr(9));
+        return ch && ch->settings.type == config::channel_type::webchat;
+    }
+    return target.starts_with("/chat/") || (console_ && console_->handles(target)) || !page_file(target).empty();
+}
+
 net::awaitable<response> router::operator()(request req, std::string source)
 {
     std::string_view target = req.target();
@@ -96,6 +107,14 @@ net::awaitable<response> router::operator()(request req, std::string source)
         return res;
     };
 
+    // A page served under a name we do not answer to is another site's page
+    // (DNS rebinding): its requests look same-origin, so refuse them here.
+    if (allowed_hosts_ && browser_route(target) &&
+        !adapters::host_allowed(req[http::field::host], *allowed_hosts_)) {
+        metrics_.add("pg_http_host_refused_total", {});
+        co_return answer("-", plain_response(http::status::misdirected_request,
+                                             "this gateway does not serve that Host\n", version));
+    }
     if (target.starts_with("/webhook/")) {
         auto res = co_await webhook(target.substr(9), req);
         res.version(version);
@@ -188,6 +207,14 @@ net::awaitable<response> router::webhook(std::string_view channel_id, request co
         log::info("webhook_rejected", {{"channel", ch->settings.id}, {"reason", errc_name(f.code)}, {"detail", f.detail}});
         co_return done(ch->settings.id, to_status(f.code), f.detail + "\n");
     }
+    // A web chat session's messages are limited however they come (see webchat::over_session_rate).
+    if (webchat_ && ch->settings.type == config::channel_type::webchat)
+        for (auto const& ev : parsed.value())
+            if (auto const wait = webchat_->over_session_rate(ev.channel_id, ev.chat_id)) {
+                auto res = done(ch->settings.id, http::status::too_many_requests, "too many messages\n");
+                res.set(http::field::retry_after, std::to_string(wait->count()));
+                co_return res;
+            }
 
     // One unit of work per event, each on its conversation's lane; the platform
     // hears 200 only once every unit is committed.

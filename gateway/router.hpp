@@ -5,6 +5,9 @@
 #include "model/time.hpp"
 
 #include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace pg::gateway {
 
@@ -34,10 +37,15 @@ public:
     void serve_webchat(webchat& w) { webchat_ = &w; }
     // The staff console's login and API, and the public page's API, go to `c`.
     void serve_console(console& c) { console_ = &c; }
+    // Pages, web chat and console requests whose Host header names none of
+    // `hosts` get 421 and reach no handler (server.allowed_hosts). Not set: any Host.
+    void allow_hosts(std::vector<std::string> hosts) { allowed_hosts_ = std::move(hosts); }
 
 private:
     net::awaitable<response> webhook(std::string_view channel_id, request const& req);
     bool platform_webhook_path(std::string_view path) const;
+    // What a browser reaches: the pages, the web chat's calls, the console and the public page.
+    bool browser_route(std::string_view target) const;
 
     channel_table const& channels_;
     lanes& lanes_;
@@ -50,6 +58,7 @@ private:
     clock_fn clock_;
     webchat* webchat_ = nullptr;
     console* console_ = nullptr;
+    std::optional<std::vector<std::string>> allowed_hosts_;
 };
 
 }  // namespace pg::gateway

@@ -3,6 +3,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -61,13 +62,20 @@ std::optional<response> static_files::get(std::string_view relative, unsigned ve
 {
     if (!enabled() || !safe_relative(relative))
         return std::nullopt;
-    std::ifstream in(root_ + "/" + std::string(relative), std::ios::binary);
+    auto const path = root_ + "/" + std::string(relative);
+    // A directory opens as a stream that reads nothing (an empty 200); a fifo
+    // would block. Only a regular file is a page.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         return std::nullopt;
     std::ostringstream body;
-    body << in.rdbuf();
-    if (!in && !in.eof())
-        return std::nullopt;  // a directory opens but does not read
+    if (in.peek() != std::ifstream::traits_type::eof())  // inserting an empty file would set failbit
+        body << in.rdbuf();
+    if (in.bad() || body.bad())
+        return std::nullopt;
     response res{http::status::ok, version};
     res.set(http::field::content_type, content_type(relative));
     add_page_security_headers(res);

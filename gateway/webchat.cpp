@@ -1,6 +1,7 @@
 #include "gateway/webchat.hpp"
 
 #include "adapters/common/hmac.hpp"
+#include "adapters/common/origin.hpp"
 #include "adapters/webchat/webchat.hpp"
 #include "gateway/blocking.hpp"
 #include "gateway/channel.hpp"
@@ -43,6 +44,9 @@ using json = nlohmann::json;
 constexpr std::size_t history_page = 500;         // entries per history answer
 constexpr std::size_t socket_page = 200;          // entries per store read for a socket
 constexpr std::size_t socket_message_max = 16 * 1024;  // bytes: a message with 4096 emoji fits
+// Error frames waiting for a client that sends but does not read: past this
+// many, the socket is closed rather than the queue grown.
+constexpr std::size_t unread_errors_max = 32;
 
 std::string random_bytes(std::size_t n)
 {
@@ -147,6 +151,7 @@ struct webchat::socket_session {
     std::string channel_id;
     std::string chat_id;
     model::raw_request headers;        // of the upgrade: messages sent on the socket carry its cookie
+    source_admission admit;            // the client's per-address bucket
     std::uint64_t cursor = 0;          // the last seq sent
     bool dirty = true;                 // the history may have grown since the writer last read it
     bool closing = false;
@@ -172,6 +177,10 @@ webchat::webchat(channel_table& channels, storage::store& store, net::thread_poo
       server_(server),
       clock_(std::move(clock))
 {
+    auto const& r = server.rate_limit;
+    if (r.session_per_minute > 0)
+        session_limiter_ = std::make_unique<rate_limiter>(
+            rate_limit{r.session_per_minute / 60.0, double(r.session_burst), r.max_sources});
     channels_.deliver_locally(config::channel_type::webchat,
                               [this](model::outbox_entry const& e, std::string const& body) { return deliver(e, body); });
 }
@@ -192,6 +201,18 @@ model::delivery_verdict webchat::deliver(model::outbox_entry const& e, std::stri
         break;
     }
     return v;
+}
+
+std::optional<std::chrono::seconds> webchat::over_session_rate(std::string_view channel_id, std::string_view chat_id)
+{
+    if (!session_limiter_)
+        return std::nullopt;
+    auto const d = session_limiter_->take(std::string(channel_id) + '\n' + std::string(chat_id),
+                                          std::chrono::steady_clock::now());
+    if (d.allowed)
+        return std::nullopt;
+    metrics_.add("pg_webchat_messages_refused_total", {{"channel", channel_id}, {"reason", "session_rate"}});
+    return d.retry_after;
 }
 
 void webchat::notify(std::string const& channel_id, std::string const& chat_id)
@@ -278,7 +299,8 @@ net::awaitable<response> webchat::handle(request const& req, std::string_view ta
                   {"limits", {{"text", wc::max_text_units}}}};
         auto res = json_reply(http::status::ok, body.dump(), version);
         // Re-issued on every visit: a citizen who keeps coming back never expires.
-        res.set(http::field::set_cookie, wc::set_cookie(id, wc::cookie_value(*session, now, secret)));
+        bool const secure = ch->settings.secure_cookie || adapters::forwarded_https(req["X-Forwarded-Proto"]);
+        res.set(http::field::set_cookie, wc::set_cookie(id, wc::cookie_value(*session, now, secret), secure));
         co_return done(std::move(res));
     }
     if (parts->second == "history") {
@@ -312,7 +334,7 @@ net::awaitable<response> webchat::handle(request const& req, std::string_view ta
     co_return done(json_error(http::status::not_found, "not found", version));
 }
 
-net::awaitable<void> webchat::upgrade(beast::tcp_stream stream, request req)
+net::awaitable<void> webchat::upgrade(beast::tcp_stream stream, request req, source_admission admit)
 {
     std::string_view target = req.target();
     target = target.substr(0, target.find('?'));
@@ -330,6 +352,11 @@ net::awaitable<void> webchat::upgrade(beast::tcp_stream stream, request req)
     auto const* ch = parts && parts->second == "ws" ? channels_.find(parts->first) : nullptr;
     if (!ch || ch->settings.type != config::channel_type::webchat) {
         co_await refuse(http::status::not_found, "no such web chat socket");
+        co_return;
+    }
+    // Another site's name resolving to us (DNS rebinding) makes Origin and Host agree.
+    if (!adapters::host_allowed(req[http::field::host], server_.allowed_hosts)) {
+        co_await refuse(http::status::misdirected_request, "Host is not one this gateway serves");
         co_return;
     }
     auto headers = session_headers(req);
@@ -359,6 +386,7 @@ net::awaitable<void> webchat::upgrade(beast::tcp_stream stream, request req)
     s->channel_id = ch->settings.id;
     s->chat_id = std::move(*session);
     s->headers = std::move(headers);
+    s->admit = std::move(admit);
     // Idle: a ping at half the idle timeout, closed when the client does not answer.
     websocket::stream_base::timeout t{};
     t.handshake_timeout = server_.header_timeout;
@@ -403,7 +431,8 @@ net::awaitable<void> webchat::serve_socket(std::shared_ptr<socket_session> s)
             break;
         auto const text = beast::buffers_to_string(buffer.data());
         buffer.consume(buffer.size());
-        co_await accept_message(s, text);
+        if (!co_await accept_message(s, text))
+            break;
     }
     remove(s.get());
     s->closing = true;
@@ -460,20 +489,35 @@ net::awaitable<void> webchat::write_loop(std::shared_ptr<socket_session> s)
 
 // A message sent on the socket: the same body as a POST to /webhook/{channel},
 // the same unit of work.
-net::awaitable<void> webchat::accept_message(std::shared_ptr<socket_session> const& s, std::string const& text)
+net::awaitable<bool> webchat::accept_message(std::shared_ptr<socket_session> const& s, std::string const& text)
 {
+    auto report = [&](std::string const& error, std::optional<std::chrono::seconds> retry_after = {}) {
+        json frame{{"type", "error"}, {"error", error}};
+        // The page resends a refused message under the same id: name it.
+        auto const body = json::parse(text, nullptr, false);
+        if (body.is_object() && body.contains("id") && body["id"].is_string())
+            frame["id"] = body["id"];
+        if (retry_after)
+            frame["retry_after"] = retry_after->count();
+        s->control.push_back(frame.dump());
+        s->wake.cancel();
+        return s->control.size() < unread_errors_max;
+    };
+    // Tokens first, before any parsing or storage: a message is a message, good or bad.
+    if (auto const d = s->admit(); !d.allowed) {
+        metrics_.add("pg_webchat_messages_refused_total", {{"channel", s->channel_id}, {"reason", "rate_limit"}});
+        co_return report("too many requests", d.retry_after);
+    }
+    if (auto const wait = over_session_rate(s->channel_id, s->chat_id))
+        co_return report("too many messages", *wait);
+
     auto const* ch = channels_.find(s->channel_id);
     auto raw = s->headers;
     raw.body = text;
     auto parsed = ch->parse(raw, clock_());
-    auto report = [&](std::string const& error) {
-        s->control.push_back(json{{"type", "error"}, {"error", error}}.dump());
-        s->wake.cancel();
-    };
     if (!parsed) {
         metrics_.add("pg_webhook_rejected_total", {{"channel", s->channel_id}, {"reason", "socket_message"}});
-        report(parsed.error().detail);
-        co_return;
+        co_return report(parsed.error().detail);
     }
     for (auto const& ev : parsed.value()) {
         auto const now = clock_();
@@ -486,10 +530,10 @@ net::awaitable<void> webchat::accept_message(std::shared_ptr<socket_session> con
         });
         if (r.status == storage::commit_status::failed) {
             log::error("commit_failed", {{"channel", s->channel_id}, {"error", r.error}});
-            report("storage unavailable");
-            co_return;
+            co_return report("storage unavailable");
         }
     }
+    co_return true;
 }
 
 }  // namespace pg::gateway

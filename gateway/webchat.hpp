@@ -13,16 +13,19 @@
 #include "config/settings.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/net.hpp"
+#include "gateway/rate_limiter.hpp"
 #include "storage/store.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +57,13 @@ public:
     // GET /chat/...: session and history.
     net::awaitable<response> handle(request const& req, std::string_view target);
     // A WebSocket upgrade request: answered (refused, or accepted and served until it closes).
-    net::awaitable<void> upgrade(beast::tcp_stream stream, request req);
+    // Each message on the socket takes a token from `admit` (the client's
+    // per-address bucket, as an HTTP post does) and one from its session's bucket.
+    net::awaitable<void> upgrade(beast::tcp_stream stream, request req, source_admission admit);
+    // A message of this session, however it came (a post or the socket), takes a
+    // token from the session's bucket (server.rate_limit.session_*): nullopt when
+    // it may go on, else how long until it may.
+    std::optional<std::chrono::seconds> over_session_rate(std::string_view channel_id, std::string_view chat_id);
 
     // Something new in this conversation's history: live sockets read it.
     void notify(std::string const& channel_id, std::string const& chat_id);
@@ -68,7 +77,8 @@ private:
     model::delivery_verdict deliver(model::outbox_entry const& e, std::string const& frame);
     net::awaitable<void> serve_socket(std::shared_ptr<socket_session> s);
     net::awaitable<void> write_loop(std::shared_ptr<socket_session> s);
-    net::awaitable<void> accept_message(std::shared_ptr<socket_session> const& s, std::string const& text);
+    // False when the socket should be closed (it sends faster than it reads our answers).
+    net::awaitable<bool> accept_message(std::shared_ptr<socket_session> const& s, std::string const& text);
     bool add(std::shared_ptr<socket_session> const& s);  // false once stopping
     void remove(socket_session const* s);
 
@@ -80,6 +90,7 @@ private:
     metrics& metrics_;
     config::server_settings server_;
     clock_fn clock_;
+    std::unique_ptr<rate_limiter> session_limiter_;  // null: no per-session limit
 
     std::mutex mutex_;  // live_ and stopping_
     std::multimap<std::string, std::weak_ptr<socket_session>> live_;  // channel '\n' chat -> its sockets

@@ -145,6 +145,7 @@ bool matches(model::petition const& p, petition_filter const& f)
 struct rocks_store::impl {
     std::string path;
     bool sync = true;
+    std::size_t history_max = 0;
     rocksdb::DB* db = nullptr;
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
 
@@ -223,6 +224,7 @@ void rocks_store::impl::open(rocks_options const& o)
     // petition. An existing one keeps its mode; RocksDB's open reports any error.
     if (o.create_if_missing)
         ::mkdir(path.c_str(), 0700);
+    history_max = o.history_max;
     auto s = rocksdb::DB::Open(db_options(o), path, family_descriptors(), &handles, &db);
     if (!s.ok())
         throw storage_error(path + ": open: " + s.ToString() + open_advice(s));
@@ -810,6 +812,8 @@ std::uint64_t rocks_store::impl::last_history_seq(std::string_view channel_id, s
 }
 
 // Each entry gets the next seq of its conversation. The caller holds lock_history.
+// Seqs have no gaps, so with a bound each new seq n retires exactly n - history_max:
+// the conversation keeps its newest history_max entries.
 void rocks_store::impl::put_history(batch_builder& b, std::vector<history_append> const& appends)
 {
     std::map<std::string, std::uint64_t> next;  // conversation -> next seq within this batch
@@ -818,7 +822,10 @@ void rocks_store::impl::put_history(batch_builder& b, std::vector<history_append
         auto it = next.find(key);
         if (it == next.end())
             it = next.emplace(key, last_history_seq(a.channel_id, a.chat_id) + 1).first;
-        b.put(cf(family::history), history_key(a.channel_id, a.chat_id, it->second++), encode(a.entry));
+        auto const seq = it->second++;
+        b.put(cf(family::history), history_key(a.channel_id, a.chat_id, seq), encode(a.entry));
+        if (history_max > 0 && seq > history_max)
+            b.remove(cf(family::history), history_key(a.channel_id, a.chat_id, seq - history_max));
     }
 }
 

@@ -14,6 +14,9 @@ struct rocks_options {
     std::string path;
     bool sync = true;  // fsync the WAL before commit returns; concurrent commits share one fsync
     bool create_if_missing = true;
+    // Entries kept per web chat conversation: each append past it deletes the
+    // oldest in the same write, so a flooded conversation stays this size. 0: all.
+    std::size_t history_max = 0;
 };
 
 // Refusing to open: "<path>: <what failed>: <rocksdb status>".

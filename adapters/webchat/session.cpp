@@ -2,6 +2,7 @@
 #include "adapters/webchat/webchat.hpp"
 
 #include "adapters/common/hmac.hpp"
+#include "adapters/common/origin.hpp"
 #include "adapters/common/secret.hpp"
 #include "model/ascii.hpp"
 
@@ -84,10 +85,10 @@ std::string cookie_value(std::string_view session_id, model::timestamp issued, s
     return std::string(session_id) + "." + seconds + "." + mac(session_id, seconds, secret);
 }
 
-std::string set_cookie(std::string_view channel_id, std::string_view value)
+std::string set_cookie(std::string_view channel_id, std::string_view value, bool secure)
 {
     return cookie_name(channel_id) + "=" + std::string(value) + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-           std::to_string(session_max_age.count());
+           std::to_string(session_max_age.count()) + (secure ? "; Secure" : "");
 }
 
 std::optional<std::string> verify_session(std::string_view cookie_header, std::string_view channel_id,
@@ -122,15 +123,8 @@ bool cross_origin(model::raw_request const& req)
         present = present || iequals_ascii(k, "Origin");
     if (!present)
         return false;  // not a browser's cross-site request: curl, tests, same-origin GETs
-    auto const origin = req.header("Origin");
-    auto const host = req.header("Host");
-    if (host.empty())
-        return true;
-    for (std::string_view scheme : {"http://", "https://"})
-        if (origin.size() > scheme.size() && iequals_ascii(origin.substr(0, scheme.size()), scheme) &&
-            iequals_ascii(origin.substr(scheme.size()), host))
-            return false;
-    return true;  // another site, or "null" (a sandboxed frame, a file:// page)
+    // Another site, or "null" (a sandboxed frame, a file:// page), or no Host to compare with.
+    return !same_origin(req.header("Origin"), req.header("Host"));
 }
 
 }  // namespace pg::adapters::webchat

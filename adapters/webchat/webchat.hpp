@@ -49,8 +49,9 @@ std::string new_session_id(std::string_view random);
 std::string cookie_value(std::string_view session_id, model::timestamp issued, std::string_view secret);
 
 // The Set-Cookie header value: HttpOnly (page script never sees it),
-// SameSite=Strict (no other site's page sends it), Path=/, Max-Age.
-std::string set_cookie(std::string_view channel_id, std::string_view value);
+// SameSite=Strict (no other site's page sends it), Path=/, Max-Age; Secure when
+// `secure` (the page came over HTTPS: the cookie must never travel in clear).
+std::string set_cookie(std::string_view channel_id, std::string_view value, bool secure = false);
 
 // The session id named by a Cookie header, or nullopt: no cookie of this
 // channel, a garbled one, a wrong MAC (compared in constant time), one issued

@@ -34,7 +34,7 @@ const { test, before, after } = await import('node:test');
 const assert = (await import('node:assert/strict')).default;
 const { chromium, request: requests } = await import('playwright-core');
 const { Gateway } = await import('./gateway.mjs');
-const { waitForReply, fileInChat, logIn, openPetition, act } = await import('./steps.mjs');
+const { waitForReply, fileInChat, logIn, openPetition, act, type } = await import('./steps.mjs');
 
 // One bound for every wait on the page: the gateway answers on loopback in
 // milliseconds, so this only decides how long a failure takes to report.
@@ -54,6 +54,16 @@ async function newContext() {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 720, height: 900 } });
   context.setDefaultTimeout(bound);
   return context;
+}
+
+// Polls `condition` (every 100 ms, for at most `limit` ms); whether it held.
+async function until(condition, limit) {
+  const deadline = Date.now() + limit;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => { setTimeout(resolve, 100); });
+  }
+  return true;
 }
 
 async function shot(page, name) {
@@ -243,4 +253,42 @@ test("a citizen session cannot read another citizen's conversation", async () =>
   const shown = await page.getByTestId('message-list').innerText();
   assert.ok(!shown.includes(description) && !shown.includes(answer), 'a second citizen sees the first one\'s messages');
   await shot(page, '10-second-citizen');
+});
+
+// Last: it stops the gateway. Issue 15: the page used to give up after three
+// retries (about 6 s), clear the message and leave it looking sent.
+test('a message typed while the gateway is down stays queued and is answered once it is back', async () => {
+  const page = await (await newContext()).newPage();
+  await page.goto(`${gateway.base}/`);
+  await waitForReply(page, 'What would you like to do?');
+  const failedPosts = [];
+  page.on('requestfailed', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/webhook/')) failedPosts.push(Date.now());
+  });
+
+  const port = gateway.port;
+  await gateway.halt();
+  await type(page, '1');  // "File a request"
+  const bubble = page.locator('li[data-from="citizen"][data-pending="true"]').last();
+  const id = await bubble.getAttribute('data-client-id');
+  assert.ok(id, 'no pending bubble for the message');
+  // More than the old page's retries: five failed tries, or ten seconds of them.
+  await until(() => failedPosts.length >= 5 || (failedPosts.length > 0 && Date.now() - failedPosts[0] > 10000), 30000);
+  assert.equal(await bubble.getAttribute('data-delivery'), 'queued', 'the message is not shown as waiting');
+  assert.equal(await bubble.getByTestId('bubble-note').innerText(), 'Waiting to send…');
+  const queued = JSON.parse(await page.evaluate(() => localStorage.getItem('pg_chat_queue_web')) || '[]');
+  assert.deepEqual(queued.map((m) => m.id), [id], 'the message is not kept for a reload');
+  await shot(page, '11-citizen-message-queued');
+
+  await gateway.start(port);  // the same data and port: the page's session holds
+  await page.locator('li[data-from="gateway"]').filter({ hasText: 'What is your request about?' })
+    .first().waitFor({ timeout: 45000 });
+  // Answered once, shown once, and nothing left waiting.
+  await page.locator('li[data-pending="true"]').first().waitFor({ state: 'detached' });
+  assert.equal(await page.locator('li[data-from="gateway"]').filter({ hasText: 'What is your request about?' }).count(), 1);
+  assert.equal(await page.locator(`li[data-client-id="${id}"]`).count(), 1);
+  assert.equal(await page.evaluate(() => localStorage.getItem('pg_chat_queue_web')), '[]');
+  const history = await (await page.context().request.get(`${gateway.base}/chat/web/history?after=0`)).json();
+  assert.equal(history.entries.filter((e) => e.from === 'citizen' && e.frame.id === id).length, 1);
+  await shot(page, '12-citizen-message-answered');
 });

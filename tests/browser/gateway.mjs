@@ -10,13 +10,13 @@ import path from 'node:path';
 
 // The demo config with what a test run must not share with a developer's demo:
 // its port, its data, and file paths that only resolve from config/demo/.
-export function testConfig(source, dataDir) {
+export function testConfig(source, dataDir, port = 0) {
   const demoDir = path.join(source, 'config', 'demo');
   const config = JSON.parse(fs.readFileSync(path.join(demoDir, 'demo.json'), 'utf8'));
   config.server = {
     ...config.server,
     listen: '127.0.0.1',
-    port: 0,
+    port,
     // Every browser context of the test comes from 127.0.0.1; the pages poll.
     rate_limit: { per_second: 0 },
   };
@@ -45,10 +45,14 @@ export class Gateway {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start() {
+  // `port`: 0 for any free one; a restart passes the one it had, so the pages
+  // already open find it again.
+  async start(port = 0) {
     const configPath = path.join(this.dir, 'config.json');
-    fs.writeFileSync(configPath, JSON.stringify(testConfig(this.source, path.join(this.dir, 'data')), null, 2));
-    const log = fs.createWriteStream(this.logPath);
+    fs.writeFileSync(configPath, JSON.stringify(testConfig(this.source, path.join(this.dir, 'data'), port), null, 2));
+    this.output = '';
+    this.port = 0;
+    const log = fs.createWriteStream(this.logPath, { flags: 'a' });
     this.child = spawn(this.binary, ['--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => resolve({ code, signal }));
@@ -80,7 +84,8 @@ export class Gateway {
     }
   }
 
-  async stop() {
+  // Stops the binary and keeps its data: start() again runs on the same data.
+  async halt() {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGTERM');
       let timer;
@@ -94,6 +99,10 @@ export class Gateway {
         await this.exited;
       }
     }
+  }
+
+  async stop() {
+    await this.halt();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -4,6 +4,7 @@
 #include "tests/support/gateway_process.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -12,7 +13,9 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
+#include <set>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -98,13 +101,14 @@ std::vector<std::string> gateway_texts(json const& entries, std::uint64_t after 
 class socket_client {
 public:
     socket_client(unsigned short port, std::string const& cookie, std::uint64_t after,
-                  std::string const& origin = "same")
+                  std::string const& origin = "same", std::string host = "")
     {
         ws_.next_layer().connect({net::ip::make_address("127.0.0.1"), port});
         // A bounded wait for every read: a missing push fails instead of hanging.
         timeval tv{15, 0};
         ::setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        auto const host = "127.0.0.1:" + std::to_string(port);
+        if (host.empty())
+            host = "127.0.0.1:" + std::to_string(port);
         auto const sent_origin = origin == "same" ? "http://" + host : origin;
         ws_.set_option(websocket::stream_base::decorator([cookie, sent_origin](websocket::request_type& r) {
             if (!cookie.empty())
@@ -426,6 +430,241 @@ TEST_F(webchat, the_page_and_its_assets_are_served_with_a_strict_policy)
     // Counted like every other route.
     auto const metrics = http_get(gateway->port(), "/metrics").body;
     EXPECT_TRUE(contains(metrics, "pg_http_requests_total{route=\"chat\",code=\"404\"} 2")) << metrics;
+}
+
+// ---- limits on what one client and one session may send (issue 15, item 4) ----
+
+// What became of each message sent on a socket: refused with an error frame
+// naming it, or stored (its citizen entry comes back). Reads until every id is
+// accounted for; the reads are bounded by the socket's timeout.
+struct socket_outcome {
+    std::map<std::string, json> refused;  // id -> the error frame
+    std::set<std::string> stored;
+};
+
+socket_outcome send_and_account(socket_client& ws, std::vector<std::string> const& ids)
+{
+    for (auto const& id : ids)
+        ws.send({{"id", id}, {"text", "message " + id}});
+    socket_outcome out;
+    while (out.refused.size() + out.stored.size() < ids.size()) {
+        auto const f = ws.next();
+        if (f.is_null())
+            break;
+        if (f.at("type") == "error" && f.contains("id"))
+            out.refused[f.at("id")] = f;
+        else if (f.at("type") == "entry" && f.at("entry").at("from") == "citizen")
+            out.stored.insert(f.at("entry").at("frame").value("id", ""));
+    }
+    return out;
+}
+
+std::vector<std::string> numbered(std::string const& prefix, int n)
+{
+    std::vector<std::string> ids;
+    for (int i = 0; i < n; ++i)
+        ids.push_back(prefix + std::to_string(i));
+    return ids;
+}
+
+TEST_F(webchat, socket_messages_take_tokens_from_the_same_bucket_as_http_posts)
+{
+    auto c = web_config(data.path());
+    // A bucket of 6: the session call and the upgrade take 2; 1 a second comes back.
+    c["server"]["rate_limit"] = {{"per_second", 1}, {"burst", 6}, {"session_per_minute", 0}};
+    gateway = std::make_unique<gateway_process>(c);
+    gateway->start();
+    browser b(gateway->port());
+    b.session();
+    socket_client ws(gateway->port(), b.cookie, 0);
+    ASSERT_TRUE(ws.open()) << ws.refused_status();
+
+    auto const ids = numbered("flood-", 20);
+    auto const out = send_and_account(ws, ids);
+    ASSERT_EQ(out.refused.size() + out.stored.size(), ids.size()) << gateway->log();
+    ASSERT_FALSE(out.refused.empty()) << "all " << out.stored.size() << " socket messages were stored";
+    EXPECT_LE(out.stored.size(), 10u);
+    for (auto const& [id, frame] : out.refused) {
+        EXPECT_EQ(frame.at("error"), "too many requests") << frame;
+        EXPECT_GE(frame.at("retry_after").get<int>(), 1) << frame;
+    }
+    // Nothing refused was stored: the history (read once the bucket has a token again) has only the others.
+    json h;
+    eventually([&] { return !(h = b.history()).empty(); });
+    std::set<std::string> in_history;
+    for (auto const& e : h)
+        if (e.at("from") == "citizen")
+            in_history.insert(e.at("frame").value("id", ""));
+    EXPECT_EQ(in_history, out.stored);
+    auto const metrics = http_get(gateway->port(), "/metrics").body;
+    EXPECT_TRUE(contains(metrics, "pg_webchat_messages_refused_total{channel=\"web\",reason=\"rate_limit\"} " +
+                                      std::to_string(out.refused.size())))
+        << metrics;
+}
+
+TEST_F(webchat, one_session_may_send_only_so_many_messages_however_it_sends_them)
+{
+    auto c = web_config(data.path());
+    c["server"]["rate_limit"] = {{"per_second", 0}, {"session_per_minute", 1}, {"session_burst", 4}};
+    gateway = std::make_unique<gateway_process>(c);
+    gateway->start();
+    browser b(gateway->port());
+    b.session();
+    socket_client ws(gateway->port(), b.cookie, 0);
+    ASSERT_TRUE(ws.open()) << ws.refused_status();
+
+    auto const ids = numbered("s-", 8);
+    auto const out = send_and_account(ws, ids);
+    ASSERT_EQ(out.refused.size() + out.stored.size(), ids.size()) << gateway->log();
+    ASSERT_FALSE(out.refused.empty()) << "all " << out.stored.size() << " socket messages were stored";
+    EXPECT_GE(out.stored.size(), 4u);  // the burst
+    for (auto const& [id, frame] : out.refused)
+        EXPECT_EQ(frame.at("error"), "too many messages") << frame;
+
+    // A post of the same session is over the same limit; another session is not.
+    auto const posted = b.post_text("s-post", "one more");
+    EXPECT_EQ(posted.status, 429) << posted.body;
+    EXPECT_FALSE(posted.header("Retry-After").empty());
+    browser other(gateway->port());
+    other.session();
+    EXPECT_EQ(other.post_text("o-1", "/start").status, 200);
+
+    std::set<std::string> in_history;
+    for (auto const& e : b.history())
+        if (e.at("from") == "citizen")
+            in_history.insert(e.at("frame").value("id", ""));
+    EXPECT_EQ(in_history, out.stored);
+}
+
+TEST_F(webchat, a_conversation_keeps_only_its_newest_entries)
+{
+    auto c = web_config(data.path());
+    c["storage"]["webchat_history_max"] = 10;
+    c["server"]["rate_limit"] = {{"per_second", 0}, {"session_per_minute", 0}};
+    gateway = std::make_unique<gateway_process>(c);
+    gateway->start();
+    browser b(gateway->port());
+    b.session();
+    // Each message and its reply: two entries. Eight of them make 16 or more.
+    for (int i = 0; i < 8; ++i)
+        ASSERT_EQ(b.post_text("h" + std::to_string(i), "/start").status, 200);
+    json h;
+    eventually([&] {
+        h = b.history();
+        return !h.empty() && h.back().at("seq").get<std::uint64_t>() >= 16;
+    });
+    ASSERT_FALSE(h.empty());
+    auto const last = h.back().at("seq").get<std::uint64_t>();
+    ASSERT_GE(last, 16u) << gateway->log();
+    ASSERT_EQ(h.size(), 10u) << h.dump();
+    for (std::size_t i = 0; i < h.size(); ++i)
+        EXPECT_EQ(h[i].at("seq").get<std::uint64_t>(), last - 9 + i);
+}
+
+// ---- cookies, hosts, HEAD and directories (issue 15, item 10) ----
+
+TEST_F(webchat, the_session_cookie_is_secure_behind_https_or_when_configured)
+{
+    auto const plain = http_request(gateway->port(), "GET", "/chat/web/session", "", {});
+    EXPECT_FALSE(contains(plain.header("Set-Cookie"), "Secure")) << plain.header("Set-Cookie");
+    auto const proxied =
+        http_request(gateway->port(), "GET", "/chat/web/session", "", {{"X-Forwarded-Proto", "https"}});
+    EXPECT_TRUE(contains(proxied.header("Set-Cookie"), "; Secure")) << proxied.header("Set-Cookie");
+
+    gateway->terminate();
+    auto c = web_config(data.path());
+    c["channels"].back()["secure_cookie"] = true;
+    gateway = std::make_unique<gateway_process>(c);
+    gateway->start();
+    auto const configured = http_request(gateway->port(), "GET", "/chat/web/session", "", {});
+    EXPECT_TRUE(contains(configured.header("Set-Cookie"), "; Secure")) << configured.header("Set-Cookie");
+}
+
+TEST_F(webchat, requests_for_a_host_not_allowed_get_421_and_change_nothing)
+{
+    auto const port = gateway->port();
+    headers const evil{{"Host", "rebound.example:" + std::to_string(port)}};
+    // Pages, web chat calls and the console.
+    for (std::string const target : {"/", "/web/chat/chat.js", "/chat/web/session", "/chat/web/history", "/public",
+                                     "/public/api/figures"})
+        EXPECT_EQ(http_request(port, "GET", target, "", evil).status, 421) << target;
+    auto const session = http_request(port, "GET", "/chat/web/session", "", evil);
+    EXPECT_TRUE(session.header("Set-Cookie").empty());
+
+    // A citizen's real session, used from a page served under the other name:
+    // a post and a socket are refused and nothing is stored.
+    browser b(port);
+    b.session();
+    auto h = b.jar();
+    h.insert(h.end(), evil.begin(), evil.end());
+    h.emplace_back("Origin", "http://rebound.example:" + std::to_string(port));
+    auto const posted = http_post(port, "/webhook/web", json{{"id", "r1"}, {"text", "/start"}}.dump(), h);
+    EXPECT_EQ(posted.status, 421) << posted.body;
+    socket_client ws(port, b.cookie, 0, "http://rebound.example:" + std::to_string(port),
+                     "rebound.example:" + std::to_string(port));
+    EXPECT_FALSE(ws.open());
+    EXPECT_EQ(ws.refused_status(), 421);
+    EXPECT_TRUE(b.history().empty());
+
+    // The names it listens on pass, with or without a port; probes are not checked.
+    for (std::string const host : {std::string("127.0.0.1"), "127.0.0.1:" + std::to_string(port), std::string("localhost:1"), std::string("LOCALHOST")})
+        EXPECT_EQ(http_request(port, "GET", "/", "", {{"Host", host}}).status, 200) << host;
+    EXPECT_EQ(http_request(port, "GET", "/healthz", "", evil).status, 200);
+
+    // A configured list replaces the defaults.
+    gateway->terminate();
+    auto c = web_config(data.path());
+    c["server"]["allowed_hosts"] = {"petitions.example.org"};
+    gateway = std::make_unique<gateway_process>(c);
+    gateway->start();
+    EXPECT_EQ(http_request(gateway->port(), "GET", "/", "", {{"Host", "petitions.example.org:443"}}).status, 200);
+    EXPECT_EQ(http_request(gateway->port(), "GET", "/", "", {}).status, 421);
+}
+
+// The raw answer to one request on its own connection, read to the end: a HEAD
+// answer's body, if any, is whatever follows the head.
+std::string raw_exchange(unsigned short port, std::string const& request)
+{
+    net::io_context ioc;
+    net::ip::tcp::socket socket(ioc);
+    socket.connect({net::ip::make_address("127.0.0.1"), port});
+    timeval tv{15, 0};
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    net::write(socket, net::buffer(request));
+    std::string out;
+    char buf[4096];
+    boost::system::error_code ec;
+    while (auto n = socket.read_some(net::buffer(buf), ec))
+        out.append(buf, n);
+    return out;
+}
+
+TEST_F(webchat, head_answers_the_headers_of_get_without_a_body)
+{
+    auto const port = gateway->port();
+    for (std::string const target : {"/", "/web/chat/chat.js", "/chat/web/session", "/healthz"}) {
+        auto const get = http_request(port, "GET", target, "", {});
+        ASSERT_EQ(get.status, 200) << target;
+        auto const raw = raw_exchange(port, "HEAD " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        auto const end = raw.find("\r\n\r\n");
+        ASSERT_NE(end, std::string::npos) << raw;
+        EXPECT_TRUE(raw.starts_with("HTTP/1.1 200")) << target << ": " << raw.substr(0, end);
+        EXPECT_EQ(raw.size(), end + 4) << target << ": a body after the head: " << raw.substr(end + 4, 80);
+        std::smatch m;
+        auto const head = raw.substr(0, end);
+        ASSERT_TRUE(std::regex_search(head, m, std::regex("Content-Length: (\\d+)", std::regex::icase))) << head;
+        EXPECT_EQ(std::stoul(m[1]), get.body.size()) << target;
+    }
+}
+
+TEST_F(webchat, a_directory_under_web_is_not_found)
+{
+    auto const port = gateway->port();
+    for (std::string const target : {"/web/chat", "/web/staff", "/web/chat/", "/web/nothing-here.js"}) {
+        auto const r = http_get(port, target);
+        EXPECT_EQ(r.status, 404) << target << " answered " << r.status << " with " << r.body.size() << " bytes";
+    }
+    EXPECT_EQ(http_get(port, "/web/chat/chat.js").status, 200);
 }
 
 }  // namespace

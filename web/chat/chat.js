@@ -22,12 +22,13 @@
     title: '市民诉求', message: '您的消息', placeholder: '输入消息…', send: '发送',
     connecting: '正在连接…', live: '已连接', polling: '已连接（轮询）', offline: '离线，正在重试…',
     locating: '正在获取位置…', locationFailed: '无法获取位置，请直接输入地址。', typeAddress: '也可以直接输入地址。',
-    sendFailed: '发送失败，请重试。', you: '您'
+    sendFailed: '发送失败，请重试。', you: '您', waiting: '等待发送…', notSent: '未发送'
   } : {
     title: 'City petitions', message: 'Your message', placeholder: 'Type your message…', send: 'Send',
     connecting: 'Connecting…', live: 'Connected', polling: 'Connected (polling)', offline: 'Offline, retrying…',
     locating: 'Finding your location…', locationFailed: 'Could not get your location: please type the address.',
-    typeAddress: 'Or type the address.', sendFailed: 'Could not send: please try again.', you: 'You'
+    typeAddress: 'Or type the address.', sendFailed: 'Could not send: please try again.', you: 'You',
+    waiting: 'Waiting to send…', notSent: 'Not sent'
   };
 
   var state = {
@@ -39,8 +40,15 @@
     backoff: 1000,
     pollTimer: null,
     reconnectTimer: null,
-    lastGatewayBubble: null
+    lastGatewayBubble: null,
+    // Messages not yet acknowledged, oldest first: {id, body, shown}. Kept in
+    // localStorage too, so a reload does not lose them.
+    queue: [],
+    flushing: false,
+    retryTimer: null,
+    retryDelay: 0
   };
+  var queueKey = 'pg_chat_queue_' + channel;
 
   // ---- small helpers ----
 
@@ -182,28 +190,115 @@
     drawEntry(entry);
   }
 
-  // ---- sending ----
+  // ---- sending: a queue kept until the gateway acknowledges ----
 
-  // Posts one message; a resend with the same id is processed once, so a
-  // network failure is simply retried.
-  function post(body, attempt) {
+  function saveQueue() {
+    try {
+      localStorage.setItem(queueKey, JSON.stringify(state.queue));
+    } catch (e) { /* private mode or full: the queue still lives in the page */ }
+  }
+
+  function loadQueue() {
+    try {
+      var saved = JSON.parse(localStorage.getItem(queueKey) || '[]');
+      if (Array.isArray(saved)) {
+        state.queue = saved.filter(function (m) { return m && typeof m.id === 'string' && m.body; });
+      }
+    } catch (e) {
+      state.queue = [];
+    }
+  }
+
+  function pendingBubble(id) {
+    return list.querySelector('li[data-pending="true"][data-client-id="' + cssEscape(id) + '"]');
+  }
+
+  // A queued message's bubble: "queued" until the gateway answers 200, then
+  // "sent"; the stored entry replaces it when the history brings it.
+  function markBubble(id, delivery, attempts) {
+    var bubble = pendingBubble(id);
+    if (!bubble) return;
+    bubble.setAttribute('data-delivery', delivery);
+    if (attempts !== undefined) bubble.setAttribute('data-attempts', String(attempts));
+    var note = bubble.querySelector('.bubble-note');
+    var text = delivery === 'queued' && attempts > 1 ? ui.waiting : delivery === 'failed' ? ui.notSent : '';
+    if (!text && note) note.remove();
+    if (text) {
+      if (!note) {
+        note = el('small', 'bubble-note');
+        note.setAttribute('data-testid', 'bubble-note');
+        bubble.appendChild(note);
+      }
+      note.textContent = text;
+    }
+  }
+
+  function drawQueued(m) {
+    if (m.shown === null || list.querySelector('li[data-client-id="' + cssEscape(m.id) + '"]')) return;
+    var bubble = bubbleFor('citizen', m.shown);
+    bubble.setAttribute('data-pending', 'true');
+    bubble.setAttribute('data-client-id', m.id);
+    bubble.setAttribute('data-delivery', 'queued');
+    list.appendChild(bubble);
+    list.scrollTop = list.scrollHeight;
+  }
+
+  // One try: 'sent', 'retry' (the gateway is away, busy or unsure) or 'refused'.
+  function postOnce(body) {
     return fetch(state.urls.post, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body)
     }).then(function (res) {
-      if (res.ok) return;
-      if (res.status === 401) return startSession().then(function () { throw new Error('session'); });
-      if (res.status >= 500 || res.status === 429) throw new Error('retry');
-      return res.text().then(function (t) { throw new Error('refused: ' + t); });
-    }).catch(function (err) {
-      if (attempt < 3 && !/^refused/.test(err.message)) {
-        return new Promise(function (resolve) { setTimeout(resolve, 1000 * (attempt + 1)); })
-          .then(function () { return post(body, attempt + 1); });
-      }
-      throw err;
+      if (res.ok) return 'sent';
+      if (res.status === 401) return startSession().then(function () { return 'retry'; });
+      if (res.status >= 500 || res.status === 429 || res.status === 408) return 'retry';
+      return 'refused';
+    }, function () {
+      return 'retry';
     });
+  }
+
+  // Sends the queue in order, one message at a time. A message stays first in
+  // the queue until the gateway acknowledges it; a resend carries the same id,
+  // which the gateway processes once. Retries wait longer each time (up to
+  // 30 s) and never give up while the page is open.
+  function flush() {
+    if (state.flushing || state.retryTimer || !state.queue.length) return;
+    var m = state.queue[0];
+    m.attempts = (m.attempts || 0) + 1;
+    markBubble(m.id, 'queued', m.attempts);
+    state.flushing = true;
+    postOnce(m.body).then(function (outcome) {
+      state.flushing = false;
+      if (outcome === 'retry') {
+        state.retryDelay = Math.min(state.retryDelay ? state.retryDelay * 1.5 : 1000, 30000);
+        setStatus('offline');
+        state.retryTimer = setTimeout(function () { state.retryTimer = null; flush(); }, state.retryDelay);
+        return;
+      }
+      state.retryDelay = 0;
+      state.queue.shift();
+      saveQueue();
+      if (outcome === 'sent') {
+        markBubble(m.id, 'sent', m.attempts);
+        showError('');
+        if (!state.socket) poll();  // no socket: fetch the reply now rather than at the next tick
+      } else {
+        markBubble(m.id, 'failed', m.attempts);
+        showError(ui.sendFailed);
+      }
+      flush();
+    });
+  }
+
+  // The gateway answered something else: a waiting message need not wait out its delay.
+  function retryNow() {
+    if (!state.retryTimer) return;
+    clearTimeout(state.retryTimer);
+    state.retryTimer = null;
+    flush();
   }
 
   function send(content, shown, fixedId) {
@@ -211,19 +306,11 @@
     var body = { id: id };
     Object.keys(content).forEach(function (k) { body[k] = content[k]; });
     if (navigator.language) body.language = navigator.language.slice(0, 35);
-    if (shown !== null) {
-      var bubble = bubbleFor('citizen', shown);
-      bubble.setAttribute('data-pending', 'true');
-      bubble.setAttribute('data-client-id', id);
-      list.appendChild(bubble);
-      list.scrollTop = list.scrollHeight;
-    }
-    showError('');
-    return post(body, 0).then(function () {
-      if (!state.socket) poll();  // no socket: fetch the reply now rather than at the next tick
-    }).catch(function () {
-      showError(ui.sendFailed);
-    });
+    var m = { id: id, body: body, shown: shown };
+    state.queue.push(m);
+    saveQueue();
+    drawQueued(m);
+    flush();
   }
 
   form.addEventListener('submit', function (event) {
@@ -266,6 +353,7 @@
   function poll() {
     return loadHistory().then(function () {
       if (!state.socket) setStatus('polling');
+      retryNow();
     }).catch(function () {
       setStatus('offline');
     });
@@ -299,6 +387,7 @@
       socket.send(JSON.stringify({ after: state.last }));
       stopPolling();
       setStatus('live');
+      retryNow();
     };
     socket.onmessage = function (event) {
       var frame;
@@ -334,8 +423,13 @@
     sendButton.textContent = ui.send;
     setStatus('connecting');
     startSession().then(loadHistory).then(function () {
+      // What an earlier visit could not send goes first, in its order.
+      loadQueue();
+      state.queue.forEach(drawQueued);
       // A new conversation: say hello for the citizen, so the dialog greets them.
-      if (state.last === 0) send({ text: '/start' }, null, 'start');
+      var greeting = state.queue.some(function (m) { return m.id === 'start'; });
+      if (state.last === 0 && !greeting) send({ text: '/start' }, null, 'start');
+      else flush();
       connect();
     }).catch(function () {
       setStatus('offline');

@@ -341,17 +341,18 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/server/rate_limit/max_sources", "10000001",
          "server.rate_limit.max_sources: expected an integer from 1 to 10000000, found 10000001"},
         {"/server/rate_limit/rate", "1",
-         "server.rate_limit.rate: unknown key; expected one of: per_second, burst, max_sources"},
+         "server.rate_limit.rate: unknown key; expected one of: per_second, burst, max_sources, session_per_minute, "
+         "session_burst"},
         {"/server/listen", "127", "server.listen: expected a non-empty string, found 127"},
         {"/server", R"("x")", R"(server: expected an object, found "x")"},
         {"/server/prot", "1",
          "server.prot: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, "
          "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection, "
-         "rate_limit, max_connections_per_source, first_request_timeout_ms, webhook_reserve"},
+         "rate_limit, max_connections_per_source, first_request_timeout_ms, webhook_reserve, allowed_hosts"},
         {"/server/my key", "1",
          R"(server["my key"]: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, )"
          "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection, "
-         "rate_limit, max_connections_per_source, first_request_timeout_ms, webhook_reserve"},
+         "rate_limit, max_connections_per_source, first_request_timeout_ms, webhook_reserve, allowed_hosts"},
         {"/server/max_connections_per_source", "-1",
          "server.max_connections_per_source: expected an integer from 0 to 1000000, found -1"},
         {"/server/max_connections_per_source", R"("many")",
@@ -371,7 +372,8 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/storage/sync", "1", "storage.sync: expected true or false, found 1"},
         {"/storage/threads", "0", "storage.threads: expected an integer from 1 to 64, found 0"},
         {"/storage/threads", "65", "storage.threads: expected an integer from 1 to 64, found 65"},
-        {"/storage/fsync", "true", "storage.fsync: unknown key; expected one of: path, sync, threads, backup_token"},
+        {"/storage/fsync", "true", "storage.fsync: unknown key; expected one of: path, sync, threads, backup_token, "
+                                       "webchat_history_max"},
         // outbox
         {"/outbox/max_attempts", "0", "outbox.max_attempts: expected an integer from 1 to 1000, found 0"},
         {"/outbox/max_attempts", "1001", "outbox.max_attempts: expected an integer from 1 to 1000, found 1001"},
@@ -864,7 +866,8 @@ TEST(load, webchat_channels_need_no_api_and_may_bring_their_own_session_secret)
                                                 "whitespace, found a string of 17 characters"},
         {"api_base", "http://127.0.0.1:9", "channels[0].api_base: a webchat channel calls no API: leave api_base out"},
         {"bot_token", "1:x", "channels[0].bot_token: unknown key; expected one of: id, type, enabled, api_base, "
-                             "session_secret"},
+                             "session_secret, secure_cookie"},
+        {"secure_cookie", "yes", R"(channels[0].secure_cookie: expected true or false, found "yes")"},
     };
     for (auto const& c : cases) {
         auto bad = minimal_config();
@@ -1198,6 +1201,66 @@ TEST(load, demo_telegram_enabled_refuses_its_placeholder_secrets)
                                       {"TELEGRAM_WEBHOOK_SECRET", "real-secret"}}));
     ASSERT_EQ(s.channels.size(), 2u);
     EXPECT_EQ(s.channels[1].webhook_secret, "real-secret");
+}
+
+// Issue 15: web chat limits, the Host allow-list and the Secure web chat cookie.
+TEST(load, webchat_limits_hosts_and_secure_cookie)
+{
+    temp_dir d;
+    auto config = minimal_config();
+    auto s = load(write_config(d, config), env_of({}));
+    EXPECT_EQ(s.server.rate_limit.session_per_minute, 30u);
+    EXPECT_EQ(s.server.rate_limit.session_burst, 20u);
+    EXPECT_EQ(s.storage.webchat_history_max, 2000u);
+    // The defaults, plus the listen address (127.0.0.1 already among them).
+    EXPECT_EQ(s.server.allowed_hosts, (std::vector<std::string>{"localhost", "127.0.0.1", "[::1]"}));
+
+    config["server"]["listen"] = "192.0.2.7";
+    EXPECT_EQ(load(write_config(d, config), env_of({})).server.allowed_hosts,
+              (std::vector<std::string>{"localhost", "127.0.0.1", "[::1]", "192.0.2.7"}));
+    config["server"]["listen"] = "2001:db8::1";
+    EXPECT_EQ(load(write_config(d, config), env_of({})).server.allowed_hosts.back(), "[2001:db8::1]");
+    config["server"]["listen"] = "0.0.0.0";  // a wildcard names no host
+    EXPECT_EQ(load(write_config(d, config), env_of({})).server.allowed_hosts.size(), 3u);
+
+    config["server"]["allowed_hosts"] = {"petitions.example.org", "[2001:db8::1]", "*"};
+    config["server"]["rate_limit"] = {{"session_per_minute", 0}, {"session_burst", 5}};
+    config["storage"]["webchat_history_max"] = 10;
+    config["channels"] = json::parse(R"([{"id": "web", "type": "webchat", "secure_cookie": true}])");
+    s = load(write_config(d, config), env_of({}));
+    EXPECT_EQ(s.server.allowed_hosts, (std::vector<std::string>{"petitions.example.org", "[2001:db8::1]", "*"}));
+    EXPECT_EQ(s.server.rate_limit.session_per_minute, 0u);
+    EXPECT_EQ(s.server.rate_limit.session_burst, 5u);
+    EXPECT_EQ(s.storage.webchat_history_max, 10u);
+    EXPECT_TRUE(s.channels.at(0).secure_cookie);
+
+    struct case_ {
+        char const* pointer;
+        json value;
+        char const* expected;
+    };
+    case_ const cases[] = {
+        {"/server/allowed_hosts", json::array(),
+         R"(server.allowed_hosts: expected at least one host name ("*" allows any))"},
+        {"/server/allowed_hosts", json{"Example.org"},
+         R"(server.allowed_hosts[0]: expected a host name without port in lower case (example.org, 192.0.2.7, )"
+         R"([2001:db8::1]) or "*", found "Example.org")"},
+        {"/server/allowed_hosts", json{"example.org:8080"},
+         R"(server.allowed_hosts[0]: expected a host name without port in lower case (example.org, 192.0.2.7, )"
+         R"([2001:db8::1]) or "*", found "example.org:8080")"},
+        {"/server/rate_limit/session_burst", 0,
+         "server.rate_limit.session_burst: expected an integer from 1 to 1000000, found 0"},
+        {"/server/rate_limit/session_per_minute", -1,
+         "server.rate_limit.session_per_minute: expected an integer from 0 to 1000000, found -1"},
+        {"/storage/webchat_history_max", 9,
+         "storage.webchat_history_max: expected an integer from 10 to 100000000, found 9"},
+    };
+    for (auto const& c : cases) {
+        auto bad = minimal_config();
+        bad[json::json_pointer(c.pointer)] = c.value;
+        auto const path = write_config(d, bad);
+        EXPECT_EQ(error_of(path), path + ": " + c.expected) << c.pointer;
+    }
 }
 
 }  // namespace

@@ -172,5 +172,32 @@ TEST(history_codec, round_trips_and_refuses_garbage)
     EXPECT_FALSE(decode_history_entry(R"({"v":1,"from":3})", 1));
 }
 
+
+// Issue 15: a flooded conversation stays the size it is allowed.
+TEST_F(history_test, a_bounded_history_keeps_the_newest_entries_of_each_conversation)
+{
+    auto bounded = [&] { return std::make_unique<rocks_store>(rocks_options{dir_.path().string(), true, true, 3}); };
+    {
+        auto s = bounded();
+        for (int i = 1; i <= 5; ++i)
+            ASSERT_EQ(s->commit(citizen_unit("k" + std::to_string(i), "a", std::to_string(i))).status,
+                      commit_status::committed);
+        ASSERT_EQ(s->commit(citizen_unit("kb", "b", "b1")).status, commit_status::committed);
+        auto const a = s->history("web", "a", 0, 100);
+        EXPECT_EQ(seqs(a), (std::vector<std::uint64_t>{3, 4, 5}));
+        EXPECT_EQ(a.front().frame, "3");
+        EXPECT_EQ(seqs(s->history("web", "b", 0, 100)), (std::vector<std::uint64_t>{1}));
+        // Local delivery appends under the same bound.
+        auto const queued = s->pending_outbox();
+        ASSERT_FALSE(queued.empty());
+        EXPECT_EQ(s->deliver_to_history(queued.front().seq, entry("a", "gateway", "reply")), local_delivery::appended);
+        EXPECT_EQ(seqs(s->history("web", "a", 0, 100)), (std::vector<std::uint64_t>{4, 5, 6}));
+    }
+    // Numbering goes on after a reopen; the bound still holds.
+    auto s = bounded();
+    ASSERT_EQ(s->commit(citizen_unit("k6", "a", "7")).status, commit_status::committed);
+    EXPECT_EQ(seqs(s->history("web", "a", 0, 100)), (std::vector<std::uint64_t>{5, 6, 7}));
+}
+
 }  // namespace
 }  // namespace pg::storage

@@ -101,6 +101,11 @@ TEST(webchat_session, the_cookie_is_http_only_strict_and_site_wide)
     EXPECT_EQ(header, "pg_chat_web=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=15552000");
 }
 
+TEST(webchat_session, the_cookie_is_secure_when_asked)
+{
+    EXPECT_EQ(set_cookie(channel, "v", true), "pg_chat_web=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=15552000; Secure");
+}
+
 TEST(webchat_origin, only_a_present_origin_that_is_not_the_host_is_cross_site)
 {
     auto with = [](std::vector<std::pair<std::string, std::string>> headers) {
