@@ -36,6 +36,7 @@ void turn::send(screen s)
     m.text = clip(body, max_reply_units);
     m.buttons = std::move(s.buttons);
     m.location_label = std::move(s.location_label);
+    m.language = tx.code();
     out.replies.push_back(std::move(m));
 }
 

@@ -37,11 +37,7 @@ std::string action_name(texts const& tx, model::petition_action a)
     return std::string(model::to_string(a));
 }
 
-std::string department_name(texts const& tx, std::string const& id)
-{
-    auto const* t = tx.find(std::string(department_prefix) + id);
-    return t ? *t : id;
-}
+std::string department_name(texts const& tx, std::string const& id) { return tx.department_label(id); }
 
 std::string category_name(texts const& tx, model::flow const& f, std::string const& id)
 {

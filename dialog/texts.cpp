@@ -1,5 +1,6 @@
 #include "dialog/texts.hpp"
 
+#include "dialog/citizen_texts.hpp"
 #include "model/ascii.hpp"
 
 #include <chrono>
@@ -139,6 +140,20 @@ std::string const& texts::label(model::category const& c) const
             return it->second;
     }
     return c.id;
+}
+
+std::string texts::category_label(std::string_view id) const
+{
+    for (auto const& c : data_->citizen.categories)
+        if (c.id == id)
+            return label(c);
+    return std::string(id);
+}
+
+std::string texts::department_label(std::string_view id) const
+{
+    auto const* t = find(std::string(department_prefix) + std::string(id));
+    return t ? *t : std::string(id);
 }
 
 }  // namespace pg::dialog

@@ -50,6 +50,10 @@ public:
 
     // The category's label in this locale, else in the default language, else its id.
     std::string const& label(model::category const& c) const;
+    // The label of the flow's category with this id, else the id itself.
+    std::string category_label(std::string_view id) const;
+    // "dept.<id>" in this locale or the default one, else the id itself.
+    std::string department_label(std::string_view id) const;
 
 private:
     model::dialog_data const* data_;

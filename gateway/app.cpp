@@ -124,7 +124,7 @@ int run_service(config::settings settings)
     // A unit's replies go to the outbox from its lane, in the order the lane ran them.
     lanes conversation_lanes(ioc.get_executor(), lane_count, syncer ? &*syncer : nullptr,
                              [&outbox](std::vector<model::outbox_entry> replies) { outbox.enqueue(std::move(replies)); });
-    petition_desk desk(*store, runner, conversation_lanes, pool, clock);
+    petition_desk desk(*store, runner, conversation_lanes, pool, clock, settings.dialog);
     staff_api api(settings, desk, stats);
     console staff_console(settings, desk, stats);
     static_files pages(settings.web.root);

@@ -98,11 +98,15 @@ response secured(response res)
     return res;
 }
 
-json me(config::console_account const& a, console_session const& s)
+json me(config::console_account const& a, console_session const& s, dialog::texts const& tx)
 {
+    json labels = json::array();
+    for (auto const& d : a.departments)
+        labels.push_back(tx.department_label(d));
     return {{"name", a.name},
             {"supervisor", a.supervisor},
             {"departments", a.departments},
+            {"department_labels", std::move(labels)},
             {"csrf_token", s.csrf_token},
             {"expires_at", model::format_iso8601(s.expires_at)}};
 }
@@ -219,7 +223,7 @@ net::awaitable<response> console::login(request const& req, std::string const& s
     log::info("console_login");  // the account's name is a person's name: debug only
     log::debug("console_login", {{"account", acc->name}});
     auto [token, session] = sessions_.open(acc->name, now);
-    auto res = json_response(http::status::ok, me(*acc, session));
+    auto res = json_response(http::status::ok, me(*acc, session, desk_.texts_for(language_param(req.target()))));
     auto const ttl_s = std::chrono::duration_cast<std::chrono::seconds>(settings_.console.session_ttl).count();
     std::string c = std::string(cookie_name) + "=" + token + "; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=" +
                     std::to_string(ttl_s);
@@ -262,12 +266,13 @@ net::awaitable<response> console::staff(request const& req, std::string_view pat
     }
     department_scope const scope{acc->departments};
     auto const rest = path.substr(staff_api_prefix.size());
+    auto const language = language_param(req.target());
     if (rest == "/me")
-        co_return json_response(http::status::ok, me(*acc, *session));
+        co_return json_response(http::status::ok, me(*acc, *session, desk_.texts_for(language)));
     if (rest == "/oversight") {
         if (!acc->supervisor)
             co_return json_error(http::status::forbidden, "supervisors only");
-        co_return co_await oversight(*acc);
+        co_return co_await oversight(*acc, language);
     }
     if (rest == "/petitions") {
         if (req.method() != http::verb::get)
@@ -283,7 +288,7 @@ net::awaitable<response> console::staff(request const& req, std::string_view pat
     if (slash == std::string_view::npos) {
         if (req.method() != http::verb::get)
             co_return json_error(http::status::method_not_allowed, "GET only");
-        co_return co_await desk_.one(tracking, scope);
+        co_return co_await desk_.one(tracking, scope, language);
     }
     if (tail.substr(slash) != "/actions")
         co_return json_error(http::status::not_found, "no such resource");
@@ -293,25 +298,28 @@ net::awaitable<response> console::staff(request const& req, std::string_view pat
     co_return co_await desk_.act(tracking, req.body(), who, scope);
 }
 
-net::awaitable<response> console::oversight(config::console_account const& who)
+net::awaitable<response> console::oversight(config::console_account const& who, std::string_view language)
 {
     auto const figures = co_await desk_.figures();
     auto const late = co_await desk_.overdue(department_scope{who.departments});
     auto const now = desk_.now();
+    auto const tx = desk_.texts_for(language);
     json items = json::array();
     for (auto const& p : late) {
         auto const due = dialog::missed_deadline(p, now).value_or(now);
         bool const awaiting = p.current == model::status::submitted || p.current == model::status::reopened;
         items.push_back({{"tracking", p.tracking},
                          {"department", p.department},
+                         {"department_label", tx.department_label(p.department)},
                          {"category", p.category},
+                         {"category_label", tx.category_label(p.category)},
                          {"status", model::to_string(p.current)},
                          {"assignee", p.assignee},
                          {"missed", awaiting && now > p.response_due_at ? "response" : "answer"},
                          {"due_at", model::format_iso8601(due)},
                          {"late_ms", (now - due).count()}});
     }
-    co_return json_response(http::status::ok, {{"figures", to_json(figures)}, {"overdue", std::move(items)}});
+    co_return json_response(http::status::ok, {{"figures", to_json(figures, tx)}, {"overdue", std::move(items)}});
 }
 
 net::awaitable<response> console::public_api(request const& req, std::string_view path)
@@ -319,10 +327,11 @@ net::awaitable<response> console::public_api(request const& req, std::string_vie
     if (req.method() != http::verb::get)
         co_return json_error(http::status::method_not_allowed, "GET only");
     auto const rest = path.substr(public_api_prefix.size());
+    auto const tx = desk_.texts_for(language_param(req.target()));
     if (rest == "figures") {
         // Only counts and durations per department, category, channel and month.
         auto const figures = co_await desk_.figures();
-        co_return json_response(http::status::ok, to_json(figures));
+        co_return json_response(http::status::ok, to_json(figures, tx));
     }
     constexpr std::string_view track = "track/";
     if (!rest.starts_with(track))
@@ -345,7 +354,9 @@ net::awaitable<response> console::public_api(request const& req, std::string_vie
     co_return json_response(http::status::ok, {{"tracking", p.tracking},
                                                {"status", model::to_string(p.current)},
                                                {"category", p.category},
+                                               {"category_label", tx.category_label(p.category)},
                                                {"department", p.department},
+                                               {"department_label", tx.department_label(p.department)},
                                                {"submitted_at", model::format_iso8601(p.submitted_at)},
                                                {"timeline", std::move(timeline)}});
 }

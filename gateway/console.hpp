@@ -4,7 +4,7 @@
 // Staff (session cookie "pg_staff_session", Path=/staff):
 //   POST /staff/login                     {"name","password"} (JSON or form) -> 200 me + cookie | 401 | 429 | 503
 //   POST /staff/logout
-//   GET  /staff/console/api/me            {"name","supervisor","departments","csrf_token"}
+//   GET  /staff/console/api/me            {"name","supervisor","departments","department_labels","csrf_token"}
 //   GET  /staff/console/api/petitions?status=&department=&overdue=true
 //   GET  /staff/console/api/petitions/{tracking}          with timeline and conversation
 //   POST /staff/console/api/petitions/{tracking}/actions  {"action","text","department","assignee"}
@@ -15,6 +15,9 @@
 // Public (no login, no personal data; off with web.public_page = false):
 //   GET  /public/api/figures              response-time figures, cached 30 s
 //   GET  /public/api/track/{number}       status, category, department, timeline kinds and times
+// Every GET takes ?lang=en|zh-CN|...: department and category ids then come with
+// *_label fields (figures groups with "label") in that language; the flow's
+// default language without it.
 #include "gateway/console_sessions.hpp"
 #include "gateway/http_server.hpp"
 
@@ -41,7 +44,7 @@ public:
 private:
     net::awaitable<response> login(request const& req, std::string const& source);
     net::awaitable<response> staff(request const& req, std::string_view path);
-    net::awaitable<response> oversight(config::console_account const& who);
+    net::awaitable<response> oversight(config::console_account const& who, std::string_view language);
     net::awaitable<response> public_api(request const& req, std::string_view path);
 
     config::console_account const* account(std::string_view name) const;

@@ -65,11 +65,16 @@ json to_json(dialog::group_figures const& g)
                            {"p90", duration(g.answer.p90)}}}};
 }
 
-json to_json(std::vector<dialog::group_figures> const& groups)
+// `label`, when given, names a group's key for people: "public_works" -> "Public Works Department".
+json to_json(std::vector<dialog::group_figures> const& groups,
+             std::function<std::string(std::string const&)> const& label = {})
 {
     json out = json::array();
-    for (auto const& g : groups)
+    for (auto const& g : groups) {
         out.push_back(to_json(g));
+        if (label)
+            out.back()["label"] = label(g.key);
+    }
     return out;
 }
 
@@ -111,12 +116,14 @@ response json_response(http::status s, json const& body)
 
 response json_error(http::status s, std::string reason) { return json_response(s, {{"error", std::move(reason)}}); }
 
-json staff_view(model::petition const& p, model::timestamp now)
+json staff_view(model::petition const& p, model::timestamp now, dialog::texts const& tx)
 {
     json j{{"tracking", p.tracking},
            {"status", model::to_string(p.current)},
            {"category", p.category},
+           {"category_label", tx.category_label(p.category)},
            {"department", p.department},
+           {"department_label", tx.department_label(p.department)},
            {"channel", p.channel_id},
            {"language", p.language},
            {"location", p.location_text},
@@ -136,20 +143,25 @@ json staff_view(model::petition const& p, model::timestamp now)
     return j;
 }
 
-json staff_view(model::timeline_event const& e)
+json staff_view(model::timeline_event const& e, dialog::texts const& tx)
 {
-    return {{"at", model::format_iso8601(e.at)},   {"kind", model::to_string(e.kind)},
-            {"status", model::to_string(e.to)},    {"actor", model::to_string(e.actor)},
-            {"actor_name", e.actor_name},          {"channel", e.channel_id},
-            {"department", e.department},          {"note", e.note}};
+    json j{{"at", model::format_iso8601(e.at)},   {"kind", model::to_string(e.kind)},
+           {"status", model::to_string(e.to)},    {"actor", model::to_string(e.actor)},
+           {"actor_name", e.actor_name},          {"channel", e.channel_id},
+           {"department", e.department},          {"note", e.note}};
+    if (!e.department.empty())
+        j["department_label"] = tx.department_label(e.department);
+    return j;
 }
 
-json to_json(dialog::response_figures const& f)
+json to_json(dialog::response_figures const& f, dialog::texts const& tx)
 {
+    auto const department = [&](std::string const& id) { return tx.department_label(id); };
+    auto const category = [&](std::string const& id) { return tx.category_label(id); };
     return {{"percentiles", "nearest-rank over petitions that have the duration; null when none"},
             {"total", to_json(f.total)},
-            {"by_department", to_json(f.by_department)},
-            {"by_category", to_json(f.by_category)},
+            {"by_department", to_json(f.by_department, department)},
+            {"by_category", to_json(f.by_category, category)},
             {"by_channel", to_json(f.by_channel)},
             {"by_month", to_json(f.by_month)}};
 }
@@ -175,16 +187,30 @@ std::vector<std::pair<std::string, std::string>> query_params(std::string_view t
     return out;
 }
 
-petition_desk::petition_desk(storage::store& store, unit_runner& runner, lanes& lanes, net::thread_pool& pool,
-                             clock_fn clock)
-    : store_(store), runner_(runner), lanes_(lanes), pool_(pool), clock_(std::move(clock))
+std::string language_param(std::string_view target)
 {
+    for (auto const& [k, v] : query_params(target))
+        if (k == "lang")
+            return v;
+    return {};
+}
+
+petition_desk::petition_desk(storage::store& store, unit_runner& runner, lanes& lanes, net::thread_pool& pool,
+                             clock_fn clock, model::dialog_data const& dialog)
+    : store_(store), runner_(runner), lanes_(lanes), pool_(pool), clock_(std::move(clock)), dialog_(dialog)
+{
+}
+
+dialog::texts petition_desk::texts_for(std::string_view language) const
+{
+    return dialog::texts(dialog_, dialog::pick_locale(dialog_, language).code);
 }
 
 net::awaitable<response> petition_desk::list(std::string_view target, department_scope const& scope)
 {
     storage::petition_filter f;
     auto const now = clock_();
+    std::string language;
     for (auto const& [k, v] : query_params(target)) {
         if (k == "status") {
             if (v.empty())
@@ -194,6 +220,8 @@ net::awaitable<response> petition_desk::list(std::string_view target, department
                 co_return json_error(http::status::bad_request, "status: unknown status \"" + v + "\"");
         } else if (k == "department") {
             f.department = v;
+        } else if (k == "lang") {
+            language = v;
         } else if (k == "overdue") {
             if (v == "true" || v == "1")
                 f.overdue_at = now;
@@ -232,13 +260,15 @@ net::awaitable<response> petition_desk::list(std::string_view target, department
             all.resize(f.limit);
         return all;
     });
+    auto const tx = texts_for(language);
     json items = json::array();
     for (auto const& p : found)
-        items.push_back(staff_view(p, now));
+        items.push_back(staff_view(p, now, tx));
     co_return json_response(http::status::ok, {{"petitions", std::move(items)}});
 }
 
-net::awaitable<response> petition_desk::one(std::string const& tracking, department_scope const& scope)
+net::awaitable<response> petition_desk::one(std::string const& tracking, department_scope const& scope,
+                                            std::string_view language)
 {
     auto const now = clock_();
     auto found = co_await run_blocking(pool_.get_executor(), [&] {
@@ -248,10 +278,11 @@ net::awaitable<response> petition_desk::one(std::string const& tracking, departm
         co_return json_error(http::status::not_found, "no petition " + tracking);
     if (!scope.covers(found.first->department))
         co_return json_error(http::status::forbidden, "petition " + tracking + " is not in your departments");
-    auto j = staff_view(*found.first, now);
+    auto const tx = texts_for(language);
+    auto j = staff_view(*found.first, now, tx);
     j["timeline"] = json::array();
     for (auto const& e : found.second)
-        j["timeline"].push_back(staff_view(e));
+        j["timeline"].push_back(staff_view(e, tx));
     j["conversation"] = conversation_of(*found.first, found.second);
     co_return json_response(http::status::ok, j);
 }
@@ -289,7 +320,7 @@ net::awaitable<response> petition_desk::act(std::string const& tracking, std::st
     if (r.status == storage::commit_status::failed)
         co_return json_error(http::status::service_unavailable, "storage unavailable");
     auto p = co_await run_blocking(pool_.get_executor(), [&] { return store_.petition(tracking); });
-    co_return json_response(http::status::ok, p ? staff_view(*p, now) : json{{"tracking", tracking}});
+    co_return json_response(http::status::ok, p ? staff_view(*p, now, texts_for({})) : json{{"tracking", tracking}});
 }
 
 net::awaitable<dialog::response_figures> petition_desk::figures(std::chrono::milliseconds max_age)

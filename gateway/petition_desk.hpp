@@ -4,6 +4,7 @@
 // timeline, act, and the response-time figures. One place for the query
 // parameters, the JSON shapes, the lifecycle call and the department scope.
 #include "dialog/response_times.hpp"
+#include "dialog/texts.hpp"
 #include "gateway/http_server.hpp"
 #include "model/petition.hpp"
 #include "model/staff.hpp"
@@ -36,23 +37,30 @@ response json_response(http::status s, nlohmann::json const& body);
 response json_error(http::status s, std::string reason);
 
 // A petition for staff eyes (it carries personal data), and a timeline entry.
-nlohmann::json staff_view(model::petition const& p, model::timestamp now);
-nlohmann::json staff_view(model::timeline_event const& e);
-nlohmann::json to_json(dialog::response_figures const& f);
+// Beside each department and category id, its label in tx's language
+// (department_label, category_label), for pages; the ids stay for programs.
+nlohmann::json staff_view(model::petition const& p, model::timestamp now, dialog::texts const& tx);
+nlohmann::json staff_view(model::timeline_event const& e, dialog::texts const& tx);
+// Groups by department and by category also get a "label".
+nlohmann::json to_json(dialog::response_figures const& f, dialog::texts const& tx);
 
 // "?a=1&b=2" -> pairs, undecoded but for '+' and %XX.
 std::vector<std::pair<std::string, std::string>> query_params(std::string_view target);
+// The "lang" query parameter: the language a page shows labels in ("" if none).
+std::string language_param(std::string_view target);
 
 class petition_desk {
 public:
     using clock_fn = std::function<model::timestamp()>;
-    petition_desk(storage::store& store, unit_runner& runner, lanes& lanes, net::thread_pool& pool, clock_fn clock);
+    petition_desk(storage::store& store, unit_runner& runner, lanes& lanes, net::thread_pool& pool, clock_fn clock,
+                  model::dialog_data const& dialog);
 
-    // GET ...?status=&department=&overdue=true&open=true&from=&to=&limit=
+    // GET ...?status=&department=&overdue=true&open=true&from=&to=&limit=&lang=
     net::awaitable<response> list(std::string_view target, department_scope const& scope);
     // One petition with its timeline, and the conversation as far as the
-    // gateway knows it (description, added information, answers).
-    net::awaitable<response> one(std::string const& tracking, department_scope const& scope);
+    // gateway knows it (description, added information, answers); labels in `language`.
+    net::awaitable<response> one(std::string const& tracking, department_scope const& scope,
+                                 std::string_view language = {});
     // Body {"action": "...", "department", "assignee", "text"}; the same lifecycle
     // and citizen notifications as a chat command.
     net::awaitable<response> act(std::string const& tracking, std::string const& body, dialog::actor const& who,
@@ -64,6 +72,9 @@ public:
     // Open petitions past a deadline in `scope`, most overdue first.
     net::awaitable<std::vector<model::petition>> overdue(department_scope const& scope);
 
+    // Labels in a client's language ("en", "zh-hans"; "" or unknown: the flow's default).
+    dialog::texts texts_for(std::string_view language) const;
+
     storage::store& store() { return store_; }
     net::thread_pool& pool() { return pool_; }
     model::timestamp now() const { return clock_(); }
@@ -74,6 +85,7 @@ private:
     lanes& lanes_;
     net::thread_pool& pool_;
     clock_fn clock_;
+    model::dialog_data const& dialog_;
 
     std::mutex figures_mutex_;
     std::optional<std::pair<model::timestamp, dialog::response_figures>> figures_;  // computed at, figures

@@ -76,7 +76,7 @@ net::awaitable<response> staff_api::handle(request const& req, std::string_view 
     if (slash == std::string_view::npos) {
         if (req.method() != http::verb::get)
             co_return json_error(http::status::method_not_allowed, "GET only");
-        co_return co_await desk_.one(tracking, scope);
+        co_return co_await desk_.one(tracking, scope, language_param(req.target()));
     }
     if (rest.substr(slash) == "/actions") {
         if (req.method() != http::verb::post)

@@ -43,6 +43,8 @@ struct outbound_message {
     std::string title;                         // open_thread: the topic name
     std::string callback_id;                   // for callback_ack
     std::string media_id;                      // photo: the platform's file id
+    std::string language;                      // the citizen dialog's locale code when it wrote `text`
+                                               // ("zh-CN"), so a page can match its own labels; else ""
 };
 
 // One HTTP call to a platform API, relative to the channel's api_base.

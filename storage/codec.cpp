@@ -84,6 +84,7 @@ void put_entry(json_writer& w, model::outbox_entry const& e)
     w.key("title").str(m.title);
     w.key("cb").str(m.callback_id);
     w.key("media").str(m.media_id);
+    w.key("lang").str(m.language);
     w.key("attempts").u64(e.attempts);
     w.key("created").i64(model::to_millis(e.created_at));
 }
@@ -245,6 +246,7 @@ model::outbox_entry read_entry(record const& j, std::uint64_t seq)
     get(j, "title", m.title);
     get(j, "cb", m.callback_id);
     get(j, "media", m.media_id);
+    get(j, "lang", m.language);
     get(j, "attempts", e.attempts);
     get_time(j, "created", e.created_at);
     return e;

@@ -31,6 +31,8 @@ std::string gateway_frame(model::outbound_message const& m)
     }
     if (!m.location_label.empty())
         frame["location_label"] = m.location_label;
+    if (!m.language.empty())  // the page shows its own labels in the dialog's language
+        frame["language"] = m.language;
     return dump(frame);
 }
 

@@ -79,8 +79,9 @@ model::result<std::vector<model::inbound_event>> parse(model::raw_request const&
                                                         secrets const& s, model::timestamp now);
 
 // What the page draws for a message from the gateway:
-//   {"kind":"text","text":"...","buttons":[[{"label":"..","data":".."}]],"location_label":".."}
-// buttons and location_label only when present. Invalid UTF-8 becomes U+FFFD.
+//   {"kind":"text","text":"...","buttons":[[{"label":"..","data":".."}]],"location_label":"..","language":"zh-CN"}
+// buttons, location_label and language (the dialog's, for the page's own labels)
+// only when present. Invalid UTF-8 becomes U+FFFD.
 std::string gateway_frame(model::outbound_message const& m);
 
 // What the page draws for what the citizen sent (the history keeps it):

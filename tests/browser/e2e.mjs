@@ -34,7 +34,7 @@ const { test, before, after } = await import('node:test');
 const assert = (await import('node:assert/strict')).default;
 const { chromium, request: requests } = await import('playwright-core');
 const { Gateway } = await import('./gateway.mjs');
-const { waitForReply, fileInChat, logIn, openPetition, act, type } = await import('./steps.mjs');
+const { reply, waitForReply, press, fileInChat, logIn, openPetition, act, type } = await import('./steps.mjs');
 
 // One bound for every wait on the page: the gateway answers on loopback in
 // milliseconds, so this only decides how long a failure takes to report.
@@ -255,6 +255,182 @@ test("a citizen session cannot read another citizen's conversation", async () =>
   await shot(page, '10-second-citizen');
 });
 
+// What a page shows a person, measured in the page: each check returns the
+// problems it found, so a failure names them all.
+function sidewaysScroll(width) {
+  const problems = [];
+  const page = document.documentElement;
+  if (page.scrollWidth > width) {
+    problems.push(`the page is ${page.scrollWidth} px wide on a ${width} px screen`);
+  }
+  for (const table of document.querySelectorAll('table')) {
+    const box = table.parentElement;
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+    if (table.scrollWidth > box.clientWidth && !scrolls) {
+      problems.push(`table ${table.dataset.testid}: ${table.scrollWidth} px in a ${box.clientWidth} px box `
+        + 'that does not scroll');
+    }
+  }
+  return problems;
+}
+
+// Every cell of `selector`'s header row is inside the window and inside each
+// box that clips it, and nothing covers it.
+function hiddenColumns(selector) {
+  const problems = [];
+  for (const th of document.querySelectorAll(`${selector} th`)) {
+    const r = th.getBoundingClientRect();
+    const name = th.textContent;
+    if (r.width < 1 || r.left < 0 || r.right > window.innerWidth + 0.5) {
+      problems.push(`${name}: ${Math.round(r.left)}..${Math.round(r.right)} in a ${window.innerWidth} px window`);
+      continue;
+    }
+    for (let box = th.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (getComputedStyle(box).overflowX === 'visible') continue;
+      const b = box.getBoundingClientRect();
+      if (r.left < b.left - 0.5 || r.right > b.right + 0.5) {
+        problems.push(`${name}: ${Math.round(r.left)}..${Math.round(r.right)} cut by its box `
+          + `${Math.round(b.left)}..${Math.round(b.right)}`);
+      }
+    }
+    for (const x of [r.left + 2, r.left + r.width / 2, r.right - 2]) {
+      const top = document.elementFromPoint(x, r.top + r.height / 2);
+      if (!th.contains(top)) {
+        const what = top ? `${top.tagName.toLowerCase()}${top.id ? `#${top.id}` : ''}` : 'nothing on screen';
+        problems.push(`${name}: covered at x=${Math.round(x)} by ${what}`);
+        break;
+      }
+    }
+  }
+  return problems;
+}
+
+test('the public page fits a 390 px phone: no sideways scroll, wide tables scroll in their own box', async () => {
+  const { tracking } = shared;
+  assert.ok(tracking, 'needs the petition filed by the first test');
+  const phone = { locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true };
+  const context = await browser.newContext(phone);
+  context.setDefaultTimeout(bound);
+  const page = await context.newPage();
+  await trackOnPublicPage(page, tracking);
+  await page.getByTestId('figures-department').waitFor();
+  assert.deepEqual(await page.evaluate(sidewaysScroll, phone.viewport.width), []);
+  await shot(page, '11-public-phone');
+  await context.close();
+});
+
+test('the console list shows every column at 1100 and 1280 px, with a petition open', async () => {
+  const { tracking } = shared;
+  assert.ok(tracking, 'needs the petition filed by the first test');
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 } });
+  context.setDefaultTimeout(bound);
+  const page = await context.newPage();
+  await logIn(page, gateway.base);
+  await openPetition(page, tracking);
+  for (const width of [1100, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    assert.deepEqual(await page.evaluate(hiddenColumns, '[data-testid="petition-list"]'), [], `at ${width} px`);
+    await shot(page, `12-console-${width}`);
+  }
+  await context.close();
+});
+
+test("the web chat's own texts follow the dialog's language: 中文, after a reload, and back to English", async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const chrome = () => page.evaluate(() => ({
+    lang: document.documentElement.lang,
+    title: document.title,
+    heading: document.getElementById('title').textContent,
+    send: document.getElementById('send').textContent,
+    placeholder: document.getElementById('input').placeholder,
+    label: document.getElementById('input-label').textContent,
+  }));
+  const english = {
+    lang: 'en', title: 'City petitions — chat', heading: 'City petitions', send: 'Send',
+    placeholder: 'Type your message…', label: 'Your message',
+  };
+  const chinese = {
+    lang: 'zh-CN', title: '市民诉求 — 在线对话', heading: '市民诉求', send: '发送',
+    placeholder: '输入消息…', label: '您的消息',
+  };
+  await page.goto(`${gateway.base}/`);
+  await waitForReply(page, 'What would you like to do?');
+  assert.deepEqual(await chrome(), english);
+
+  await press(page, 'Language');
+  await waitForReply(page, 'Choose your language');
+  await press(page, '中文');
+  await waitForReply(page, '语言：中文');
+  assert.deepEqual(await chrome(), chinese, 'after choosing 中文');
+  await shot(page, '13-chat-chinese');
+
+  await page.reload();
+  await waitForReply(page, '语言：中文');
+  assert.deepEqual(await chrome(), chinese, 'after a reload');
+
+  await press(page, '语言');
+  await waitForReply(page, '请选择语言');
+  await press(page, 'English');
+  await waitForReply(page, 'Language: English');
+  assert.deepEqual(await chrome(), english, 'after choosing English again');
+  await context.close();
+});
+
+test('departments and categories show labels, not ids, on the public page, the console and the chat', async () => {
+  const { tracking } = shared;
+  assert.ok(tracking, 'needs the petition filed by the first test');
+  // The ids of the departments and the category involved ("Street lighting" is a label).
+  const ids = /\bpublic_works\b|(?<!Street )\blighting\b|\bwater\b/;
+
+  const pub = await (await newContext()).newPage();
+  await trackOnPublicPage(pub, tracking);
+  assert.equal(await pub.locator('#t-category').innerText(), 'Street lighting');
+  assert.equal(await pub.locator('#t-department').innerText(), 'Public Works Department');
+  const byDepartment = pub.locator('[data-testid="figures-department"] tr[data-key="public_works"] td').first();
+  assert.equal(await byDepartment.innerText(), 'Public Works Department');
+  const byCategory = pub.locator('[data-testid="figures-category"] tr[data-key="lighting"] td').first();
+  assert.equal(await byCategory.innerText(), 'Street lighting');
+  const shown = await pub.locator('main').innerText();
+  assert.ok(!ids.test(shown), `the public page shows an id: ${ids.exec(shown)?.[0]}`);
+
+  // A new petition, transferred in the console: the list, the detail, the
+  // timeline and the citizen's notice name the departments.
+  const citizen = await (await newContext()).newPage();
+  const fresh = await fileInChat(citizen, gateway.base, place, description);
+  const official = await (await newContext()).newPage();
+  await logIn(official, gateway.base);
+  await openPetition(official, fresh);
+  await act(official, 'action-accept', 'accepted');
+  await official.getByTestId('transfer-department').fill('water');
+  await official.getByTestId('transfer-submit').click();
+  await official.getByTestId('detail-status').filter({ hasText: /^transferred$/ }).waitFor();
+  await official.getByTestId('detail-department').filter({ hasText: 'Water Authority' }).waitFor();
+  assert.equal(await official.getByTestId('detail-category').innerText(), 'Street lighting');
+  const row = official.locator(`tr[data-tracking="${fresh}"] [data-testid="row-department"]`);
+  await row.filter({ hasText: 'Water Authority' }).waitFor();
+  const detail = await official.getByTestId('petition-detail').innerText();
+  assert.ok(!ids.test(detail), `the console's detail shows an id: ${ids.exec(detail)?.[0]}`);
+  const list = await official.getByTestId('petition-list').innerText();
+  assert.ok(!ids.test(list), `the console's list shows an id: ${ids.exec(list)?.[0]}`);
+  await shot(official, '14-console-labels');
+
+  await waitForReply(citizen, 'has been passed to the');
+  const notice = await reply(citizen, 'has been passed to the').innerText();
+  assert.match(notice, /passed to the Water Authority/);
+  const chat = await citizen.getByTestId('message-list').innerText();
+  assert.ok(!ids.test(chat), `the chat shows an id: ${ids.exec(chat)?.[0]}`);
+
+  const supervisor = await (await newContext()).newPage();
+  await logIn(supervisor, gateway.base, 'supervisor');
+  await supervisor.getByTestId('tab-oversight').click();
+  // The figures are up to 30 s old: the first petition's department is in them.
+  const works = supervisor.locator('[data-testid="figures-department"] tr[data-key="public_works"] td').first();
+  assert.equal(await works.innerText(), 'Public Works Department');
+  const oversight = await supervisor.getByTestId('oversight').innerText();
+  assert.ok(!ids.test(oversight), `the oversight tab shows an id: ${ids.exec(oversight)?.[0]}`);
+});
+
 // Last: it stops the gateway. Issue 15: the page used to give up after three
 // retries (about 6 s), clear the message and leave it looking sent.
 test('a message typed while the gateway is down stays queued and is answered once it is back', async () => {
@@ -278,7 +454,7 @@ test('a message typed while the gateway is down stays queued and is answered onc
   assert.equal(await bubble.getByTestId('bubble-note').innerText(), 'Waiting to send…');
   const queued = JSON.parse(await page.evaluate(() => localStorage.getItem('pg_chat_queue_web')) || '[]');
   assert.deepEqual(queued.map((m) => m.id), [id], 'the message is not kept for a reload');
-  await shot(page, '11-citizen-message-queued');
+  await shot(page, '15-citizen-message-queued');
 
   await gateway.start(port);  // the same data and port: the page's session holds
   await page.locator('li[data-from="gateway"]').filter({ hasText: 'What is your request about?' })
@@ -290,5 +466,5 @@ test('a message typed while the gateway is down stays queued and is answered onc
   assert.equal(await page.evaluate(() => localStorage.getItem('pg_chat_queue_web')), '[]');
   const history = await (await page.context().request.get(`${gateway.base}/chat/web/history?after=0`)).json();
   assert.equal(history.entries.filter((e) => e.from === 'citizen' && e.frame.id === id).length, 1);
-  await shot(page, '12-citizen-message-answered');
+  await shot(page, '16-citizen-message-answered');
 });

@@ -47,10 +47,10 @@ export async function fileInChat(page, base, where, what, onConfirm) {
   return m[1];
 }
 
-// The demo config's account (README: official / demo).
-export async function logIn(page, base) {
+// The demo config's accounts (README: official / demo, supervisor / demo).
+export async function logIn(page, base, name = 'official') {
   await page.goto(`${base}/staff`);
-  await page.getByTestId('login-name').fill('official');
+  await page.getByTestId('login-name').fill(name);
   await page.getByTestId('login-password').fill('demo');
   await page.getByTestId('login-submit').click();
   await page.getByTestId('console').waitFor();

@@ -448,6 +448,44 @@ TEST_F(console_test, the_public_sees_figures_and_tracking_without_personal_data)
     EXPECT_EQ(http_get(port(), "/public/api/track/not-a-number").status, 404);
 }
 
+// Pages show people labels, not ids: every department and category id comes
+// with its label in the language asked for (?lang=), the flow's default without.
+TEST_F(console_test, ids_come_with_labels_in_the_language_asked_for)
+{
+    auto const tracking = file_petition();  // category 1 of the demo flow: roads, routed to transport
+    auto const sup = login_ok("supervisor");
+
+    auto const en = json::parse(http_get(port(), "/public/api/track/" + tracking).body);
+    EXPECT_EQ(en["category"], "roads");
+    EXPECT_EQ(en["category_label"], "Roads, pavements and traffic");
+    EXPECT_EQ(en["department"], "transport");
+    EXPECT_EQ(en["department_label"], "Transport Department");
+    auto const zh = json::parse(http_get(port(), "/public/api/track/" + tracking + "?lang=zh-CN").body);
+    EXPECT_EQ(zh["category_label"], "道路、人行道和交通");
+    EXPECT_EQ(zh["department_label"], "交通运输局");
+
+    auto const figures = json::parse(http_get(port(), "/public/api/figures?lang=zh-CN").body);
+    ASSERT_EQ(figures["by_department"].size(), 1u) << figures.dump();
+    EXPECT_EQ(figures["by_department"][0]["key"], "transport");
+    EXPECT_EQ(figures["by_department"][0]["label"], "交通运输局");
+    EXPECT_EQ(figures["by_category"][0]["label"], "道路、人行道和交通");
+    EXPECT_FALSE(figures["by_channel"][0].contains("label"));  // channels have no labels: the page shows the id
+
+    auto const list = json::parse(get(sup, "/staff/console/api/petitions?lang=en").body)["petitions"];
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0]["department_label"], "Transport Department");
+    EXPECT_EQ(list[0]["category_label"], "Roads, pavements and traffic");
+    ASSERT_EQ(act(sup, tracking, {{"action", "accept"}}).status, 200);
+    ASSERT_EQ(act(sup, tracking, {{"action", "transfer"}, {"department", "water"}}).status, 200);
+    auto const one = json::parse(get(sup, "/staff/console/api/petitions/" + tracking + "?lang=zh-CN").body);
+    EXPECT_EQ(one["department"], "water");
+    EXPECT_EQ(one["department_label"], "水务局");
+    EXPECT_EQ(one["timeline"].back()["department_label"], "水务局");
+    auto const oversight = json::parse(get(sup, "/staff/console/api/oversight?lang=zh-CN").body);
+    EXPECT_EQ(oversight["figures"]["by_category"][0]["label"], "道路、人行道和交通");
+    EXPECT_EQ(get(sup, "/staff/console/api/petitions?lang=zh-CN&bogus=1").status, 400);  // other params still checked
+}
+
 TEST(console_switches, the_public_page_can_be_turned_off)
 {
     fake_platform telegram;

@@ -17,19 +17,41 @@
   var locationHint = document.getElementById('location-hint');
 
   var channel = root.getAttribute('data-channel') || 'web';
-  var zh = /^zh/i.test(navigator.language || '');
-  var ui = zh ? {
-    title: '市民诉求', message: '您的消息', placeholder: '输入消息…', send: '发送',
-    connecting: '正在连接…', live: '已连接', polling: '已连接（轮询）', offline: '离线，正在重试…',
-    locating: '正在获取位置…', locationFailed: '无法获取位置，请直接输入地址。', typeAddress: '也可以直接输入地址。',
-    sendFailed: '发送失败，请重试。', you: '您', waiting: '等待发送…', notSent: '未发送'
-  } : {
-    title: 'City petitions', message: 'Your message', placeholder: 'Type your message…', send: 'Send',
-    connecting: 'Connecting…', live: 'Connected', polling: 'Connected (polling)', offline: 'Offline, retrying…',
-    locating: 'Finding your location…', locationFailed: 'Could not get your location: please type the address.',
-    typeAddress: 'Or type the address.', sendFailed: 'Could not send: please try again.', you: 'You',
-    waiting: 'Waiting to send…', notSent: 'Not sent'
+  // The page's own words. It starts in the browser's language; the dialog's
+  // replies then say theirs (a citizen may switch), and the page follows.
+  var labels = {
+    zh: {
+      page: '市民诉求 — 在线对话', conversation: '对话',
+      title: '市民诉求', message: '您的消息', placeholder: '输入消息…', send: '发送',
+      connecting: '正在连接…', live: '已连接', polling: '已连接（轮询）', offline: '离线，正在重试…',
+      locating: '正在获取位置…', locationFailed: '无法获取位置，请直接输入地址。', typeAddress: '也可以直接输入地址。',
+      sendFailed: '发送失败，请重试。', you: '您', waiting: '等待发送…', notSent: '未发送'
+    },
+    en: {
+      page: 'City petitions — chat', conversation: 'Conversation',
+      title: 'City petitions', message: 'Your message', placeholder: 'Type your message…', send: 'Send',
+      connecting: 'Connecting…', live: 'Connected', polling: 'Connected (polling)', offline: 'Offline, retrying…',
+      locating: 'Finding your location…', locationFailed: 'Could not get your location: please type the address.',
+      typeAddress: 'Or type the address.', sendFailed: 'Could not send: please try again.', you: 'You',
+      waiting: 'Waiting to send…', notSent: 'Not sent'
+    }
   };
+  var ui = labels.en;
+
+  // Puts every fixed text of the page (title, heading, input, Send) in `language`.
+  function useLanguage(language) {
+    var zh = /^zh/i.test(language || '');
+    ui = zh ? labels.zh : labels.en;
+    document.documentElement.lang = zh ? 'zh-CN' : 'en';
+    document.title = ui.page;
+    document.getElementById('title').textContent = ui.title;
+    document.getElementById('input-label').textContent = ui.message;
+    list.setAttribute('aria-label', ui.conversation);
+    input.placeholder = ui.placeholder;
+    sendButton.textContent = ui.send;
+    var shown = statusLine.getAttribute('data-state');
+    if (ui[shown]) statusLine.textContent = ui[shown];
+  }
 
   var state = {
     urls: { post: '/webhook/' + channel, history: '/chat/' + channel + '/history', socket: '/chat/' + channel + '/ws' },
@@ -171,6 +193,7 @@
       if (pending) list.replaceChild(bubble, pending);
       else list.appendChild(bubble);
     } else {
+      if (frame.language) useLanguage(frame.language);
       var reply = bubbleFor('gateway', frame.text || '', entry.seq, entry.at);
       if (frame.buttons && frame.buttons.length) drawButtons(reply, frame.buttons);
       list.appendChild(reply);
@@ -416,11 +439,7 @@
   }
 
   function start() {
-    document.documentElement.lang = zh ? 'zh-CN' : 'en';
-    document.getElementById('title').textContent = ui.title;
-    document.getElementById('input-label').textContent = ui.message;
-    input.placeholder = ui.placeholder;
-    sendButton.textContent = ui.send;
+    useLanguage(navigator.language);
     setStatus('connecting');
     startSession().then(loadHistory).then(function () {
       // What an earlier visit could not send goes first, in its order.

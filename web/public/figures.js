@@ -1,6 +1,8 @@
 // Renders response-time figures (GET /public/api/figures, or the oversight
 // API's "figures") as tables. Shared by the public page and the staff console.
-// Every value goes in with textContent.
+// Every value goes in with textContent. Departments and categories show their
+// label (the API's "label", in the page's language), not their id. Each table
+// scrolls sideways in its own box on a narrow screen, not the page.
 "use strict";
 
 window.pgFigures = (function () {
@@ -26,6 +28,8 @@ window.pgFigures = (function () {
     const h = document.createElement("h3");
     h.textContent = title;
     section.appendChild(h);
+    const box = document.createElement("div");
+    box.className = "table-scroll";
     const t = document.createElement("table");
     t.className = "list";
     t.dataset.testid = testid;
@@ -40,7 +44,7 @@ window.pgFigures = (function () {
       const r = document.createElement("tr");
       r.dataset.testid = "figures-row";
       r.dataset.key = g.key;
-      cell(r, g.key || "all");
+      cell(r, g.label || g.key || "all");
       cell(r, String(g.received));
       cell(r, String(g.answered));
       cell(r, String(g.overdue));
@@ -51,7 +55,8 @@ window.pgFigures = (function () {
       body.appendChild(r);
     });
     t.appendChild(body);
-    section.appendChild(t);
+    box.appendChild(t);
+    section.appendChild(box);
     return section;
   }
 

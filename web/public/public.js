@@ -5,11 +5,14 @@
 (function () {
   const $ = function (id) { return document.getElementById(id); };
 
+  // The API names departments and categories in this language.
+  const lang = "?lang=" + encodeURIComponent(document.documentElement.lang || "en");
+
   function when(iso) { return iso.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC"); }
 
   async function loadFigures() {
     try {
-      const res = await fetch("/public/api/figures", { headers: { "Accept": "application/json" } });
+      const res = await fetch("/public/api/figures" + lang, { headers: { "Accept": "application/json" } });
       if (!res.ok) throw new Error("HTTP " + res.status);
       window.pgFigures.render($("figures"), await res.json());
       $("figures-error").hidden = true;
@@ -25,7 +28,8 @@
     err.hidden = true;
     $("track-result").hidden = true;
     const number = $("track-number").value.trim();
-    const res = await fetch("/public/api/track/" + encodeURIComponent(number), { headers: { "Accept": "application/json" } });
+    const res = await fetch("/public/api/track/" + encodeURIComponent(number) + lang,
+                            { headers: { "Accept": "application/json" } });
     if (!res.ok) {
       err.textContent = res.status === 404 ? "No petition has this tracking number." : "Lookup failed, try again.";
       err.hidden = false;
@@ -34,8 +38,8 @@
     const p = await res.json();
     $("t-tracking").textContent = p.tracking;
     $("t-status").textContent = p.status;
-    $("t-category").textContent = p.category;
-    $("t-department").textContent = p.department;
+    $("t-category").textContent = p.category_label || p.category;
+    $("t-department").textContent = p.department_label || p.department;
     const list = $("t-timeline");
     list.replaceChildren.apply(list, p.timeline.map(function (e) {
       const li = document.createElement("li");

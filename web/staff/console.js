@@ -6,6 +6,8 @@
 (function () {
   const api = "/staff/console/api";
   const pollMs = 4000;
+  // Departments and categories come with labels in the page's language.
+  const lang = document.documentElement.lang || "en";
   let me = null;          // {name, supervisor, departments, csrf_token}
   let selected = null;    // tracking number shown in the detail panel
   let view = "petitions";
@@ -53,7 +55,8 @@
     $("logout").hidden = false;
     const who = $("who");
     who.hidden = false;
-    who.textContent = me.name + (me.departments.length ? " (" + me.departments.join(", ") + ")" : "") +
+    const departments = me.department_labels || me.departments;
+    who.textContent = me.name + (departments.length ? " (" + departments.join(", ") + ")" : "") +
       (me.supervisor ? " · supervisor" : "");
     $("tab-oversight").hidden = !me.supervisor;
     showError("");
@@ -100,8 +103,8 @@
     if ($("filter-status").value) q.set("status", $("filter-status").value);
     if ($("filter-department").value.trim()) q.set("department", $("filter-department").value.trim());
     if ($("filter-overdue").checked) q.set("overdue", "true");
-    const s = q.toString();
-    return s ? "?" + s : "";
+    q.set("lang", lang);
+    return "?" + q.toString();
   }
 
   async function loadList() {
@@ -112,14 +115,16 @@
       tr.dataset.testid = "petition-row";
       tr.dataset.tracking = p.tracking;
       tr.dataset.status = p.status;
+      tr.dataset.department = p.department;
       tr.tabIndex = 0;
       if (p.tracking === selected) tr.className = "selected";
       if (p.overdue) tr.classList.add("overdue");
-      [p.tracking, p.status, p.department, when(p.submitted_at)].forEach(function (text, i) {
+      [p.tracking, p.status, p.department_label || p.department, when(p.submitted_at)].forEach(function (text, i) {
         const td = document.createElement("td");
         td.textContent = text;
         if (i === 0) td.dataset.testid = "row-tracking";
         if (i === 1) td.dataset.testid = "row-status";
+        if (i === 2) td.dataset.testid = "row-department";
         tr.appendChild(td);
       });
       tr.addEventListener("click", function () { select(p.tracking); });
@@ -146,14 +151,14 @@
 
   async function loadDetail() {
     if (!selected) return;
-    const p = await call("GET", api + "/petitions/" + encodeURIComponent(selected));
+    const p = await call("GET", api + "/petitions/" + encodeURIComponent(selected) + "?lang=" + lang);
     $("detail").hidden = false;
     $("d-tracking").textContent = p.tracking;
     const status = $("d-status");
     status.textContent = p.status;
     status.dataset.status = p.status;
-    $("d-category").textContent = p.category;
-    $("d-department").textContent = p.department;
+    $("d-category").textContent = p.category_label || p.category;
+    $("d-department").textContent = p.department_label || p.department;
     $("d-channel").textContent = p.channel;
     $("d-assignee").textContent = p.assignee || "—";
     $("d-location").textContent = p.location || (p.map_point ? p.map_point.latitude + ", " + p.map_point.longitude : "—");
@@ -185,7 +190,7 @@
       head.className = "meta";
       head.textContent = when(e.at) + " · " + e.kind + (e.kind === "transition" ? " → " + e.status : "") + " · " +
         (e.actor_name || e.actor) + (e.channel ? " via " + e.channel : "") +
-        (e.department ? " · " + e.department : "");
+        (e.department ? " · " + (e.department_label || e.department) : "");
       li.appendChild(head);
       if (e.note) {
         const note = document.createElement("p");
@@ -228,14 +233,14 @@
   // ---- oversight ----
 
   async function loadOversight() {
-    const data = await call("GET", api + "/oversight");
+    const data = await call("GET", api + "/oversight?lang=" + lang);
     window.pgFigures.render($("o-figures"), data.figures);
     const body = $("o-overdue");
     body.replaceChildren.apply(body, data.overdue.map(function (o) {
       const tr = document.createElement("tr");
       tr.dataset.testid = "overdue-row";
       tr.dataset.tracking = o.tracking;
-      [o.tracking, o.department, o.missed, window.pgFigures.duration(o.late_ms), o.assignee || "—"]
+      [o.tracking, o.department_label || o.department, o.missed, window.pgFigures.duration(o.late_ms), o.assignee || "—"]
         .forEach(function (text) {
           const td = document.createElement("td");
           td.textContent = text;
@@ -265,5 +270,5 @@
   }
 
   // Already logged in (a reload): the cookie still names a session.
-  call("GET", api + "/me").then(loggedIn, function () { loggedOut(); });
+  call("GET", api + "/me?lang=" + lang).then(loggedIn, function () { loggedOut(); });
 })();

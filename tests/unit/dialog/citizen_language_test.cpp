@@ -74,9 +74,11 @@ TEST(language, a_language_name_typed_anywhere_switches_directly)
     EXPECT_EQ(st.draft.category, "roads");
     EXPECT_TRUE(has(last_text(out), head_of("zh-CN", "location.prompt")));
     EXPECT_EQ(out.replies.back().location_label, shipped("zh-CN", "location.button"));
+    EXPECT_EQ(out.replies.back().language, "zh-CN");  // the web chat's page labels follow it
 
-    h.feed(st, {button_event("l:en")});  // an old language button
+    auto const back = h.feed(st, {button_event("l:en")});  // an old language button
     EXPECT_EQ(st.language, "en");
+    EXPECT_EQ(back.replies.back().language, "en");
     EXPECT_EQ(st.step, dialog_step::location);
 }
 

@@ -71,6 +71,21 @@ TEST(texts, falls_back_to_the_default_locale_then_the_key)
     EXPECT_EQ(zh.label(bare), "bare");
 }
 
+// What the pages show for the ids in petitions (gateway: *_label fields).
+TEST(texts, labels_departments_and_categories_by_id_else_shows_the_id)
+{
+    auto data = demo_data();
+    data.locales[1].texts.erase("dept.water");
+    texts const zh(data, "zh-CN"), en(data, "en");
+    EXPECT_EQ(en.department_label("public_works"), "Public Works Department");
+    EXPECT_EQ(zh.department_label("public_works"), "市政工程管理处");
+    EXPECT_EQ(zh.department_label("water"), "Water Authority");  // the default locale's
+    EXPECT_EQ(zh.department_label("no_such_department"), "no_such_department");
+    EXPECT_EQ(en.category_label("lighting"), "Street lighting");
+    EXPECT_EQ(zh.category_label("lighting"), "路灯照明");
+    EXPECT_EQ(zh.category_label("no_such_category"), "no_such_category");
+}
+
 // The shipped locale files: what the gateway checks at start, and more.
 
 // Both tables: the citizen dialog's and the lifecycle's.

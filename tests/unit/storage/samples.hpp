@@ -93,6 +93,7 @@ inline model::outbound_message sample_message(std::string text = "您的请愿�
     m.title = "7KQM-2X4D · 道路 🚧";
     m.callback_id = "cbq-123";
     m.media_id = "AgACAgIAAxkBAAIBQ2";
+    m.language = "zh-CN";
     return m;
 }
 
@@ -181,6 +182,7 @@ inline void expect_same(model::outbound_message const& a, model::outbound_messag
     EXPECT_EQ(a.title, b.title);
     EXPECT_EQ(a.callback_id, b.callback_id);
     EXPECT_EQ(a.media_id, b.media_id);
+    EXPECT_EQ(a.language, b.language);
 }
 
 inline void expect_same(model::outbox_entry const& a, model::outbox_entry const& b)

@@ -249,13 +249,14 @@ TEST(webchat_render, a_message_becomes_the_frame_the_page_draws)
     m.text = "Where exactly is it? <script>alert(1)</script>";
     m.buttons = {{{"Roads", "c:roads"}, {"Lighting", "c:lighting"}}, {{"Back", "back"}}};
     m.location_label = "Share my location";
+    m.language = "zh-CN";
     auto const call = render(m);
     EXPECT_EQ(call.path, "local");
     auto const frame = json::parse(call.body);
     EXPECT_EQ(frame, json::parse(R"({"kind":"text","text":"Where exactly is it? <script>alert(1)</script>",
         "buttons":[[{"label":"Roads","data":"c:roads"},{"label":"Lighting","data":"c:lighting"}],
                    [{"label":"Back","data":"back"}]],
-        "location_label":"Share my location"})"));
+        "location_label":"Share my location","language":"zh-CN"})"));
     EXPECT_EQ(gateway_frame(m), call.body);
 
     model::outbound_message plain;
