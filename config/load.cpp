@@ -44,7 +44,16 @@ constexpr std::string_view channel_keys[] = {"id", "type", "enabled", "api_base"
 constexpr std::string_view department_keys[] = {"id", "staff_user_ids"};
 constexpr std::string_view staff_keys[] = {"chats", "supervisors", "plain_reply", "language"};
 constexpr std::string_view staff_chat_keys[] = {"channel", "chat", "departments"};
-constexpr std::string_view plain_replies[] = {"answer", "note"};
+// What a plain staff message becomes, by its config name.
+struct plain_reply_mode {
+    std::string_view name;
+    model::petition_action action;
+};
+constexpr plain_reply_mode plain_replies[] = {
+    {"internal", model::petition_action::note},
+    {"progress", model::petition_action::progress},
+    {"answer", model::petition_action::answer},
+};
 constexpr std::string_view deadline_keys[] = {"working_days", "holidays", "remind_before_ms", "check_interval_ms"};
 constexpr std::string_view staff_api_keys[] = {"tokens"};
 constexpr std::string_view api_token_keys[] = {"name", "token", "departments"};
@@ -493,9 +502,20 @@ staff_settings read_staff(object_node const& o, channel_ids const& channels, std
         s.supervisors = read_staff_chats(*n, channels, s.departments);
     if (auto n = o.get("plain_reply")) {
         auto const mode = n->text();
-        if (std::find(std::begin(plain_replies), std::end(plain_replies), mode) == std::end(plain_replies))
-            n->fail("expected one of: " + join(plain_replies) + ", found " + describe_string(mode));
-        s.plain_reply_answers = mode == "answer";
+        // "note" once meant a progress note that reaches the citizen; naming it
+        // either way would guess what the operator wanted.
+        if (mode == "note")
+            n->fail(R"("note" is no longer a value: write "progress" for a progress note sent to the citizen, )"
+                    R"(or "internal" for an internal note that is not)");
+        auto const found = std::find_if(std::begin(plain_replies), std::end(plain_replies),
+                                        [&](plain_reply_mode const& m) { return m.name == mode; });
+        if (found == std::end(plain_replies)) {
+            std::string names;
+            for (auto const& m : plain_replies)
+                names += (names.empty() ? "" : ", ") + std::string(m.name);
+            n->fail("expected one of: " + names + ", found " + describe_string(mode));
+        }
+        s.plain_reply = found->action;
     }
     o.read_non_empty("language", s.language);
     return s;

@@ -1,6 +1,7 @@
 #pragma once
 // Typed settings: nothing below config/ sees JSON.
 #include "model/flow.hpp"
+#include "model/staff.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -111,7 +112,9 @@ struct staff_settings {
     std::vector<staff_chat> chats;
     std::vector<staff_chat> supervisors;  // escalations go here
     std::vector<department> departments;
-    bool plain_reply_answers = true;      // a plain reply in a thread answers the citizen; false: it is a progress note
+    // What a plain (non-command) message in a staff thread does: note (an internal note,
+    // never sent to the citizen), progress (a progress note sent to the citizen) or answer.
+    model::petition_action plain_reply = model::petition_action::note;
     std::string language = "en";          // staff-side texts
 };
 

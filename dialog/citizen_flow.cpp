@@ -498,9 +498,10 @@ void on_free_text(turn& u, std::string_view raw)
     case dialog_step::description:
         if (n == 0)
             break;
-        if (n < f.description_min) {
+        // Invisible characters and spaces fill no minimum.
+        if (auto const seen = visible_characters(typed); seen < f.description_min) {
             u.note(text::description_too_short,
-                   {{"count", std::to_string(n)}, {"min", std::to_string(f.description_min)}});
+                   {{"count", std::to_string(seen)}, {"min", std::to_string(f.description_min)}});
             show(u);
             return;
         }

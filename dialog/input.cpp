@@ -64,6 +64,22 @@ bool is_space(char32_t cp)
     return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == ideographic_space || cp == 0xA0;
 }
 
+// White space beyond is_space (which is what trim strips): the Unicode spaces and line breaks.
+bool is_unicode_space(char32_t cp)
+{
+    return is_space(cp) || cp == 0x85 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+           cp == 0x2029 || cp == 0x202F || cp == 0x205F;
+}
+
+// Characters that take no visible room on their own (format characters, fillers).
+bool is_invisible(char32_t cp)
+{
+    return cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 ||
+           cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 ||
+           (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
 // Full stop, comma, exclamation and question marks, after full-width folding;
 // U+3002 is the ideographic full stop.
 bool is_trailing_punctuation(char32_t cp)
@@ -167,6 +183,18 @@ std::size_t code_points(std::string_view utf8)
     std::size_t n = 0;
     for (std::size_t i = 0; i < utf8.size(); i += decode(utf8, i).length)
         ++n;
+    return n;
+}
+
+std::size_t visible_characters(std::string_view utf8)
+{
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < utf8.size();) {
+        auto const d = decode(utf8, i);
+        if (!is_unicode_space(d.cp) && !is_invisible(d.cp))
+            ++n;
+        i += d.length;
+    }
     return n;
 }
 

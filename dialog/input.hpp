@@ -31,6 +31,12 @@ std::vector<std::string> word_list(std::string_view list);
 // Length as a citizen counts it: Unicode code points, so 20 Chinese characters are 20.
 std::size_t code_points(std::string_view utf8);
 
+// Characters a reader can see: code points less white space (any Unicode space or
+// line break) and invisible format characters (zero-width spaces and joiners, word
+// joiner, BOM, soft hyphen, bidi controls, fillers, variation selectors, tags).
+// What a minimum length counts, so "\u200B" x 20 is not a 20-character description.
+std::size_t visible_characters(std::string_view utf8);
+
 // Length as Telegram counts it: UTF-16 code units, so a code point above U+FFFF counts twice.
 std::size_t utf16_units(std::string_view utf8);
 

@@ -1,6 +1,7 @@
 #include "dialog/lifecycle_say.hpp"
 #include "dialog/input.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace pg::dialog {
@@ -35,6 +36,24 @@ std::string action_name(texts const& tx, model::petition_action a)
     case petition_action::assign: return say(tx, lifecycle_text::action_assign);
     }
     return std::string(model::to_string(a));
+}
+
+std::string quoted(std::string_view citizen_text)
+{
+    static constexpr std::string_view breaks[] = {"\r\n", "\r", "\n", "\v", "\f", "\u0085", "\u2028", "\u2029"};
+    std::string out = "> ";
+    for (std::size_t i = 0; i < citizen_text.size();) {
+        auto const rest = citizen_text.substr(i);
+        auto const line_break = std::find_if(std::begin(breaks), std::end(breaks),
+                                             [&](std::string_view b) { return rest.starts_with(b); });
+        if (line_break != std::end(breaks)) {
+            out += "\n> ";
+            i += line_break->size();
+        } else {
+            out += citizen_text[i++];
+        }
+    }
+    return out;
 }
 
 std::string department_name(texts const& tx, std::string const& id) { return tx.department_label(id); }

@@ -37,6 +37,12 @@ std::string category_name(texts const& tx, model::flow const& f, std::string con
 // The typed place and/or "map point lat, lon"; empty when there is neither.
 std::string place_text(texts const& tx, std::string const& typed, std::optional<model::geo_point> const& point);
 
+// Citizen text as the staff see it: every line starts with "> ", so no line of it
+// can pass for a line of ours ("Department: ..."). Any line break (CR LF, CR, VT,
+// FF, NEL, U+2028, U+2029) becomes "\n" and starts another quoted line. Slack shows
+// the marker as a block quote; Telegram, which gets plain text, shows it as typed.
+std::string quoted(std::string_view citizen_text);
+
 // Pieces of at most max_units UTF-16 units each, cut after a line break where
 // one is near, never inside a code point. A text that fits is one piece.
 std::vector<std::string> split_units(std::string_view text, std::size_t max_units);

@@ -22,7 +22,7 @@ enum class lifecycle_text {
     // to the staff: what the citizen did
     staff_citizen_info, staff_citizen_photos, staff_rated, staff_rated_unresolved, staff_not_resolved,
     // to the staff: a new petition, deadlines
-    staff_card, staff_title, staff_none,
+    staff_card, staff_title, staff_none, staff_plain_note, staff_plain_progress, staff_plain_answer,
     staff_reminder_response, staff_escalation_response, staff_reminder_answer, staff_escalation_answer,
     // to the staff: commands that could not be read (staff_commands)
     staff_commands, staff_error_unknown_command, staff_error_need_department, staff_error_unknown_department,
@@ -39,7 +39,7 @@ struct lifecycle_text_spec {
 };
 
 // In enum order (checked below).
-inline constexpr std::array<lifecycle_text_spec, 58> lifecycle_text_specs{{
+inline constexpr std::array<lifecycle_text_spec, 61> lifecycle_text_specs{{
     {lifecycle_text::staff_accepted, "staff.accepted", "name time"},
     {lifecycle_text::staff_rejected, "staff.rejected", "name time"},
     {lifecycle_text::staff_transferred, "staff.transferred", "department name time"},
@@ -76,6 +76,9 @@ inline constexpr std::array<lifecycle_text_spec, 58> lifecycle_text_specs{{
      "tracking category department location description photos channel submitted response_due deadline"},
     {lifecycle_text::staff_title, "staff.title", "tracking category"},
     {lifecycle_text::staff_none, "staff.none", ""},
+    {lifecycle_text::staff_plain_note, "staff.plain.note", ""},
+    {lifecycle_text::staff_plain_progress, "staff.plain.progress", ""},
+    {lifecycle_text::staff_plain_answer, "staff.plain.answer", ""},
     {lifecycle_text::staff_reminder_response, "staff.reminder.response", "tracking due"},
     {lifecycle_text::staff_escalation_response, "staff.escalation.response", "tracking due status"},
     {lifecycle_text::staff_reminder_answer, "staff.reminder.answer", "tracking due"},

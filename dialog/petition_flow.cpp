@@ -322,7 +322,8 @@ petition_outcome apply_citizen(model::petition const& p, citizen_request const& 
     case citizen_request::kind::add_info: {
         if (!model::is_open(p.current))
             return refuse(text::addinfo_unavailable);
-        auto const info = std::string(trim(req.text));
+        // Only invisible characters add nothing.
+        auto const info = visible_characters(req.text) == 0 ? std::string{} : std::string(trim(req.text));
         auto const photos = req.photo_ids.size();
         if (info.empty() && photos == 0)
             return out;  // nothing to add
@@ -330,9 +331,10 @@ petition_outcome apply_citizen(model::petition const& p, citizen_request const& 
         auto note = info;
         if (photos > 0)
             note += (note.empty() ? "" : " ") + ("(+" + count + " photos)");
-        auto shown = info;
+        // The citizen's words quoted, so they cannot pass for a line of ours; the photo count is ours.
+        auto shown = info.empty() ? std::string{} : quoted(info);
         if (photos > 0)
-            shown += (shown.empty() ? "" : " ") + say(staff, lt::staff_citizen_photos, {{"count", count}});
+            shown += (shown.empty() ? "" : "\n") + say(staff, lt::staff_citizen_photos, {{"count", count}});
         out.applied = true;
         out.timeline.push_back(citizen_entry(p, model::entry_kind::citizen_info, who, ctx.now, std::move(note)));
         out.staff_text = say(staff, lt::staff_citizen_info, {{"text", shown}});

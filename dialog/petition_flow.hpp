@@ -39,6 +39,8 @@ struct petition_context {
     model::dialog_data const& data;  // texts for notifications (petition.language) and staff (staff_language)
     std::string staff_language;      // staff-side texts
     calendar cal;
+    // What a plain message in a staff thread does (config staff.plain_reply); the card says so.
+    model::petition_action plain_reply = model::petition_action::note;
 };
 
 struct petition_outcome {

@@ -41,6 +41,22 @@ bool already_raised(std::vector<model::timeline_event> const& timeline, model::e
 
 std::string or_none(std::string s, texts const& tx) { return s.empty() ? say(tx, lifecycle_text::staff_none) : s; }
 
+// What the citizen wrote, fenced off from the card's own lines; "(none)" when nothing.
+std::string citizen_words(std::string const& s, texts const& tx)
+{
+    return s.empty() ? say(tx, lifecycle_text::staff_none) : quoted(s);
+}
+
+// How the thread is used: what a plain message does, and which command answers.
+lifecycle_text plain_reply_hint(model::petition_action plain_reply)
+{
+    switch (plain_reply) {
+    case model::petition_action::answer: return lifecycle_text::staff_plain_answer;
+    case model::petition_action::progress: return lifecycle_text::staff_plain_progress;
+    default: return lifecycle_text::staff_plain_note;
+    }
+}
+
 }  // namespace
 
 std::string petition_card(model::petition const& p, petition_context const& ctx)
@@ -51,14 +67,16 @@ std::string petition_card(model::petition const& p, petition_context const& ctx)
         {{"tracking", p.tracking},
          {"category", category_name(tx, ctx.data.citizen, p.category)},
          {"department", or_none(p.department.empty() ? std::string{} : department_name(tx, p.department), tx)},
-         {"location", or_none(place_text(tx, p.location_text, p.location), tx)},
-         {"description", or_none(p.description, tx)},
+         {"location", citizen_words(place_text(tx, p.location_text, p.location), tx)},
+         {"description", citizen_words(p.description, tx)},
          {"photos", std::to_string(p.photo_ids.size())},
          {"channel", p.channel_id},  // where it came in; never the citizen's chat or user id
          {"submitted", model::format_utc_minutes(p.submitted_at)},
          {"response_due", model::format_utc_minutes(p.response_due_at)},
          {"deadline", model::format_utc_minutes(p.deadline_at)}});
-    return clip(card, max_card_units);
+    // The hint ends the card whatever its length: a long description is what gets cut.
+    auto const hint = "\n\n" + say(tx, plain_reply_hint(ctx.plain_reply));
+    return clip(card, max_card_units - std::min(utf16_units(hint), max_card_units)) + hint;
 }
 
 std::string thread_title(model::petition const& p, petition_context const& ctx)

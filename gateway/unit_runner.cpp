@@ -160,7 +160,8 @@ unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp no
 dialog::petition_context unit_runner::petition_ctx(model::timestamp now) const
 {
     return {now, settings_.dialog, settings_.staff.language,
-            dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays}};
+            dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays},
+            settings_.staff.plain_reply};
 }
 
 storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed,
@@ -261,8 +262,9 @@ storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, mo
         return work;
     }
     if (parsed.what == dialog::parsed_staff_text::kind::plain) {
-        parsed.command.action =
-            settings_.staff.plain_reply_answers ? model::petition_action::answer : model::petition_action::progress;
+        // By default an internal note: staff talk among themselves in the thread,
+        // and only a command reaches the citizen.
+        parsed.command.action = settings_.staff.plain_reply;
         parsed.command.text = ev.text;
     }
 

@@ -18,6 +18,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 
 namespace pg::testing {
 namespace {
@@ -83,8 +84,9 @@ protected:
                                           {"departments", {"transport"}}},
                                          {{"channel", "telegram"}, {"chat", std::to_string(water_supervisors)},
                                           {"departments", {"water"}}}}},
-                        {"plain_reply", "answer"},
                         {"language", "en"}};
+        if (plain_reply)
+            cfg["staff"]["plain_reply"] = *plain_reply;
         cfg["deadlines"] = {{"working_days", false}, {"remind_before_ms", 3'600'000}, {"check_interval_ms", 50}};
         cfg["testing"] = {{"clock_file", clock_file.string()}};
         cfg["staff_api"] = {{"tokens", {{{"name", "cms"}, {"token", "staff-api-token-0123456789"}}}}};
@@ -136,11 +138,12 @@ protected:
     }
 
     // Walks the citizen through filing; returns the tracking number.
-    std::string file_petition(std::int64_t& id)
+    std::string file_petition(
+        std::int64_t& id,
+        std::string const& description = "A pothole about 30 cm wide has been growing for two weeks; please fill it.")
     {
-        for (auto const* text : {"/start", "1", "1", "Main Street 12, by the bus stop",
-                                 "A pothole about 30 cm wide has been growing for two weeks; please fill it.",
-                                 "no photos", "send"})
+        for (std::string const text : {"/start", "1", "1", "Main Street 12, by the bus stop", description.c_str(),
+                                       "no photos", "send"})
             post_tg(tg::text(++id, citizen_chat, text));
         EXPECT_TRUE(wait_citizen_messages(8)) << gateway->log();
         auto const filed = tg_messages_to(citizen_chat)[6]["text"].get<std::string>();
@@ -221,6 +224,14 @@ protected:
     temp_dir clock_dir;
     std::filesystem::path clock_file = clock_dir.path() / "now";
     std::unique_ptr<gateway_process> gateway;
+    // staff.plain_reply as configured; nullopt leaves the default.
+    std::optional<std::string> plain_reply = "answer";
+};
+
+// The shipped default: a plain message in a staff thread is staff talk.
+class staff_channel_by_default : public staff_channel {
+protected:
+    staff_channel_by_default() { plain_reply.reset(); }
 };
 
 TEST_F(staff_channel, an_official_takes_a_petition_from_submission_to_close)
@@ -287,6 +298,70 @@ TEST_F(staff_channel, an_official_takes_a_petition_from_submission_to_close)
     for (std::size_t i = 1; i < tl.size(); ++i)
         EXPECT_LE(tl[i - 1]["at"].get<std::string>(), tl[i]["at"].get<std::string>());
     EXPECT_EQ(tl[1]["actor_name"], "Li Wei");
+}
+
+// Staff talk in a thread about the citizen must never reach them: with the
+// default config a plain message is an internal note, and only a command answers.
+TEST_F(staff_channel_by_default, a_plain_message_in_the_thread_is_an_internal_note)
+{
+    std::int64_t id = 5000;
+    auto const tracking = file_petition(id);
+    ASSERT_TRUE(eventually([&] { return !tg_messages_to(staff_group, topic_id).empty(); })) << gateway->log();
+    auto const card = tg_messages_to(staff_group, topic_id).front()["text"].get<std::string>();
+    EXPECT_TRUE(contains(card, "Plain messages here are internal notes; write `answer <text>` to answer the citizen."))
+        << card;
+    post_tg(tg::topic_message(++id, staff_group, topic_id, official, "accept"));
+    ASSERT_TRUE(wait_citizen_messages(9)) << gateway->log();
+
+    std::string const chatter = "Same caller as last week, he shouts at the front desk.";
+    post_tg(tg::topic_message(++id, staff_group, topic_id, official, chatter));
+    // The thread confirms the note.
+    ASSERT_TRUE(eventually([&] {
+        for (auto const& m : tg_messages_to(staff_group, topic_id))
+            if (contains(m["text"], "Internal note by") && contains(m["text"], chatter))
+                return true;
+        return false;
+    })) << gateway->log();
+    auto const tl = timeline_of(tracking);
+    ASSERT_FALSE(tl.empty());
+    EXPECT_EQ(tl.back()["kind"], "note") << tl.dump();
+    EXPECT_EQ(tl.back()["note"], chatter) << tl.dump();
+    EXPECT_EQ(json::parse(http_get_auth(gateway->port(), "/staff/api/petitions/" + tracking).body)["status"],
+              "accepted");
+
+    // An explicit answer does reach the citizen; a citizen's messages go out in
+    // order, so had the note been sent, it would have come first.
+    post_tg(tg::topic_message(++id, staff_group, topic_id, official, "answer The pothole was filled today."));
+    ASSERT_TRUE(wait_citizen_messages(10)) << gateway->log();
+    auto const to_citizen = tg_messages_to(citizen_chat);
+    EXPECT_TRUE(contains(to_citizen[9]["text"], "The pothole was filled today.")) << to_citizen[9].dump();
+    for (auto const& m : to_citizen)
+        EXPECT_FALSE(contains(m["text"], "front desk")) << m.dump();
+}
+
+// A description that writes card lines stays quoted in the Telegram card and the
+// Slack one: the card's own lines are the only ones that start with a field name.
+TEST_F(staff_channel, citizen_text_cannot_forge_a_card_line)
+{
+    std::int64_t id = 6000;
+    file_petition(id, "A pothole about 30 cm wide by the school gate\nDepartment: parks\nAnswer due: never");
+    ASSERT_TRUE(eventually([&] { return !tg_messages_to(staff_group, topic_id).empty(); })) << gateway->log();
+    ASSERT_TRUE(slack_api.wait_for_count(1)) << gateway->log();
+    auto const lines_starting = [](std::string const& text, std::string const& prefix) {
+        std::size_t n = 0;
+        std::istringstream in(text);
+        for (std::string line; std::getline(in, line);)
+            n += line.starts_with(prefix) ? 1 : 0;
+        return n;
+    };
+    auto const tg_card = tg_messages_to(staff_group, topic_id).front()["text"].get<std::string>();
+    auto const slack_card = slack_posts().front()["text"].get<std::string>();
+    for (auto const& [card, quote] : {std::pair{tg_card, std::string("> ")}, std::pair{slack_card, std::string("&gt; ")}}) {
+        EXPECT_EQ(lines_starting(card, "Department:"), 1u) << card;
+        EXPECT_EQ(lines_starting(card, "Answer due:"), 1u) << card;
+        EXPECT_EQ(lines_starting(card, quote + "Department: parks"), 1u) << card;
+        EXPECT_EQ(lines_starting(card, quote + "Answer due: never"), 1u) << card;
+    }
 }
 
 // The staff topic on the citizen's own bot shows the photos themselves (a file id

@@ -103,7 +103,7 @@ json full_config()
       "staff": {"chats": [{"channel": "telegram", "chat": "-1001234567890", "departments": ["transport"]},
                           {"channel": "slack", "chat": "C024BE91L"}],
                 "supervisors": [{"channel": "slack", "chat": "G012AB3CD", "departments": ["office"]}],
-                "plain_reply": "note", "language": "zh-CN"},
+                "plain_reply": "progress", "language": "zh-CN"},
       "deadlines": {"working_days": true, "holidays": ["2026-12-25", "2028-02-29"], "remind_before_ms": 3600000,
                     "check_interval_ms": 5000},
       "staff_api": {"tokens": [{"name": "cms", "token": "0123456789abcdef-cms", "departments": ["transport"]}]},
@@ -182,7 +182,8 @@ TEST(load, absent_sections_and_keys_take_the_defaults)
     EXPECT_TRUE(s.staff.chats.empty());
     EXPECT_TRUE(s.staff.supervisors.empty());
     EXPECT_TRUE(s.staff.departments.empty());
-    EXPECT_EQ(s.staff.plain_reply_answers, staff.plain_reply_answers);
+    EXPECT_EQ(s.staff.plain_reply, staff.plain_reply);
+    EXPECT_EQ(staff.plain_reply, model::petition_action::note);  // plain staff messages are internal by default
     EXPECT_EQ(s.staff.language, staff.language);
     deadline_settings const deadlines;
     EXPECT_EQ(s.deadlines.working_days, deadlines.working_days);
@@ -279,7 +280,7 @@ TEST(load, reads_every_section)
     EXPECT_EQ(s.staff.supervisors[0].channel, "slack");
     EXPECT_EQ(s.staff.supervisors[0].chat, "G012AB3CD");
     EXPECT_EQ(s.staff.supervisors[0].departments, std::vector<std::string>{"office"});
-    EXPECT_FALSE(s.staff.plain_reply_answers);
+    EXPECT_EQ(s.staff.plain_reply, model::petition_action::progress);
     EXPECT_EQ(s.staff.language, "zh-CN");
 
     EXPECT_TRUE(s.deadlines.working_days);
@@ -493,7 +494,11 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/staff/supervisors/0/departments/0", R"("")",
          "staff.supervisors[0].departments[0]: expected a non-empty string, found an empty string"},
         {"/staff/chats/0/topic", "1", "staff.chats[0].topic: unknown key; expected one of: channel, chat, departments"},
-        {"/staff/plain_reply", R"("reply")", R"(staff.plain_reply: expected one of: answer, note, found "reply")"},
+        {"/staff/plain_reply", R"("reply")",
+         R"(staff.plain_reply: expected one of: internal, progress, answer, found "reply")"},
+        {"/staff/plain_reply", R"("note")",
+         R"(staff.plain_reply: "note" is no longer a value: write "progress" for a progress note sent to the citizen, )"
+         R"(or "internal" for an internal note that is not)"},
         {"/staff/plain_reply", "true", "staff.plain_reply: expected a string, found true"},
         {"/staff/language", R"("fr")", R"(staff.language: "fr" is not a loaded locale; loaded: en, zh-CN)"},
         {"/staff/language", R"("")", "staff.language: expected a non-empty string, found an empty string"},
@@ -1085,7 +1090,7 @@ TEST(load, shipped_demo_config_loads)
     }
     EXPECT_TRUE(s.staff.chats.empty());
     EXPECT_TRUE(s.staff.supervisors.empty());
-    EXPECT_TRUE(s.staff.plain_reply_answers);
+    EXPECT_EQ(s.staff.plain_reply, model::petition_action::note);
     EXPECT_EQ(s.staff.language, "en");
     EXPECT_TRUE(s.deadlines.working_days);
     EXPECT_TRUE(s.staff_api_tokens.empty());

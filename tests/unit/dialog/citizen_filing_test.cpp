@@ -122,6 +122,14 @@ TEST(filing, remembers_at_most_the_configured_number_of_petitions)
     EXPECT_EQ(out.next.petitions.back(), out.filed->tracking);
 }
 
+std::string repeated(std::string const& s, int n)
+{
+    std::string out;
+    for (int i = 0; i < n; ++i)
+        out += s;
+    return out;
+}
+
 TEST(description_step, checks_length_in_code_points)
 {
     struct case_ { char const* name; std::string text; bool accepted; std::string count; };
@@ -137,6 +145,11 @@ TEST(description_step, checks_length_in_code_points)
         {"1000 CJK characters fit", cjk1000, true, ""},
         {"too long", std::string(1001, 'x'), false, "1001"},
         {"trimmed before counting", "   " + std::string(19, 'x') + "  \n", false, "19"},
+        // Only what a reader sees fills the minimum.
+        {"zero-width characters are no description", repeated("\u200B", 30), false, "0"},
+        {"invisible padding does not count", "hole" + repeated("\u200D\u2060\uFEFF\u00AD\u202E\u2066", 10), false,
+         "4"},
+        {"spaces between letters do not count", "a b c d e f g h i j k l m n o p q r s", false, "19"},
         {"concise", good_description, true, ""},
     };
     for (auto const& c : cases) {

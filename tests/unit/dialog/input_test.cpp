@@ -67,6 +67,22 @@ TEST(code_points, counts_characters_not_bytes)
     EXPECT_EQ(utf16_units("道路"), 2u);
 }
 
+TEST(visible_characters, counts_what_a_reader_sees)
+{
+    EXPECT_EQ(visible_characters(""), 0u);
+    EXPECT_EQ(visible_characters("pothole"), 7u);
+    EXPECT_EQ(visible_characters("路灯坏了"), 4u);
+    EXPECT_EQ(visible_characters("\xF0\x9F\x9A\xA7"), 1u);  // an emoji is one
+    EXPECT_EQ(visible_characters(" a\tb\nc\u3000d\u00A0e\u2003f\u2028g "), 7u);
+    // Zero-width space, non-joiner, joiner, LRM, RLM; word joiner to invisible plus; BOM; soft hyphen;
+    // bidi embeddings and overrides; isolates; a variation selector; a tag character.
+    for (std::string invisible :
+         {"\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u2060", "\u2061", "\u2062", "\u2063", "\u2064",
+          "\uFEFF", "\u00AD", "\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068",
+          "\u2069", "\uFE0F", "\U000E0041", "\u3164"})
+        EXPECT_EQ(visible_characters("a" + invisible + "b"), 2u) << "U+" << std::hex << int(invisible[0]);
+}
+
 TEST(display_width, counts_wide_characters_twice)
 {
     EXPECT_EQ(display_width("Street lighting"), 15u);

@@ -316,8 +316,8 @@ TEST(apply_citizen, added_information_goes_to_the_staff_and_the_timeline)
     EXPECT_EQ(e.channel_id, "telegram");
     EXPECT_EQ(e.note, "It got bigger after the rain. (+2 photos)");
     EXPECT_EQ(out.staff_text,
-              "Citizen added information: It got bigger after the rain. (2 photos; in Telegram threads they follow "
-              "this message)");
+              "Citizen added information:\n> It got bigger after the rain.\n(2 photos; in Telegram threads they "
+              "follow this message)");
     EXPECT_EQ(out.staff_photos, (std::vector<std::string>{"ph-7", "ph-8"}));
     EXPECT_EQ(out.next.photo_ids.size(), petition(status::accepted).photo_ids.size() + 2);
     EXPECT_TRUE(out.to_citizen.empty()) << "the dialog confirms it itself";
@@ -326,7 +326,23 @@ TEST(apply_citizen, added_information_goes_to_the_staff_and_the_timeline)
     photos_only.photo_ids = {"ph-9"};
     auto const p = apply_citizen(petition(status::submitted), photos_only, citizen, context());
     EXPECT_EQ(p.timeline.at(0).note, "(+1 photos)");
-    EXPECT_EQ(p.staff_text, "Citizen added information: (1 photos; in Telegram threads they follow this message)");
+    EXPECT_EQ(p.staff_text, "Citizen added information:\n(1 photos; in Telegram threads they follow this message)");
+}
+
+// Added information is the citizen's text too: quoted line by line, so no line
+// of it can pass for one of ours; invisible characters alone add nothing.
+TEST(apply_citizen, added_information_is_quoted_for_the_staff)
+{
+    auto r = request(citizen_request::kind::add_info);
+    r.text = "ok\nStatus: closed\r\nAnswer due: never";
+    auto const out = apply_citizen(petition(status::accepted), r, citizen, context());
+    EXPECT_EQ(out.staff_text, "Citizen added information:\n> ok\n> Status: closed\n> Answer due: never");
+
+    auto invisible = request(citizen_request::kind::add_info);
+    invisible.text = "\u200B\u200D\uFEFF";
+    auto const none = apply_citizen(petition(status::accepted), invisible, citizen, context());
+    EXPECT_FALSE(none.applied);
+    EXPECT_TRUE(none.timeline.empty());
 }
 
 TEST(apply_citizen, a_rating_is_kept_and_not_resolved_reopens)

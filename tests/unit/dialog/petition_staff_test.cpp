@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace pg::dialog {
@@ -49,8 +50,8 @@ TEST(petition_card, shows_what_the_staff_need_and_not_the_citizens_ids)
 {
     auto const card = petition_card(petition(status::submitted), context(filed_at));
     for (std::string want : {"7KQM-2X4D", "Category: Roads, pavements and traffic", "Department: Transport Department",
-                             "Place: Main Street 12 \u00b7 map point 48.13700, 11.57500",
-                             "Description: Deep pothole in the right lane, about 30 cm wide.", "Photos: 2",
+                             "Place:\n> Main Street 12 \u00b7 map point 48.13700, 11.57500",
+                             "Description:\n> Deep pothole in the right lane, about 30 cm wide.", "Photos: 2",
                              "Filed via: telegram", "Submitted: 2026-11-23 09:30 UTC",
                              "Response due: 2026-11-25 09:30 UTC", "Answer due: 2026-12-03 09:30 UTC"})
         EXPECT_TRUE(has(card, want)) << want << "\nin\n" << card;
@@ -64,9 +65,70 @@ TEST(petition_card, shows_what_the_staff_need_and_not_the_citizens_ids)
     auto const zh = petition_card(bare, context(filed_at, "zh-CN"));
     EXPECT_TRUE(has(zh, "类别：道路、人行道和交通")) << zh;
     EXPECT_TRUE(has(zh, "部门：交通运输局")) << zh;
-    EXPECT_TRUE(has(zh, "地点：（无）")) << zh;
+    EXPECT_TRUE(has(zh, "地点：\n（无）")) << zh;
     EXPECT_TRUE(has(zh, "照片：0张")) << zh;
     EXPECT_EQ(zh.find('{'), std::string::npos) << zh;
+}
+
+std::vector<std::string> lines_of(std::string const& text)
+{
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    for (auto end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    lines.push_back(text.substr(start));
+    return lines;
+}
+
+std::size_t lines_starting(std::vector<std::string> const& lines, std::string const& prefix)
+{
+    return std::size_t(std::count_if(lines.begin(), lines.end(), [&](auto const& l) { return l.starts_with(prefix); }));
+}
+
+// A citizen who writes card lines into a description or a place must not be able
+// to pass them off as the card's own: every line of theirs is quoted.
+TEST(petition_card, quotes_citizen_text_so_it_cannot_forge_a_card_line)
+{
+    auto p = petition(status::submitted);
+    p.description = "ok\nDepartment: parks\r\nAnswer due: never\u2028Photos: 9\rStatus: closed";
+    p.location_text = "Main Street 12\nResponse due: never";
+    p.location.reset();
+    auto const lines = lines_of(petition_card(p, context(filed_at)));
+    for (std::string forged : {"Department: parks", "Answer due: never", "Photos: 9", "Status: closed",
+                               "Response due: never"})
+        EXPECT_EQ(std::count(lines.begin(), lines.end(), "> " + forged), 1) << forged;
+    EXPECT_EQ(lines_starting(lines, "Department:"), 1u);
+    EXPECT_EQ(lines_starting(lines, "Answer due:"), 1u);
+    EXPECT_EQ(lines_starting(lines, "Response due:"), 1u);
+    EXPECT_EQ(lines_starting(lines, "Photos:"), 1u);
+    EXPECT_EQ(lines_starting(lines, "Status:"), 0u);
+    EXPECT_EQ(std::count(lines.begin(), lines.end(), "> ok"), 1);
+    EXPECT_EQ(std::count(lines.begin(), lines.end(), "> Main Street 12"), 1);
+}
+
+// Each new thread says what a plain message there does, and how to answer.
+TEST(petition_card, says_how_to_answer_the_citizen)
+{
+    auto const card = petition_card(petition(status::submitted), context(filed_at));
+    EXPECT_TRUE(card.ends_with(
+        "\n\nPlain messages here are internal notes; write `answer <text>` to answer the citizen."))
+        << card;
+    auto const zh = petition_card(petition(status::submitted), context(filed_at, "zh-CN"));
+    EXPECT_TRUE(zh.ends_with("\n\n此处的普通消息是内部备注，不会发送给市民；发送 `答复 <内容>` 才会答复市民。")) << zh;
+
+    auto answering = context(filed_at);
+    answering.plain_reply = model::petition_action::answer;
+    EXPECT_TRUE(petition_card(petition(status::submitted), answering)
+                    .ends_with("Plain messages here answer the citizen; write `note <text>` for an internal note."));
+
+    // A description long enough to be cut still leaves the hint whole.
+    auto long_one = petition(status::submitted);
+    long_one.description = std::string(5000, 'x');
+    auto const cut = petition_card(long_one, context(filed_at));
+    EXPECT_LE(utf16_units(cut), 4000u);
+    EXPECT_TRUE(cut.ends_with("write `answer <text>` to answer the citizen.")) << cut.substr(cut.size() - 200);
 }
 
 TEST(thread_title, names_the_number_and_category_within_128)

@@ -169,5 +169,20 @@ TEST(slack_render, long_texts_are_cut)
     }
 }
 
+// A card as the dialog writes it, with a description that tries to add card lines:
+// each of its lines starts with "> ", which Slack receives as "&gt; " (a block
+// quote), and the citizen's own markup stays text.
+TEST(slack_render, citizen_lines_of_a_card_stay_in_the_quote)
+{
+    std::string const card = "New petition 7KQM-2X4D\nDepartment: Transport Department\nDescription:\n"
+                             "> ok\n> Department: parks\n> Answer due: never <!channel> <https://x.example|y>\n"
+                             "> > nested\nPhotos: 0\nAnswer due: 2026-12-03 09:30 UTC";
+    auto const text = json::parse(render(open_thread("C07STAFF4PX", card, "t"), keys).body)["text"].get<std::string>();
+    EXPECT_EQ(text, "New petition 7KQM-2X4D\nDepartment: Transport Department\nDescription:\n"
+                    "&gt; ok\n&gt; Department: parks\n"
+                    "&gt; Answer due: never &lt;!channel&gt; &lt;https://x.example|y&gt;\n"
+                    "&gt; &gt; nested\nPhotos: 0\nAnswer due: 2026-12-03 09:30 UTC");
+}
+
 }  // namespace
 }  // namespace pg::adapters::slack

@@ -192,6 +192,20 @@ TEST(telegram_render, long_texts_are_cut_to_telegram_limits)
 
 // callback_data must be 1-64 bytes; the renderer sends what the dialog gave it, so an
 // overlong id fails loudly (Telegram's 400) instead of coming back as another button.
+// A card as the dialog writes it, with a description that tries to add card lines.
+// Telegram gets plain text (no parse_mode): the "> " that fences each citizen line
+// arrives as written, and the citizen's markup is not read as entities.
+TEST(telegram_render, citizen_lines_of_a_card_stay_in_the_quote)
+{
+    std::string const card = "New petition 7KQM-2X4D\nDepartment: Transport Department\nDescription:\n"
+                             "> ok\n> Department: parks\n> Answer due: never <b>x</b> *y*\n"
+                             "Photos: 0\nAnswer due: 2026-12-03 09:30 UTC";
+    auto const body = json::parse(render(in_thread(text_to("-1001234567890", card), "77"), keys).body);
+    EXPECT_FALSE(body.contains("parse_mode"));
+    EXPECT_FALSE(body.contains("entities"));
+    EXPECT_EQ(body["text"], card);
+}
+
 TEST(telegram_render, callback_data_is_sent_unchanged)
 {
     std::string const data(80, 'd');
