@@ -607,7 +607,8 @@ TEST_F(webchat, requests_for_a_host_not_allowed_get_421_and_change_nothing)
     EXPECT_TRUE(b.history().empty());
 
     // The names it listens on pass, with or without a port; probes are not checked.
-    for (std::string const host : {std::string("127.0.0.1"), "127.0.0.1:" + std::to_string(port), std::string("localhost:1"), std::string("LOCALHOST")})
+    for (auto const& host : {std::string("127.0.0.1"), "127.0.0.1:" + std::to_string(port), std::string("localhost:1"),
+                             std::string("LOCALHOST")})
         EXPECT_EQ(http_request(port, "GET", "/", "", {{"Host", host}}).status, 200) << host;
     EXPECT_EQ(http_request(port, "GET", "/healthz", "", evil).status, 200);
 
