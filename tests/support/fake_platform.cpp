@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <list>
+#include <optional>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -137,13 +138,18 @@ struct fake_platform::impl {
                 max_in_flight = std::max(max_in_flight, ++in_flight);
                 max_in_flight_to[chat] = std::max(max_in_flight_to[chat], ++in_flight_to[chat]);
             }
-            answering counted(*this, std::move(chat));
+            // Counted until its answer starts out: past that the client may read
+            // it and send its next request before this thread runs again, which
+            // must not count as one more at once.
+            std::optional<answering> counted;
+            counted.emplace(*this, std::move(chat));
             changed.notify_all();
             if (reply.hang) {
                 hang(*socket);
                 return;
             }
             if (reply.close_without_answer) {
+                counted.reset();
                 if (reply.reset)
                     socket->set_option(net::socket_base::linger(true, 0), ec);
                 socket->close(ec);
@@ -158,6 +164,7 @@ struct fake_platform::impl {
             res.body() = reply.body;
             res.keep_alive(req.keep_alive());
             res.prepare_payload();
+            counted.reset();
             if (reply.trickle.count() > 0) {
                 if (!trickle(*socket, res, reply.trickle))
                     return;
