@@ -5,6 +5,7 @@
 #include "adapters/webchat/webchat.hpp"
 #include "gateway/blocking.hpp"
 #include "gateway/channel.hpp"
+#include "gateway/console_sessions.hpp"
 #include "gateway/http_write.hpp"
 #include "gateway/kept_secret.hpp"
 #include "gateway/lanes.hpp"
@@ -21,18 +22,12 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <deque>
-#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace pg::gateway {
 namespace {
@@ -47,14 +42,6 @@ constexpr std::size_t socket_message_max = 16 * 1024;  // bytes: a message with 
 // Error frames waiting for a client that sends but does not read: past this
 // many, the socket is closed rather than the queue grown.
 constexpr std::size_t unread_errors_max = 32;
-
-std::string random_bytes(std::size_t n)
-{
-    std::string out(n, '\0');
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
-        throw std::runtime_error("RAND_bytes failed: no randomness for a session id");
-    return out;
-}
 
 // "/chat/web/history" -> {"web", "history"}; nullopt for anything else.
 std::optional<std::pair<std::string_view, std::string_view>> split_chat_target(std::string_view target)
