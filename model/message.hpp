@@ -45,6 +45,14 @@ struct outbound_message {
     std::string media_id;                      // photo: the platform's file id
     std::string language;                      // the citizen dialog's locale code when it wrote `text`
                                                // ("zh-CN"), so a page can match its own labels; else ""
+    // When the person in this chat last wrote to us, as far as the gateway knew
+    // when it queued the message; zero if unknown. Platforms with a reply window
+    // (WeChat's 48 hours) choose free text or a template by it.
+    timestamp heard_at{};
+    // A status push: the petition and the status it announces ("accepted"), so a
+    // platform that needs a template outside its window can fill one. Else empty.
+    std::string notice_tracking;
+    std::string notice_status;
 };
 
 // One HTTP call to a platform API, relative to the channel's api_base.
@@ -62,7 +70,9 @@ struct api_response {
     std::string retry_after_header;  // "Retry-After", if any
 };
 
-enum class delivery { ok, retry, permanent };
+// refresh_credential: the platform refused the fetched credential (expired or
+// revoked access_token): the gateway fetches a new one and retries once at once.
+enum class delivery { ok, retry, permanent, refresh_credential };
 
 struct delivery_verdict {
     delivery outcome = delivery::ok;

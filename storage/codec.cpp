@@ -85,6 +85,9 @@ void put_entry(json_writer& w, model::outbox_entry const& e)
     w.key("cb").str(m.callback_id);
     w.key("media").str(m.media_id);
     w.key("lang").str(m.language);
+    w.key("heard").i64(model::to_millis(m.heard_at));
+    w.key("notice_tracking").str(m.notice_tracking);
+    w.key("notice_status").str(m.notice_status);
     w.key("attempts").u64(e.attempts);
     w.key("created").i64(model::to_millis(e.created_at));
 }
@@ -247,6 +250,9 @@ model::outbox_entry read_entry(record const& j, std::uint64_t seq)
     get(j, "cb", m.callback_id);
     get(j, "media", m.media_id);
     get(j, "lang", m.language);
+    get_time(j, "heard", m.heard_at);
+    get(j, "notice_tracking", m.notice_tracking);
+    get(j, "notice_status", m.notice_status);
     get(j, "attempts", e.attempts);
     get_time(j, "created", e.created_at);
     return e;
