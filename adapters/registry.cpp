@@ -1,0 +1,23 @@
+// Every platform the gateway speaks: one line each.
+#include "adapters/platform.hpp"
+
+#include <vector>
+
+namespace pg::adapters {
+
+std::span<platform_kind const> platform_kinds()
+{
+    static std::vector<platform_kind> const kinds = {
+    };
+    return kinds;
+}
+
+platform_kind const* find_platform_kind(std::string_view name)
+{
+    for (auto const& k : platform_kinds())
+        if (k.name == name)
+            return &k;
+    return nullptr;
+}
+
+}  // namespace pg::adapters
