@@ -48,4 +48,8 @@ std::size_t display_width(std::string_view utf8);
 // text ends in "…". Never splits a code point.
 std::string clip(std::string_view utf8, std::size_t max_units);
 
+// Pieces of at most max_units UTF-16 units each, cut after a line break where
+// one is near, never inside a code point. A text that fits is one piece.
+std::vector<std::string> split_units(std::string_view text, std::size_t max_units);
+
 }  // namespace pg::dialog

@@ -80,32 +80,5 @@ std::string place_text(texts const& tx, std::string const& typed, std::optional<
     return out;
 }
 
-std::vector<std::string> split_units(std::string_view text, std::size_t max_units)
-{
-    std::vector<std::string> pieces;
-    if (max_units < 2)
-        max_units = 2;  // room for any code point
-    while (utf16_units(text) > max_units) {
-        std::size_t units = 0, i = 0, line_end = std::string_view::npos;
-        while (i < text.size()) {
-            auto const lead = static_cast<unsigned char>(text[i]);
-            std::size_t const length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-            std::size_t const u = length == 4 ? 2 : 1;
-            if (units + u > max_units)
-                break;
-            if (text[i] == '\n')
-                line_end = i + 1;
-            units += u;
-            i = std::min(text.size(), i + length);
-        }
-        // A line break in the second half is a better place to cut than mid-sentence.
-        auto const cut = line_end != std::string_view::npos && line_end > i / 2 ? line_end : i;
-        pieces.emplace_back(text.substr(0, cut));
-        text.remove_prefix(cut);
-    }
-    if (!text.empty() || pieces.empty())
-        pieces.emplace_back(text);
-    return pieces;
-}
 
 }  // namespace pg::dialog

@@ -43,8 +43,5 @@ std::string place_text(texts const& tx, std::string const& typed, std::optional<
 // the marker as a block quote; Telegram, which gets plain text, shows it as typed.
 std::string quoted(std::string_view citizen_text);
 
-// Pieces of at most max_units UTF-16 units each, cut after a line break where
-// one is near, never inside a code point. A text that fits is one piece.
-std::vector<std::string> split_units(std::string_view text, std::size_t max_units);
 
 }  // namespace pg::dialog

@@ -27,6 +27,7 @@ enum class lifecycle_text {
     // to the staff: commands that could not be read (staff_commands)
     staff_commands, staff_error_unknown_command, staff_error_need_department, staff_error_unknown_department,
     staff_error_need_reason, staff_error_need_answer, staff_error_need_note, staff_error_need_assignee,
+    staff_error_need_tracking,
     // to the citizen
     notify_accepted, notify_rejected, notify_transferred, notify_in_progress, notify_answered, notify_rate,
     notify_closed, notify_reopened, notify_reopened_by_you, notify_reason, notify_message,
@@ -39,7 +40,7 @@ struct lifecycle_text_spec {
 };
 
 // In enum order (checked below).
-inline constexpr std::array<lifecycle_text_spec, 61> lifecycle_text_specs{{
+inline constexpr std::array<lifecycle_text_spec, 62> lifecycle_text_specs{{
     {lifecycle_text::staff_accepted, "staff.accepted", "name time"},
     {lifecycle_text::staff_rejected, "staff.rejected", "name time"},
     {lifecycle_text::staff_transferred, "staff.transferred", "department name time"},
@@ -91,6 +92,7 @@ inline constexpr std::array<lifecycle_text_spec, 61> lifecycle_text_specs{{
     {lifecycle_text::staff_error_need_answer, "staff.error.need_answer", "command"},
     {lifecycle_text::staff_error_need_note, "staff.error.need_note", "command"},
     {lifecycle_text::staff_error_need_assignee, "staff.error.need_assignee", "command"},
+    {lifecycle_text::staff_error_need_tracking, "staff.error.need_tracking", "commands"},
     {lifecycle_text::notify_accepted, "notify.accepted", "time tracking"},
     {lifecycle_text::notify_rejected, "notify.rejected", "time tracking"},
     {lifecycle_text::notify_transferred, "notify.transferred", "time tracking department"},

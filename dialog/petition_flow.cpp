@@ -302,6 +302,11 @@ petition_outcome apply_staff(model::petition const& p, model::staff_command cons
 
     out.staff_text = staff_confirmation(cmd, n, text, who, staff, ctx.now);
     notify_citizen(out, cmd, text, ctx);
+    // Status pushes: a platform that needs a template outside its reply window fills it from these.
+    for (auto& m : out.to_citizen) {
+        m.notice_tracking = out.next.tracking;
+        m.notice_status = std::string(model::to_string(out.next.current));
+    }
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "dialog/staff_commands.hpp"
 #include "dialog/input.hpp"
 #include "dialog/lifecycle_say.hpp"
+#include "dialog/tracking.hpp"
 
 #include <functional>
 
@@ -45,6 +46,8 @@ constexpr fallback_text english[] = {
     {lifecycle_text::staff_error_need_answer, "{command} needs the answer text after the command word."},
     {lifecycle_text::staff_error_need_note, "{command} needs the note text after the command word."},
     {lifecycle_text::staff_error_need_assignee, "{command} needs the name of the person to assign."},
+    {lifecycle_text::staff_error_need_tracking,
+     "Start with the petition\'s tracking number, then the command: 7K3M-9Q2P answer The road is repaired. Commands: {commands}"},
 };
 
 using speaker = std::function<std::string(lifecycle_text, std::initializer_list<text_arg>)>;
@@ -188,16 +191,29 @@ parsed_staff_text parse(std::string_view text, std::vector<std::string> const& d
     return r;
 }
 
+std::string english_text(lifecycle_text id, std::initializer_list<text_arg> args)
+{
+    for (auto const& f : english)
+        if (f.id == id)
+            return substitute(f.text, args);
+    return std::string(key_of(id));
+}
+
+addressed_staff_text parse_addressed(std::string_view text, std::vector<std::string> const& departments,
+                                     speaker const& say)
+{
+    auto const [word, rest] = first_word(trim(text));
+    auto tracking = normalize_tracking(word);
+    if (!tracking)
+        return {{}, invalid(say(lifecycle_text::staff_error_need_tracking, {{"commands", say(lifecycle_text::staff_commands, {})}}))};
+    return {std::move(*tracking), parse(rest, departments, say)};
+}
+
 }  // namespace
 
 parsed_staff_text parse_staff_text(std::string_view text, std::vector<std::string> const& departments)
 {
-    return parse(text, departments, [](lifecycle_text id, std::initializer_list<text_arg> args) {
-        for (auto const& f : english)
-            if (f.id == id)
-                return substitute(f.text, args);
-        return std::string(key_of(id));
-    });
+    return parse(text, departments, english_text);
 }
 
 parsed_staff_text parse_staff_text(std::string_view text, std::vector<std::string> const& departments,
@@ -206,6 +222,20 @@ parsed_staff_text parse_staff_text(std::string_view text, std::vector<std::strin
     texts const tx(data, language);
     return parse(text, departments,
                  [&tx](lifecycle_text id, std::initializer_list<text_arg> args) { return tx.get(key_of(id), args); });
+}
+
+addressed_staff_text parse_addressed_staff_text(std::string_view text, std::vector<std::string> const& departments)
+{
+    return parse_addressed(text, departments, english_text);
+}
+
+addressed_staff_text parse_addressed_staff_text(std::string_view text, std::vector<std::string> const& departments,
+                                                model::dialog_data const& data, std::string_view language)
+{
+    texts const tx(data, language);
+    return parse_addressed(text, departments, [&tx](lifecycle_text id, std::initializer_list<text_arg> args) {
+        return tx.get(key_of(id), args);
+    });
 }
 
 }  // namespace pg::dialog

@@ -33,4 +33,15 @@ parsed_staff_text parse_staff_text(std::string_view text, std::vector<std::strin
 parsed_staff_text parse_staff_text(std::string_view text, std::vector<std::string> const& departments,
                                    model::dialog_data const& data, std::string_view language);
 
+// A staff chat without threads (WeCom): the message names its petition first,
+// "7K3M-9Q2P answer The road is repaired" / "7K3M-9Q2P 答复 道路已修复", the
+// rest read as above. No tracking number first: `invalid`, saying how to write it.
+struct addressed_staff_text {
+    std::string tracking;  // normalized; empty when invalid for want of one
+    parsed_staff_text parsed;
+};
+addressed_staff_text parse_addressed_staff_text(std::string_view text, std::vector<std::string> const& departments);
+addressed_staff_text parse_addressed_staff_text(std::string_view text, std::vector<std::string> const& departments,
+                                                model::dialog_data const& data, std::string_view language);
+
 }  // namespace pg::dialog
