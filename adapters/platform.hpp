@@ -41,6 +41,9 @@ struct capabilities {
     std::chrono::milliseconds reply_window{0};
     // Delivered into the gateway's own history, not through an API (web chat).
     bool local_delivery = false;
+    // An organisation's own app (WeCom): whoever writes to it is staff, each in
+    // their own chat with the app, so every event on it is a staff event.
+    bool staff_only = false;
     // Its webhook is posted by the public (web chat's page): rate limited and
     // Host-checked like a page, never given the platforms' reserved connections.
     bool public_webhook = false;
@@ -152,6 +155,9 @@ struct platform_kind {
     std::span<setting const> settings;  // its own keys, beyond id, type, enabled, api_base
     // Throws bad_setting. Called at load (to check) and at start (to bind).
     std::unique_ptr<platform const> (*make)(channel_config const& c);
+    // Its own keys in a working config, as a JSON object: what the contract test
+    // makes every platform from, and a start for whoever writes a config.
+    std::string_view example = "{}";
 };
 
 // Every platform the gateway speaks, in registry.cpp.

@@ -1,5 +1,8 @@
 // Every platform the gateway speaks: one line each.
 #include "adapters/platform.hpp"
+#include "adapters/slack/slack.hpp"
+#include "adapters/telegram/telegram.hpp"
+#include "adapters/webchat/webchat.hpp"
 
 #include <vector>
 
@@ -8,6 +11,9 @@ namespace pg::adapters {
 std::span<platform_kind const> platform_kinds()
 {
     static std::vector<platform_kind> const kinds = {
+        telegram::kind(),
+        slack::kind(),
+        webchat::kind(),
     };
     return kinds;
 }

@@ -1,5 +1,6 @@
 #include "config/load.hpp"
 
+#include "adapters/platform.hpp"
 #include "config/dialog_files.hpp"
 #include "config/json_fields.hpp"
 #include "model/password_hash.hpp"
@@ -68,85 +69,10 @@ constexpr std::int64_t max_ms = 3'600'000;  // an hour: any longer is a typo
 constexpr std::int64_t max_threads = 64;
 constexpr std::int64_t max_remind_ms = 30 * 24 * max_ms;  // a month
 constexpr std::size_t min_api_token = 16;                  // characters: shorter ones can be guessed
-constexpr std::size_t min_session_secret = 16;             // characters: the HMAC key of web chat cookies
-
-// ---- channel types: one table row per platform ----
-
-void read_telegram(object_node const& o, channel_settings& c);
-void read_slack(object_node const& o, channel_settings& c);
-void read_webchat(object_node const& o, channel_settings& c);
-
-struct channel_kind {
-    std::string_view name;                     // "type" in the file
-    channel_type type;
-    std::string_view default_api_base;         // when "api_base" is absent
-    std::span<std::string_view const> keys;    // its own keys, beyond channel_keys
-    void (*read)(object_node const&, channel_settings&);  // enabled channels only
-};
-
-constexpr std::string_view telegram_keys[] = {"bot_token", "webhook_secret"};
-constexpr std::string_view slack_keys[] = {"bot_token", "signing_secret"};
-constexpr std::string_view webchat_keys[] = {"session_secret", "secure_cookie"};
-
-constexpr channel_kind channel_kinds[] = {
-    {"telegram", channel_type::telegram, "https://api.telegram.org", telegram_keys, read_telegram},
-    {"slack", channel_type::slack, "https://slack.com/api", slack_keys, read_slack},
-    // The gateway's own web page: delivery is local, so there is no API to call.
-    {"webchat", channel_type::webchat, "", webchat_keys, read_webchat},
-};
 
 bool has_space(std::string_view s)
 {
     return std::any_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
-}
-
-// Telegram's secret_token: 1-256 characters of A-Z a-z 0-9 _ -.
-bool is_telegram_secret(std::string_view s)
-{
-    return !s.empty() && s.size() <= 256 && std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    });
-}
-
-// A required secret that goes into a header or a URL as it is.
-std::string read_secret_word(object_node const& o, std::string_view key)
-{
-    auto const n = o.need(key);
-    auto value = n.secret_text();
-    if (value.empty() || has_space(value))
-        n.fail("expected a non-empty string without whitespace, found " + describe_string(value, secrecy::secret));
-    return value;
-}
-
-void read_telegram(object_node const& o, channel_settings& c)
-{
-    c.bot_token = read_secret_word(o, "bot_token");
-    auto const secret = o.need("webhook_secret");
-    c.webhook_secret = secret.secret_text();
-    if (!is_telegram_secret(c.webhook_secret))
-        secret.fail("expected 1 to 256 characters of A-Z a-z 0-9 _ -, found " +
-                    describe_string(c.webhook_secret, secrecy::secret));
-}
-
-// Slack's bot token ("xoxb-...") and the app's signing secret (hex).
-void read_slack(object_node const& o, channel_settings& c)
-{
-    c.bot_token = read_secret_word(o, "bot_token");
-    c.signing_secret = read_secret_word(o, "signing_secret");
-}
-
-// Optional: without it the gateway keeps a generated one in the storage
-// directory (see gateway/webchat.hpp), so a demo needs no secret at all.
-void read_webchat(object_node const& o, channel_settings& c)
-{
-    o.read_bool("secure_cookie", c.secure_cookie);
-    auto const n = o.get("session_secret");
-    if (!n)
-        return;
-    c.session_secret = n->secret_text();
-    if (c.session_secret.size() < min_session_secret || has_space(c.session_secret))
-        n->fail("expected at least " + std::to_string(min_session_secret) + " characters without whitespace, found " +
-                describe_string(c.session_secret, secrecy::secret));
 }
 
 // ---- sections ----
@@ -319,31 +245,53 @@ bool is_channel_id(std::string_view id)
     });
 }
 
-channel_kind const& read_kind(node const& n)
+adapters::platform_kind const& read_kind(node const& n)
 {
     auto const name = n.text();
-    for (auto const& k : channel_kinds) {
-        if (k.name == name)
-            return k;
-    }
+    if (auto const* k = adapters::find_platform_kind(name))
+        return *k;
     std::vector<std::string_view> names;
-    for (auto const& k : channel_kinds)
+    for (auto const& k : adapters::platform_kinds())
         names.push_back(k.name);
     n.fail("expected one of: " + join(names) + ", found " + describe_string(name));
 }
 
+// One of a platform's own keys, read by the shape its contract gives.
+json read_setting(node const& n, adapters::setting const& s)
+{
+    switch (s.kind) {
+    case adapters::setting_kind::word:
+    case adapters::setting_kind::secret_word: {
+        bool const secret = s.kind == adapters::setting_kind::secret_word;
+        auto value = secret ? n.secret_text() : n.text();
+        if (value.empty() || has_space(value))
+            n.fail("expected a non-empty string without whitespace, found " +
+                   describe_string(value, secret ? secrecy::secret : secrecy::plain));
+        return value;
+    }
+    case adapters::setting_kind::secret: return n.secret_text();
+    case adapters::setting_kind::text: return n.text();
+    case adapters::setting_kind::flag: return n.boolean();
+    case adapters::setting_kind::number: return n.integer(INT64_MIN, INT64_MAX);
+    case adapters::setting_kind::object: n.object(); return n.raw();
+    }
+    return nullptr;
+}
+
 // A disabled channel is checked for shape only (known keys, id, type): its
 // secrets and URL are neither expanded nor checked, since a channel is often
-// disabled precisely because its environment is not set up.
+// disabled precisely because its environment is not set up. An enabled one is
+// also made once, so the platform checks what its settings mean.
 channel_settings read_channel(object_node const& o)
 {
     auto const& kind = read_kind(o.need("type"));
     std::vector<std::string_view> keys(std::begin(channel_keys), std::end(channel_keys));
-    keys.insert(keys.end(), kind.keys.begin(), kind.keys.end());
+    for (auto const& s : kind.settings)
+        keys.push_back(s.key);
     o.allow(keys);
 
     channel_settings c;
-    c.type = kind.type;
+    c.type = std::string(kind.name);
     auto const id = o.need("id");
     c.id = id.text();
     if (!is_channel_id(c.id))
@@ -355,7 +303,25 @@ channel_settings read_channel(object_node const& o)
     if (api_base && kind.default_api_base.empty())
         api_base->fail("a " + std::string(kind.name) + " channel calls no API: leave api_base out");
     c.api_base = api_base ? read_api_base(*api_base) : std::string(kind.default_api_base);
-    kind.read(o, c);
+    json options = json::object();
+    for (auto const& s : kind.settings) {
+        auto const n = s.required ? std::optional<node>(o.need(s.key)) : o.get(s.key);
+        if (n)
+            options[std::string(s.key)] = read_setting(*n, s);
+    }
+    c.options = std::make_shared<json const>(std::move(options));
+    try {
+        kind.make({c.id, c.api_base, *c.options});
+    } catch (adapters::bad_setting const& bad) {
+        auto const value = c.options->find(bad.key);
+        if (value == c.options->end() || !value->is_string())
+            o.fail_at(bad.key, bad.why);
+        auto const secret = std::any_of(kind.settings.begin(), kind.settings.end(), [&](adapters::setting const& s) {
+            return s.key == bad.key && s.kind != adapters::setting_kind::word && s.kind != adapters::setting_kind::text;
+        });
+        o.fail_at(bad.key, bad.why + ", found " +
+                               describe_string(value->get<std::string>(), secret ? secrecy::secret : secrecy::plain));
+    }
     return c;
 }
 

@@ -1,12 +1,16 @@
 #pragma once
-// Typed settings: nothing below config/ sees JSON.
+// Typed settings: nothing below config/ sees JSON, but for each channel's own
+// keys, which only its platform adapter reads.
 #include "model/flow.hpp"
 #include "model/staff.hpp"
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -80,20 +84,14 @@ struct log_settings {
     std::string level = "info";           // debug | info | warn | error
 };
 
-enum class channel_type { telegram, slack, webchat };
-
 struct channel_settings {
     std::string id;                       // used in /webhook/{id}; [a-z0-9_-]{1,32}
-    channel_type type = channel_type::telegram;
+    std::string type;                     // the platform's name ("telegram"): adapters::find_platform_kind
     bool enabled = true;
     std::string api_base;                 // "https://api.telegram.org"; tests use http://127.0.0.1:port
-    std::string bot_token;                // secret
-    std::string webhook_secret;           // secret; Telegram's secret_token
-    std::string signing_secret;           // secret; Slack's request signing secret
-    // secret; signs web chat session cookies (webchat). Empty: the gateway makes
-    // one at first start and keeps it in the storage directory.
-    std::string session_secret;
-    bool secure_cookie = false;           // webchat: Secure session cookie (always so behind https)
+    // The platform's own keys (adapters/platform.hpp: its `settings`), secrets
+    // expanded; only the platform reads them. Null for a disabled channel.
+    std::shared_ptr<nlohmann::json const> options;
 };
 
 // A staff chat: a Telegram forum supergroup or a Slack channel, on a configured channel.

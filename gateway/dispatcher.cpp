@@ -41,6 +41,9 @@ std::string conversation_key(model::outbound_message const& m)
 
 bool to_staff_thread(model::outbound_message const& m) { return !m.thread_key.empty() || !m.thread_id.empty(); }
 
+// A send the stop cut short: the entry stays stored for the next start.
+constexpr std::string_view stopped_reason = "stopping";
+
 }  // namespace
 
 dispatcher::dispatcher(net::strand<net::any_io_executor> strand, net::ssl::context& tls,
@@ -53,7 +56,8 @@ dispatcher::dispatcher(net::strand<net::any_io_executor> strand, net::ssl::conte
       settings_(s),
       metrics_(m),
       clock_(std::move(clock)),
-      client_(strand_, tls, s.request_timeout)
+      client_(strand_, tls, s.request_timeout),
+      credentials_(client_, m, clock_)
 {
     for (auto const& c : channels.all())
         if (auto e = endpoint::parse(c.settings.api_base))
@@ -95,8 +99,9 @@ net::awaitable<void> dispatcher::drain(std::string key)
         auto entry = q.entries.front();  // a copy: the queue may grow while we wait
         auto const& channel_id = entry.message.channel_id;
         auto const* ch = channels_.find(channel_id);
-        auto const ep = endpoints_.find(channel_id);
-        if (!ch || (!ch->deliver_local && ep == endpoints_.end())) {
+        auto const found = endpoints_.find(channel_id);
+        endpoint const* ep = found == endpoints_.end() ? nullptr : &found->second;
+        if (!ch || (!ch->deliver_local && !ep)) {
             // The channel was removed from the config since this was queued.
             dead(entry, "channel not configured");
             conversations_[key].entries.pop_front();
@@ -117,30 +122,11 @@ net::awaitable<void> dispatcher::drain(std::string key)
         // entry stays stored for the next start.
         if (stopping_)
             continue;
-        auto const call = already_open ? model::api_call{} : ch->render(entry.message);
-        model::delivery_verdict verdict;
-        if (call.path.empty()) {
-            // Nothing to call: already open, or nothing to do on this platform (a Slack callback_ack).
-            verdict.outcome = model::delivery::ok;
-        } else if (ch->deliver_local) {
-            // The web chat: into the conversation's history, a store write.
-            verdict = co_await run_blocking(pool_.get_executor(), [&] { return ch->deliver_local(entry, call.body); });
-        } else {
-            auto const chat = chat_key(entry.message);
-            co_await enter_chat(chat);
-            if (stopping_) {  // the stop ended a pause: the entry stays stored
-                leave_chat(chat);
-                continue;
-            }
-            co_await acquire(channel_id, to_staff_thread(entry.message) ? priority::staff : priority::reply);
-            auto const response = co_await client_.send(ep->second, call);
-            release(channel_id);
-            verdict = ch->interpret(response, clock_());
-            // The platform's rate limit is per chat: its other threads wait it out too.
-            if (verdict.outcome == model::delivery::retry && verdict.not_before)
-                pause_chat(chat, retry_after_wait(*verdict.not_before));
-            leave_chat(chat);
-        }
+        model::delivery_verdict verdict;  // already open: nothing to send
+        if (!already_open)  // not `?:`: GCC 12 miscompiles co_await inside a conditional expression
+            verdict = co_await send(*ch, ep, entry);
+        if (stopping_ && verdict.outcome == model::delivery::retry && verdict.reason == stopped_reason)
+            continue;  // the stop ended a wait: the entry stays stored
         if (verdict.outcome == model::delivery::ok && entry.message.kind == model::message_kind::open_thread &&
             !verdict.created_thread.empty())
             co_await bind_thread(entry.message, verdict.created_thread);
@@ -158,6 +144,7 @@ net::awaitable<void> dispatcher::drain(std::string key)
             dead(entry, verdict.reason);
             head.entries.pop_front();
             break;
+        case model::delivery::refresh_credential:  // send() has turned a second refusal into a retry
         case model::delivery::retry: {
             metrics_.add("pg_outbox_sends_total", {{"channel", channel_id}, {"verdict", "retry"}});
             metrics_.add("pg_send_failures_total", {{"channel", channel_id}});
@@ -186,6 +173,55 @@ net::awaitable<void> dispatcher::drain(std::string key)
         }
     }
     --senders_;
+}
+
+// Renders and sends one entry: into the local history (web chat), or to the
+// platform's API with its fetched credential, fetched again once if refused.
+net::awaitable<model::delivery_verdict> dispatcher::send(channel const& ch, endpoint const* ep,
+                                                         model::outbox_entry const& entry)
+{
+    auto const& m = entry.message;
+    model::delivery_verdict verdict;
+    bool const needs_credential = ch.platform->credential_call().has_value();
+    for (int attempt = 0;; ++attempt) {
+        std::string credential;
+        if (needs_credential && ep) {
+            auto got = co_await credentials_.current(ch, *ep);
+            if (stopping_)
+                co_return model::delivery_verdict{model::delivery::retry, {}, std::string(stopped_reason), {}};
+            if (!got)
+                co_return model::delivery_verdict{model::delivery::retry, {}, "no credential: the fetch failed", {}};
+            credential = std::move(*got);
+        }
+        auto const call = ch.platform->render(m, {clock_(), credential, m.heard_at});
+        if (!call)  // the platform would refuse it: never sent
+            co_return model::delivery_verdict{model::delivery::permanent, {}, "not sent: " + call.error().detail, {}};
+        if (call->path.empty())  // nothing to call: already done, or nothing to do here (a Slack callback_ack)
+            co_return verdict;
+        if (ch.deliver_local)  // the web chat: into the conversation's history, a store write
+            co_return co_await run_blocking(pool_.get_executor(), [&] { return ch.deliver_local(entry, call->body); });
+
+        auto const chat = chat_key(m);
+        co_await enter_chat(chat);
+        if (stopping_) {  // the stop ended a pause
+            leave_chat(chat);
+            co_return model::delivery_verdict{model::delivery::retry, {}, std::string(stopped_reason), {}};
+        }
+        co_await acquire(m.channel_id, to_staff_thread(m) ? priority::staff : priority::reply);
+        auto const response = co_await client_.send(*ep, *call);
+        release(m.channel_id);
+        verdict = ch.platform->interpret(response, clock_());
+        // The platform's rate limit is per chat: its other threads wait it out too.
+        if (verdict.outcome == model::delivery::retry && verdict.not_before)
+            pause_chat(chat, retry_after_wait(*verdict.not_before));
+        leave_chat(chat);
+        if (verdict.outcome != model::delivery::refresh_credential)
+            co_return verdict;
+        credentials_.refused(m.channel_id, credential);
+        metrics_.add("pg_credential_refused_total", {{"channel", m.channel_id}});
+        if (attempt > 0)  // refused twice in a row: not a stale token; back off
+            co_return model::delivery_verdict{model::delivery::retry, {}, "credential refused again: " + verdict.reason, {}};
+    }
 }
 
 net::awaitable<void> dispatcher::enter_chat(std::string const& key)
@@ -360,6 +396,7 @@ net::awaitable<void> dispatcher::stop(std::chrono::milliseconds grace)
     stopping_ = true;
     for (auto& t : backoff_timers_)
         t->cancel();
+    credentials_.cancel_waits();
     // Senders finish their current call (bounded by request_timeout) and exit.
     net::steady_timer tick(strand_);
     auto const deadline = std::chrono::steady_clock::now() + grace;

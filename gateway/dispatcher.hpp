@@ -10,6 +10,7 @@
 #include "config/settings.hpp"
 #include "gateway/api_client.hpp"
 #include "gateway/channel.hpp"
+#include "gateway/credentials.hpp"
 #include "gateway/net.hpp"
 #include "storage/store.hpp"
 
@@ -68,6 +69,7 @@ private:
 
     void add(model::outbox_entry e);
     net::awaitable<void> drain(std::string key);
+    net::awaitable<model::delivery_verdict> send(channel const& ch, endpoint const* ep, model::outbox_entry const& entry);
     net::awaitable<void> enter_chat(std::string const& key);
     void leave_chat(std::string const& key);
     void pause_chat(std::string const& key, std::chrono::milliseconds wait);
@@ -90,6 +92,7 @@ private:
     metrics& metrics_;
     clock_fn clock_;
     api_client client_;
+    credential_keeper credentials_;  // uses client_
     std::unordered_map<std::string, endpoint> endpoints_;
     std::unordered_map<std::string, conversation> conversations_;
     std::unordered_map<std::string, chat_state> chats_;

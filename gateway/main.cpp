@@ -5,6 +5,7 @@
 #include "adapters/common/password.hpp"
 #include "gateway/backup.hpp"
 #include "gateway/console_sessions.hpp"
+#include "gateway/publish.hpp"
 #include "gateway/log.hpp"
 
 #ifdef PG_MIMALLOC
@@ -26,6 +27,7 @@ constexpr char usage[] =
     "       petition-gateway --check-config FILE\n"
     "       petition-gateway backup DIR --config FILE [--port N]\n"
     "       petition-gateway hash-password < password.txt\n"
+    "       petition-gateway publish CHANNEL --config FILE\n"
     "       petition-gateway --version | --help\n"
     "\n"
     "Runs the Petition Gateway: webhooks in, citizen dialog, RocksDB, replies out.\n"
@@ -37,6 +39,8 @@ constexpr char usage[] =
     "                    of its database into DIR (new); --port N if server.port is 0\n"
     "  hash-password     read a staff console password from stdin (one line), print its\n"
     "                    hash for console.accounts[].password_hash\n"
+    "  publish CHANNEL   set the platform side of a channel up from the config (WeChat:\n"
+    "                    its custom menu), print what each call did\n"
     "  --version         print the version\n"
     "  --help            this text\n";
 
@@ -86,6 +90,21 @@ int backup(int argc, char** argv)
     }
 }
 
+// `publish CHANNEL --config FILE`
+int publish(int argc, char** argv)
+{
+    if (argc != 5 || std::string_view(argv[3]) != "--config") {
+        std::fprintf(stderr, "petition-gateway publish: expected CHANNEL --config FILE\n\n%s", usage);
+        return 2;
+    }
+    try {
+        return pg::gateway::publish_command(pg::config::load(argv[4]), argv[2]);
+    } catch (pg::config::config_error const& e) {
+        std::fprintf(stderr, "petition-gateway: %s\n", e.what());
+        return 2;
+    }
+}
+
 // `hash-password`: stdin's first line -> "pbkdf2-sha256$600000$salt$hash".
 // From stdin, not argv, so the password stays out of shell history and `ps`.
 int hash_password_command()
@@ -114,6 +133,8 @@ int main(int argc, char** argv)
         return hash_password_command();
     if (argc > 1 && std::string_view(argv[1]) == "backup")
         return backup(argc, argv);
+    if (argc > 1 && std::string_view(argv[1]) == "publish")
+        return publish(argc, argv);
     std::string config_path;
     bool check_only = false;
     // One config file, however it is given: a second is a mistake, not an override.

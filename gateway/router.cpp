@@ -90,7 +90,7 @@ bool router::browser_route(std::string_view target) const
 {
     if (target.starts_with("/webhook/")) {
         auto const* ch = channels_.find(target.substr(9));
-        return ch && ch->settings.type == config::channel_type::webchat;
+        return ch && ch->can().public_webhook;
     }
     return target.starts_with("/chat/") || (console_ && console_->handles(target)) || !page_file(target).empty();
 }
@@ -183,7 +183,7 @@ bool router::platform_webhook_path(std::string_view path) const
     if (!path.starts_with("/webhook/"))
         return false;
     auto const* ch = channels_.find(path.substr(9));
-    return ch != nullptr && ch->settings.type != config::channel_type::webchat;
+    return ch != nullptr && !ch->can().public_webhook;
 }
 
 net::awaitable<response> router::webhook(std::string_view channel_id, request const& req)
@@ -197,32 +197,41 @@ net::awaitable<response> router::webhook(std::string_view channel_id, request co
     auto const* ch = channels_.find(channel_id);
     if (!ch)
         co_return done("-", http::status::not_found, "no such channel\n");
-    if (req.method() != http::verb::post)
-        co_return done(ch->settings.id, http::status::method_not_allowed, "POST only\n");
-
-    auto parsed = ch->parse(to_raw(req), clock_());
-    if (!parsed) {
-        auto const& f = parsed.error();
-        metrics_.add("pg_webhook_rejected_total", {{"channel", ch->settings.id}, {"reason", errc_name(f.code)}});
-        log::info("webhook_rejected", {{"channel", ch->settings.id}, {"reason", errc_name(f.code)}, {"detail", f.detail}});
-        co_return done(ch->settings.id, to_status(f.code), f.detail + "\n");
+    auto const& id = ch->settings.id;
+    auto const reject = [&](model::failure const& f) {
+        metrics_.add("pg_webhook_rejected_total", {{"channel", id}, {"reason", errc_name(f.code)}});
+        log::info("webhook_rejected", {{"channel", id}, {"reason", errc_name(f.code)}, {"detail", f.detail}});
+        return done(id, to_status(f.code), f.detail + "\n");
+    };
+    auto const reply = [&](adapters::http_answer const& a) {
+        auto res = done(id, static_cast<http::status>(a.status), a.body);
+        res.set(http::field::content_type, a.content_type);
+        return res;
+    };
+    if (req.method() == http::verb::get) {  // a URL check (WeChat, WhatsApp); none elsewhere
+        auto const check = ch->platform->verify_url(to_raw(req), clock_());
+        if (!check && check.error().code == model::errc::not_found)
+            co_return done(id, http::status::method_not_allowed, "POST only\n");
+        co_return check ? reply(check.value()) : reject(check.error());
     }
+    if (req.method() != http::verb::post)
+        co_return done(id, http::status::method_not_allowed, "POST only\n");
+
+    auto parsed = ch->platform->parse(to_raw(req), clock_());
+    if (!parsed)
+        co_return reject(parsed.error());
     // A web chat session's messages are limited however they come (see webchat::over_session_rate).
-    if (webchat_ && ch->settings.type == config::channel_type::webchat)
-        for (auto const& ev : parsed.value())
+    if (webchat_ && ch->can().public_webhook)
+        for (auto const& ev : parsed->events)
             if (auto const wait = webchat_->over_session_rate(ev.channel_id, ev.chat_id)) {
-                auto res = done(ch->settings.id, http::status::too_many_requests, "too many messages\n");
+                auto res = done(id, http::status::too_many_requests, "too many messages\n");
                 res.set(http::field::retry_after, std::to_string(wait->count()));
                 co_return res;
             }
 
     // One unit of work per event, each on its conversation's lane; the platform
-    // hears 200 only once every unit is committed.
-    for (auto const& ev : parsed.value()) {
-        if (ev.kind == model::event_kind::challenge) {  // URL verification: echo, store nothing
-            auto res = done(ch->settings.id, http::status::ok, ev.text);
-            co_return res;
-        }
+    // hears its answer only once every unit is committed.
+    for (auto const& ev : parsed->events) {
         auto const now = clock_();
         auto r = co_await lanes_.run(unit_runner::lane_key(ev), [&] {
             try {
@@ -232,11 +241,11 @@ net::awaitable<response> router::webhook(std::string_view channel_id, request co
             }
         });
         if (r.status == storage::commit_status::failed) {
-            log::error("commit_failed", {{"channel", ch->settings.id}, {"error", r.error}});
-            co_return done(ch->settings.id, http::status::service_unavailable, "storage unavailable\n");
+            log::error("commit_failed", {{"channel", id}, {"error", r.error}});
+            co_return done(id, http::status::service_unavailable, "storage unavailable\n");
         }
     }
-    co_return done(ch->settings.id, http::status::ok);
+    co_return reply(parsed->answer);
 }
 
 }  // namespace pg::gateway

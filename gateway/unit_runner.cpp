@@ -1,6 +1,7 @@
 #include "gateway/unit_runner.hpp"
 
 #include "dialog/citizen_flow.hpp"
+#include "dialog/input.hpp"
 #include "dialog/staff_commands.hpp"
 #include "dialog/tracking.hpp"
 #include "gateway/channel.hpp"
@@ -97,12 +98,57 @@ unit_runner::petition_locks unit_runner::lock_petitions(std::vector<std::string_
 
 bool unit_runner::is_staff_chat(std::string_view channel_id, std::string_view chat_id) const
 {
+    if (auto const* ch = channels_.find(channel_id); ch && ch->can().staff_only)
+        return true;
     return std::any_of(settings_.staff.chats.begin(), settings_.staff.chats.end(),
                        [&](auto const& c) { return c.channel == channel_id && c.chat == chat_id; });
 }
 
-unit_result unit_runner::commit(storage::unit_of_work const& work, std::string_view channel_id, bool filed)
+// When the person each message goes to last wrote: platforms with a reply
+// window (WeChat's 48 hours) choose free text or a template by it. The unit's
+// own conversation is its next state; any other is read as stored.
+void unit_runner::stamp_heard(storage::unit_of_work& work)
 {
+    for (auto& m : work.outbox) {
+        auto const* ch = channels_.find(m.channel_id);
+        if (!ch || ch->can().reply_window.count() == 0)
+            continue;
+        auto const& next = work.conversation;
+        if (next && next->channel_id == m.channel_id && next->chat_id == m.chat_id)
+            m.heard_at = next->updated_at;
+        else if (auto const stored = store_.conversation(m.channel_id, m.chat_id))
+            m.heard_at = stored->updated_at;
+    }
+}
+
+// A text longer than its platform carries becomes several messages, the
+// buttons on the last (WeChat's customer-service texts are shorter than Telegram's).
+void unit_runner::fit_texts(storage::unit_of_work& work) const
+{
+    std::vector<model::outbound_message> fitted;
+    fitted.reserve(work.outbox.size());
+    for (auto& m : work.outbox) {
+        auto const* ch = channels_.find(m.channel_id);
+        if (!ch || m.kind != model::message_kind::text || dialog::utf16_units(m.text) <= ch->can().max_text) {
+            fitted.push_back(std::move(m));
+            continue;
+        }
+        auto pieces = dialog::split_units(m.text, ch->can().max_text);
+        for (std::size_t i = 0; i < pieces.size(); ++i) {
+            auto piece = m;
+            piece.text = std::move(pieces[i]);
+            if (i + 1 < pieces.size())
+                piece.buttons.clear();
+            fitted.push_back(std::move(piece));
+        }
+    }
+    work.outbox = std::move(fitted);
+}
+
+unit_result unit_runner::commit(storage::unit_of_work& work, std::string_view channel_id, bool filed)
+{
+    fit_texts(work);
+    stamp_heard(work);
     auto committed = store_.commit(work, write_ahead() ? storage::durability::on_sync : storage::durability::on_return);
     switch (committed.status) {
     case storage::commit_status::committed:
@@ -211,8 +257,8 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
     }
     work.conversation = std::move(out.next);
     // A web chat keeps its own history: what the citizen sent goes in with the step.
-    if (auto const* ch = channels_.find(ev.channel_id); ch && ch->history_frame)
-        work.history.push_back({ev.channel_id, ev.chat_id, {0, now, "citizen", ch->history_frame(ev)}});
+    if (auto const* ch = channels_.find(ev.channel_id); ch && ch->can().local_delivery)
+        work.history.push_back({ev.channel_id, ev.chat_id, {0, now, "citizen", ch->platform->history_frame(ev)}});
     return work;
 }
 
@@ -236,27 +282,50 @@ storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, mo
         log::info("staff_message_ignored", {{"channel", ev.channel_id}, {"reason", reason}});
         return work;
     };
-    if (ev.kind != model::event_kind::text || ev.thread_id.empty())
-        return refuse(ev.thread_id.empty() ? "outside_thread" : "not_text");
-    auto tracking = store_.petition_of_thread(ev.channel_id, ev.chat_id, ev.thread_id);
-    if (!tracking)
-        tracking = adopt_thread(ev, now);
-    if (!tracking)
-        return refuse("unknown_thread");
-
-    held = lock_petitions({*tracking});
-    auto p = store_.petition(*tracking);
-    if (!p)
-        return refuse("unknown_petition");
-    if (!may_act(*p, ev))
-        return refuse("not_allowed");
-
-    auto parsed = dialog::parse_staff_text(ev.text, department_ids_, settings_.dialog, settings_.staff.language);
     auto reply_here = [&](std::string text) {
         auto m = message_to(ev.channel_id, ev.chat_id, std::move(text));
         m.thread_id = ev.thread_id;
         work.outbox.push_back(std::move(m));
     };
+    // Which petition: the thread's, or on a platform without threads (WeCom)
+    // the tracking number the message starts with.
+    auto const* ch = channels_.find(ev.channel_id);
+    bool const threads = ch && ch->can().threads;
+    if (threads && ev.thread_id.empty())
+        return refuse("outside_thread");
+    if (ev.kind != model::event_kind::text)
+        return refuse("not_text");
+    std::optional<std::string> tracking;
+    dialog::parsed_staff_text parsed;
+    if (threads) {
+        tracking = store_.petition_of_thread(ev.channel_id, ev.chat_id, ev.thread_id);
+        if (!tracking)
+            tracking = adopt_thread(ev, now);
+        if (!tracking)
+            return refuse("unknown_thread");
+        parsed = dialog::parse_staff_text(ev.text, department_ids_, settings_.dialog, settings_.staff.language);
+    } else {
+        auto addressed =
+            dialog::parse_addressed_staff_text(ev.text, department_ids_, settings_.dialog, settings_.staff.language);
+        if (addressed.tracking.empty()) {
+            reply_here(addressed.parsed.error);
+            return work;
+        }
+        tracking = std::move(addressed.tracking);
+        parsed = std::move(addressed.parsed);
+    }
+
+    held = lock_petitions({*tracking});
+    auto p = store_.petition(*tracking);
+    if (!p && !threads) {  // a mistyped number: say how to write one
+        reply_here(dialog::parse_addressed_staff_text("", {}, settings_.dialog, settings_.staff.language).parsed.error);
+        return work;
+    }
+    if (!p)
+        return refuse("unknown_petition");
+    if (!may_act(*p, ev))
+        return refuse("not_allowed");
+
     if (parsed.what == dialog::parsed_staff_text::kind::invalid) {
         reply_here(parsed.error);
         return work;
@@ -402,11 +471,15 @@ void unit_runner::open_threads(model::petition const& p, std::string_view previo
         auto const* ch = channels_.find(chat->channel);
         if (!ch)
             continue;
+        if (!ch->can().threads) {  // WeCom: the card is a message of its own, naming the petition
+            work.outbox.push_back(message_to(chat->channel, chat->chat, dialog::petition_card(p, ctx)));
+            continue;
+        }
         auto open = message_to(chat->channel, chat->chat, dialog::petition_card(p, ctx));
         open.kind = model::message_kind::open_thread;
         open.title = dialog::thread_title(p, ctx);
         open.thread_key = p.tracking;
-        bool const card_in_thread = !ch->thread_carries_text;
+        bool const card_in_thread = !ch->can().thread_carries_text;
         std::string card = card_in_thread ? open.text : std::string{};
         work.outbox.push_back(std::move(open));
         if (card_in_thread) {  // Telegram: the topic is only a name; the card is its first message
@@ -440,6 +513,11 @@ void unit_runner::post_to_threads(model::petition const& p, std::string const& t
     if (text.empty())
         return;
     for (auto const* chat : chats_serving(p.department)) {
+        auto const* ch = channels_.find(chat->channel);
+        if (ch && !ch->can().threads) {  // no thread to say which petition: the text says it
+            work.outbox.push_back(message_to(chat->channel, chat->chat, dialog::thread_title(p, petition_ctx(p.submitted_at)) + "\n" + text));
+            continue;
+        }
         auto m = message_to(chat->channel, chat->chat, text);
         m.thread_key = p.tracking;
         work.outbox.push_back(std::move(m));

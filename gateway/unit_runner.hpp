@@ -62,7 +62,9 @@ private:
     storage::unit_of_work citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed,
                                        petition_locks& held);
     storage::unit_of_work staff_step(model::inbound_event const& ev, model::timestamp now, petition_locks& held);
-    unit_result commit(storage::unit_of_work const& work, std::string_view channel_id, bool filed);
+    unit_result commit(storage::unit_of_work& work, std::string_view channel_id, bool filed);
+    void stamp_heard(storage::unit_of_work& work);
+    void fit_texts(storage::unit_of_work& work) const;
     // A synced store's units are written ahead of their sync (see wal_syncer.hpp).
     bool write_ahead() const { return settings_.storage.sync; }
 

@@ -113,19 +113,28 @@ response json_error(http::status status, std::string const& message, unsigned ve
     return json_reply(status, json{{"error", message}}.dump(), version);
 }
 
+// One of the web chat channel's own settings (adapters/webchat/platform.cpp).
+template <class T>
+T option(channel const& ch, char const* key, T fallback)
+{
+    return ch.settings.options ? ch.settings.options->value(key, fallback) : fallback;
+}
+
 }  // namespace
 
 void provide_session_secrets(std::vector<config::channel_settings>& channels, std::string const& data_dir)
 {
     std::string key;
     for (auto& c : channels) {
-        if (c.type != config::channel_type::webchat || !c.session_secret.empty())
+        if (c.type != adapters::webchat::type_name || !c.options || !c.options->value("session_secret", "").empty())
             continue;
         if (key.empty())
             key = read_or_make_key(std::filesystem::path(data_dir) / webchat_secret_file,
                                    "every web chat session then starts over");
         // One key per channel: a cookie of one channel means nothing on another.
-        c.session_secret = adapters::to_hex(adapters::hmac_sha256(key, "webchat-session:" + c.id));
+        auto options = *c.options;
+        options["session_secret"] = adapters::to_hex(adapters::hmac_sha256(key, "webchat-session:" + c.id));
+        c.options = std::make_shared<nlohmann::json const>(std::move(options));
     }
 }
 
@@ -168,7 +177,7 @@ webchat::webchat(channel_table& channels, storage::store& store, net::thread_poo
     if (r.session_per_minute > 0)
         session_limiter_ = std::make_unique<rate_limiter>(
             rate_limit{r.session_per_minute / 60.0, double(r.session_burst), r.max_sources});
-    channels_.deliver_locally(config::channel_type::webchat,
+    channels_.deliver_locally(adapters::webchat::type_name,
                               [this](model::outbox_entry const& e, std::string const& body) { return deliver(e, body); });
 }
 
@@ -264,12 +273,12 @@ net::awaitable<response> webchat::handle(request const& req, std::string_view ta
     };
     auto const parts = split_chat_target(target);
     auto const* ch = parts ? channels_.find(parts->first) : nullptr;
-    if (!ch || ch->settings.type != config::channel_type::webchat)
+    if (!ch || ch->settings.type != adapters::webchat::type_name)
         co_return done(json_error(http::status::not_found, "no such web chat", version));
     if (req.method() != http::verb::get)
         co_return done(json_error(http::status::method_not_allowed, "GET only", version));
     auto const& id = ch->settings.id;
-    auto const& secret = ch->settings.session_secret;
+    auto const secret = option(*ch, "session_secret", std::string());
     auto const now = clock_();
     auto const cookie = req[http::field::cookie];
     auto session = wc::verify_session(std::string_view(cookie.data(), cookie.size()), id, secret, now);
@@ -286,7 +295,7 @@ net::awaitable<response> webchat::handle(request const& req, std::string_view ta
                   {"limits", {{"text", wc::max_text_units}}}};
         auto res = json_reply(http::status::ok, body.dump(), version);
         // Re-issued on every visit: a citizen who keeps coming back never expires.
-        bool const secure = ch->settings.secure_cookie || adapters::forwarded_https(req["X-Forwarded-Proto"]);
+        bool const secure = option(*ch, "secure_cookie", false) || adapters::forwarded_https(req["X-Forwarded-Proto"]);
         res.set(http::field::set_cookie, wc::set_cookie(id, wc::cookie_value(*session, now, secret), secure));
         co_return done(std::move(res));
     }
@@ -337,7 +346,7 @@ net::awaitable<void> webchat::upgrade(beast::tcp_stream stream, request req, sou
 
     auto const parts = split_chat_target(target);
     auto const* ch = parts && parts->second == "ws" ? channels_.find(parts->first) : nullptr;
-    if (!ch || ch->settings.type != config::channel_type::webchat) {
+    if (!ch || ch->settings.type != adapters::webchat::type_name) {
         co_await refuse(http::status::not_found, "no such web chat socket");
         co_return;
     }
@@ -353,7 +362,7 @@ net::awaitable<void> webchat::upgrade(beast::tcp_stream stream, request req, sou
         co_await refuse(http::status::forbidden, "Origin does not match Host");
         co_return;
     }
-    auto session = wc::verify_session(headers.header("Cookie"), ch->settings.id, ch->settings.session_secret, clock_());
+    auto session = wc::verify_session(headers.header("Cookie"), ch->settings.id, option(*ch, "session_secret", std::string()), clock_());
     if (!session) {
         co_await refuse(http::status::unauthorized, "no session: GET /chat/" + ch->settings.id + "/session first");
         co_return;
@@ -501,12 +510,12 @@ net::awaitable<bool> webchat::accept_message(std::shared_ptr<socket_session> con
     auto const* ch = channels_.find(s->channel_id);
     auto raw = s->headers;
     raw.body = text;
-    auto parsed = ch->parse(raw, clock_());
+    auto parsed = ch->platform->parse(raw, clock_());
     if (!parsed) {
         metrics_.add("pg_webhook_rejected_total", {{"channel", s->channel_id}, {"reason", "socket_message"}});
         co_return report(parsed.error().detail);
     }
-    for (auto const& ev : parsed.value()) {
+    for (auto const& ev : parsed->events) {
         auto const now = clock_();
         auto r = co_await lanes_.run(unit_runner::lane_key(ev), [&] {
             try {

@@ -29,7 +29,9 @@ public:
     T& value() { return std::get<0>(v_); }
     T const& value() const { return std::get<0>(v_); }
     T& operator*() { return value(); }
+    T const& operator*() const { return value(); }
     T* operator->() { return &value(); }
+    T const* operator->() const { return &value(); }
     failure const& error() const { return std::get<1>(v_); }
 
 private:

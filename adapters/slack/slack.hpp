@@ -2,6 +2,7 @@
 // Slack (staff channel): verify + parse an Events API delivery, render an outbound
 // message as a Web API call, interpret the API's answer. Pure: secrets and time
 // come in as arguments.
+#include "adapters/platform.hpp"
 #include "model/event.hpp"
 #include "model/message.hpp"
 #include "model/raw_request.hpp"
@@ -51,5 +52,8 @@ model::api_call render(model::outbound_message const& m, secrets const& s);
 // permanent. 429 -> retry no sooner than Retry-After; 5xx / no answer -> retry; other
 // 4xx -> permanent.
 model::delivery_verdict interpret(model::api_response const& r, model::timestamp now);
+
+// Its registration on the platform contract (platform.cpp).
+platform_kind kind();
 
 }  // namespace pg::adapters::slack

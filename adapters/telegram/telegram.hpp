@@ -1,6 +1,7 @@
 #pragma once
 // Telegram Bot API: verify + parse a webhook update, render an outbound message,
 // interpret the API's answer. Pure: secrets and time come in as arguments.
+#include "adapters/platform.hpp"
 #include "model/event.hpp"
 #include "model/message.hpp"
 #include "model/raw_request.hpp"
@@ -36,5 +37,8 @@ model::api_call render(model::outbound_message const& m, secrets const& s);
 // 2xx + ok:true -> ok; 429 -> retry no sooner than retry_after; 5xx / network -> retry;
 // other 4xx (blocked, chat not found) -> permanent.
 model::delivery_verdict interpret(model::api_response const& r, model::timestamp now);
+
+// Its registration on the platform contract (platform.cpp).
+platform_kind kind();
 
 }  // namespace pg::adapters::telegram

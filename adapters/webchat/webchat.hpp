@@ -8,6 +8,7 @@
 // (also after a restart) knows it without storing anything. The session id is
 // the conversation's chat id: a citizen's history is reachable only through a
 // cookie the gateway signed.
+#include "adapters/platform.hpp"
 #include "model/event.hpp"
 #include "model/message.hpp"
 #include "model/raw_request.hpp"
@@ -97,5 +98,9 @@ model::api_call render(model::outbound_message const& m);
 
 // Local delivery has no platform answer to judge: always ok.
 model::delivery_verdict interpret(model::api_response const& r, model::timestamp now);
+
+// Its registration on the platform contract (platform.cpp), as "type" names it.
+inline constexpr std::string_view type_name = "webchat";
+platform_kind kind();
 
 }  // namespace pg::adapters::webchat

@@ -32,6 +32,12 @@
 
 namespace {
 
+std::string option(pg::config::channel_settings const& c, char const* key)
+{
+    return c.options ? c.options->value(key, std::string()) : std::string();
+}
+
+
 namespace fs = std::filesystem;
 using namespace pg;
 using fuzz::check;
@@ -154,12 +160,14 @@ void check_settings(config::settings const& s)
         check(c.api_base.starts_with("http://") || c.api_base.starts_with("https://"), "api_base is an http(s) URL",
               c.api_base);
         check(!c.api_base.ends_with("/"), "api_base has no trailing slash", c.api_base);
-        check(!c.bot_token.empty(), "an enabled channel has a bot token", c.id);
-        if (c.type == config::channel_type::telegram)
-            check(!c.webhook_secret.empty() && c.webhook_secret.size() <= 256,
+        check(c.options != nullptr, "an enabled channel has its settings", c.id);
+        if (c.type == "telegram" || c.type == "slack")
+            check(!option(c, "bot_token").empty(), "a Telegram or Slack channel has a bot token", c.id);
+        if (c.type == "telegram")
+            check(!option(c, "webhook_secret").empty() && option(c, "webhook_secret").size() <= 256,
                   "a Telegram channel has a 1-256 character webhook secret", c.id);
-        if (c.type == config::channel_type::slack)
-            check(!c.signing_secret.empty(), "a Slack channel has a signing secret", c.id);
+        if (c.type == "slack")
+            check(!option(c, "signing_secret").empty(), "a Slack channel has a signing secret", c.id);
     }
 
     std::set<std::string> departments;

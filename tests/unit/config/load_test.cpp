@@ -16,6 +16,13 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
+// A channel's own setting, as its platform reads it ("" when absent).
+std::string option(channel_settings const& c, char const* key)
+{
+    return c.options ? c.options->value(key, std::string()) : std::string();
+}
+bool option_flag(channel_settings const& c, char const* key) { return c.options && c.options->value(key, false); }
+
 // A fresh directory under the system temp dir, removed afterwards.
 class temp_dir {
 public:
@@ -251,18 +258,18 @@ TEST(load, reads_every_section)
     ASSERT_EQ(s.channels.size(), 2u);
     auto const& c = s.channels[0];
     EXPECT_EQ(c.id, "telegram");
-    EXPECT_EQ(c.type, channel_type::telegram);
+    EXPECT_EQ(c.type, "telegram");
     EXPECT_TRUE(c.enabled);
     EXPECT_EQ(c.api_base, "http://127.0.0.1:9000");
-    EXPECT_EQ(c.bot_token, "123:abc");
-    EXPECT_EQ(c.webhook_secret, "hook_secret-1");
+    EXPECT_EQ(option(c, "bot_token"), "123:abc");
+    EXPECT_EQ(option(c, "webhook_secret"), "hook_secret-1");
     auto const& slack = s.channels[1];
     EXPECT_EQ(slack.id, "slack");
-    EXPECT_EQ(slack.type, channel_type::slack);
+    EXPECT_EQ(slack.type, "slack");
     EXPECT_TRUE(slack.enabled);
     EXPECT_EQ(slack.api_base, "http://127.0.0.1:9001/api");
-    EXPECT_EQ(slack.bot_token, "xoxb-1-2-abc");
-    EXPECT_EQ(slack.signing_secret, "8f742231b10e8888abcd99yyyzzz85a5");
+    EXPECT_EQ(option(slack, "bot_token"), "xoxb-1-2-abc");
+    EXPECT_EQ(option(slack, "signing_secret"), "8f742231b10e8888abcd99yyyzzz85a5");
 
     ASSERT_EQ(s.staff.departments.size(), 2u);
     EXPECT_EQ(s.staff.departments[0].id, "transport");
@@ -851,13 +858,13 @@ TEST(load, webchat_channels_need_no_api_and_may_bring_their_own_session_secret)
     config["channels"] = json::parse(R"([{"id": "web", "type": "webchat"}])");
     auto s = load(write_config(d, config), env_of({}));
     ASSERT_EQ(s.channels.size(), 1u);
-    EXPECT_EQ(s.channels[0].type, channel_type::webchat);
+    EXPECT_EQ(s.channels[0].type, "webchat");
     EXPECT_TRUE(s.channels[0].api_base.empty());
-    EXPECT_TRUE(s.channels[0].session_secret.empty());  // the gateway generates and keeps one
+    EXPECT_TRUE(option(s.channels[0], "session_secret").empty());  // the gateway generates and keeps one
 
     config["channels"][0]["session_secret"] = "${WEB_SECRET}";
     s = load(write_config(d, config), env_of({{"WEB_SECRET", "0123456789abcdef"}}));
-    EXPECT_EQ(s.channels.at(0).session_secret, "0123456789abcdef");
+    EXPECT_EQ(option(s.channels.at(0), "session_secret"), "0123456789abcdef");
 
     struct case_ {
         char const* key;
@@ -1074,9 +1081,9 @@ TEST(load, shipped_demo_config_loads)
     // Only the web chat is on: Telegram and Slack wait until they are configured.
     ASSERT_EQ(s.channels.size(), 1u);
     EXPECT_EQ(s.channels[0].id, "web");
-    EXPECT_EQ(s.channels[0].type, channel_type::webchat);
+    EXPECT_EQ(s.channels[0].type, "webchat");
     EXPECT_TRUE(s.channels[0].api_base.empty());
-    EXPECT_TRUE(s.channels[0].session_secret.empty());  // generated and kept by the gateway
+    EXPECT_TRUE(option(s.channels[0], "session_secret").empty());  // generated and kept by the gateway
     ASSERT_EQ(s.dialog.locales.size(), 2u);
     EXPECT_EQ(s.dialog.locales[0].code, "en");
     EXPECT_EQ(s.dialog.locales[1].code, "zh-CN");
@@ -1112,8 +1119,8 @@ TEST(load, shipped_demo_config_loads)
     EXPECT_EQ(t.channels.at(0).id, "web");
     EXPECT_EQ(t.channels.at(1).id, "telegram");
     EXPECT_EQ(t.channels.at(1).api_base, "http://127.0.0.1:9");
-    EXPECT_EQ(t.channels.at(1).bot_token, "1:t");
-    EXPECT_EQ(t.channels.at(1).webhook_secret, "s");
+    EXPECT_EQ(option(t.channels.at(1), "bot_token"), "1:t");
+    EXPECT_EQ(option(t.channels.at(1), "webhook_secret"), "s");
     ASSERT_EQ(t.staff.chats.size(), 1u);
     EXPECT_EQ(t.staff.chats[0].channel, "telegram");
     EXPECT_EQ(t.staff.chats[0].chat, "-1001234567890");
@@ -1205,7 +1212,7 @@ TEST(load, demo_telegram_enabled_refuses_its_placeholder_secrets)
                                       {"TELEGRAM_BOT_TOKEN", "123456:real"},
                                       {"TELEGRAM_WEBHOOK_SECRET", "real-secret"}}));
     ASSERT_EQ(s.channels.size(), 2u);
-    EXPECT_EQ(s.channels[1].webhook_secret, "real-secret");
+    EXPECT_EQ(option(s.channels[1], "webhook_secret"), "real-secret");
 }
 
 // Issue 15: web chat limits, the Host allow-list and the Secure web chat cookie.
@@ -1237,7 +1244,7 @@ TEST(load, webchat_limits_hosts_and_secure_cookie)
     EXPECT_EQ(s.server.rate_limit.session_per_minute, 0u);
     EXPECT_EQ(s.server.rate_limit.session_burst, 5u);
     EXPECT_EQ(s.storage.webchat_history_max, 10u);
-    EXPECT_TRUE(s.channels.at(0).secure_cookie);
+    EXPECT_TRUE(option_flag(s.channels.at(0), "secure_cookie"));
 
     struct case_ {
         char const* pointer;
