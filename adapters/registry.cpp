@@ -3,6 +3,7 @@
 #include "adapters/slack/slack.hpp"
 #include "adapters/telegram/telegram.hpp"
 #include "adapters/webchat/webchat.hpp"
+#include "adapters/wechat/official_account.hpp"
 
 #include <vector>
 
@@ -14,6 +15,7 @@ std::span<platform_kind const> platform_kinds()
         telegram::kind(),
         slack::kind(),
         webchat::kind(),
+        wechat::official_account_kind(),
     };
     return kinds;
 }
