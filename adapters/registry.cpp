@@ -1,5 +1,6 @@
 // Every platform the gateway speaks: one line each.
 #include "adapters/platform.hpp"
+#include "adapters/wecom/wecom.hpp"
 
 #include <vector>
 
@@ -8,6 +9,7 @@ namespace pg::adapters {
 std::span<platform_kind const> platform_kinds()
 {
     static std::vector<platform_kind> const kinds = {
+        wecom::wecom_kind(),
     };
     return kinds;
 }
