@@ -2,6 +2,7 @@
 #include "adapters/wecom/wecom.hpp"
 
 #include "adapters/common/json_read.hpp"
+#include "adapters/common/retry_after.hpp"
 #include "adapters/common/utf8.hpp"
 
 #include <nlohmann/json.hpp>
@@ -358,12 +359,19 @@ model::result<model::api_call> wecom_platform::render(model::outbound_message co
     return call;
 }
 
-model::delivery_verdict wecom_platform::interpret(model::api_response const& r, model::timestamp) const
+model::delivery_verdict wecom_platform::interpret(model::api_response const& r, model::timestamp now) const
 {
     if (r.status == 0)  // the gateway's mark for no answer: connect, TLS or read failed or timed out
         return verdict(delivery::retry, "network");
     auto const http = "HTTP " + std::to_string(r.status);
-    if (r.status == 429 || (r.status >= 500 && r.status < 600))
+    if (r.status == 429) {
+        // WeCom reports its limits as errcodes; a 429 comes from a proxy in the way.
+        // Retrying sooner than it asks is refused again: a floor, not a hint.
+        auto const wait = retry_after_seconds(r.retry_after_header).value_or(1);
+        return {delivery::retry, now + std::chrono::seconds{wait}, http + ": retry after " + std::to_string(wait) + " s",
+                {}};
+    }
+    if (r.status >= 500 && r.status < 600)
         return verdict(delivery::retry, http);
     if (r.status >= 400 && r.status < 500)
         return verdict(delivery::permanent, http);

@@ -485,7 +485,8 @@ TEST(wecom_platform, interprets_wecoms_answers)
         {{200, "<html>busy</html>", {}}, delivery::retry, "HTTP 200: body not JSON"},
         {{200, R"({"errmsg":"ok"})", {}}, delivery::retry, "HTTP 200: no errcode"},
         {{0, "", {}}, delivery::retry, "network"},
-        {{429, "", "3"}, delivery::retry, "HTTP 429"},
+        {{429, "", "3"}, delivery::retry, "HTTP 429: retry after 3 s"},
+        {{429, "", {}}, delivery::retry, "HTTP 429: retry after 1 s"},
         {{500, "", {}}, delivery::retry, "HTTP 500"},
         {{503, "", {}}, delivery::retry, "HTTP 503"},
         {{404, "", {}}, delivery::permanent, "HTTP 404"},
@@ -496,6 +497,9 @@ TEST(wecom_platform, interprets_wecoms_answers)
         EXPECT_EQ(v.outcome, c.outcome) << c.r.status << " " << c.r.body;
         EXPECT_EQ(v.reason, c.reason) << c.r.status << " " << c.r.body;
         EXPECT_TRUE(v.created_thread.empty());
+        auto const wait = c.r.retry_after_header.empty() ? 1 : 3;
+        EXPECT_EQ(v.not_before, c.r.status == 429 ? std::optional{now + std::chrono::seconds{wait}} : std::nullopt)
+            << c.r.status << " " << c.r.body;
     }
 }
 
