@@ -243,6 +243,11 @@ model::inbound_event member_event(wechat::callback_message const& m, std::string
         // Another app of the same corp sharing this callback URL: real, but not ours to act on.
         ev.kind = event_kind::ignored;
         ev.detail = "another app's push";
+    } else if (!std::all_of(m.from_user_name.begin(), m.from_user_name.end(), is_user_char)) {
+        // WeCom's UserIDs are letters, digits and "_-@.": anything else (a '|' above all,
+        // which would address a reply to several members) is not a member we can answer.
+        ev.kind = event_kind::ignored;
+        ev.detail = "UserID of unknown form";
     } else if (type == "text") {
         ev.kind = event_kind::text;
         ev.text = m.content;

@@ -271,6 +271,16 @@ TEST(wecom_platform, a_push_for_another_app_is_ignored)
     EXPECT_EQ(ev.dedupe_key, "wecom:staff_wecom:2");
 }
 
+TEST(wecom_platform, a_userid_that_could_address_others_is_ignored)
+{
+    auto const xml = "<xml><ToUserName>ww0123456789abcdef</ToUserName><FromUserName>lisi|wangwu</FromUserName>"
+                     "<CreateTime>1764328600</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>6</MsgId>"
+                     "<AgentID>1000002</AgentID></xml>";
+    auto const ev = only_event(signed_push(xml));
+    EXPECT_EQ(ev.kind, event_kind::ignored);
+    EXPECT_EQ(ev.detail, "UserID of unknown form");
+}
+
 TEST(wecom_platform, recognised_voice_is_text)
 {
     auto const ev = only_event(signed_push(member_xml(
