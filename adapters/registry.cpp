@@ -4,6 +4,7 @@
 #include "adapters/telegram/telegram.hpp"
 #include "adapters/webchat/webchat.hpp"
 #include "adapters/wechat/official_account.hpp"
+#include "adapters/wecom/wecom.hpp"
 
 #include <vector>
 
@@ -16,6 +17,7 @@ std::span<platform_kind const> platform_kinds()
         slack::kind(),
         webchat::kind(),
         wechat::official_account_kind(),
+        wecom::wecom_kind(),
     };
     return kinds;
 }
