@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace pg::testing {
 namespace {
 
@@ -496,6 +498,67 @@ TEST(fake_wechat_api, refuses_what_the_real_api_refuses)
         EXPECT_EQ(errcode(post_json(f, c.target, c.body)), c.errcode) << c.name;
     EXPECT_TRUE(f.wecom_sends().empty());
     EXPECT_EQ(http_get(f.port(), "/cgi-bin/no/such/api").status, 404);
+}
+
+TEST(fake_wechat_api, stable_token_returns_the_current_token_until_forced)
+{
+    fake_wechat_api f;
+    auto const c = f.credentials();
+    nlohmann::json body{{"grant_type", "client_credential"}, {"appid", c.app_id}, {"secret", c.app_secret}};
+    auto const first = post_json(f, "/cgi-bin/stable_token", body.dump());
+    ASSERT_TRUE(first.contains("access_token")) << first.dump();
+    EXPECT_EQ(post_json(f, "/cgi-bin/stable_token", body.dump())["access_token"], first["access_token"]);
+    body["force_refresh"] = true;
+    auto const forced = post_json(f, "/cgi-bin/stable_token", body.dump());
+    EXPECT_NE(forced["access_token"], first["access_token"]);
+    EXPECT_EQ(f.token_fetches(), 3u);
+    f.expire_tokens();
+    body["force_refresh"] = false;
+    EXPECT_NE(post_json(f, "/cgi-bin/stable_token", body.dump())["access_token"], forced["access_token"]);
+    body["secret"] = "wrong";
+    EXPECT_EQ(errcode(post_json(f, "/cgi-bin/stable_token", body.dump())), 40125);
+    body["secret"] = 42;
+    EXPECT_EQ(errcode(post_json(f, "/cgi-bin/stable_token", body.dump())), 47001);
+    EXPECT_EQ(errcode(get_json(f, "/cgi-bin/stable_token")), 43002);
+}
+
+TEST(fake_wechat_api, typing_and_the_per_window_quota)
+{
+    api_credentials c;
+    c.custom_quota = 2;
+    fake_wechat_api f(c);
+    auto const t = wechat_token(f);
+    auto const typing = "/cgi-bin/message/custom/typing?access_token=" + t;
+    EXPECT_EQ(errcode(post_json(f, typing, R"({"touser":"o1","command":"Typing"})")), 0);
+    EXPECT_EQ(errcode(post_json(f, typing, R"({"touser":"o1","command":"typing"})")), 47001);
+    auto const custom = "/cgi-bin/message/custom/send?access_token=" + t;
+    EXPECT_EQ(errcode(post_json(f, custom, text_to("o1", "1"))), 0);
+    EXPECT_EQ(errcode(post_json(f, custom, text_to("o1", "2"))), 0);
+    EXPECT_EQ(errcode(post_json(f, custom, text_to("o1", "3"))), 45047);
+    EXPECT_EQ(errcode(post_json(f, custom, text_to("o2", "1"))), 0) << "the quota is per openid";
+    f.user_wrote("o1");
+    EXPECT_EQ(errcode(post_json(f, custom, text_to("o1", "4"))), 0);
+    f.set_outside_window("o2");
+    EXPECT_EQ(errcode(post_json(f, typing, R"({"touser":"o2","command":"Typing"})")), 45015);
+    f.user_wrote("o2");
+    EXPECT_EQ(errcode(post_json(f, custom, text_to("o2", "2"))), 0);
+    EXPECT_EQ(f.custom_sends().size(), 5u);
+}
+
+TEST(fake_wechat_builders, deliver_sends_the_push_as_the_platform_does)
+{
+    fake_platform webhook;  // stands in for the gateway
+    ASSERT_EQ(deliver(webhook.port(), wechat_text_push(our_account(), "o1", "hi", "1", 5)).status, 200);
+    ASSERT_EQ(deliver(webhook.port(), wechat_url_check(our_account(), "echo", 5)).status, 200);
+    auto const seen = webhook.requests();
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].method, "POST");
+    EXPECT_TRUE(seen[0].target.starts_with("/webhook/wechat?signature="));
+    EXPECT_NE(std::find(seen[0].headers.begin(), seen[0].headers.end(),
+                        std::pair<std::string, std::string>{"Content-Type", "text/xml"}),
+              seen[0].headers.end());
+    EXPECT_EQ(seen[1].method, "GET");
+    EXPECT_TRUE(seen[1].body.empty());
 }
 
 TEST(fake_wechat_api, fail_next_scripts_one_error)

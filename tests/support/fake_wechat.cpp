@@ -331,6 +331,13 @@ webhook_push wecom_url_check(wecom_app const& a, std::string const& plain, std::
             ""};
 }
 
+http_result deliver(unsigned short gateway_port, webhook_push const& p)
+{
+    if (p.method == "GET")
+        return http_get(gateway_port, p.target);
+    return http_request(gateway_port, p.method, p.target, p.body, {{"Content-Type", "text/xml"}});
+}
+
 std::optional<std::string> open_passive_reply(std::string const& token, std::string const& encoding_aes_key,
                                               std::string const& receive_id, std::string const& body,
                                               std::string* why)
@@ -399,6 +406,7 @@ struct fake_wechat_api::state {
     std::string wechat_current, wecom_current;
     std::size_t wechat_fetches = 0, wecom_fetches = 0;
     std::set<std::string> outside_window, unknown_members;
+    std::map<std::string, std::size_t> quota_used;  // accepted custom sends per openid since its window opened
     std::deque<std::pair<std::string, int>> scripted_failures;
     std::vector<sent_message> custom, templated, wecom, appchat;
     std::vector<api_call> calls;
@@ -435,7 +443,8 @@ fake_wechat_api::fake_wechat_api(api_credentials c) : creds_(std::move(c)), stat
         bool const wechat_token_path = path == "/cgi-bin/token";
         bool const wecom_token_path = path == "/cgi-bin/gettoken";
         bool const wecom_path = wecom_token_path || path == "/cgi-bin/message/send" || path == "/cgi-bin/appchat/send";
-        bool const known = wechat_token_path || wecom_path || path == "/cgi-bin/message/custom/send" ||
+        bool const known = wechat_token_path || wecom_path || path == "/cgi-bin/stable_token" ||
+                           path == "/cgi-bin/message/custom/send" || path == "/cgi-bin/message/custom/typing" ||
                            path == "/cgi-bin/message/template/send" || path == "/cgi-bin/menu/create";
 
         auto issue = [&](std::map<std::string, token_state>& tokens, std::string& current, std::size_t& fetches,
@@ -519,6 +528,27 @@ fake_wechat_api::fake_wechat_api(api_credentials c) : creds_(std::move(c)), stat
                     return fail(40001, "invalid credential");
                 return issue(s.wecom_tokens, s.wecom_current, s.wecom_fetches, "wecom-token-");
             }
+            if (path == "/cgi-bin/stable_token") {
+                // The JSON twin of /cgi-bin/token: the current token again while it is valid,
+                // a new one when forced or when there is none.
+                nlohmann::json j;
+                if (auto bad = parse_body(j))
+                    return *bad;
+                if (j.value("grant_type", "") != "client_credential")
+                    return fail(40002, "invalid grant_type");
+                if (j.value("appid", "") != creds_.app_id)
+                    return fail(40013, "invalid appid");
+                if (j.value("secret", "") != creds_.app_secret)
+                    return fail(40125, "invalid appsecret");
+                auto const cur = s.wechat_tokens.find(s.wechat_current);
+                bool const force = j.contains("force_refresh") && j["force_refresh"] == true;
+                if (!force && cur != s.wechat_tokens.end() && cur->second == token_state::valid) {
+                    ++s.wechat_fetches;
+                    return {0, nlohmann::json{{"access_token", s.wechat_current},
+                                              {"expires_in", creds_.expires_in}}.dump()};
+                }
+                return issue(s.wechat_tokens, s.wechat_current, s.wechat_fetches, "wx-token-");
+            }
             if (auto bad = check_token(wecom_path ? s.wecom_tokens : s.wechat_tokens, wecom_path ? 40014 : 40001))
                 return *bad;
             nlohmann::json j;
@@ -562,7 +592,22 @@ fake_wechat_api::fake_wechat_api(api_credentials c) : creds_(std::move(c)), stat
                     return *bad;
                 if (s.outside_window.contains(m.touser))
                     return fail(45015, "response out of time limit or subscription is canceled");
+                if (creds_.custom_quota > 0 && s.quota_used[m.touser] >= creds_.custom_quota)
+                    return fail(45047, "out of response count limit");
+                ++s.quota_used[m.touser];
                 s.custom.push_back(m);
+                return {0, error_body(0, "ok")};
+            }
+            if (path == "/cgi-bin/message/custom/typing") {
+                std::string command;
+                if (!text_field(j, "command", command))
+                    return fail(47001, "data format error");
+                if (m.touser.empty())
+                    return fail(40003, "invalid openid");
+                if (command != "Typing" && command != "CancelTyping")
+                    return fail(47001, "data format error");
+                if (s.outside_window.contains(m.touser))
+                    return fail(45015, "response out of time limit or subscription is canceled");
                 return {0, error_body(0, "ok")};
             }
             if (path == "/cgi-bin/message/template/send") {
@@ -627,7 +672,12 @@ fake_wechat_api::fake_wechat_api(api_credentials c) : creds_(std::move(c)), stat
             return {0, error_body(0, "ok")};
         };
 
-        auto const a = handle();
+        answer a;
+        try {
+            a = handle();
+        } catch (nlohmann::json::exception const&) {  // a field of the wrong type, read with value()
+            a = fail(47001, "data format error");
+        }
         s.calls.push_back({path, token, a.errcode, req.body});
         scripted_reply r;
         if (!known) {
@@ -666,6 +716,14 @@ void fake_wechat_api::set_outside_window(std::string const& openid, bool outside
         state_->outside_window.insert(openid);
     else
         state_->outside_window.erase(openid);
+    state_->quota_used.erase(openid);  // either way a new window starts with a full quota
+}
+
+void fake_wechat_api::user_wrote(std::string const& openid)
+{
+    std::lock_guard lock(state_->mutex);
+    state_->outside_window.erase(openid);
+    state_->quota_used.erase(openid);
 }
 
 void fake_wechat_api::set_unknown_member(std::string const& user_id, bool unknown)

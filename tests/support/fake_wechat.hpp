@@ -3,15 +3,18 @@
 // tests (wire protocol: /work/shared/platforms/wechat.md and wecom.md).
 //
 // fake_wechat_api: their HTTP APIs on 127.0.0.1 (one fake_platform, both sets of
-// paths): tokens, customer-service / template / app / group-chat sends, with the
-// errcodes the real APIs give, and strict checks of each request's shape so that
-// a test fails when the gateway sends what the real API would refuse.
+// paths): tokens (GET /cgi-bin/token, POST /cgi-bin/stable_token, GET
+// /cgi-bin/gettoken), customer-service sends and typing, template sends, menu
+// creation, WeCom app and group-chat sends; with the errcodes the real APIs give
+// and strict checks of each request's shape, so that a test fails when the
+// gateway sends what the real API would refuse. Anything else: HTTP 404.
 //
 // The push builders: what WeChat and WeCom POST (and GET) to our webhook, signed
 // and, in safe mode / always for WeCom, encrypted WXBizMsgCrypt-style. The SHA-1
 // and AES here are written apart from adapters/wechat on purpose: the tests then
 // check the gateway against an independent implementation.
 #include "tests/support/fake_platform.hpp"
+#include "tests/support/gateway_process.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +42,9 @@ struct api_credentials {
     // the old one working for a few minutes, so by default every unrevoked,
     // unexpired token stays valid.
     bool new_token_revokes_old = false;
+    // Customer-service sends allowed per openid in one window (45047 past it); 0: no limit.
+    // The real cap is unpublished (a handful per user action), hence off by default.
+    std::size_t custom_quota = 0;
 };
 
 // One accepted send, parsed. Fields a kind does not have stay empty.
@@ -63,6 +69,21 @@ struct api_call {
     std::string body;
 };
 
+// The errcodes it answers (all with HTTP 200, {"errcode":N,"errmsg":"…"}), checked in this order:
+//   any    scripted by fail_next; 43001 / 43002 wrong method (GET for tokens, POST otherwise)
+//   token  40002 grant_type not client_credential, 41002 / 41004 appid / secret missing,
+//          40013 wrong appid (WeCom: corpid), 40125 wrong secret (WeCom: 40001 wrong corpsecret)
+//   sends  41001 no access_token; 40001 (WeCom 40014) unknown or revoked token; 42001 expired;
+//          44002 empty body; 47001 not a JSON object, or a field of the wrong type;
+//   custom/send    40003 no touser, 40008 no or unknown msgtype, 47001 no "<msgtype>":{…} object,
+//                  44004 empty text.content, 45015 outside the window, 45047 past custom_quota
+//   custom/typing  40003 no touser, 47001 command not Typing / CancelTyping, 45015 outside the window
+//   template/send  40003 no touser, 40037 no template_id, 47001 data not {"k":{"value":"…"}}
+//   menu/create    40016 button not an array of 1..3
+//   WeCom message/send  41011 no agentid, 40056 another agentid, 40008 / 47001 / 44004 as custom,
+//                       81013 no valid touser and no toparty/totag (unknown members: invaliduser)
+//   WeCom appchat/send  86001 no chatid, then as custom
+// Where Tencent's docs are silent on which code a malformed field gets, 47001 ("data format error").
 class fake_wechat_api {
 public:
     explicit fake_wechat_api(api_credentials c = {});
@@ -80,7 +101,11 @@ public:
     void revoke_tokens();  // every token issued so far: 40001 (WeChat) / 40014 (WeCom)
     void expire_tokens();  // every token issued so far: 42001
     // Customer-service sends to this openid get 45015 (outside the 48-hour window / unfollowed).
+    // Either way the openid's custom_quota starts afresh.
     void set_outside_window(std::string const& openid, bool outside = true);
+    // The citizen acted again (wrote, followed, clicked): the window opens and the quota refills.
+    // Call it beside posting their push to the gateway; the fake does not see the webhook.
+    void user_wrote(std::string const& openid);
     // WeCom: this UserID is not in the corp; message/send still answers 0 but lists it in invaliduser.
     void set_unknown_member(std::string const& user_id, bool unknown = true);
     // The next call whose path starts with `path_prefix` (say "/cgi-bin/message/custom/send")
@@ -120,6 +145,9 @@ struct webhook_push {
     std::string target;  // path and query, percent-encoded
     std::string body;    // XML for a POST, "" for a GET
 };
+
+// Sends it to the gateway on 127.0.0.1:port as the platform does (Content-Type text/xml on a POST).
+http_result deliver(unsigned short gateway_port, webhook_push const& p);
 
 // A WeChat Official Account as configured in its console (and in the gateway's config).
 struct wechat_account {
