@@ -186,7 +186,8 @@ http::request<http::string_body> make_request(std::string const& method, std::st
     for (auto const& [k, v] : headers)
         req.set(k, v);
     if (!body.empty()) {
-        req.set(http::field::content_type, "application/json");
+        if (req.find(http::field::content_type) == req.end())  // JSON unless the caller says (WeChat: text/xml)
+            req.set(http::field::content_type, "application/json");
         req.body() = body;
     }
     return req;
