@@ -597,7 +597,15 @@ constexpr std::array settings{
 
 platform_kind official_account_kind()
 {
-    return {.name = "wechat", .default_api_base = "https://api.weixin.qq.com", .settings = settings, .make = &make};
+    return {.name = "wechat",
+            .default_api_base = "https://api.weixin.qq.com",
+            .settings = settings,
+            .make = &make,
+            .example = R"({"app_id": "wx0123456789abcdef", "app_secret": "0123456789abcdef0123456789abcdef",
+                          "token": "petition-token", "encoding_aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+                          "templates": {"accepted": {"template_id": "tmpl-accepted",
+                                                     "data": {"keyword1": "{tracking}", "keyword2": "{status}"}}},
+                          "menu": {"button": [{"name": "File", "type": "click", "key": "m:file"}]}})"};
 }
 
 }  // namespace pg::adapters::wechat

@@ -273,6 +273,7 @@ capabilities const& wecom_platform::can() const
         capabilities c;
         c.buttons = false;  // choices are numbered in the text; a typed number answers
         c.threads = false;  // one card and its updates per message, naming the tracking number
+        c.staff_only = true;  // the organisation's own app: whoever writes is an official
         c.max_text = max_text_units;
         return c;
     }();
@@ -406,7 +407,9 @@ model::delivery_verdict wecom_platform::interpret(model::api_response const& r, 
 
 adapters::platform_kind wecom_kind()
 {
-    return {"wecom", "https://qyapi.weixin.qq.com", wecom_settings, &make};
+    return {"wecom", "https://qyapi.weixin.qq.com", wecom_settings, &make,
+            R"({"corp_id": "ww0123456789abcdef", "corp_secret": "0123456789abcdef0123456789abcdef", "agent_id": 1000002,
+                "token": "petition-token", "encoding_aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"})"};
 }
 
 }  // namespace pg::adapters::wecom
