@@ -538,36 +538,54 @@ void on_free_text(turn& u, std::string_view raw)
     unexpected(u);
 }
 
+void on_press(turn& u, std::string_view data)
+{
+    auto const step = u.state().step;
+    if (auto c = command_of_data(data)) {
+        run(u, *c);
+        return;
+    }
+    // The answer notification's buttons work wherever the citizen is.
+    if (data.starts_with("r:")) {
+        if (auto press = rating_of_data(data))
+            on_rating(u, *press);
+        else
+            stale(u);
+        return;
+    }
+    bool fits = false;
+    for (auto const& c : choices(u, step))
+        fits = fits || c.data == data;
+    // An old language button is still a clear wish, and an old petition
+    // button still names one: honour them where they make sense.
+    bool const resting = step == dialog_step::menu || step == dialog_step::track || step == dialog_step::add_info;
+    fits = fits || data.starts_with("l:") ||
+           (data.starts_with("t:") && (step == dialog_step::menu || step == dialog_step::track)) ||
+           (data.starts_with("a:") && resting);
+    if (fits)
+        on_choice(u, data);
+    else
+        stale(u);
+}
+
+// Without inline buttons the last screen offered its buttons as numbered lines:
+// the button a typed number stands for, if any.
+std::optional<std::string> offered_press(turn const& u, std::string_view folded)
+{
+    auto const& offered = u.state().offered;
+    if (u.ctx.buttons)
+        return std::nullopt;
+    auto const n = list_number(folded);
+    if (!n || *n > offered.size() || offered[*n - 1].empty())
+        return std::nullopt;
+    return offered[*n - 1];
+}
+
 void on_input(turn& u)
 {
     auto const step = u.state().step;
     if (u.ev.kind == model::event_kind::button) {
-        auto const& data = u.ev.text;
-        if (auto c = command_of_data(data)) {
-            run(u, *c);
-            return;
-        }
-        // The answer notification's buttons work wherever the citizen is.
-        if (data.starts_with("r:")) {
-            if (auto press = rating_of_data(data))
-                on_rating(u, *press);
-            else
-                stale(u);
-            return;
-        }
-        bool fits = false;
-        for (auto const& c : choices(u, step))
-            fits = fits || c.data == data;
-        // An old language button is still a clear wish, and an old petition
-        // button still names one: honour them where they make sense.
-        bool const resting = step == dialog_step::menu || step == dialog_step::track || step == dialog_step::add_info;
-        fits = fits || data.starts_with("l:") ||
-               (data.starts_with("t:") && (step == dialog_step::menu || step == dialog_step::track)) ||
-               (data.starts_with("a:") && resting);
-        if (fits)
-            on_choice(u, data);
-        else
-            stale(u);
+        on_press(u, u.ev.text);
         return;
     }
 
@@ -592,6 +610,11 @@ void on_input(turn& u)
             on_rating(u, {*tracking, int(*n), std::nullopt});
             return;
         }
+    // Before the step's own numbers, which the offered ones extend (Back, Cancel...).
+    if (auto const data = offered_press(u, folded)) {
+        on_press(u, *data);
+        return;
+    }
     for (auto const& c : choices(u, step))
         if (matches(c, folded)) {
             on_choice(u, c.data);

@@ -54,6 +54,9 @@ struct context {
     petition_lookup const& petitions;
     std::function<std::string()> new_tracking;  // called once per filed petition
     calendar cal{};                             // how a filed petition's deadlines are counted
+    // The channel shows inline buttons. Without them (WeChat, SMS) every button of a
+    // screen is offered as a numbered line, and a typed number stands for the press.
+    bool buttons = true;
 };
 
 struct outcome {

@@ -38,6 +38,20 @@ std::string numbered(std::vector<choice> const& cs)
     return out;
 }
 
+// The data behind each number of that list: screen::listed.
+std::vector<std::string> listed_of(std::vector<choice> const& cs)
+{
+    std::vector<std::string> listed;
+    for (auto const& c : cs) {
+        if (c.number == 0)
+            continue;
+        if (listed.size() < c.number)
+            listed.resize(c.number);
+        listed[c.number - 1] = c.data;
+    }
+    return listed;
+}
+
 // Half a phone's width, in columns: wider labels get a row of their own, or
 // the client cuts them short.
 constexpr std::size_t half_row_width = 20;
@@ -184,6 +198,7 @@ screen track_screen(turn const& u)
                                  format_date(p.submitted_at)});
         }
         s.text = u.say(text::track_list, {{"items", items}});
+        s.listed = listed_of(cs);  // the petitions' numbers are their choices' numbers
     }
     s.buttons = rows_of(cs, 1);
     s.buttons.push_back({{u.say(text::button_menu), "menu"}});
@@ -308,12 +323,14 @@ screen prompt(turn const& u)
     case dialog_step::menu: {
         auto const cs = choices(u, step);
         s.text = u.say(text::menu_prompt, {{"options", numbered(cs)}});
+        s.listed = listed_of(cs);
         s.buttons = rows_of(cs, 1);
         return s;
     }
     case dialog_step::category: {
         auto const cs = choices(u, step);
         s.text = u.say(text::category_prompt, {{"options", numbered(cs)}});
+        s.listed = listed_of(cs);
         s.buttons = rows_of(cs, 2);
         s.buttons.push_back(nav_row(u, true));
         return s;
@@ -339,6 +356,7 @@ screen prompt(turn const& u)
     case dialog_step::edit_field: {
         auto const cs = choices(u, step);
         s.text = u.say(text::edit_prompt, {{"options", numbered(cs)}});
+        s.listed = listed_of(cs);
         s.buttons = rows_of(cs, 2);
         s.buttons.push_back(nav_row(u, false));
         return s;
@@ -354,6 +372,7 @@ screen prompt(turn const& u)
     case dialog_step::language: {
         auto const cs = choices(u, step);
         s.text = u.say(text::language_prompt, {{"options", numbered(cs)}});
+        s.listed = listed_of(cs);
         s.buttons = rows_of(cs, 3);
         s.buttons.push_back(nav_row(u, false));
         return s;

@@ -3,6 +3,8 @@
 #include "dialog/citizen_turn.hpp"
 #include "dialog/input.hpp"
 
+#include <algorithm>
+
 namespace pg::dialog {
 
 using model::dialog_step;
@@ -23,6 +25,31 @@ void turn::use_language(std::string const& code)
     tx = texts(ctx.data, code);
 }
 
+namespace {
+
+// Without inline buttons: each button becomes a line "n. label" (a choice the text
+// already numbers keeps its number and gets no second line), and the conversation
+// remembers what each number stands for. Returns the lines to append.
+std::string offer_as_numbers(screen& s, std::vector<std::string>& offered)
+{
+    offered.clear();
+    if (s.buttons.empty())
+        return {};
+    offered = std::move(s.listed);
+    std::string lines;
+    for (auto const& row : s.buttons)
+        for (auto const& b : row) {
+            if (std::find(offered.begin(), offered.end(), b.data) != offered.end())
+                continue;
+            offered.push_back(b.data);
+            lines += (lines.empty() ? "\n\n" : "\n") + std::to_string(offered.size()) + ". " + b.label;
+        }
+    s.buttons.clear();
+    return lines;
+}
+
+}  // namespace
+
 void turn::send(screen s)
 {
     std::string body;
@@ -30,10 +57,17 @@ void turn::send(screen s)
         body += n + "\n\n";
     body += s.text;
     notes.clear();
+    std::string numbered;
+    if (ctx.buttons)
+        state().offered.clear();
+    else
+        numbered = offer_as_numbers(s, state().offered);
     model::outbound_message m;
     m.channel_id = ev.channel_id;
     m.chat_id = ev.chat_id;
-    m.text = clip(body, max_reply_units);
+    // A long text gives way, never the choices.
+    auto const units = utf16_units(numbered);
+    m.text = clip(body, units < max_reply_units ? max_reply_units - units : 0) + numbered;
     m.buttons = std::move(s.buttons);
     m.location_label = std::move(s.location_label);
     m.language = tx.code();

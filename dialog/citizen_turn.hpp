@@ -26,6 +26,9 @@ struct screen {
     std::string text;
     std::vector<std::vector<model::button>> buttons;
     std::string location_label;
+    // The choices the text already numbers: listed[n - 1] is the data of "n." ("" for
+    // none). Without inline buttons those buttons keep their numbers (turn::send).
+    std::vector<std::string> listed;
 };
 
 struct turn {
@@ -48,7 +51,8 @@ struct turn {
     void note(text id, std::initializer_list<text_arg> args = {}) { notes.push_back(say(id, args)); }
     void use_language(std::string const& code);
 
-    void send(screen s);   // the notes, then the screen, as one message
+    void send(screen s);   // the notes, then the screen, as one message; without
+                           // inline buttons, its buttons as numbered lines
     void send_notes();     // the notes alone
 };
 

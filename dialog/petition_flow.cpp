@@ -207,7 +207,8 @@ void notify_citizen(petition_outcome& out, model::staff_command const& cmd, std:
     }
     case petition_action::answer: {
         auto const answer = say(tx, lt::notify_answered, {time, tracking, {"answer", text}});
-        tell_citizen(out, p, answer + "\n\n" + say(tx, lt::notify_rate), rating_buttons(p.tracking));
+        tell_citizen(out, p, answer + "\n\n" + say(tx, lt::notify_rate),
+                     ctx.buttons ? rating_buttons(p.tracking) : std::vector<std::vector<model::button>>{});
         return;
     }
     case petition_action::note:

@@ -41,6 +41,10 @@ struct petition_context {
     calendar cal;
     // What a plain message in a staff thread does (config staff.plain_reply); the card says so.
     model::petition_action plain_reply = model::petition_action::note;
+    // The citizen's channel shows inline buttons. Without them the answer goes out
+    // without its rating buttons: its text already asks for a typed 1-5, which the
+    // citizen dialog takes as the rating (no state is kept for it).
+    bool buttons = true;
 };
 
 struct petition_outcome {

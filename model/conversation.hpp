@@ -48,6 +48,10 @@ struct conversation {
     petition_draft draft;
     std::string target_petition;                  // add_info: which petition
     std::vector<std::string> petitions;           // own tracking numbers, oldest first (capped)
+    // Without inline buttons (WeChat, SMS) the last screen's buttons were offered as
+    // numbered lines: offered[n - 1] is the button data a typed n stands for ("" for
+    // none). Empty with buttons, and after a screen without buttons.
+    std::vector<std::string> offered;
     std::uint64_t events = 0;                     // events processed in this conversation
     timestamp updated_at{};
 };

@@ -281,6 +281,8 @@ std::string encode(model::conversation const& c)
     w.end_object();
     w.key("target").str(c.target_petition);
     put_strings(w, "petitions", c.petitions);
+    if (!c.offered.empty())  // only on platforms without buttons: other records stay as they were
+        put_strings(w, "offered", c.offered);
     w.key("events").u64(c.events);
     w.key("updated").i64(model::to_millis(c.updated_at));
     return w.end_object().take();
@@ -371,6 +373,7 @@ std::optional<model::conversation> decode_conversation(std::string_view bytes)
         }
         get(j, "target", c.target_petition);
         get(j, "petitions", c.petitions);
+        get(j, "offered", c.offered);
         get(j, "events", c.events);
         get_time(j, "updated", c.updated_at);
         return c;

@@ -137,11 +137,12 @@ struct harness {
     int tracking_calls = 0;
     model::timestamp now = t0;
     calendar cal{};
+    bool buttons = true;  // the channel shows inline buttons
 
     outcome run(model::conversation const& state, model::inbound_event const& ev)
     {
         context ctx{now, demo_data(), demo_vocabulary(), lookup,
-                    [this] { return tracking_number(std::uint64_t(++tracking_calls), "k"); }, cal};
+                    [this] { return tracking_number(std::uint64_t(++tracking_calls), "k"); }, cal, buttons};
         return step(state, ev, ctx);
     }
 

@@ -52,6 +52,25 @@ TEST(codec_conversation, stores_steps_by_name_in_compact_utf8_json)
     EXPECT_EQ(bytes.find(": "), std::string::npos);
 }
 
+// The buttons a platform without them offered as numbers: only such records carry them.
+TEST(codec_conversation, round_trips_the_offered_numbers_and_old_records_have_none)
+{
+    auto c = test::sample_conversation();
+    c.offered = {"c:roads", "", "back", "r:7KQM-2X4D:4y"};
+    auto const back = decode_conversation(encode(c));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->offered, c.offered);
+    expect_same(c, *back);
+
+    auto const without = encode(test::sample_conversation());
+    EXPECT_EQ(without.find("offered"), std::string::npos) << without;
+    auto const old = decode_conversation(without);
+    ASSERT_TRUE(old);
+    EXPECT_TRUE(old->offered.empty());
+
+    EXPECT_FALSE(decode_conversation(R"({"v":1,"ch":"tg","chat":"1","offered":"back"})")) << "not a list";
+}
+
 TEST(codec_petition, round_trips_every_field)
 {
     auto const p = test::sample_petition(std::numeric_limits<std::uint64_t>::max(), "ZZZZ-ZZZZ");
