@@ -14,6 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -75,6 +76,9 @@ struct send_context {
     model::timestamp now{};
     std::string_view credential;          // the current fetched credential; empty if the platform has none
     model::timestamp heard_at{};          // the message's `heard_at`: when the person last wrote, if known
+    std::uint32_t attempt = 0;            // sends of this message tried before (LINE: a reply token failed, push)
+    std::uint64_t seq = 0;                // the outbox entry's seq: the same on every retry, so an
+                                          // idempotency key (LINE's X-Line-Retry-Key) can be made from it
 };
 
 class platform {
@@ -108,6 +112,10 @@ public:
     // Calls that set the platform up from config (WeChat's custom menu), run by
     // `petition-gateway publish --channel ID`. Empty: nothing to publish.
     virtual std::vector<model::api_call> setup_calls(std::string_view credential) const;
+
+    // The pieces a text goes out as: by default cut to max_text UTF-16 units, after
+    // a line break where one is near. SMS counts GSM-7 or UCS-2 segments instead.
+    virtual std::vector<std::string> fit_text(std::string_view text) const;
 
     // Web chat: what the citizen sent, as the conversation's history keeps it. Empty elsewhere.
     virtual std::string history_frame(model::inbound_event const& ev) const;

@@ -751,8 +751,9 @@ outcome step(model::conversation const& state, model::inbound_event const& ev, c
     st.channel_id = ev.channel_id;
     st.chat_id = ev.chat_id;
 
-    if (ev.kind == model::event_kind::ignored || ev.kind == model::event_kind::challenge)
-        return std::move(u.out);  // a challenge is answered by the gateway and never gets here
+    if (ev.kind == model::event_kind::ignored || ev.kind == model::event_kind::challenge ||
+        ev.kind == model::event_kind::receipt)
+        return std::move(u.out);  // challenges and receipts are the gateway's and never get here
     if (ev.edited && ev.kind != model::event_kind::text)
         return std::move(u.out);  // a live location moving, a caption changed: nothing to say
     if (ev.kind == model::event_kind::button && !ev.callback_id.empty()) {
@@ -791,6 +792,7 @@ outcome step(model::conversation const& state, model::inbound_event const& ev, c
         show(u);
         break;
     case model::event_kind::challenge:
+    case model::event_kind::receipt:
         break;
     }
     return std::move(u.out);

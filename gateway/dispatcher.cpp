@@ -193,7 +193,7 @@ net::awaitable<model::delivery_verdict> dispatcher::send(channel const& ch, endp
                 co_return model::delivery_verdict{model::delivery::retry, {}, "no credential: the fetch failed", {}};
             credential = std::move(*got);
         }
-        auto const call = ch.platform->render(m, {clock_(), credential, m.heard_at});
+        auto const call = ch.platform->render(m, {clock_(), credential, m.heard_at, entry.attempts, entry.seq});
         if (!call)  // the platform would refuse it: never sent
             co_return model::delivery_verdict{model::delivery::permanent, {}, "not sent: " + call.error().detail, {}};
         if (call->path.empty())  // nothing to call: already done, or nothing to do here (a Slack callback_ack)

@@ -39,6 +39,7 @@ std::string_view kind_name(model::event_kind k)
     case model::event_kind::unsupported: return "unsupported";
     case model::event_kind::ignored: return "ignored";
     case model::event_kind::challenge: return "challenge";
+    case model::event_kind::receipt: return "receipt";
     }
     return "other";
 }
@@ -122,23 +123,26 @@ void unit_runner::stamp_heard(storage::unit_of_work& work)
 }
 
 // A text longer than its platform carries becomes several messages, the
-// buttons on the last (WeChat's customer-service texts are shorter than Telegram's).
+// buttons on the last (WeChat's customer-service texts are shorter than
+// Telegram's; SMS counts segments).
 void unit_runner::fit_texts(storage::unit_of_work& work) const
 {
     std::vector<model::outbound_message> fitted;
     fitted.reserve(work.outbox.size());
     for (auto& m : work.outbox) {
         auto const* ch = channels_.find(m.channel_id);
-        if (!ch || m.kind != model::message_kind::text || dialog::utf16_units(m.text) <= ch->can().max_text) {
+        if (!ch || m.kind != model::message_kind::text) {
             fitted.push_back(std::move(m));
             continue;
         }
-        auto pieces = dialog::split_units(m.text, ch->can().max_text);
+        auto pieces = ch->platform->fit_text(m.text);
         for (std::size_t i = 0; i < pieces.size(); ++i) {
             auto piece = m;
             piece.text = std::move(pieces[i]);
             if (i + 1 < pieces.size())
                 piece.buttons.clear();
+            if (i > 0)
+                piece.reply_token.clear();  // answers once
             fitted.push_back(std::move(piece));
         }
     }
@@ -183,7 +187,9 @@ unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp no
     bool filed = false;
     petition_locks held;  // released after the commit: a concurrent change waits and reads this one
     bool const citizen_chat = ev.chat == model::chat_kind::private_chat && !ev.chat_id.empty();
-    if (is_staff_chat(ev.channel_id, ev.chat_id) && !ev.from_bot) {
+    if (ev.kind == model::event_kind::receipt) {
+        work = receipt_step(ev, now);
+    } else if (is_staff_chat(ev.channel_id, ev.chat_id) && !ev.from_bot) {
         work = staff_step(ev, now, held);
     } else if (citizen_chat && ev.kind != model::event_kind::ignored && !ev.from_bot) {
         work = citizen_step(ev, now, filed, held);
@@ -200,14 +206,47 @@ unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp no
             work.outbox.push_back(std::move(ack));
         }
     }
+    give_reply_token(ev, now, work);
     return commit(work, ev.channel_id, filed);
 }
 
-dialog::petition_context unit_runner::petition_ctx(model::timestamp now) const
+// The platform's one-time handle for answering an event (LINE's reply token)
+// goes with the first message back to the event's own chat.
+void unit_runner::give_reply_token(model::inbound_event const& ev, model::timestamp now,
+                                   storage::unit_of_work& work) const
 {
-    return {now, settings_.dialog, settings_.staff.language,
-            dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays},
-            settings_.staff.plain_reply};
+    if (ev.reply_token.empty())
+        return;
+    for (auto& m : work.outbox)
+        if (m.kind == model::message_kind::text && m.channel_id == ev.channel_id && m.chat_id == ev.chat_id) {
+            m.reply_token = ev.reply_token;
+            m.reply_token_at = now;
+            return;
+        }
+}
+
+// A platform's receipt for a message we sent (delivered, read, failed).
+storage::unit_of_work unit_runner::receipt_step(model::inbound_event const& ev, model::timestamp)
+{
+    storage::unit_of_work work;
+    work.dedupe_key = ev.dedupe_key;
+    metrics_.add("pg_receipts_total", {{"channel", ev.channel_id}, {"state", ev.text}});
+    return work;
+}
+
+bool unit_runner::has_buttons(std::string_view channel_id) const
+{
+    auto const* ch = channels_.find(channel_id);
+    return !ch || ch->can().buttons;
+}
+
+dialog::petition_context unit_runner::petition_ctx(model::timestamp now, std::string_view citizen_channel) const
+{
+    dialog::petition_context ctx{now, settings_.dialog, settings_.staff.language,
+                                 dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays},
+                                 settings_.staff.plain_reply};
+    ctx.buttons = has_buttons(citizen_channel);  // what the citizen is told goes there
+    return ctx;
 }
 
 storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed,
@@ -227,6 +266,7 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
                             return dialog::tracking_number(number, settings_.tracking_key);
                         }};
     ctx.cal = dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays};
+    ctx.buttons = has_buttons(ev.channel_id);
     auto out = dialog::step(*state, ev, ctx);
     metrics_.add("pg_dialog_steps_total", {{"channel", ev.channel_id}});
 
@@ -253,7 +293,7 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
         if (!p || p->channel_id != ev.channel_id || p->chat_id != ev.chat_id)
             continue;  // not theirs: the dialog only offers their own, so this is a stale button
         auto const previous = p->department;
-        apply_outcome(dialog::apply_citizen(*p, req, citizen, petition_ctx(now)), previous, now, work);
+        apply_outcome(dialog::apply_citizen(*p, req, citizen, petition_ctx(now, p->channel_id)), previous, now, work);
     }
     work.conversation = std::move(out.next);
     // A web chat keeps its own history: what the citizen sent goes in with the step.
@@ -339,7 +379,7 @@ storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, mo
 
     dialog::actor const who{model::actor_kind::staff, ev.user_id, ev.user_name, ev.channel_id};
     auto const previous = p->department;
-    auto out = dialog::apply_staff(*p, parsed.command, who, petition_ctx(now));
+    auto out = dialog::apply_staff(*p, parsed.command, who, petition_ctx(now, p->channel_id));
     metrics_.add("pg_staff_actions_total", {{"action", model::to_string(parsed.command.action)},
                                             {"result", out.applied ? "applied" : "refused"}});
     if (!out.applied) {
@@ -361,7 +401,7 @@ unit_result unit_runner::staff_action(std::string const& tracking, model::staff_
     if (in_scope && !in_scope(*p))
         return {storage::commit_status::failed, {}, "petition " + tracking + " is not in your departments", true};
     auto const previous = p->department;
-    auto out = dialog::apply_staff(*p, cmd, who, petition_ctx(now));
+    auto out = dialog::apply_staff(*p, cmd, who, petition_ctx(now, p->channel_id));
     metrics_.add("pg_staff_actions_total",
                  {{"action", model::to_string(cmd.action)}, {"result", out.applied ? "applied" : "refused"}});
     if (!out.applied)

@@ -65,11 +65,15 @@ private:
     unit_result commit(storage::unit_of_work& work, std::string_view channel_id, bool filed);
     void stamp_heard(storage::unit_of_work& work);
     void fit_texts(storage::unit_of_work& work) const;
+    void give_reply_token(model::inbound_event const& ev, model::timestamp now, storage::unit_of_work& work) const;
+    storage::unit_of_work receipt_step(model::inbound_event const& ev, model::timestamp now);
     // A synced store's units are written ahead of their sync (see wal_syncer.hpp).
     bool write_ahead() const { return settings_.storage.sync; }
 
     // Staff side fan-out.
-    dialog::petition_context petition_ctx(model::timestamp now) const;
+    // `citizen_channel`: the petition's, whose capabilities shape what the citizen is sent.
+    dialog::petition_context petition_ctx(model::timestamp now, std::string_view citizen_channel = {}) const;
+    bool has_buttons(std::string_view channel_id) const;
     std::vector<config::staff_chat const*> chats_serving(std::string_view department) const;
     std::optional<std::string> adopt_thread(model::inbound_event const& ev, model::timestamp now);
     void open_threads(model::petition const& p, std::string_view previous_department, model::timestamp now,

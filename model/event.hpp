@@ -16,6 +16,9 @@ enum class event_kind {
     unsupported,  // a sticker, voice note, ... in a private chat: worth a hint; `detail` says what
     ignored,      // acknowledged and dropped: group chatter, channel posts, service messages
     challenge,    // a URL-verification handshake (Slack): answer 200 with `text` as the body, store nothing
+    receipt,      // the platform's word on a message we sent (WhatsApp statuses, Twilio status callbacks):
+                  // `message_id` is the id the platform gave it when it took it (delivery_verdict::sent_id),
+                  // `text` the state ("sent", "delivered", "read", "failed"), `detail` an error code
 };
 
 enum class chat_kind { private_chat, group, channel };
@@ -47,6 +50,7 @@ struct inbound_event {
     std::string message_id;     // the platform's message id (Telegram message_id, Slack ts)
     std::string user_name;      // staff side: display name for the timeline; never logged
     timestamp sent_at{};        // the platform's own time stamp
+    std::string reply_token;    // a one-time handle to answer this event with (LINE's replyToken); usually empty
     bool operator==(inbound_event const&) const = default;
 };
 

@@ -53,6 +53,12 @@ struct outbound_message {
     // platform that needs a template outside its window can fill one. Else empty.
     std::string notice_tracking;
     std::string notice_status;
+    // A one-time handle for answering the event that caused this message (LINE's
+    // replyToken), and when that event arrived: the platform may answer with it
+    // while it lives, once. The gateway gives it to the first message a unit of
+    // work queues to the event's own chat; empty on every other message.
+    std::string reply_token;
+    timestamp reply_token_at{};
 };
 
 // One HTTP call to a platform API, relative to the channel's api_base.
@@ -79,6 +85,8 @@ struct delivery_verdict {
     std::optional<timestamp> not_before;  // retry no sooner than this (429 retry_after)
     std::string reason;                   // for logs and dead letters; never message text
     std::string created_thread;           // open_thread succeeded: the new thread's id
+    std::string sent_id;                  // ok: the platform's id for the message it took (WhatsApp's wamid,
+                                          // Twilio's SM sid), which its later receipts name; else empty
 };
 
 // An outbound message waiting in the outbox. `seq` orders entries: per chat, lower first.

@@ -88,6 +88,8 @@ void put_entry(json_writer& w, model::outbox_entry const& e)
     w.key("heard").i64(model::to_millis(m.heard_at));
     w.key("notice_tracking").str(m.notice_tracking);
     w.key("notice_status").str(m.notice_status);
+    w.key("reply_token").str(m.reply_token);
+    w.key("reply_token_at").i64(model::to_millis(m.reply_token_at));
     w.key("attempts").u64(e.attempts);
     w.key("created").i64(model::to_millis(e.created_at));
 }
@@ -253,6 +255,8 @@ model::outbox_entry read_entry(record const& j, std::uint64_t seq)
     get_time(j, "heard", m.heard_at);
     get(j, "notice_tracking", m.notice_tracking);
     get(j, "notice_status", m.notice_status);
+    get(j, "reply_token", m.reply_token);
+    get_time(j, "reply_token_at", m.reply_token_at);
     get(j, "attempts", e.attempts);
     get_time(j, "created", e.created_at);
     return e;

@@ -1,5 +1,7 @@
 #include "adapters/common/utf8.hpp"
 
+#include <algorithm>
+
 namespace pg::adapters {
 namespace {
 
@@ -90,6 +92,27 @@ std::size_t utf16_length(std::string_view s)
         i += n == 0 ? 1 : n;
     }
     return units;
+}
+
+std::vector<std::string> split_to_fit(std::string_view text,
+                                      std::function<std::string_view(std::string_view)> const& longest_fit)
+{
+    std::vector<std::string> pieces;
+    while (!text.empty()) {
+        auto fit = longest_fit(text);
+        if (fit.empty())  // a broken measure: one code point, so the loop ends
+            fit = text.substr(0, std::max<std::size_t>(1, sequence_at(text, 0)));
+        if (fit.size() < text.size()) {
+            auto const line_end = fit.rfind('\n');
+            if (line_end != std::string_view::npos && line_end + 1 > fit.size() / 2)
+                fit = fit.substr(0, line_end + 1);
+        }
+        pieces.emplace_back(fit);
+        text.remove_prefix(fit.size());
+    }
+    if (pieces.empty())
+        pieces.emplace_back();
+    return pieces;
 }
 
 }  // namespace pg::adapters

@@ -1,6 +1,9 @@
 #pragma once
 // UTF-8 checks and cuts for text that crosses a platform boundary.
 #include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
 #include <optional>
 #include <string_view>
 
@@ -25,5 +28,12 @@ std::string_view utf8_prefix_utf16(std::string_view s, std::size_t max_units);
 
 // The length of `s` in UTF-16 code units, counted as utf8_prefix_utf16 does.
 std::size_t utf16_length(std::string_view s);
+
+// `text` in pieces, each no longer than `longest_fit` allows: it returns the
+// longest prefix of its argument that fits one message (never empty for a
+// non-empty argument). A line break in the second half of a piece is a better
+// place to cut than mid-sentence. A text that fits is one piece.
+std::vector<std::string> split_to_fit(std::string_view text,
+                                      std::function<std::string_view(std::string_view)> const& longest_fit);
 
 }  // namespace pg::adapters

@@ -34,13 +34,6 @@ std::vector<recorded_request> to_chat(fake_platform const& api, std::int64_t cha
 
 std::string text_of(recorded_request const& r) { return json::parse(r.body).value("text", std::string()); }
 
-// The value of one series in Prometheus text, or 0 when it is not there yet.
-double metric(std::string const& text, std::string const& series)
-{
-    auto const at = text.find("\n" + series + " ");
-    return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size() + 2));
-}
-
 class faults : public ::testing::Test {
 protected:
     void start(json outbox)
@@ -180,7 +173,7 @@ TEST_F(faults, refused_and_dropped_connections_fail_sends_without_harm)
     start({{"request_timeout_ms", 500}, {"base_backoff_ms", 20}, {"max_backoff_ms", 100}, {"max_attempts", 1000}});
     auto const failed_sends = [&]() -> double {
         try {
-            return metric(http_get(gateway->port(), "/metrics").body,
+            return metric_value(http_get(gateway->port(), "/metrics").body,
                           R"(pg_outbox_sends_total{channel="telegram",verdict="retry"})");
         } catch (std::exception const&) {
             return -1;  // refused: the gateway is gone

@@ -237,4 +237,10 @@ http_result http_get_from(std::string const& source_address, unsigned short port
     return http_request_from(source_address, port, "GET", target, "", {});
 }
 
+double metric_value(std::string const& metrics_text, std::string const& series)
+{
+    auto const at = metrics_text.find("\n" + series + " ");
+    return at == std::string::npos ? 0 : std::stod(metrics_text.substr(at + series.size() + 2));
+}
+
 }  // namespace pg::testing

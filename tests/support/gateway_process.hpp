@@ -58,6 +58,9 @@ private:
 struct command_result { int status; std::string output; };
 command_result run_gateway(std::string const& args);
 
+// The value of one series in /metrics' Prometheus text, or 0 when it is not there yet.
+double metric_value(std::string const& metrics_text, std::string const& series);
+
 struct http_result {
     int status = 0;
     std::string body;
