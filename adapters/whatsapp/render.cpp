@@ -139,6 +139,9 @@ std::size_t numbered_in_text(std::string_view text, std::size_t buttons)
     return n;
 }
 
+// A choice shown as a line of text rather than a button.
+constexpr std::string_view line_mark = "\u2022 ";  // "• "
+
 std::string interactive_or_text(model::outbound_message const& m, std::vector<model::button> const& buttons)
 {
     bool const fits = !blank(m.text) && utf16_length(m.text) <= max_interactive_body_units;
@@ -150,6 +153,9 @@ std::string interactive_or_text(model::outbound_message const& m, std::vector<mo
     // More choices than a list holds, or a text longer than an interactive body.
     // The buttons the text numbers already stay typed numbers; the rest (Back,
     // Cancel, Menu) stay buttons where they fit, else become lines of their own.
+    // Those lines carry no number: with buttons the dialog remembers no numbers
+    // beyond its text's own (model::conversation::offered stays empty), so a
+    // number shown here would be refused when typed, while a label typed works.
     auto const shown = numbered_in_text(m.text, buttons.size());
     std::vector<model::button> const rest(buttons.begin() + std::ptrdiff_t(shown), buttons.end());
     if (rest.empty())
@@ -160,7 +166,7 @@ std::string interactive_or_text(model::outbound_message const& m, std::vector<mo
         return list(m.chat_id, m.text, rest, m.language);
     std::string lines;
     for (std::size_t i = 0; i < rest.size(); ++i)
-        lines += (i == 0 ? "\n\n" : "\n") + std::to_string(shown + i + 1) + ". " + rest[i].label;
+        lines += (i == 0 ? "\n\n" : "\n") + std::string(line_mark) + rest[i].label;
     auto const room = max_text_units > utf16_length(lines) ? max_text_units - utf16_length(lines) : 0;
     return text_message(m.chat_id, std::string(utf8_prefix_utf16(m.text, room)) + lines);
 }

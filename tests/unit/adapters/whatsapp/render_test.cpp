@@ -2,6 +2,7 @@
 // buttons, lists or numbered lines, images, templates and refusals.
 #include "adapters/whatsapp/whatsapp.hpp"
 
+#include "adapters/common/utf8.hpp"
 #include "tests/unit/adapters/whatsapp/support.hpp"
 
 #include <gtest/gtest.h>
@@ -198,8 +199,9 @@ TEST(whatsapp_render, more_than_ten_the_texts_numbers_stay_and_the_rest_are_butt
         {"type":"reply","reply":{"id":"back","title":"Back"}},{"type":"reply","reply":{"id":"cancel","title":"Cancel"}}])"));
 }
 
-TEST(whatsapp_render, more_than_ten_unnumbered_become_numbered_lines)
+TEST(whatsapp_render, more_than_ten_the_text_does_not_number_become_lines_to_type)
 {
+    // Numbers the dialog does not take back are not offered: the labels, which it does.
     auto const p = make_with();
     auto m = to_citizen("Pick one", now - 1h);
     m.buttons = buttons(12);
@@ -207,8 +209,19 @@ TEST(whatsapp_render, more_than_ten_unnumbered_become_numbered_lines)
     EXPECT_EQ(body["type"], "text");
     std::string want = "Pick one\n";
     for (int i = 1; i <= 12; ++i)
-        want += "\n" + std::to_string(i) + ". Choice " + std::to_string(i);
+        want += "\n\u2022 Choice " + std::to_string(i);
     EXPECT_EQ(body["text"]["body"], want);
+
+    // Eleven the text numbers and twelve more: the numbers stay, the rest are lines.
+    std::string text = "Pick one";
+    for (int i = 1; i <= 11; ++i)
+        text += "\n" + std::to_string(i) + ". Choice " + std::to_string(i);
+    m.text = text;
+    m.buttons = buttons(23);
+    auto const mixed = body_of(p->render(m, context()))["text"]["body"].get<std::string>();
+    EXPECT_TRUE(mixed.starts_with(text + "\n\n\u2022 Choice 12\n")) << mixed;
+    EXPECT_TRUE(mixed.ends_with("\u2022 Choice 23")) << mixed;
+    EXPECT_EQ(mixed.find("\n12. "), std::string::npos) << mixed;
 }
 
 TEST(whatsapp_render, a_text_too_long_for_an_interactive_body_keeps_its_choices_as_lines)
@@ -218,13 +231,13 @@ TEST(whatsapp_render, a_text_too_long_for_an_interactive_body_keeps_its_choices_
     m.buttons = {{{"Add information", "a:7KQM-2X4D"}}, {{"Menu", "menu"}}};
     auto const body = body_of(p->render(m, context()));
     EXPECT_EQ(body["type"], "text");
-    EXPECT_EQ(body["text"]["body"], std::string(1500, 'a') + "\n\n1. Add information\n2. Menu");
+    EXPECT_EQ(body["text"]["body"], std::string(1500, 'a') + "\n\n\u2022 Add information\n\u2022 Menu");
 
     // Past 4096 the text gives way, never the choices.
     m.text = std::string(5000, 'b');
     auto const cut = body_of(p->render(m, context()))["text"]["body"].get<std::string>();
-    EXPECT_EQ(cut.size(), 4096u);
-    EXPECT_TRUE(cut.ends_with("\n\n1. Add information\n2. Menu"));
+    EXPECT_EQ(utf16_length(cut), 4096u);
+    EXPECT_TRUE(cut.ends_with("\n\n\u2022 Add information\n\u2022 Menu"));
 }
 
 TEST(whatsapp_render, other_kinds_of_message)
