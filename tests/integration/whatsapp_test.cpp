@@ -217,14 +217,19 @@ TEST_F(whatsapp, a_rate_limited_send_is_retried_and_goes_once)
     EXPECT_EQ(to_citizen().size(), 1u);
 }
 
-TEST_F(whatsapp, an_expired_token_is_a_dead_letter_not_a_retry_loop)
+TEST_F(whatsapp, a_closed_window_or_an_expired_token_is_a_dead_letter_not_a_retry_loop)
 {
-    graph.fail_next(190);
+    auto const permanent = [&] { return metric(R"(pg_outbox_sends_total{channel="whatsapp",verdict="permanent"})"); };
+    graph.fail_next(131047);  // Meta knows better than our heard_at
     citizen_says("hello");
-    EXPECT_TRUE(eventually([&] {
-        return metric(R"(pg_outbox_sends_total{channel="whatsapp",verdict="permanent"})") >= 1;
-    })) << gateway->log();
+    EXPECT_TRUE(eventually([&] { return permanent() >= 1; })) << gateway->log();
     EXPECT_EQ(graph.calls().size(), 1u);
+
+    graph.fail_next(190);
+    citizen_says("hello again");
+    EXPECT_TRUE(eventually([&] { return permanent() >= 2; })) << gateway->log();
+    EXPECT_EQ(graph.calls().size(), 2u);
+    EXPECT_TRUE(graph.sends().empty());
     EXPECT_FALSE(contains(gateway->log(), graph.account().access_token));
 }
 
