@@ -5,6 +5,7 @@
 #include "adapters/webchat/webchat.hpp"
 #include "adapters/wechat/official_account.hpp"
 #include "adapters/wecom/wecom.hpp"
+#include "adapters/whatsapp/whatsapp.hpp"
 
 #include <vector>
 
@@ -18,6 +19,7 @@ std::span<platform_kind const> platform_kinds()
         webchat::kind(),
         wechat::official_account_kind(),
         wecom::wecom_kind(),
+        whatsapp::kind(),
     };
     return kinds;
 }

@@ -4,6 +4,7 @@
 #include "adapters/wechat/official_account.hpp"
 
 #include "adapters/common/json_read.hpp"
+#include "adapters/common/placeholders.hpp"
 #include "adapters/common/utf8.hpp"
 #include "adapters/wechat/wechat.hpp"
 #include "model/json_writer.hpp"
@@ -99,55 +100,6 @@ std::optional<aes_key> key_option(json const& options, std::string_view key)
     return *k;
 }
 
-// What a template's text may name.
-struct placeholders {
-    std::string_view text, tracking, status;
-};
-
-constexpr std::string_view placeholder_names = "{text}, {tracking} or {status}";
-
-// `pattern` with each {text}, {tracking} and {status} replaced; a failure names the
-// first placeholder that is not one of them.
-model::result<std::string> fill(std::string_view pattern, placeholders const& v)
-{
-    std::string out;
-    while (!pattern.empty()) {
-        auto const open = pattern.find('{');
-        out += pattern.substr(0, open);
-        if (open == std::string_view::npos)
-            break;
-        auto const close = pattern.find('}', open);
-        if (close == std::string_view::npos)
-            return model::failure{model::errc::malformed_body,
-                                  "an unclosed '{': placeholders are " + std::string(placeholder_names)};
-        auto const name = pattern.substr(open + 1, close - open - 1);
-        if (name == "text")
-            out += v.text;
-        else if (name == "tracking")
-            out += v.tracking;
-        else if (name == "status")
-            out += v.status;
-        else
-            return model::failure{model::errc::malformed_body, "unknown placeholder {" + std::string(name) +
-                                                                   "}: use " + std::string(placeholder_names)};
-        pattern.remove_prefix(close + 1);
-    }
-    return out;
-}
-
-std::string status_names()
-{
-    std::string out;
-    for (int i = 0;; ++i) {
-        auto const name = model::to_string(static_cast<model::status>(i));
-        if (!model::status_from_string(name))  // past the last status: "unknown"
-            break;
-        out += out.empty() ? "" : ", ";
-        out += name;
-    }
-    return out;
-}
-
 void refuse_unknown_keys(json const& obj, std::string const& path, std::initializer_list<std::string_view> known)
 {
     for (auto const& [k, v] : obj.items())
@@ -184,7 +136,7 @@ status_template read_template(json const& t, std::string const& path)
             refuse(field_path, "a field name is letters, digits and '_', as the template names it");
         if (!pattern.is_string())
             refuse(field_path, "expected a string");
-        auto const checked = fill(pattern.get_ref<std::string const&>(), {});
+        auto const checked = fill_placeholders(pattern.get_ref<std::string const&>(), {});
         if (!checked)
             refuse(field_path, checked.error().detail);
         out.data.emplace_back(field, pattern.get<std::string>());
@@ -553,9 +505,9 @@ private:
         if (!m.notice_tracking.empty())
             w.key("client_msg_id").str(m.notice_tracking + ":" + m.notice_status);
         w.key("data").begin_object();
-        placeholders const values{m.text, m.notice_tracking, m.notice_status};
+        placeholder_values const values{m.text, m.notice_tracking, m.notice_status};
         for (auto const& [field, pattern] : t->second.data)
-            w.key(field).begin_object().key("value").str(*fill(pattern, values)).end_object();
+            w.key(field).begin_object().key("value").str(*fill_placeholders(pattern, values)).end_object();
         w.end_object().end_object();
         return post("/cgi-bin/message/template/send", credential, w.take());
     }

@@ -3,6 +3,7 @@
 // both share. Verify a URL check or a POST (crypto.hpp), read the callback
 // XML, turn a citizen's message into an event, render a passive reply. Pure:
 // the token, the key, the random bytes and the time come in as arguments.
+#include "adapters/common/query.hpp"
 #include "adapters/wechat/crypto.hpp"
 #include "model/event.hpp"
 #include "model/raw_request.hpp"
@@ -32,9 +33,8 @@ struct secrets {
     std::string receive_id;            // AppID (WeChat), CorpID or suite id (WeCom)
 };
 
-// One query parameter of `target`, percent-decoded once. A '+' stays a '+': the
-// values here are base64, hex and digits, never form text. nullopt when absent.
-std::optional<std::string> query_param(std::string_view target, std::string_view name);
+// One query parameter of `target`, percent-decoded once (adapters/common/query.hpp).
+using adapters::query_param;
 
 // WeChat's GET check: signature over (token, timestamp, nonce); the answer body is
 // echostr, as sent (plain text, also in safe mode). bad_signature when it does not match.
