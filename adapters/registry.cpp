@@ -1,4 +1,5 @@
 // Every platform the gateway speaks: one line each.
+#include "adapters/line/line.hpp"
 #include "adapters/platform.hpp"
 #include "adapters/slack/slack.hpp"
 #include "adapters/telegram/telegram.hpp"
@@ -18,6 +19,7 @@ std::span<platform_kind const> platform_kinds()
         webchat::kind(),
         wechat::official_account_kind(),
         wecom::wecom_kind(),
+        line::kind(),
     };
     return kinds;
 }
