@@ -102,9 +102,9 @@ void text_message(model::json_writer& w, model::outbound_message const& m)
         lines = listed_lines(m.text, buttons);
         buttons.clear();
     }
-    // A long text gives way, never the choices.
+    // A long text gives way, never the choices (unless they alone are too long).
     auto const room = max_text_units - std::min(max_text_units - 1, utf16_length(lines));
-    auto text = std::string(utf8_prefix_utf16(m.text, room)) + lines;
+    auto text = std::string(utf8_prefix_utf16(std::string(utf8_prefix_utf16(m.text, room)) + lines, max_text_units));
     if (blank(text))
         text = blank_text_stand_in;
     w.begin_object().key("type").str("text").key("text").str(text);

@@ -196,6 +196,14 @@ TEST(line_render, a_text_is_cut_to_5000_units_but_never_its_listed_choices)
     EXPECT_EQ(utf16_length(text), 5000u);
     EXPECT_TRUE(text.ends_with("\u2022 Choice 13")) << text.substr(text.size() - 40);
 
+    // Choices that alone pass the limit are cut with the rest (a dialog never writes such labels).
+    auto huge = text_to_citizen("Pick one");
+    for (int i = 0; i < 14; ++i)
+        huge.buttons.push_back({{std::string(400, char('a' + i)), "x" + std::to_string(i)}});
+    auto const cut = json::parse(rendered(huge, at(event_at)).body)["messages"][0]["text"].get<std::string>();
+    EXPECT_EQ(utf16_length(cut), 5000u);
+    EXPECT_NE(cut.find("\n\n\u2022 aaaa"), std::string::npos) << "the choices before the text";
+
     EXPECT_EQ(json::parse(rendered(text_to_citizen(" \n"), at(event_at)).body)["messages"][0]["text"], "\u2026")
         << "LINE refuses a blank text";
 }
