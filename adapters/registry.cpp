@@ -1,4 +1,5 @@
 // Every platform the gateway speaks: one line each.
+#include "adapters/line/line.hpp"
 #include "adapters/platform.hpp"
 #include "adapters/slack/slack.hpp"
 #include "adapters/telegram/telegram.hpp"
@@ -20,6 +21,7 @@ std::span<platform_kind const> platform_kinds()
         wechat::official_account_kind(),
         wecom::wecom_kind(),
         whatsapp::kind(),
+        line::kind(),
     };
     return kinds;
 }

@@ -422,7 +422,7 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/channels/0/id", R"("abcdefghijklmnopqrstuvwxyz0123456")",
          R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "abcdefghijklmnopqrstuvwxyz0123456")"},
         {"/channels/0/type", "", "channels[0].type: missing"},
-        {"/channels/0/type", R"("fax")", R"(channels[0].type: expected one of: telegram, slack, webchat, wechat, wecom, found "fax")"},
+        {"/channels/0/type", R"("fax")", R"(channels[0].type: expected one of: telegram, slack, webchat, wechat, wecom, line, found "fax")"},
         {"/channels/0/type", R"("slack")",
          "channels[0].webhook_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "
          "signing_secret"},
@@ -788,7 +788,7 @@ TEST(load, disabled_channels_are_checked_for_shape_and_left_out)
         {"/channels/0/botToken", "x",
          "channels[0].botToken: unknown key; expected one of: id, type, enabled, api_base, bot_token, webhook_secret"},
         {"/channels/0/id", "Old", R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "Old")"},
-        {"/channels/0/type", "fax", R"(channels[0].type: expected one of: telegram, slack, webchat, wechat, wecom, found "fax")"},
+        {"/channels/0/type", "fax", R"(channels[0].type: expected one of: telegram, slack, webchat, wechat, wecom, line, found "fax")"},
         {"/channels/0/enabled", 0, "channels[0].enabled: expected true or false, found 0"},
         {"/channels/0/signing_secret", "x",
          "channels[0].signing_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "
