@@ -1,6 +1,7 @@
 // Every platform the gateway speaks: one line each.
 #include "adapters/platform.hpp"
 #include "adapters/slack/slack.hpp"
+#include "adapters/sms/sms.hpp"
 #include "adapters/telegram/telegram.hpp"
 #include "adapters/webchat/webchat.hpp"
 #include "adapters/wechat/official_account.hpp"
@@ -18,6 +19,7 @@ std::span<platform_kind const> platform_kinds()
         webchat::kind(),
         wechat::official_account_kind(),
         wecom::wecom_kind(),
+        sms::kind(),
     };
     return kinds;
 }
