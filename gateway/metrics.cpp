@@ -14,6 +14,7 @@ constexpr family families[] = {
     {"pg_http_connections_rejected_total", "counter", "Connections or requests cut off, by reason."},
     {"pg_dialog_steps_total", "counter", "Citizen dialog steps run, by channel."},
     {"pg_events_ignored_total", "counter", "Inbound events acknowledged without a dialog step, by channel and kind."},
+    {"pg_receipts_total", "counter", "Platform receipts for messages sent (Twilio status callbacks, ...), by channel and state."},
     {"pg_commits_total", "counter", "Units of work, by result (committed, duplicate, failed)."},
     {"pg_petitions_filed_total", "counter", "Petitions filed, by channel."},
     {"pg_outbox_sends_total", "counter", "Outbound API calls, by channel and verdict (ok, retry, permanent)."},
