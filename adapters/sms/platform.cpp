@@ -219,10 +219,23 @@ public:
         return parse_webhook(req, hook_);
     }
 
+    // Pieces within max_segments. split_to_fit cuts after a line break in a piece's
+    // second half; where there is none, this ends the piece after a space in its
+    // second half, so no word is split between two SMS.
     std::vector<std::string> fit_text(std::string_view text) const override
     {
         auto const max = a_.max_segments;
-        return split_to_fit(text, [max](std::string_view rest) { return longest_prefix_within(rest, max); });
+        return split_to_fit(text, [max](std::string_view rest) {
+            auto const fit = longest_prefix_within(rest, max);
+            if (fit.size() == rest.size())
+                return fit;
+            auto const half = fit.size() / 2;
+            if (auto const line = fit.rfind('\n'); line != std::string_view::npos && line + 1 > half)
+                return fit;  // split_to_fit cuts there
+            if (auto const space = fit.rfind(' '); space != std::string_view::npos && space + 1 > half)
+                return fit.substr(0, space + 1);
+            return fit;
+        });
     }
 
     model::result<model::api_call> render(model::outbound_message const& m, send_context const&) const override

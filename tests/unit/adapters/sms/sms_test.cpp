@@ -362,6 +362,21 @@ TEST(sms_fit_text, each_piece_within_max_segments_cut_after_a_line_break_where_n
     ASSERT_EQ(pieces.size(), 2u);
     EXPECT_EQ(pieces[0], std::string(300, 'a') + "\n");
 
+    // Without a line break, a piece ends after a space in its second half: no word is split.
+    std::string words;
+    while (words.size() < 1000)
+        words += "pothole ";
+    auto const cut = p->fit_text(words);
+    ASSERT_GE(cut.size(), 3u);
+    std::string joined;
+    for (auto const& piece : cut) {
+        EXPECT_LE(count_segments(piece).segments, 3u);
+        EXPECT_TRUE(piece.ends_with("pothole ") || &piece == &cut.back()) << piece;
+        joined += piece;
+    }
+    EXPECT_EQ(joined, words);
+    EXPECT_EQ(p->fit_text(std::string(500, 'x')).front().size(), 459u);  // no space: the longest fit
+
     auto one = base_options();
     one["max_segments"] = 1;
     for (auto const& piece : make_with(one)->fit_text(std::string(400, 'x') + "\u20ac"))
