@@ -27,6 +27,7 @@ struct account {
     std::string channel_id;
     std::string account_sid;
     std::string auth_token;
+    std::string previous_auth_token;
     std::string from;                   // E.164; or
     std::string messaging_service_sid;  // MG...
     std::string public_url;
@@ -187,7 +188,7 @@ std::string describe(std::int64_t code)
 class sms_platform final : public platform {
 public:
     explicit sms_platform(account a)
-        : a_(std::move(a)), hook_{a_.channel_id, a_.auth_token, a_.public_url},
+        : a_(std::move(a)), hook_{a_.channel_id, a_.auth_token, a_.previous_auth_token, a_.public_url},
           authorization_("Basic " + model::to_base64(a_.account_sid + ":" + a_.auth_token))
     {
     }
@@ -313,6 +314,9 @@ std::unique_ptr<platform const> make(channel_config const& c)
     if (!is_sid(a.account_sid, "AC"))
         refuse("account_sid", "expected \"AC\" and 32 hex digits, as the console shows it");
     a.auth_token = string_option(c.options, "auth_token", true);
+    a.previous_auth_token = string_option(c.options, "previous_auth_token", false);
+    if (!a.previous_auth_token.empty() && a.previous_auth_token == a.auth_token)
+        refuse("previous_auth_token", "the same as auth_token: leave it out, or set the token before the rotation");
     a.from = string_option(c.options, "from", false);
     a.messaging_service_sid = string_option(c.options, "messaging_service_sid", false);
     if (a.from.empty() && a.messaging_service_sid.empty())
@@ -333,6 +337,7 @@ std::unique_ptr<platform const> make(channel_config const& c)
 constexpr std::array settings{
     setting{"account_sid", setting_kind::word, true},
     setting{"auth_token", setting_kind::secret_word, true},
+    setting{"previous_auth_token", setting_kind::secret, false},
     setting{"from", setting_kind::word, false},
     setting{"messaging_service_sid", setting_kind::word, false},
     setting{"public_url", setting_kind::text, true},

@@ -6,6 +6,8 @@
 // Its own config keys (see kind().settings):
 //   account_sid            "AC" + 32 hex: the account, and the user name of Basic auth
 //   auth_token             the account's Auth Token: signs webhooks, password of Basic auth
+//   previous_auth_token    optional: the token before a rotation, still accepted on webhooks
+//                          (Twilio signs with the primary token of the moment it sends)
 //   from                   the sending number, E.164 ("+15005550006"); or instead
 //   messaging_service_sid  "MG" + 32 hex: a Messaging Service picks the sender
 //   public_url             the number's messaging webhook exactly as set in Twilio's console
@@ -60,6 +62,7 @@ bool signature_matches(std::string_view header, std::string_view auth_token, std
 struct webhook_settings {
     std::string channel_id;
     std::string auth_token;
+    std::string previous_auth_token;  // "" when no rotation is under way
     std::string public_url;
 };
 

@@ -154,7 +154,10 @@ model::result<webhook_input> parse_webhook(model::raw_request const& req, webhoo
     auto fields = decode_form(req.body);
     if (!fields)
         return fields.error();
-    if (!signature_matches(signature, s.auth_token, s.public_url, *fields))
+    bool const signed_ok = signature_matches(signature, s.auth_token, s.public_url, *fields) ||
+                           (!s.previous_auth_token.empty() &&
+                            signature_matches(signature, s.previous_auth_token, s.public_url, *fields));
+    if (!signed_ok)
         return model::failure{model::errc::bad_signature,
                               "X-Twilio-Signature: does not match (is public_url exactly the webhook URL set in "
                               "Twilio's console, and auth_token the account's current one?)"};

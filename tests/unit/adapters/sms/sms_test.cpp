@@ -185,6 +185,26 @@ TEST(sms_parse, the_url_with_the_default_port_added_or_removed_verifies)
     }
 }
 
+TEST(sms_parse, a_rotated_token_is_accepted_only_while_it_is_configured_as_previous)
+{
+    auto options = base_options();
+    options["auth_token"] = "fedcba9876543210fedcba9876543210";  // the new primary
+    auto const body = inbound("hi");
+    auto const signed_by_old = signed_post(body);  // signed with `token`, the one before
+    auto out = make_with(options)->parse(signed_by_old, now);
+    ASSERT_FALSE(out);
+    EXPECT_EQ(out.error().code, errc::bad_signature);
+
+    options["previous_auth_token"] = token;
+    EXPECT_EQ(one_event(*make_with(options), signed_by_old).kind, event_kind::text);
+    auto by_new = signed_by_old;
+    by_new.headers.back().second = twilio_signature("fedcba9876543210fedcba9876543210", url, *decode_form(body));
+    EXPECT_EQ(one_event(*make_with(options), by_new).kind, event_kind::text);
+
+    options["previous_auth_token"] = options["auth_token"];
+    EXPECT_EQ(refusal(options)->key, "previous_auth_token");
+}
+
 TEST(sms_parse, a_missing_or_wrong_signature_is_refused_before_anything_is_read)
 {
     auto const p = make_with(base_options());
