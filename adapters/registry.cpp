@@ -2,6 +2,7 @@
 #include "adapters/line/line.hpp"
 #include "adapters/platform.hpp"
 #include "adapters/slack/slack.hpp"
+#include "adapters/sms/sms.hpp"
 #include "adapters/telegram/telegram.hpp"
 #include "adapters/webchat/webchat.hpp"
 #include "adapters/wechat/official_account.hpp"
@@ -22,6 +23,7 @@ std::span<platform_kind const> platform_kinds()
         wecom::wecom_kind(),
         whatsapp::kind(),
         line::kind(),
+        sms::kind(),
     };
     return kinds;
 }

@@ -7,7 +7,9 @@
 
 namespace pg::adapters {
 
-std::string hmac_sha256(std::string_view key, std::string_view message)
+namespace {
+
+std::string hmac(EVP_MD const* md, char const* name, std::string_view key, std::string_view message)
 {
     // An empty string_view may hold a null pointer; OpenSSL wants a real one.
     static constexpr unsigned char nothing[1] = {0};
@@ -16,10 +18,22 @@ std::string hmac_sha256(std::string_view key, std::string_view message)
     };
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (HMAC(EVP_sha256(), bytes(key), static_cast<int>(key.size()), bytes(message), message.size(), digest,
+    if (HMAC(md, bytes(key), static_cast<int>(key.size()), bytes(message), message.size(), digest,
              &length) == nullptr)
-        throw std::runtime_error("HMAC-SHA256 failed");  // only when OpenSSL itself is broken: a bug, not input
+        throw std::runtime_error(std::string(name) + " failed");  // only when OpenSSL itself is broken: a bug, not input
     return std::string(reinterpret_cast<char const*>(digest), length);
+}
+
+}  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view message)
+{
+    return hmac(EVP_sha256(), "HMAC-SHA256", key, message);
+}
+
+std::string hmac_sha1(std::string_view key, std::string_view message)
+{
+    return hmac(EVP_sha1(), "HMAC-SHA1", key, message);
 }
 
 std::string to_hex(std::string_view bytes)

@@ -422,7 +422,7 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/channels/0/id", R"("abcdefghijklmnopqrstuvwxyz0123456")",
          R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "abcdefghijklmnopqrstuvwxyz0123456")"},
         {"/channels/0/type", "", "channels[0].type: missing"},
-        {"/channels/0/type", R"("fax")", R"(channels[0].type: expected one of: telegram, slack, webchat, wechat, wecom, line, found "fax")"},
+        {"/channels/0/type", R"("fax")", R"(channels[0].type: expected one of: telegram, slack, webchat, wechat, wecom, whatsapp, line, sms, found "fax")"},
         {"/channels/0/type", R"("slack")",
          "channels[0].webhook_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "
          "signing_secret"},
@@ -716,6 +716,44 @@ TEST(load, environment_errors_name_the_key_and_the_variable)
     }
 }
 
+// SMS (Twilio): its keys as the platform declares them; make()'s refusals name the key.
+TEST(load, an_sms_channel_is_read_and_its_errors_name_the_key_never_the_token)
+{
+    json const sms = {{"id", "sms"}, {"type", "sms"}, {"account_sid", "AC0123456789abcdef0123456789abcdef"},
+                      {"auth_token", "${TWILIO_AUTH_TOKEN}"}, {"from", "+15005550006"},
+                      {"public_url", "https://petitions.example.org/webhook/sms"}, {"max_segments", 2}};
+    std::map<std::string, std::string> const env{{"TWILIO_AUTH_TOKEN", "SECRETVALUE0123456789abcdef01234"}};
+    temp_dir d;
+    auto config = full_config();
+    config["channels"].push_back(sms);
+    auto const s = load(write_config(d, config), env_of(env));
+    ASSERT_EQ(s.channels.size(), 3u);
+    EXPECT_EQ(s.channels[2].api_base, "https://api.twilio.com");
+    EXPECT_EQ(option(s.channels[2], "from"), "+15005550006");
+
+    struct case_ {
+        char const* key;
+        json value;
+        char const* expected;
+    };
+    case_ const cases[] = {
+        {"account_sid", "AB0123", "channels[2].account_sid: expected \"AC\" and 32 hex digits"},
+        {"from", "5005550006", "channels[2].from: expected an E.164 number"},
+        {"messaging_service_sid", "MG0123456789abcdef0123456789abcdef", "channels[2].messaging_service_sid: set together with from"},
+        {"public_url", "ftp://x", "channels[2].public_url: expected the webhook URL"},
+        {"max_segments", 11, "channels[2].max_segments: expected 1 to 10"},
+        {"auth_token", "SECRETVALUE with space", "channels[2].auth_token: expected a non-empty string without whitespace"},
+    };
+    for (auto const& c : cases) {
+        auto broken = full_config();
+        broken["channels"].push_back(sms);
+        broken["channels"][2][c.key] = c.value;
+        auto const message = error_of(write_config(d, broken), env_of(env));
+        EXPECT_NE(message.find(c.expected), std::string::npos) << message;
+        EXPECT_EQ(message.find("SECRETVALUE"), std::string::npos) << message;
+    }
+}
+
 TEST(load, secrets_never_appear_in_error_messages)
 {
     struct case_ {
@@ -788,7 +826,7 @@ TEST(load, disabled_channels_are_checked_for_shape_and_left_out)
         {"/channels/0/botToken", "x",
          "channels[0].botToken: unknown key; expected one of: id, type, enabled, api_base, bot_token, webhook_secret"},
         {"/channels/0/id", "Old", R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "Old")"},
-        {"/channels/0/type", "fax", R"(channels[0].type: expected one of: telegram, slack, webchat, wechat, wecom, line, found "fax")"},
+        {"/channels/0/type", "fax", R"(channels[0].type: expected one of: telegram, slack, webchat, wechat, wecom, whatsapp, line, sms, found "fax")"},
         {"/channels/0/enabled", 0, "channels[0].enabled: expected true or false, found 0"},
         {"/channels/0/signing_secret", "x",
          "channels[0].signing_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "

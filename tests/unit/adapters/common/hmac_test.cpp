@@ -31,6 +31,21 @@ TEST(hmac_sha256, known_vectors)
     }
 }
 
+// RFC 2202 test vectors (HMAC-SHA1, Twilio's signature).
+TEST(hmac_sha1, known_vectors)
+{
+    struct case_ { char const* name; std::string key; std::string message; char const* hex; };
+    case_ const cases[] = {
+        {"RFC 2202 case 1", std::string(20, '\x0b'), "Hi There", "b617318655057264e28bc0b6fb378c8ef146be00"},
+        {"RFC 2202 case 2", "Jefe", "what do ya want for nothing?", "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"},
+        {"RFC 2202 case 6: key longer than a block", std::string(80, '\xaa'),
+         "Test Using Larger Than Block-Size Key - Hash Key First", "aa4ae5e15272d00e95705637ce8a3b55ed402112"},
+        {"empty key and message", "", "", "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d"},
+    };
+    for (auto const& c : cases)
+        EXPECT_EQ(to_hex(hmac_sha1(c.key, c.message)), c.hex) << c.name;
+}
+
 TEST(hmac_sha256, hex_is_lower_case_two_digits_a_byte)
 {
     EXPECT_EQ(to_hex(""), "");
