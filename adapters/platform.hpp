@@ -42,6 +42,9 @@ struct capabilities {
     std::chrono::milliseconds reply_window{0};
     // Delivered into the gateway's own history, not through an API (web chat).
     bool local_delivery = false;
+    // Every message costs money (SMS): a status push goes here only when none of
+    // the citizen's other chats can take it.
+    bool paid_per_message = false;
     // An organisation's own app (WeCom): whoever writes to it is staff, each in
     // their own chat with the app, so every event on it is a staff event.
     bool staff_only = false;

@@ -249,8 +249,7 @@ void show_petition(turn& u, std::string_view typed)
         return;
     }
     // Also own when the number has dropped off the remembered list: same chat.
-    bool const own = contains(st.petitions, *tracking) ||
-                     (!p->chat_id.empty() && p->channel_id == st.channel_id && p->chat_id == st.chat_id);
+    bool const own = contains(st.petitions, *tracking) || owned(u, *p);
     // The petition on screen: "Add information" (typed or pressed) adds to it while it is open.
     bool const can_add = own && model::is_open(p->current) && own_petition(u, *tracking);
     st.target_petition = can_add ? *tracking : std::string{};
@@ -568,6 +567,51 @@ void on_press(turn& u, std::string_view data)
         stale(u);
 }
 
+// "link" asks for a one-time code; "link 123456" from another chat joins the
+// two; "notify here" makes this chat the one status pushes go to first.
+bool on_link_words(turn& u, std::string_view folded)
+{
+    auto const link_words = words_of(u, {text::kw_link});
+    if (contains(link_words, folded) && u.ctx.new_link_code) {
+        link_request r;
+        r.code = {u.ctx.new_link_code(), {u.state().channel_id, u.state().chat_id},
+                  u.ctx.now + u.ctx.link_code_lifetime};
+        u.note(text::link_code, {{"code", r.code.code},
+                                 {"minutes", std::to_string(u.ctx.link_code_lifetime.count())}});
+        u.out.link = std::move(r);
+        show(u);
+        return true;
+    }
+    if (contains(words_of(u, {text::kw_notify_here}), folded)) {
+        u.out.link = link_request{link_request::kind::prefer_here, {}};
+        u.note(text::notify_here);
+        show(u);
+        return true;
+    }
+    // A keyword and six digits, with or without a space between ("关联123456").
+    if (folded.size() < 7)
+        return false;
+    auto const typed = folded.substr(folded.size() - 6);
+    auto word = folded.substr(0, folded.size() - 6);
+    if (word.ends_with(' '))
+        word.remove_suffix(1);
+    if (!std::all_of(typed.begin(), typed.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        !contains(link_words, word))
+        return false;
+    auto const code = u.ctx.petitions.link_code(typed);
+    model::identity const here{u.state().channel_id, u.state().chat_id};
+    if (!code || code->expires_at <= u.ctx.now) {
+        u.note(text::link_bad);
+    } else if (code->issued_to == here) {
+        u.note(text::link_same);
+    } else {
+        u.out.link = link_request{link_request::kind::redeem, *code};
+        u.note(text::link_done);
+    }
+    show(u);
+    return true;
+}
+
 // Without inline buttons the last screen offered its buttons as numbered lines:
 // the button a typed number stands for, if any.
 std::optional<std::string> offered_press(turn const& u, std::string_view folded)
@@ -601,6 +645,8 @@ void on_input(turn& u)
         run(u, *c);
         return;
     }
+    if (on_link_words(u, folded))
+        return;
     if (auto const* l = locale_named(u, folded)) {
         switch_language(u, *l);
         return;

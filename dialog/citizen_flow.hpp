@@ -2,12 +2,14 @@
 // The citizen dialog: (state, event, context) -> (next state, replies, filed petition).
 // Pure: no clock, no storage, no randomness; everything it needs comes in `context`.
 #include "dialog/petition_flow.hpp"
+#include "model/citizen.hpp"
 #include "model/conversation.hpp"
 #include "model/event.hpp"
 #include "model/flow.hpp"
 #include "model/message.hpp"
 #include "model/petition.hpp"
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,6 +25,8 @@ public:
     virtual ~petition_lookup() = default;
     virtual std::optional<model::petition> petition(std::string_view tracking) const = 0;
     virtual std::vector<model::timeline_event> timeline(std::string_view tracking) const = 0;
+    // A code another chat asked for ("link"), if it was issued and not yet used.
+    virtual std::optional<model::link_code> link_code(std::string_view) const { return std::nullopt; }
 };
 
 // Every typed form the dialog accepts, folded once: each text's keyword list or
@@ -57,6 +61,20 @@ struct context {
     // The channel shows inline buttons. Without them (WeChat, SMS) every button of a
     // screen is offered as a numbered line, and a typed number stands for the press.
     bool buttons = true;
+    // The citizen's other chats (linked with a code) and the petitions filed
+    // there: "my requests" lists them too, and they are the citizen's own.
+    std::vector<model::identity> linked;
+    std::vector<std::string> linked_petitions;
+    // A fresh six-digit code for "link" (randomness is the gateway's), and how long it lives.
+    std::function<std::string()> new_link_code;
+    std::chrono::minutes link_code_lifetime{10};
+};
+
+// The citizen asked to link chats or to choose where pushes go: the gateway
+// writes what it means for the citizen record.
+struct link_request {
+    enum class kind { issue, redeem, prefer_here } what = kind::issue;
+    model::link_code code;  // issue: the code to store; redeem: the code used (issued_to: the other chat)
 };
 
 struct outcome {
@@ -66,6 +84,7 @@ struct outcome {
     std::vector<model::timeline_event> timeline;    // timeline events of `filed`
     std::vector<citizen_request> requests;          // actions on the citizen's own petitions
                                                     // (added information, rating, "not resolved")
+    std::optional<link_request> link;
 };
 
 // Throws std::invalid_argument when ctx.words was built from other data than ctx.data.

@@ -103,7 +103,8 @@ struct listed_petition {
     model::petition p;
 };
 
-// The citizen's own petitions, newest first, as the store has them now.
+// The citizen's own petitions, from this chat and the chats linked to it,
+// newest first, as the store has them now.
 std::vector<listed_petition> own_petitions(turn const& u)
 {
     std::vector<listed_petition> out;
@@ -111,6 +112,16 @@ std::vector<listed_petition> own_petitions(turn const& u)
     for (auto it = mine.rbegin(); it != mine.rend() && out.size() < track_list_size; ++it)
         if (auto p = u.ctx.petitions.petition(*it))
             out.push_back({*it, std::move(*p)});
+    if (u.ctx.linked_petitions.empty())
+        return out;
+    for (auto const& t : u.ctx.linked_petitions)
+        if (std::none_of(out.begin(), out.end(), [&](auto const& l) { return l.tracking == t; }))
+            if (auto p = u.ctx.petitions.petition(t); p && owned(u, *p))
+                out.push_back({t, std::move(*p)});
+    std::stable_sort(out.begin(), out.end(),
+                     [](auto const& a, auto const& b) { return a.p.submitted_at > b.p.submitted_at; });
+    if (out.size() > track_list_size)
+        out.resize(track_list_size);
     return out;
 }
 

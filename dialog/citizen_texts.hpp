@@ -35,6 +35,7 @@ enum class text {
     language_prompt, language_changed,
     kw_menu, kw_cancel, kw_back, kw_help, kw_language, kw_file, kw_track, kw_continue,
     kw_done, kw_send, kw_edit, kw_add_info,
+    link_code, link_done, link_bad, link_same, notify_here, kw_link, kw_notify_here,
 };
 
 struct text_spec {
@@ -44,7 +45,7 @@ struct text_spec {
 };
 
 // In enum order (checked below). kw_* texts are keyword lists, "cancel|stop".
-inline constexpr std::array<text_spec, 102> text_specs{{
+inline constexpr std::array<text_spec, 109> text_specs{{
     {text::welcome, "welcome", ""},
     {text::privacy, "privacy", ""},
     {text::menu_prompt, "menu.prompt", "options"},
@@ -147,6 +148,13 @@ inline constexpr std::array<text_spec, 102> text_specs{{
     {text::kw_send, "kw.send", ""},
     {text::kw_edit, "kw.edit", ""},
     {text::kw_add_info, "kw.add_info", ""},
+    {text::link_code, "link.code", "code minutes"},
+    {text::link_done, "link.done", ""},
+    {text::link_bad, "link.bad", ""},
+    {text::link_same, "link.same", ""},
+    {text::notify_here, "notify.here", ""},
+    {text::kw_link, "kw.link", ""},
+    {text::kw_notify_here, "kw.notify_here", ""},
 }};
 
 constexpr bool specs_in_enum_order()
@@ -154,7 +162,7 @@ constexpr bool specs_in_enum_order()
     for (std::size_t i = 0; i < text_specs.size(); ++i)
         if (static_cast<std::size_t>(text_specs[i].id) != i)
             return false;
-    return static_cast<std::size_t>(text::kw_add_info) + 1 == text_specs.size();
+    return static_cast<std::size_t>(text::kw_notify_here) + 1 == text_specs.size();
 }
 static_assert(specs_in_enum_order(), "text_specs must list every text id once, in enum order");
 

@@ -83,11 +83,21 @@ void turn::send_notes()
     send({std::move(last), {}, {}});
 }
 
+bool owned(turn const& u, model::petition const& p)
+{
+    model::identity const filed_from{p.channel_id, p.chat_id};
+    if (p.chat_id.empty())
+        return false;
+    if (filed_from == model::identity{u.state().channel_id, u.state().chat_id})
+        return true;
+    return std::find(u.ctx.linked.begin(), u.ctx.linked.end(), filed_from) != u.ctx.linked.end();
+}
+
 std::optional<model::petition> own_petition(turn const& u, std::string_view tracking)
 {
     auto p = u.ctx.petitions.petition(tracking);
-    // The gateway applies requests only to petitions of the chat they come from.
-    if (!p || p->channel_id != u.state().channel_id || p->chat_id != u.state().chat_id)
+    // The gateway applies requests only to petitions of the citizen's own chats.
+    if (!p || !owned(u, *p))
         return std::nullopt;
     return p;
 }

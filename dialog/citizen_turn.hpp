@@ -56,7 +56,8 @@ struct turn {
     void send_notes();     // the notes alone
 };
 
-// The petition, if this chat filed it: only then may it add information or rate.
+// The petition, if this chat or one linked to it filed it: only then may it add information or rate.
+bool owned(turn const& u, model::petition const& p);
 std::optional<model::petition> own_petition(turn const& u, std::string_view tracking);
 
 // Filing steps carry a draft; "back" walks them in this order.

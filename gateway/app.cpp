@@ -114,6 +114,13 @@ int run_service(config::settings settings)
     auto const outbox_strand = net::make_strand(ioc.get_executor());
     dispatcher outbox(outbox_strand, tls, channels, *store, pool, settings.outbox, stats, clock);
     outbox.on_dead([&](model::outbox_entry const& e, std::string const& reason) {
+        // A status push goes to the citizen's next chat that can take it.
+        if (!e.message.notice_tracking.empty()) {
+            auto r = runner.notice_failed(e.message, reason, clock());
+            // Written ahead of its sync (see wal_syncer.hpp): synced before it is acted on.
+            if (r.status == storage::commit_status::committed && (!r.unsynced || store->sync_wal()))
+                outbox.enqueue(std::move(r.queued));
+        }
         auto work = dead_letter_notice(settings, e, reason);
         if (work.outbox.empty())
             return;

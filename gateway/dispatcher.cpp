@@ -135,6 +135,8 @@ net::awaitable<void> dispatcher::drain(std::string key)
         switch (verdict.outcome) {
         case model::delivery::ok:
             metrics_.add("pg_outbox_sends_total", {{"channel", channel_id}, {"verdict", "ok"}});
+            if (!verdict.sent_id.empty() && !entry.message.notice_tracking.empty())
+                remember_sent(entry.message, verdict.sent_id);
             delivered(entry.seq);
             head.entries.pop_front();
             break;
@@ -377,6 +379,14 @@ bool dispatcher::flush_marks()
 {
     // Written on the strand: an unsynced write does not wait for the disk.
     return store_.mark_delivered(std::exchange(delivered_batch_, {}));
+}
+
+// A status push the platform took: its receipts (delivered, read, failed) will name it by sent_id.
+void dispatcher::remember_sent(model::outbound_message const& m, std::string const& sent_id)
+{
+    model::sent_notice n{{m.channel_id, m.chat_id}, sent_id, m.notice_tracking, m.notice_status, "sent", clock_(),
+                         m.text, m.language};
+    net::post(pool_, [this, n = std::move(n)] { store_.record_sent(n); });
 }
 
 void dispatcher::dead(model::outbox_entry const& e, std::string const& reason)

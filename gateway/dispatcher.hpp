@@ -83,6 +83,7 @@ private:
     void delivered(std::uint64_t seq);
     bool flush_marks();  // on the strand: writes the batched delivery marks
     void dead(model::outbox_entry const& e, std::string const& reason);
+    void remember_sent(model::outbound_message const& m, std::string const& sent_id);
 
     net::strand<net::any_io_executor> strand_;
     channel_table const& channels_;

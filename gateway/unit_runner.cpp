@@ -24,6 +24,7 @@ public:
     {
         return store_.timeline(tracking);
     }
+    std::optional<model::link_code> link_code(std::string_view code) const override { return store_.link_code(code); }
 
 private:
     storage::store& store_;
@@ -124,14 +125,18 @@ void unit_runner::stamp_heard(storage::unit_of_work& work)
 
 // A text longer than its platform carries becomes several messages, the
 // buttons on the last (WeChat's customer-service texts are shorter than
-// Telegram's; SMS counts segments).
-void unit_runner::fit_texts(storage::unit_of_work& work) const
+// Telegram's; SMS counts segments). A status push past its chat's reply window
+// stays whole: it goes as one template.
+void unit_runner::fit_texts(storage::unit_of_work& work, model::timestamp now) const
 {
     std::vector<model::outbound_message> fitted;
     fitted.reserve(work.outbox.size());
     for (auto& m : work.outbox) {
         auto const* ch = channels_.find(m.channel_id);
-        if (!ch || m.kind != model::message_kind::text) {
+        auto const window = ch ? ch->can().reply_window : std::chrono::milliseconds{0};
+        bool const as_template = window.count() > 0 && !m.notice_status.empty() &&
+                                 (m.heard_at == model::timestamp{} || now - m.heard_at >= window);
+        if (!ch || m.kind != model::message_kind::text || as_template) {
             fitted.push_back(std::move(m));
             continue;
         }
@@ -149,10 +154,11 @@ void unit_runner::fit_texts(storage::unit_of_work& work) const
     work.outbox = std::move(fitted);
 }
 
-unit_result unit_runner::commit(storage::unit_of_work& work, std::string_view channel_id, bool filed)
+unit_result unit_runner::commit(storage::unit_of_work& work, std::string_view channel_id, bool filed,
+                                model::timestamp now)
 {
-    fit_texts(work);
     stamp_heard(work);
+    fit_texts(work, now);
     auto committed = store_.commit(work, write_ahead() ? storage::durability::on_sync : storage::durability::on_return);
     switch (committed.status) {
     case storage::commit_status::committed:
@@ -199,6 +205,8 @@ unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp no
         // is still acknowledged so the client stops its spinner.
         work.dedupe_key = ev.dedupe_key;
         metrics_.add("pg_events_ignored_total", {{"channel", ev.channel_id}, {"kind", kind_name(ev.kind)}});
+        if (citizen_chat && ev.detail == model::opted_out)
+            note_reachable(ev, false, work);
         if (!ev.callback_id.empty()) {
             auto ack = message_to(ev.channel_id, ev.chat_id, {});
             ack.kind = model::message_kind::callback_ack;
@@ -207,7 +215,7 @@ unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp no
         }
     }
     give_reply_token(ev, now, work);
-    return commit(work, ev.channel_id, filed);
+    return commit(work, ev.channel_id, filed, now);
 }
 
 // The platform's one-time handle for answering an event (LINE's reply token)
@@ -223,15 +231,6 @@ void unit_runner::give_reply_token(model::inbound_event const& ev, model::timest
             m.reply_token_at = now;
             return;
         }
-}
-
-// A platform's receipt for a message we sent (delivered, read, failed).
-storage::unit_of_work unit_runner::receipt_step(model::inbound_event const& ev, model::timestamp)
-{
-    storage::unit_of_work work;
-    work.dedupe_key = ev.dedupe_key;
-    metrics_.add("pg_receipts_total", {{"channel", ev.channel_id}, {"state", ev.text}});
-    return work;
 }
 
 bool unit_runner::has_buttons(std::string_view channel_id) const
@@ -267,12 +266,25 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
                         }};
     ctx.cal = dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays};
     ctx.buttons = has_buttons(ev.channel_id);
+    model::identity const here{ev.channel_id, ev.chat_id};
+    auto const who = store_.citizen(ev.channel_id, ev.chat_id);
+    for (auto const& i : who.identities)
+        if (!(i == here)) {
+            ctx.linked.push_back(i);
+            if (auto const c = store_.conversation(i.channel_id, i.chat_id))
+                ctx.linked_petitions.insert(ctx.linked_petitions.end(), c->petitions.begin(), c->petitions.end());
+        }
+    ctx.new_link_code = [this] { return new_link_code(); };
     auto out = dialog::step(*state, ev, ctx);
     metrics_.add("pg_dialog_steps_total", {{"channel", ev.channel_id}});
 
     storage::unit_of_work work;
     work.dedupe_key = ev.dedupe_key;
     work.outbox = std::move(out.replies);
+    if (out.link)
+        link_chats(*out.link, here, who, work);
+    else if (!model::reachable(who, here))
+        note_reachable(ev, true, work);  // writing again takes an opt-out back
     if (out.filed) {
         filed = true;
         out.filed->number = number;
@@ -290,7 +302,8 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
     held = lock_petitions(trackings);
     for (auto const& req : out.requests) {
         auto p = store_.petition(req.tracking);
-        if (!p || p->channel_id != ev.channel_id || p->chat_id != ev.chat_id)
+        if (!p || std::find(who.identities.begin(), who.identities.end(),
+                            model::identity{p->channel_id, p->chat_id}) == who.identities.end())
             continue;  // not theirs: the dialog only offers their own, so this is a stale button
         auto const previous = p->department;
         apply_outcome(dialog::apply_citizen(*p, req, citizen, petition_ctx(now, p->channel_id)), previous, now, work);
@@ -412,7 +425,7 @@ unit_result unit_runner::staff_action(std::string const& tracking, model::staff_
     work.dedupe_key = "api:" + tracking + ":" + std::to_string(store_.timeline(tracking).size()) + ":" +
                       std::string(model::to_string(cmd.action));
     apply_outcome(std::move(out), previous, now, work);
-    return commit(work, who.channel_id, false);
+    return commit(work, who.channel_id, false, now);
 }
 
 std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
@@ -452,7 +465,7 @@ std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
                 for (auto const* sup : serving(settings_.staff.supervisors, p->department))
                     work.outbox.push_back(message_to(sup->channel, sup->chat, alert.staff_text));
             metrics_.add("pg_alerts_total", {{"kind", model::to_string(alert.kind)}});
-            results.push_back(commit(work, "deadlines", false));
+            results.push_back(commit(work, "deadlines", false, now));
         }
     }
     if (unreadable > 0)
@@ -575,8 +588,12 @@ void unit_runner::apply_outcome(dialog::petition_outcome&& out, std::string_view
     }
     for (auto& e : out.timeline)
         work.timeline.emplace_back(out.next.tracking, std::move(e));
-    for (auto& m : out.to_citizen)
-        work.outbox.push_back(std::move(m));
+    for (auto& m : out.to_citizen) {
+        if (m.notice_status.empty())
+            work.outbox.push_back(std::move(m));
+        else
+            plan_push(std::move(m), now, {}, work);
+    }
     if (out.next.department != previous_department)
         open_threads(out.next, previous_department, now, work);
     post_to_threads(out.next, out.staff_text, work, out.staff_photos);

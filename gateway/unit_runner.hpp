@@ -43,6 +43,10 @@ public:
                              model::timestamp now,
                              std::function<bool(model::petition const&)> const& in_scope = {});
 
+    // A status push the platform would not take, or whose receipt said it
+    // failed: it goes to the citizen's next chat that can take it, if any.
+    unit_result notice_failed(model::outbound_message const& push, std::string_view reason, model::timestamp now);
+
     // Reminders and escalations due at `now`, one unit per alert.
     std::vector<unit_result> check_deadlines(model::timestamp now);
 
@@ -62,11 +66,20 @@ private:
     storage::unit_of_work citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed,
                                        petition_locks& held);
     storage::unit_of_work staff_step(model::inbound_event const& ev, model::timestamp now, petition_locks& held);
-    unit_result commit(storage::unit_of_work& work, std::string_view channel_id, bool filed);
+    unit_result commit(storage::unit_of_work& work, std::string_view channel_id, bool filed, model::timestamp now);
     void stamp_heard(storage::unit_of_work& work);
-    void fit_texts(storage::unit_of_work& work) const;
+    void fit_texts(storage::unit_of_work& work, model::timestamp now) const;
     void give_reply_token(model::inbound_event const& ev, model::timestamp now, storage::unit_of_work& work) const;
+    // The citizen's linked chats and the status pushes that go to them (notices.cpp).
     storage::unit_of_work receipt_step(model::inbound_event const& ev, model::timestamp now);
+    std::string new_link_code() const;
+    void link_chats(dialog::link_request const& r, model::identity const& here, model::citizen who,
+                    storage::unit_of_work& work);
+    void note_reachable(model::inbound_event const& ev, bool reachable, storage::unit_of_work& work);
+    // Sends `push` to the citizen's first chat that can take it, not one of
+    // `tried`, and records where (or that none could) on the timeline.
+    void plan_push(model::outbound_message push, model::timestamp now, std::vector<model::identity> const& tried,
+                   storage::unit_of_work& work) const;
     // A synced store's units are written ahead of their sync (see wal_syncer.hpp).
     bool write_ahead() const { return settings_.storage.sync; }
 

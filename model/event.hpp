@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pg::model {
@@ -22,6 +23,11 @@ enum class event_kind {
 };
 
 enum class chat_kind { private_chat, group, channel };
+
+// An `ignored` event's detail when the person stopped the account's messages
+// (SMS STOP, WeChat unsubscribe, LINE unfollow): their status pushes go to
+// another linked chat until they write from this one again.
+inline constexpr std::string_view opted_out = "opt_out";
 
 struct geo_point {
     double latitude = 0;

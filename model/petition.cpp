@@ -23,7 +23,7 @@ constexpr std::array<std::pair<actor_kind, std::string_view>, 3> actor_names{{
     {actor_kind::system, "system"},
 }};
 
-constexpr std::array<std::pair<entry_kind, std::string_view>, 7> entry_names{{
+constexpr std::array<std::pair<entry_kind, std::string_view>, 8> entry_names{{
     {entry_kind::transition, "transition"},
     {entry_kind::note, "note"},
     {entry_kind::assignment, "assignment"},
@@ -31,6 +31,7 @@ constexpr std::array<std::pair<entry_kind, std::string_view>, 7> entry_names{{
     {entry_kind::escalation, "escalation"},
     {entry_kind::citizen_info, "citizen_info"},
     {entry_kind::rating, "rating"},
+    {entry_kind::notice, "notice"},
 }};
 
 template <class E, std::size_t N>

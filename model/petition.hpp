@@ -19,8 +19,10 @@ std::optional<status> status_from_string(std::string_view s);
 enum class actor_kind { citizen, staff, system };
 
 // What a timeline entry records. Only `transition` changes the status; the
-// others leave `to` at the status the petition had.
-enum class entry_kind { transition, note, assignment, reminder, escalation, citizen_info, rating };
+// others leave `to` at the status the petition had. `notice`: where a status
+// push went and how (or that no chat could take it), and the platform's
+// receipts for it; never a response.
+enum class entry_kind { transition, note, assignment, reminder, escalation, citizen_info, rating, notice };
 std::string_view to_string(entry_kind k);
 std::optional<entry_kind> entry_kind_from_string(std::string_view s);
 std::string_view to_string(actor_kind a);

@@ -470,4 +470,132 @@ std::optional<history_entry> decode_history_entry(std::string_view bytes, std::u
     });
 }
 
+// ---- citizens ----
+// An identity is stored as [channel_id, chat_id].
+
+namespace {
+
+void put_identity(json_writer& w, model::identity const& i) { w.begin_array().str(i.channel_id).str(i.chat_id).end_array(); }
+
+void put_identities(json_writer& w, std::string_view key, std::vector<model::identity> const& v)
+{
+    w.key(key).begin_array();
+    for (auto const& i : v)
+        put_identity(w, i);
+    w.end_array();
+}
+
+model::identity read_identity(element e)
+{
+    std::vector<std::string> pair;
+    read(e, pair);
+    if (pair.size() != 2)
+        throw bad_record{};
+    return {std::move(pair[0]), std::move(pair[1])};
+}
+
+void get_identities(record const& o, std::string_view key, std::vector<model::identity>& out)
+{
+    auto e = field(o, key);
+    if (!e)
+        return;
+    simdjson::dom::array a;
+    if (e->get(a) != simdjson::SUCCESS)
+        throw bad_record{};
+    for (element x : a)
+        out.push_back(read_identity(x));
+}
+
+}  // namespace
+
+std::string encode(model::citizen const& c)
+{
+    json_writer w;
+    w.begin_object();
+    w.key("v").i64(version);
+    put_identities(w, "ids", c.identities);
+    if (c.preferred) {
+        w.key("preferred");
+        put_identity(w, *c.preferred);
+    }
+    put_identities(w, "unreachable", c.unreachable);
+    return w.end_object().take();
+}
+
+std::string encode(model::link_code const& c)
+{
+    json_writer w;
+    w.begin_object();
+    w.key("v").i64(version);
+    w.key("code").str(c.code);
+    w.key("to");
+    put_identity(w, c.issued_to);
+    w.key("expires").i64(model::to_millis(c.expires_at));
+    return w.end_object().take();
+}
+
+std::string encode(model::sent_notice const& n)
+{
+    json_writer w;
+    w.begin_object();
+    w.key("v").i64(version);
+    w.key("to");
+    put_identity(w, n.to);
+    w.key("sent_id").str(n.sent_id);
+    w.key("tracking").str(n.tracking);
+    w.key("status").str(n.status);
+    w.key("state").str(n.state);
+    w.key("at").i64(model::to_millis(n.at));
+    w.key("text").str(n.text);
+    w.key("lang").str(n.language);
+    return w.end_object().take();
+}
+
+std::optional<model::citizen> decode_citizen(std::string_view bytes)
+{
+    return decode<model::citizen>(bytes, [](record const& j) {
+        model::citizen c;
+        get_identities(j, "ids", c.identities);
+        if (auto p = field(j, "preferred"))
+            c.preferred = read_identity(*p);
+        get_identities(j, "unreachable", c.unreachable);
+        if (c.identities.empty())
+            throw bad_record{};
+        return c;
+    });
+}
+
+std::optional<model::link_code> decode_link_code(std::string_view bytes)
+{
+    return decode<model::link_code>(bytes, [](record const& j) {
+        model::link_code c;
+        get(j, "code", c.code);
+        auto to = field(j, "to");
+        if (!to)
+            throw bad_record{};
+        c.issued_to = read_identity(*to);
+        get_time(j, "expires", c.expires_at);
+        return c;
+    });
+}
+
+std::optional<model::sent_notice> decode_sent_notice(std::string_view bytes)
+{
+    return decode<model::sent_notice>(bytes, [](record const& j) {
+        model::sent_notice n;
+        auto to = field(j, "to");
+        if (!to)
+            throw bad_record{};
+        n.to = read_identity(*to);
+        get(j, "sent_id", n.sent_id);
+        get(j, "tracking", n.tracking);
+        get(j, "status", n.status);
+        get(j, "state", n.state);
+        get_time(j, "at", n.at);
+        get(j, "text", n.text);
+        get(j, "lang", n.language);
+        return n;
+    });
+}
+
 }  // namespace pg::storage

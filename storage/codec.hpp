@@ -6,6 +6,7 @@
 // Records written before a field existed decode it as the model's default
 // (a petition's response_due_at as the epoch, a timeline entry as a
 // transition), so new fields stay within "v":1.
+#include "model/citizen.hpp"
 #include "model/conversation.hpp"
 #include "model/message.hpp"
 #include "model/petition.hpp"
@@ -28,6 +29,9 @@ std::string encode(model::timeline_event const& e);
 std::string encode(model::outbox_entry const& e);  // without seq: the key holds it
 std::string encode_dead_letter(model::outbox_entry const& e, std::string_view reason);
 std::string encode(history_entry const& e);  // without seq: the key holds it
+std::string encode(model::citizen const& c);
+std::string encode(model::link_code const& c);
+std::string encode(model::sent_notice const& n);
 
 std::optional<model::conversation> decode_conversation(std::string_view bytes);
 std::optional<model::petition> decode_petition(std::string_view bytes);
@@ -36,5 +40,8 @@ std::optional<model::outbox_entry> decode_outbox_entry(std::string_view bytes, s
 std::optional<std::pair<model::outbox_entry, std::string>> decode_dead_letter(std::string_view bytes,
                                                                               std::uint64_t seq);
 std::optional<history_entry> decode_history_entry(std::string_view bytes, std::uint64_t seq);
+std::optional<model::citizen> decode_citizen(std::string_view bytes);
+std::optional<model::link_code> decode_link_code(std::string_view bytes);
+std::optional<model::sent_notice> decode_sent_notice(std::string_view bytes);
 
 }  // namespace pg::storage

@@ -57,6 +57,34 @@ std::string thread_map_key(char direction, std::string_view channel_id, std::str
 
 }  // namespace
 
+std::string citizen_key(std::string_view channel_id, std::string_view chat_id)
+{
+    std::string k = "c";
+    k.push_back('\0');
+    k.append(channel_id);
+    k.push_back('\0');
+    k.append(chat_id);
+    return k;
+}
+
+std::string link_code_key(std::string_view code)
+{
+    std::string k = "k";
+    k.push_back('\0');
+    k.append(code);
+    return k;
+}
+
+std::string sent_notice_key(std::string_view channel_id, std::string_view sent_id)
+{
+    std::string k = "s";
+    k.push_back('\0');
+    k.append(channel_id);
+    k.push_back('\0');
+    k.append(sent_id);
+    return k;
+}
+
 std::string thread_of_petition_key(std::string_view channel_id, std::string_view chat_id, std::string_view tracking)
 {
     return thread_map_key('t', channel_id, chat_id, tracking);

@@ -12,6 +12,9 @@
 //   threads           't' '\0' channel_id '\0' chat_id '\0' tracking   -> thread_id
 //                     'p' '\0' channel_id '\0' chat_id '\0' thread_id  -> tracking
 //   history           channel_id '\0' chat_id '\0' u64 seq      -> history_entry (web chat)
+//   citizens          'c' '\0' channel_id '\0' chat_id         -> citizen (a copy under each linked chat)
+//                     'k' '\0' code                            -> link_code
+//                     's' '\0' channel_id '\0' sent_id         -> sent_notice
 //   default (meta)    "format", "outbox_next_seq", "petition_next_number"
 //
 // at' is the millisecond time with its sign bit flipped, so times before 1970
@@ -43,6 +46,11 @@ std::string timeline_key(std::string_view tracking, model::timestamp at, std::ui
 // entries sort by their seq within it.
 std::string history_prefix(std::string_view channel_id, std::string_view chat_id);
 std::string history_key(std::string_view channel_id, std::string_view chat_id, std::uint64_t seq);
+
+// Linking chats into one citizen (model/citizen.hpp).
+std::string citizen_key(std::string_view channel_id, std::string_view chat_id);
+std::string link_code_key(std::string_view code);
+std::string sent_notice_key(std::string_view channel_id, std::string_view sent_id);
 
 // The smallest key above every key that starts with `prefix`; empty when there is none.
 std::string prefix_end(std::string_view prefix);

@@ -452,6 +452,17 @@ commit_result rocks_store::impl::write_unit(unit_of_work const& w, durability d)
             b.put(cf(family::outbox), u64_key(e.seq), encode(e));
         }
     }
+    for (auto const& c : w.citizens) {
+        auto const bytes = encode(c);
+        for (auto const& i : c.identities)
+            b.put(cf(family::citizens), citizen_key(i.channel_id, i.chat_id), bytes);
+    }
+    for (auto const& c : w.link_codes)
+        b.put(cf(family::citizens), link_code_key(c.code), encode(c));
+    for (auto const& code : w.used_link_codes)
+        b.remove(cf(family::citizens), link_code_key(code));
+    for (auto const& n : w.sent_notices)
+        b.put(cf(family::citizens), sent_notice_key(n.to.channel_id, n.sent_id), encode(n));
     auto const history_locks = lock_history(w.history);  // until the write is done
     put_history(b, w.history);
     if (!b.status.ok())
@@ -878,6 +889,50 @@ local_delivery rocks_store::deliver_to_history(std::uint64_t outbox_seq, history
         return local_delivery::failed;
     impl_->unqueue({&outbox_seq, 1});
     return local_delivery::appended;
+}
+
+model::citizen rocks_store::citizen(std::string_view channel_id, std::string_view chat_id)
+{
+    rocksdb::PinnableSlice v;
+    if (impl_->get(family::citizens, citizen_key(channel_id, chat_id), v)) {
+        if (auto c = decode_citizen(v.ToStringView()))
+            return std::move(*c);
+        ++impl_->decode_failures;
+    }
+    return model::alone({std::string(channel_id), std::string(chat_id)});
+}
+
+std::optional<model::link_code> rocks_store::link_code(std::string_view code)
+{
+    rocksdb::PinnableSlice v;
+    if (!impl_->get(family::citizens, link_code_key(code), v))
+        return std::nullopt;
+    auto c = decode_link_code(v.ToStringView());
+    if (!c)
+        ++impl_->decode_failures;
+    return c;
+}
+
+bool rocks_store::record_sent(model::sent_notice const& n)
+{
+    batch_builder b;
+    b.put(impl_->cf(family::citizens), sent_notice_key(n.to.channel_id, n.sent_id), encode(n));
+    if (!b.status.ok())
+        return false;
+    rocksdb::WriteOptions wo;
+    wo.sync = false;  // a lost record only loses the receipts' line on the timeline
+    return impl_->write(wo, b.batch).ok();
+}
+
+std::optional<model::sent_notice> rocks_store::sent_notice(std::string_view channel_id, std::string_view sent_id)
+{
+    rocksdb::PinnableSlice v;
+    if (!impl_->get(family::citizens, sent_notice_key(channel_id, sent_id), v))
+        return std::nullopt;
+    auto n = decode_sent_notice(v.ToStringView());
+    if (!n)
+        ++impl_->decode_failures;
+    return n;
 }
 
 std::uint64_t rocks_store::outbox_depth()

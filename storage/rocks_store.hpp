@@ -84,6 +84,10 @@ public:
                                        std::size_t limit) override;
     local_delivery deliver_to_history(std::uint64_t outbox_seq, history_append const& a) override;
 
+    model::citizen citizen(std::string_view channel_id, std::string_view chat_id) override;
+    std::optional<model::link_code> link_code(std::string_view code) override;
+    bool record_sent(model::sent_notice const& n) override;
+    std::optional<model::sent_notice> sent_notice(std::string_view channel_id, std::string_view sent_id) override;
     std::uint64_t outbox_depth() override;
 
     // Syncs the WAL and writes the memtables to table files, so the next open

@@ -19,12 +19,13 @@ namespace pg::storage {
 // A family added later goes last: DB::Open creates it in an existing database
 // (create_missing_column_families), and the others keep their index.
 enum class family : std::size_t {
-    meta, dedupe, conversations, petitions, petition_numbers, timeline, outbox, dead_letters, threads, history
+    meta, dedupe, conversations, petitions, petition_numbers, timeline, outbox, dead_letters, threads, history,
+    citizens
 };
 
-inline constexpr std::array<char const*, 10> family_names{
+inline constexpr std::array<char const*, 11> family_names{
     "default", "dedupe", "conversations", "petitions", "petition_numbers", "timeline", "outbox", "dead_letters",
-    "threads", "history",
+    "threads", "history", "citizens",
 };
 
 constexpr char const* name(family f) { return family_names[static_cast<std::size_t>(f)]; }

@@ -1,6 +1,7 @@
 #pragma once
 // The one interface the rest of the program sees for persistence. It speaks in
 // units of work and queries, never in raw keys, so another backend is a new file.
+#include "model/citizen.hpp"
 #include "model/conversation.hpp"
 #include "model/message.hpp"
 #include "model/petition.hpp"
@@ -40,6 +41,10 @@ struct unit_of_work {
     std::vector<std::pair<std::string, model::timeline_event>> timeline;  // (tracking, event), appended
     std::vector<model::outbound_message> outbox;       // queued in this order
     std::vector<history_append> history;               // web chat: what the citizen sent, appended
+    std::vector<model::citizen> citizens;              // each written under every chat it links
+    std::vector<model::link_code> link_codes;          // issued
+    std::vector<std::string> used_link_codes;          // redeemed: removed
+    std::vector<model::sent_notice> sent_notices;      // a receipt's furthest state, replaced
 };
 
 struct petition_filter {
@@ -130,6 +135,13 @@ public:
     // neither lose nor double it. already_delivered (nothing appended) when the
     // outbox no longer holds it.
     virtual local_delivery deliver_to_history(std::uint64_t outbox_seq, history_append const& a) = 0;
+
+    // The citizen a chat belongs to: model::alone(chat) when it was never linked.
+    virtual model::citizen citizen(std::string_view channel_id, std::string_view chat_id) = 0;
+    virtual std::optional<model::link_code> link_code(std::string_view code) = 0;
+    // A status push the platform took: remembered so its receipts find their petition.
+    virtual bool record_sent(model::sent_notice const& n) = 0;
+    virtual std::optional<model::sent_notice> sent_notice(std::string_view channel_id, std::string_view sent_id) = 0;
 
     // Counts for /metrics.
     virtual std::uint64_t outbox_depth() = 0;

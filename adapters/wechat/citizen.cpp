@@ -31,12 +31,15 @@ void read_event(callback_message const& m, model::inbound_event& ev)
         ev.text = start_command(key.starts_with(qr_scene_prefix) ? key.substr(qr_scene_prefix.size()) : "");
     } else if (is("SCAN")) {
         ev.text = start_command(m.event_key);  // already following: EventKey is the bare scene
+    } else if (is("unsubscribe")) {
+        ev.kind = event_kind::ignored;  // nothing reaches the user any more
+        ev.detail = model::opted_out;
     } else if (is("CLICK") && !m.event_key.empty()) {
         ev.kind = event_kind::button;  // a menu key, set up in the console to match the dialog's button data
         ev.text = m.event_key;
     } else {
-        // unsubscribe (nothing can reach the user any more), VIEW (a menu link,
-        // already opened), LOCATION reports, template and mass-send job reports, ...
+        // VIEW (a menu link, already opened), LOCATION reports, template and
+        // mass-send job reports, ...
         ev.kind = event_kind::ignored;
         ev.detail = word(m.event);
     }

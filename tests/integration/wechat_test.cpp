@@ -5,6 +5,7 @@
 #include "tests/support/eventually.hpp"
 #include "tests/support/fake_wechat.hpp"
 #include "tests/support/gateway_process.hpp"
+#include "tests/support/telegram_updates.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -53,6 +54,12 @@ protected:
              {"token", app.token},
              {"encoding_aes_key", app.encoding_aes_key}},
         });
+        // The same citizen may also write from Telegram (linked with a code).
+        cfg["channels"].push_back({{"id", "telegram"},
+                                   {"type", "telegram"},
+                                   {"api_base", telegram_api.base_url()},
+                                   {"bot_token", "123456:TEST-TOKEN"},
+                                   {"webhook_secret", tg::webhook_secret}});
         cfg["staff"] = {{"chats", {{{"channel", "wecom"}, {"chat", "party:2"}}}}};
         cfg["testing"] = {{"clock_file", clock_file.string()}};
         gateway = std::make_unique<gateway_process>(cfg);
@@ -135,12 +142,56 @@ protected:
             text_number(++n);
         }
         std::smatch m;
-        auto const filed = citizen_texts().back();
+        auto const filed = text_number(n);  // the confirmation; the menu may follow
         EXPECT_TRUE(std::regex_search(filed, m, std::regex("[A-Z0-9]{4}-[A-Z0-9]{4}"))) << filed;
         return m.empty() ? std::string() : m.str();
     }
 
+    // Waits (bounded) for a WeChat text after the first `from` that matches `pattern`; the match.
+    std::string wait_for_match(std::size_t from, std::string const& pattern)
+    {
+        std::regex const re(pattern);
+        std::string found;
+        EXPECT_TRUE(eventually([&] {
+            auto const texts = citizen_texts();
+            for (auto i = from; i < texts.size(); ++i) {
+                std::smatch m;
+                if (std::regex_search(texts[i], m, re)) {
+                    found = m.str();
+                    return true;
+                }
+            }
+            return false;
+        })) << gateway->log();
+        return found;
+    }
+
+    // The texts the citizen's Telegram chat got, oldest first.
+    std::vector<std::string> telegram_texts() const
+    {
+        std::vector<std::string> out;
+        for (auto const& r : telegram_api.requests())
+            if (r.target.ends_with("/sendMessage"))
+                out.push_back(json::parse(r.body).value("text", ""));
+        return out;
+    }
+
+    // Says `text` from Telegram and waits (bounded) for the reply; returns it.
+    std::string telegram_says(std::string const& text)
+    {
+        auto const before = telegram_texts().size();
+        auto const r = http_post(gateway->port(), "/webhook/telegram", tg::text(++update_id, telegram_chat, text),
+                                 tg::secret_header);
+        EXPECT_EQ(r.status, 200) << r.body;
+        EXPECT_TRUE(eventually([&] { return telegram_texts().size() > before; })) << gateway->log();
+        auto const texts = telegram_texts();
+        return texts.size() > before ? texts.back() : std::string();
+    }
+
     fake_wechat_api api;
+    fake_platform telegram_api;
+    std::int64_t const telegram_chat = 424242;
+    std::int64_t update_id = 9000;
     wechat_account const account;
     wecom_app const app;
     temp_dir data;
@@ -192,11 +243,12 @@ TEST_F(wechat, a_citizen_files_an_official_answers_and_each_status_reaches_the_c
     EXPECT_EQ(t.data["keyword1"]["value"], tracking);
     EXPECT_EQ(t.data["keyword2"]["value"], "answered");
 
-    // ...and nothing the platform would refuse for one that has none: a dead
-    // letter at once, not a 45015 and no retry loop.
+    // ...and nothing the platform would refuse for one that has none: the
+    // citizen has no other chat, so the push is not sent (the timeline says
+    // so), not a 45015 and no retry loop.
     official_says(tracking + " close");
     EXPECT_TRUE(eventually([&] {
-        return metric(R"(pg_outbox_sends_total{channel="wechat",verdict="permanent"})") >= 1;
+        return metric(R"(pg_notices_planned_total{channel="none",form="none"})") >= 1;
     })) << gateway->log();
     for (auto const& c : api.calls())
         EXPECT_NE(c.errcode, 45015) << c.path;
@@ -298,6 +350,63 @@ TEST_F(wechat, a_draft_and_pending_replies_survive_kill_9)
     auto const next = text_number(5);
     EXPECT_TRUE(contains(next, "photos")) << next;
     EXPECT_EQ(citizen_texts().size(), 5u);
+}
+
+TEST_F(wechat, a_citizen_links_telegram_and_each_push_goes_where_it_can_be_read)
+{
+    auto const tracking = file_petition();
+    ASSERT_FALSE(tracking.empty());
+
+    // "link" on WeChat gives a one-time code; sent back from Telegram it joins the chats.
+    auto const before = citizen_texts().size();
+    citizen_says("link");
+    auto const code = wait_for_match(before, "\\b[0-9]{6}\\b");
+    ASSERT_FALSE(code.empty());
+    EXPECT_TRUE(contains(telegram_says("link " + code), "Linked")) << gateway->log();
+    // The code worked once.
+    EXPECT_TRUE(contains(telegram_says("link " + code), "not valid")) << gateway->log();
+    // "My requests" on Telegram lists the petition filed on WeChat.
+    EXPECT_TRUE(contains(telegram_says("my requests"), tracking));
+
+    // Two days on, WeChat's window has closed and "accepted" has no template:
+    // the push goes to Telegram instead of nowhere.
+    set_clock(t0_ms + 49 * hour_ms);
+    api.set_outside_window(openid);
+    auto const on_telegram = telegram_texts().size();
+    official_says(tracking + " accept");
+    ASSERT_TRUE(eventually([&] { return telegram_texts().size() > on_telegram; })) << gateway->log();
+    EXPECT_TRUE(contains(telegram_texts().back(), tracking)) << telegram_texts().back();
+    EXPECT_TRUE(api.template_sends().empty());
+
+    // "answered" has a WeChat template, but the citizen chose Telegram: it goes there.
+    EXPECT_TRUE(contains(telegram_says("notify here"), "come here"));
+    auto const chosen = telegram_texts().size();
+    official_says(tracking + " answer The pothole was filled on Tuesday.");
+    ASSERT_TRUE(eventually([&] { return telegram_texts().size() > chosen; })) << gateway->log();
+    EXPECT_TRUE(contains(telegram_texts().back(), "filled on Tuesday")) << telegram_texts().back();
+    EXPECT_GE(metric(R"(pg_notices_planned_total{channel="telegram",form="text"})"), 2) << gateway->log();
+    EXPECT_TRUE(api.template_sends().empty());
+}
+
+TEST_F(wechat, an_unfollow_sends_later_pushes_to_a_linked_chat)
+{
+    auto const tracking = file_petition();
+    ASSERT_FALSE(tracking.empty());
+    auto const before = citizen_texts().size();
+    citizen_says("link");
+    auto const code = wait_for_match(before, "\\b[0-9]{6}\\b");
+    ASSERT_FALSE(code.empty());
+    EXPECT_TRUE(contains(telegram_says("link " + code), "Linked"));
+
+    // Inside the window, but the citizen unfollowed the account: nothing reaches them there.
+    ASSERT_EQ(deliver(gateway->port(), wechat_event_push(account, openid, "unsubscribe", "", now_ms / 1000)).status,
+              200);
+    auto const on_telegram = telegram_texts().size();
+    auto const on_wechat = citizen_texts().size();
+    official_says(tracking + " accept");
+    ASSERT_TRUE(eventually([&] { return telegram_texts().size() > on_telegram; })) << gateway->log();
+    EXPECT_TRUE(contains(telegram_texts().back(), tracking));
+    EXPECT_EQ(citizen_texts().size(), on_wechat);
 }
 
 TEST_F(wechat, publish_creates_the_custom_menu_from_config)

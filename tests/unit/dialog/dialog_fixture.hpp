@@ -30,6 +30,14 @@ public:
         return it == timelines.end() ? std::vector<model::timeline_event>{} : it->second;
     }
 
+    std::optional<model::link_code> link_code(std::string_view code) const override
+    {
+        auto const it = codes.find(std::string(code));
+        if (it == codes.end())
+            return std::nullopt;
+        return it->second;
+    }
+
     void add(model::petition p, std::vector<model::timeline_event> tl)
     {
         timelines[p.tracking] = std::move(tl);
@@ -38,6 +46,7 @@ public:
 
     std::map<std::string, model::petition> petitions;
     std::map<std::string, std::vector<model::timeline_event>> timelines;
+    std::map<std::string, model::link_code> codes;
 };
 
 inline constexpr char const* channel = "telegram";
@@ -138,11 +147,16 @@ struct harness {
     model::timestamp now = t0;
     calendar cal{};
     bool buttons = true;  // the channel shows inline buttons
+    std::vector<model::identity> linked;        // the citizen's other chats
+    std::vector<std::string> linked_petitions;  // filed from them
 
     outcome run(model::conversation const& state, model::inbound_event const& ev)
     {
         context ctx{now, demo_data(), demo_vocabulary(), lookup,
                     [this] { return tracking_number(std::uint64_t(++tracking_calls), "k"); }, cal, buttons};
+        ctx.linked = linked;
+        ctx.linked_petitions = linked_petitions;
+        ctx.new_link_code = [] { return std::string("042137"); };
         return step(state, ev, ctx);
     }
 

@@ -161,6 +161,7 @@ TEST(shipped_locales, keywords_do_not_collide)
     claim(text::kw_track, "track"), claim(text::menu_track, "track");
     claim(text::kw_continue, "continue"), claim(text::menu_continue, "continue");
     claim(text::kw_add_info, "add_info"), claim(text::addinfo_button, "add_info");
+    claim(text::kw_link, "link"), claim(text::kw_notify_here, "notify_here");
     // Step-local words may repeat a menu word (they are read at other steps), not a global one.
     std::map<std::string, std::string> const globals = owner;
     for (auto id : {text::kw_done, text::kw_send, text::kw_edit, text::photos_done, text::photos_skip,

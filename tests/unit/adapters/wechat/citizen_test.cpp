@@ -92,7 +92,7 @@ TEST(wechat_citizen, each_kind_of_push_becomes_its_event)
                  "</EventKey><Ticket>T</Ticket>",
          with(base("wx:wechat:" + ev("SCAN:district7")), event_kind::text, "/start district7")},
         {"unsubscribe", "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[unsubscribe]]></Event>",
-         with(base("wx:wechat:" + ev("unsubscribe:")), event_kind::ignored, "", "unsubscribe")},
+         with(base("wx:wechat:" + ev("unsubscribe:")), event_kind::ignored, "", "opt_out")},
         {"CLICK", "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[c:new]]>"
                   "</EventKey>",
          with(base("wx:wechat:" + ev("CLICK:c:new")), event_kind::button, "c:new")},
