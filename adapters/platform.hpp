@@ -29,6 +29,9 @@ struct capabilities {
     // Inline buttons. Without them the dialog numbers every choice in the text
     // and a typed number stands for a press (WeChat, SMS).
     bool buttons = true;
+    // At most this many buttons on one message (WhatsApp's list: 10, LINE's quick
+    // replies: 13); the dialog numbers a screen with more. 0: no limit.
+    std::size_t max_buttons = 0;
     // A staff chat keeps one thread per petition (Telegram topics, Slack threads).
     // Without threads a staff member names the tracking number in the command.
     bool threads = false;

@@ -616,11 +616,11 @@ bool on_link_words(turn& u, std::string_view folded)
 // the button a typed number stands for, if any.
 std::optional<std::string> offered_press(turn const& u, std::string_view folded)
 {
-    auto const& offered = u.state().offered;
-    if (u.ctx.buttons)
-        return std::nullopt;
+    auto const& offered = u.state().offered;  // empty after a screen shown with buttons
+    if (u.ctx.buttons && u.ctx.max_buttons == 0)
+        return std::nullopt;  // every screen here has its buttons: left from another config
     auto const n = list_number(folded);
-    if (!n || *n > offered.size() || offered[*n - 1].empty())
+    if (offered.empty() || !n || *n > offered.size() || offered[*n - 1].empty())
         return std::nullopt;
     return offered[*n - 1];
 }

@@ -61,6 +61,9 @@ struct context {
     // The channel shows inline buttons. Without them (WeChat, SMS) every button of a
     // screen is offered as a numbered line, and a typed number stands for the press.
     bool buttons = true;
+    // At most this many buttons on one message (WhatsApp 10, LINE 13); a screen
+    // with more is numbered as without buttons. 0: no limit.
+    std::size_t max_buttons = 0;
     // The citizen's other chats (linked with a code) and the petitions filed
     // there: "my requests" lists them too, and they are the citizen's own.
     std::vector<model::identity> linked;

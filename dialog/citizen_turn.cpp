@@ -58,7 +58,11 @@ void turn::send(screen s)
     body += s.text;
     notes.clear();
     std::string numbered;
-    if (ctx.buttons)
+    std::size_t count = 0;
+    for (auto const& row : s.buttons)
+        count += row.size();
+    // More choices than the platform shows as buttons: numbered, as without buttons.
+    if (ctx.buttons && (ctx.max_buttons == 0 || count <= ctx.max_buttons))
         state().offered.clear();
     else
         numbered = offer_as_numbers(s, state().offered);

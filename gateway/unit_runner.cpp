@@ -266,6 +266,8 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
                         }};
     ctx.cal = dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays};
     ctx.buttons = has_buttons(ev.channel_id);
+    if (auto const* ch = channels_.find(ev.channel_id))
+        ctx.max_buttons = ch->can().max_buttons;
     model::identity const here{ev.channel_id, ev.chat_id};
     auto const who = store_.citizen(ev.channel_id, ev.chat_id);
     for (auto const& i : who.identities)

@@ -29,6 +29,9 @@ std::string_view utf8_prefix_utf16(std::string_view s, std::size_t max_units);
 // The length of `s` in UTF-16 code units, counted as utf8_prefix_utf16 does.
 std::size_t utf16_length(std::string_view s);
 
+// Nothing but spaces, tabs and line breaks (or nothing at all).
+inline bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
 // `text` in pieces, each no longer than `longest_fit` allows: it returns the
 // longest prefix of its argument that fits one message (never empty for a
 // non-empty argument). A line break in the second half of a piece is a better

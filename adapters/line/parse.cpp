@@ -177,8 +177,10 @@ model::inbound_event read_event(json_read& rd, json const& e, std::string const&
         // Added as a friend (or unblocked): greeted as Telegram's /start is.
         ev.kind = event_kind::text;
         ev.text = "/start";
+    } else if (*type == "unfollow") {
+        ev.detail = model::opted_out;  // blocked: pushes there fail silently from now on
     } else {
-        // unfollow, unsend, join, leave, memberJoined, memberLeft, beacon, videoPlayComplete,
+        // unsend, join, leave, memberJoined, memberLeft, beacon, videoPlayComplete,
         // accountLink and types not yet invented: recorded (a redelivery stays a duplicate), dropped.
         ev.detail = short_detail(*type);
     }

@@ -1,6 +1,7 @@
 // LINE on the platform contract: settings read and checked once in make().
 #include "adapters/line/line.hpp"
 
+#include "adapters/common/options.hpp"
 #include "adapters/common/json_read.hpp"
 
 #include <nlohmann/json.hpp>
@@ -14,8 +15,6 @@ namespace pg::adapters::line {
 namespace {
 
 using nlohmann::json;
-
-[[noreturn]] void refuse(std::string key, std::string why) { throw bad_setting{std::move(key), std::move(why)}; }
 
 // A required string without white space. Config has checked the shape already;
 // make() checks again so a platform built another way fails as clearly.
@@ -40,8 +39,8 @@ public:
     {
         // Quick replies are buttons (13 at most, see render.cpp); no threads; no reply
         // window: a push reaches a friend at any time.
-        static capabilities const c{.buttons = true, .threads = false, .thread_carries_text = false,
-                                    .max_text = max_text_units};
+        static capabilities const c{.buttons = true, .max_buttons = 13, .threads = false,
+                                    .thread_carries_text = false, .max_text = max_text_units};
         return c;
     }
     model::result<webhook_input> parse(model::raw_request const& req, model::timestamp) const override

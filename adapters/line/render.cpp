@@ -18,8 +18,6 @@ namespace {
 // LINE refuses an empty (or all-blank) text; a lone ellipsis keeps the message deliverable.
 constexpr std::string_view blank_text_stand_in = "\u2026";
 
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
-
 // At most max_units UTF-16 units, never blank; a cut label ends in "…".
 std::string clipped(std::string_view s, std::size_t max_units)
 {

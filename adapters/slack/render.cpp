@@ -20,8 +20,6 @@ constexpr std::size_t max_text_units = 3900;
 // deliverable, as on Telegram.
 constexpr std::string_view blank_text_stand_in = "\u2026";
 
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
-
 // Our text is plain: "<" would open a mention or a link, and "&" an entity.
 std::string escaped(std::string_view text)
 {

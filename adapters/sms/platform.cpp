@@ -1,5 +1,6 @@
 // SMS (Twilio) on the platform contract: config read and checked once in make(),
 // then signed form posts in and the Messages REST API out.
+#include "adapters/common/options.hpp"
 #include "adapters/common/json_read.hpp"
 #include "adapters/common/retry_after.hpp"
 #include "adapters/common/utf8.hpp"
@@ -33,10 +34,6 @@ struct account {
     std::string public_url;
     std::size_t max_segments = default_max_segments;
 };
-
-[[noreturn]] void refuse(std::string key, std::string why) { throw bad_setting{std::move(key), std::move(why)}; }
-
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
 // A string option; absent or "" reads as "". Config has checked the shapes;
 // make() checks again so a platform built another way fails as clearly.
@@ -201,6 +198,7 @@ public:
                                     .max_text = max_body_chars,
                                     .reply_window = std::chrono::milliseconds{0},
                                     .local_delivery = false,
+                                    .paid_per_message = true,  // a status push comes here last
                                     .staff_only = false,
                                     .public_webhook = false};
         return c;

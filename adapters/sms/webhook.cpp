@@ -116,7 +116,7 @@ model::result<model::inbound_event> event_of(form_fields const& f, std::string c
     if (opt_out_word(ev.text) || opt_in_word(ev.text)) {
         // Twilio has answered and (un)blocked the number itself; we record it.
         ev.kind = model::event_kind::ignored;
-        ev.detail = opt_out_word(ev.text) ? "opt_out" : "opt_in";
+        ev.detail = opt_out_word(ev.text) ? std::string(model::opted_out) : "opt_in";
         return ev;
     }
 

@@ -51,8 +51,6 @@ void put_id(json_writer& w, std::string_view key, std::string const& id)
         w.str(id);
 }
 
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
-
 std::string message_text(std::string_view text)
 {
     auto const cut = utf8_prefix_utf16(text, max_text_units);

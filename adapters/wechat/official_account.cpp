@@ -3,6 +3,7 @@
 // out, the access_token and the custom menu.
 #include "adapters/wechat/official_account.hpp"
 
+#include "adapters/common/options.hpp"
 #include "adapters/common/json_read.hpp"
 #include "adapters/common/placeholders.hpp"
 #include "adapters/common/utf8.hpp"
@@ -63,10 +64,6 @@ struct account {
     std::vector<menu_button> menu;                                   // empty: nothing to publish
 };
 
-[[noreturn]] void refuse(std::string key, std::string why) { throw bad_setting{std::move(key), std::move(why)}; }
-
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
-
 bool has_space(std::string_view s)
 {
     return std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
@@ -98,13 +95,6 @@ std::optional<aes_key> key_option(json const& options, std::string_view key)
     if (!k)
         refuse(std::string(key), k.error().detail);  // names what is wrong, never the key
     return *k;
-}
-
-void refuse_unknown_keys(json const& obj, std::string const& path, std::initializer_list<std::string_view> known)
-{
-    for (auto const& [k, v] : obj.items())
-        if (std::find(known.begin(), known.end(), k) == known.end())
-            refuse(path + "." + k, "unknown key");
 }
 
 status_template read_template(json const& t, std::string const& path)
@@ -140,23 +130,6 @@ status_template read_template(json const& t, std::string const& path)
         if (!checked)
             refuse(field_path, checked.error().detail);
         out.data.emplace_back(field, pattern.get<std::string>());
-    }
-    return out;
-}
-
-std::map<std::string, status_template, std::less<>> read_templates(json const& options)
-{
-    std::map<std::string, status_template, std::less<>> out;
-    auto const t = json_read::find(options, "templates");
-    if (t == nullptr)
-        return out;
-    if (!t->is_object())
-        refuse("templates", "expected an object: status -> template");
-    for (auto const& [status, entry] : t->items()) {
-        auto const path = "templates." + status;
-        if (!model::status_from_string(status))
-            refuse(path, "not a status: use " + status_names());
-        out.emplace(status, read_template(entry, path));
     }
     return out;
 }
@@ -530,7 +503,7 @@ std::unique_ptr<platform const> make(channel_config const& c)
     a.s.previous_key = key_option(c.options, "previous_encoding_aes_key");
     if (a.s.previous_key && !a.s.key)
         refuse("previous_encoding_aes_key", "set without encoding_aes_key: a key change needs the new key too");
-    a.templates = read_templates(c.options);
+    a.templates = read_status_templates<status_template>(c.options, read_template);
     a.menu = read_menu(c.options);
     return std::make_unique<official_account const>(std::move(a));
 }

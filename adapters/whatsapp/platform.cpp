@@ -2,6 +2,7 @@
 // make(), then the pieces of verify.cpp, parse.cpp, render.cpp and interpret.cpp.
 #include "adapters/whatsapp/whatsapp.hpp"
 
+#include "adapters/common/options.hpp"
 #include "adapters/common/json_read.hpp"
 #include "adapters/common/placeholders.hpp"
 #include "adapters/whatsapp/account.hpp"
@@ -27,8 +28,6 @@ constexpr std::size_t max_template_name = 512;
 constexpr std::size_t max_template_parameters = 20;
 constexpr std::size_t max_id_digits = 32;
 
-[[noreturn]] void refuse(std::string key, std::string why) { throw bad_setting{std::move(key), std::move(why)}; }
-
 bool has_space(std::string_view s)
 {
     return std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
@@ -47,13 +46,6 @@ std::string string_option(json const& options, std::string_view key)
     if (has_space(s))
         refuse(std::string(key), "contains white space");
     return s;
-}
-
-void refuse_unknown_keys(json const& obj, std::string const& path, std::initializer_list<std::string_view> known)
-{
-    for (auto const& [k, v] : obj.items())
-        if (std::find(known.begin(), known.end(), k) == known.end())
-            refuse(path + "." + k, "unknown key");
 }
 
 bool template_name(std::string_view s)
@@ -119,23 +111,6 @@ status_template read_template(json const& t, std::string const& path)
     return out;
 }
 
-std::map<std::string, status_template, std::less<>> read_templates(json const& options)
-{
-    std::map<std::string, status_template, std::less<>> out;
-    auto const t = json_read::find(options, "templates");
-    if (t == nullptr)
-        return out;
-    if (!t->is_object())
-        refuse("templates", "expected an object: status -> template");
-    for (auto const& [status, entry] : t->items()) {
-        auto const path = "templates." + status;
-        if (!model::status_from_string(status))
-            refuse(path, "not a status: use " + status_names());
-        out.emplace(status, read_template(entry, path));
-    }
-    return out;
-}
-
 class cloud_api final : public platform {
 public:
     explicit cloud_api(account a) : a_(std::move(a)) {}
@@ -143,6 +118,7 @@ public:
     capabilities const& can() const override
     {
         static capabilities const c{.buttons = true,
+                                    .max_buttons = 10,  // a list's rows
                                     .threads = false,
                                     .thread_carries_text = false,
                                     .max_text = max_text_units,
@@ -205,7 +181,7 @@ account read_account(channel_config const& c)
     a.access_token = string_option(c.options, "access_token");
     a.app_secret = string_option(c.options, "app_secret");
     a.verify_token = string_option(c.options, "verify_token");
-    a.templates = read_templates(c.options);
+    a.templates = read_status_templates<status_template>(c.options, read_template);
     return a;
 }
 

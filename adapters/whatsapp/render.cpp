@@ -23,8 +23,6 @@ constexpr std::size_t max_caption_units = 1024;
 // this much for one parameter leaves the template's own words room.
 constexpr std::size_t max_parameter_units = 600;
 
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
-
 std::string clipped(std::string_view s, std::size_t units)
 {
     auto const cut = utf8_prefix_utf16(s, units);

@@ -147,6 +147,7 @@ struct harness {
     model::timestamp now = t0;
     calendar cal{};
     bool buttons = true;  // the channel shows inline buttons
+    std::size_t max_buttons = 0;  // at most this many on one message; 0: no limit
     std::vector<model::identity> linked;        // the citizen's other chats
     std::vector<std::string> linked_petitions;  // filed from them
 
@@ -154,6 +155,7 @@ struct harness {
     {
         context ctx{now, demo_data(), demo_vocabulary(), lookup,
                     [this] { return tracking_number(std::uint64_t(++tracking_calls), "k"); }, cal, buttons};
+        ctx.max_buttons = max_buttons;
         ctx.linked = linked;
         ctx.linked_petitions = linked_petitions;
         ctx.new_link_code = [] { return std::string("042137"); };

@@ -249,5 +249,22 @@ TEST(numbered_choices, with_buttons_nothing_is_numbered_or_remembered)
     EXPECT_EQ(typed.next.draft.location_text, "1") << "a typed number is the place, as before";
 }
 
+TEST(numbered_choices, a_screen_with_more_buttons_than_the_platform_shows_is_numbered_and_typed)
+{
+    harness h;
+    h.max_buttons = 2;  // fewer than the menu has
+    auto const menu = h.run(at(dialog_step::menu), text_event("/menu"));
+    EXPECT_TRUE(last_buttons(menu).empty());
+    EXPECT_TRUE(has(last_text(menu), "2. ")) << last_text(menu);
+    ASSERT_FALSE(menu.next.offered.empty());
+    auto const typed = h.run(menu.next, text_event("2"));  // the second choice: track
+    EXPECT_EQ(typed.next.step, dialog_step::track);
+
+    h.max_buttons = 13;  // room for all: buttons, nothing remembered
+    auto const shown = h.run(at(dialog_step::menu), text_event("/menu"));
+    EXPECT_FALSE(last_buttons(shown).empty());
+    EXPECT_TRUE(shown.next.offered.empty());
+}
+
 }  // namespace
 }  // namespace pg::dialog

@@ -145,7 +145,8 @@ TEST(line_parse, account_events_and_unknown_types_are_ignored_with_their_type)
         auto e = event(type, "01H810YECXQQZ37VAXPF6H9E6V", std::string(type) == "unfollow" ? "" : "t0k3n");
         auto const ev = one(e);
         EXPECT_EQ(ev.kind, event_kind::ignored) << type;
-        EXPECT_EQ(ev.detail, type);
+        // Unfollowing (blocking) is an opt-out: the citizen's pushes go elsewhere.
+        EXPECT_EQ(ev.detail, std::string(type) == "unfollow" ? model::opted_out : type);
         EXPECT_TRUE(ev.reply_token.empty()) << type << ": nothing answers an ignored event";
         EXPECT_EQ(ev.dedupe_key, "line:line:01H810YECXQQZ37VAXPF6H9E6V") << "recorded, so a redelivery stays a duplicate";
     }
