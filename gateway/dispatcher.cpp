@@ -381,12 +381,13 @@ bool dispatcher::flush_marks()
     return store_.mark_delivered(std::exchange(delivered_batch_, {}));
 }
 
-// A status push the platform took: its receipts (delivered, read, failed) will name it by sent_id.
+// A status push the platform took: its receipts (delivered, read, failed) will
+// name it by sent_id. Written before the entry is marked delivered (unsynced,
+// on the strand, as the marks are), so a receipt that comes at once finds it.
 void dispatcher::remember_sent(model::outbound_message const& m, std::string const& sent_id)
 {
-    model::sent_notice n{{m.channel_id, m.chat_id}, sent_id, m.notice_tracking, m.notice_status, "sent", clock_(),
-                         m.text, m.language};
-    net::post(pool_, [this, n = std::move(n)] { store_.record_sent(n); });
+    store_.record_sent({{m.channel_id, m.chat_id}, sent_id, m.notice_tracking, m.notice_status, "sent", clock_(),
+                        m.text, m.language});
 }
 
 void dispatcher::dead(model::outbox_entry const& e, std::string const& reason)

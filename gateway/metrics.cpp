@@ -14,7 +14,7 @@ constexpr family families[] = {
     {"pg_http_connections_rejected_total", "counter", "Connections or requests cut off, by reason."},
     {"pg_dialog_steps_total", "counter", "Citizen dialog steps run, by channel."},
     {"pg_events_ignored_total", "counter", "Inbound events acknowledged without a dialog step, by channel and kind."},
-    {"pg_receipts_total", "counter", "Platform receipts for sent messages, by channel, state and whether a status push is known for them."},
+    {"pg_receipts_total", "counter", "Platform receipts for sent messages (sent, delivered, read, failed), by channel and state."},
     {"pg_notices_planned_total", "counter", "Status pushes planned, by the channel chosen (none: no chat could take it) and form."},
     {"pg_link_codes_total", "counter", "Link codes, by result (issued, redeemed)."},
     {"pg_opt_outs_total", "counter", "Chats that opted out or came back, by channel and state."},

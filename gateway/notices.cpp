@@ -95,10 +95,16 @@ void unit_runner::note_reachable(model::inbound_event const& ev, bool reachable,
 void unit_runner::plan_push(model::outbound_message push, model::timestamp now,
                             std::vector<model::identity> const& tried, storage::unit_of_work& work) const
 {
-    auto const p = store_.petition(push.notice_tracking);
+    // The unit's own writes come first: the petition's next state, a citizen
+    // record it changes, a conversation it moves.
+    std::optional<model::petition> p;
+    for (auto const& q : work.petitions)
+        if (q.tracking == push.notice_tracking)
+            p = q;
+    if (!p)
+        p = store_.petition(push.notice_tracking);
     if (!p)
         return;
-    // The unit's own writes come first: a citizen record it changes, a conversation it moves.
     model::citizen who = store_.citizen(p->channel_id, p->chat_id);
     for (auto const& c : work.citizens)
         if (std::find(c.identities.begin(), c.identities.end(), model::identity{p->channel_id, p->chat_id}) !=
@@ -128,7 +134,7 @@ storage::unit_of_work unit_runner::receipt_step(model::inbound_event const& ev, 
     storage::unit_of_work work;
     work.dedupe_key = ev.dedupe_key;
     auto sent = store_.sent_notice(ev.channel_id, ev.message_id);
-    metrics_.add("pg_receipts_total", {{"channel", ev.channel_id}, {"state", ev.text}, {"known", sent ? "yes" : "no"}});
+    metrics_.add("pg_receipts_total", {{"channel", ev.channel_id}, {"state", ev.text}});
     // Not a status push (a dialog reply), or older news than what is known.
     if (!sent || !model::further(ev.text, sent->state))
         return work;

@@ -590,16 +590,19 @@ void unit_runner::apply_outcome(dialog::petition_outcome&& out, std::string_view
     }
     for (auto& e : out.timeline)
         work.timeline.emplace_back(out.next.tracking, std::move(e));
+    std::vector<model::outbound_message> pushes;  // planned once the petition's next state is in the unit
     for (auto& m : out.to_citizen) {
         if (m.notice_status.empty())
             work.outbox.push_back(std::move(m));
         else
-            plan_push(std::move(m), now, {}, work);
+            pushes.push_back(std::move(m));
     }
     if (out.next.department != previous_department)
         open_threads(out.next, previous_department, now, work);
     post_to_threads(out.next, out.staff_text, work, out.staff_photos);
     work.petitions.push_back(std::move(out.next));
+    for (auto& m : pushes)
+        plan_push(std::move(m), now, {}, work);
 }
 
 }  // namespace pg::gateway

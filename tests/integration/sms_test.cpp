@@ -30,6 +30,8 @@ constexpr int max_segments = 2;
 
 bool contains(std::string const& hay, std::string const& needle) { return hay.find(needle) != std::string::npos; }
 
+std::string const staff_token = "staff-api-token-0123456789";
+
 class sms : public ::testing::Test {
 protected:
     void SetUp() override
@@ -51,6 +53,7 @@ protected:
                                    {"public_url", public_url},
                                    {"max_segments", max_segments}});
         cfg["staff"] = {{"chats", {{{"channel", "telegram"}, {"chat", std::to_string(staff_group)}}}}, {"language", "en"}};
+        cfg["staff_api"] = {{"tokens", {{{"name", "cms"}, {"token", staff_token}}}}};
         gateway = std::make_unique<gateway_process>(cfg);
         gateway->start();
     }
@@ -175,7 +178,7 @@ TEST_F(sms, a_citizen_files_by_sms_staff_answer_and_every_status_comes_back_by_s
     EXPECT_TRUE(contains(joined, "found it sound.")) << joined;
 }
 
-TEST_F(sms, stop_is_recorded_and_a_later_send_refused_21610_is_a_permanent_dead_letter)
+TEST_F(sms, stop_is_recorded_so_status_pushes_stop_and_a_send_refused_21610_is_a_permanent_dead_letter)
 {
     auto const tracking = file_petition();
     ASSERT_FALSE(tracking.empty());
@@ -187,15 +190,30 @@ TEST_F(sms, stop_is_recorded_and_a_later_send_refused_21610_is_a_permanent_dead_
     EXPECT_EQ(texts_to().size(), before);  // no reply from us
     EXPECT_EQ(metric(R"(pg_events_ignored_total{channel="sms",kind="ignored"})"), 1);
 
-    // A status push now is refused with 21610: a dead letter at once, no retry loop.
+    // A status push now has nowhere to go: not sent at all (the timeline says so).
+    auto const calls = api.calls().size();
     official_says("accept");
+    EXPECT_EQ(metric(R"(pg_notices_planned_total{channel="none",form="none"})"), 1) << gateway->log();
+    EXPECT_EQ(api.calls().size(), calls);
+
+    // A number Twilio blocks without our hearing of it: the send is refused
+    // with 21610, a dead letter at once, no retry loop.
+    auto const other = std::string("+15557654321");
+    api.opt_out(other);
+    citizen_says("Hi", other);
     EXPECT_TRUE(eventually([&] {
         return metric(R"(pg_outbox_sends_total{channel="sms",verdict="permanent"})") >= 1;
     })) << gateway->log();
-    std::size_t refused = 0;
-    for (auto const& c : api.calls())
+    settle();
+    // Each message to it tried once (the welcome may be several SMS): refused, never retried.
+    std::size_t refused = 0, tried = 0;
+    for (auto const& c : api.calls()) {
         refused += c.code == 21610;
-    EXPECT_EQ(refused, 1u);
+        tried += contains(c.body, "To=%2B15557654321");
+    }
+    EXPECT_GE(refused, 1u);
+    EXPECT_EQ(refused, tried);
+    EXPECT_EQ(metric(R"(pg_outbox_sends_total{channel="sms",verdict="permanent"})"), refused);
     EXPECT_EQ(texts_to().size(), before);
 }
 
@@ -215,6 +233,48 @@ TEST_F(sms, a_status_callback_is_accepted_and_counted_once)
     auto const failed = post(status_callback(api.credentials(), first.sid, "undelivered", citizen, "30003"));
     EXPECT_EQ(failed.status, 200);
     EXPECT_EQ(metric(R"(pg_receipts_total{channel="sms",state="undelivered"})"), 1);
+}
+
+TEST_F(sms, receipts_for_a_status_push_reach_its_timeline_and_a_failed_one_is_planned_again)
+{
+    auto const tracking = file_petition();
+    ASSERT_FALSE(tracking.empty());
+    auto const before = api.sent().size();
+    official_says("accept");
+    ASSERT_GT(api.sent().size(), before) << gateway->log();
+    auto const push = api.sent().back();
+    EXPECT_TRUE(contains(push.body, tracking)) << push.body;
+
+    std::string timeline;  // for a failure's message
+    auto notices = [&] {
+        auto const r = http_request(gateway->port(), "GET", "/staff/api/petitions/" + tracking, "",
+                                    {{"Authorization", "Bearer " + staff_token}});
+        EXPECT_EQ(r.status, 200) << r.body;
+        timeline = r.body;
+        auto const petition = json::parse(r.body);
+        std::vector<std::string> out;
+        for (auto const& e : petition["timeline"])
+            if (e["kind"] == "notice")
+                out.push_back(e["channel"].get<std::string>() + ": " + e["note"].get<std::string>());
+        return out;
+    };
+    // Out of order, as Twilio may send them: "delivered" stands, the late "sent" adds nothing.
+    ASSERT_EQ(post(status_callback(api.credentials(), push.sid, "delivered", citizen)).status, 200);
+    ASSERT_EQ(post(status_callback(api.credentials(), push.sid, "sent", citizen)).status, 200);
+    EXPECT_EQ(notices(), (std::vector<std::string>{"sms: sms (text)", "sms: receipt: delivered"})) << timeline;
+
+    // The next push never reaches the phone: the citizen has no other chat, so
+    // the timeline says it failed and that nothing else could take it.
+    official_says("answer The pothole was filled on Tuesday.");
+    auto const answer = api.sent().back();
+    ASSERT_NE(answer.sid, push.sid);
+    ASSERT_EQ(post(status_callback(api.credentials(), answer.sid, "undelivered", citizen, "30003")).status, 200);
+    auto const lines = notices();
+    ASSERT_GE(lines.size(), 5u) << gateway->log();
+    EXPECT_EQ(lines[lines.size() - 2], "sms: receipt: undelivered (30003)");
+    EXPECT_EQ(lines.back(), ": not sent: no chat can take it");
+    for (auto const& l : lines)
+        EXPECT_FALSE(contains(l, citizen)) << "no phone numbers on the timeline: " << l;
 }
 
 TEST_F(sms, a_bad_signature_is_401_and_stores_nothing)
