@@ -1,5 +1,7 @@
 #include "config/load.hpp"
 
+#include "adapters/platform.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +14,15 @@
 
 namespace pg::config {
 namespace {
+
+// Every registered platform's name, in the registry's order, as config lists them.
+std::string known_types()
+{
+    std::string out;
+    for (auto const& k : adapters::platform_kinds())
+        out += (out.empty() ? "" : ", ") + std::string(k.name);
+    return out;
+}
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -313,7 +324,7 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
     struct case_ {
         char const* pointer;
         char const* value;  // JSON text; "" removes the key
-        char const* expected;
+        std::string expected;
     };
     std::string const long_secret(257, 'a');
     case_ const cases[] = {
@@ -422,7 +433,7 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/channels/0/id", R"("abcdefghijklmnopqrstuvwxyz0123456")",
          R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "abcdefghijklmnopqrstuvwxyz0123456")"},
         {"/channels/0/type", "", "channels[0].type: missing"},
-        {"/channels/0/type", R"("fax")", R"(channels[0].type: expected one of: telegram, slack, webchat, wechat, wecom, whatsapp, line, sms, found "fax")"},
+        {"/channels/0/type", R"("fax")", "channels[0].type: expected one of: " + known_types() + R"(, found "fax")"},
         {"/channels/0/type", R"("slack")",
          "channels[0].webhook_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "
          "signing_secret"},
@@ -820,13 +831,13 @@ TEST(load, disabled_channels_are_checked_for_shape_and_left_out)
     struct case_ {
         char const* pointer;
         json value;
-        char const* expected;
+        std::string expected;
     };
     case_ const cases[] = {
         {"/channels/0/botToken", "x",
          "channels[0].botToken: unknown key; expected one of: id, type, enabled, api_base, bot_token, webhook_secret"},
         {"/channels/0/id", "Old", R"(channels[0].id: expected 1 to 32 characters of a-z 0-9 _ -, found "Old")"},
-        {"/channels/0/type", "fax", R"(channels[0].type: expected one of: telegram, slack, webchat, wechat, wecom, whatsapp, line, sms, found "fax")"},
+        {"/channels/0/type", "fax", "channels[0].type: expected one of: " + known_types() + R"(, found "fax")"},
         {"/channels/0/enabled", 0, "channels[0].enabled: expected true or false, found 0"},
         {"/channels/0/signing_secret", "x",
          "channels[0].signing_secret: unknown key; expected one of: id, type, enabled, api_base, bot_token, "
