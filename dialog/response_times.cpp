@@ -34,7 +34,7 @@ measured measure(std::vector<model::timeline_event> const& timeline)
             m.submitted = e.at;  // the first entry is the filing
             continue;
         }
-        if (!m.first_response && e.actor == model::actor_kind::staff)
+        if (!m.first_response && e.actor == model::actor_kind::staff && e.kind == model::entry_kind::transition)
             m.first_response = e.at - *m.submitted;
         if (!m.answered && e.kind == model::entry_kind::transition && e.to == model::status::answered) {
             m.answered = true;
@@ -44,10 +44,15 @@ measured measure(std::vector<model::timeline_event> const& timeline)
     return m;
 }
 
-void add(group_acc& g, measured const& m, bool overdue)
+void add(group_acc& g, model::petition const& p, measured const& m, bool overdue)
 {
     ++g.figures.received;
     g.figures.answered += m.answered ? 1 : 0;
+    g.figures.closed += p.current == model::status::closed ? 1 : 0;
+    g.figures.resolved += p.resolved == true ? 1 : 0;
+    g.figures.not_resolved += p.resolved == false ? 1 : 0;
+    g.figures.rated += p.rating > 0 ? 1 : 0;
+    g.figures.satisfied += p.rating >= 4 ? 1 : 0;
     g.figures.overdue += overdue ? 1 : 0;
     if (m.first_response)
         g.first_response.push_back(*m.first_response);
@@ -111,11 +116,12 @@ response_figures response_times(std::vector<petition_record> const& records, mod
     for (auto const& r : records) {
         auto const m = measure(r.timeline);
         bool const late = model::overdue(r.petition, now);
-        add(total, m, late);
-        add(departments[r.petition.department], m, late);
-        add(categories[r.petition.category], m, late);
-        add(channels[r.petition.channel_id], m, late);
-        add(months[utc_month(m.submitted.value_or(r.petition.submitted_at))], m, late);
+        auto const& p = r.petition;
+        add(total, p, m, late);
+        add(departments[p.department], p, m, late);
+        add(categories[p.category], p, m, late);
+        add(channels[p.channel_id], p, m, late);
+        add(months[utc_month(m.submitted.value_or(p.submitted_at))], p, m, late);
     }
     response_figures out;
     out.total = finish(std::move(total));

@@ -4,8 +4,9 @@
 //
 // Per petition:
 //   submitted  the time of its first timeline entry (the "submitted" transition)
-//   first response  the first entry after that whose actor is staff (any kind:
-//              acceptance, rejection, a note, an assignment ...)
+//   first response  the first status change after that made by staff:
+//              acceptance, rejection, a transfer, work begun or an answer. A
+//              note, an assignment or a push's record is never a response.
 //   answer     the first transition to "answered"
 // Durations run from "submitted". Percentiles are nearest-rank: of n sorted
 // values, the p-th percentile is the value at rank ceil(p/100 * n) (1-based),
@@ -34,7 +35,15 @@ struct duration_figures {
 struct group_figures {
     std::string key;                      // "transport", "roads", "telegram", "2026-11"; "" for the total
     std::size_t received = 0;
+    // Outcomes, each its own count, so none passes for another: staff answered;
+    // the petition is closed; the citizen said the answer resolved it, or not;
+    // the citizen rated it, and rated it 4 or 5.
     std::size_t answered = 0;             // has reached "answered" at some point
+    std::size_t closed = 0;
+    std::size_t resolved = 0;
+    std::size_t not_resolved = 0;
+    std::size_t rated = 0;
+    std::size_t satisfied = 0;
     std::size_t overdue = 0;              // model::overdue at `now`
     duration_figures first_response;
     duration_figures answer;

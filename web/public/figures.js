@@ -34,8 +34,9 @@ window.pgFigures = (function () {
     t.className = "list";
     t.dataset.testid = testid;
     const head = document.createElement("tr");
-    ["", "Received", "Answered", "Overdue", "First response median", "First response p90",
-     "Answer median", "Answer p90"].forEach(function (name) { cell(head, name, "th"); });
+    ["", "Received", "Answered", "Closed", "Resolved", "Not resolved", "Satisfied (of rated)", "Overdue",
+     "First response median", "First response p90", "Answer median", "Answer p90"]
+      .forEach(function (name) { cell(head, name, "th"); });
     const thead = document.createElement("thead");
     thead.appendChild(head);
     t.appendChild(thead);
@@ -47,6 +48,10 @@ window.pgFigures = (function () {
       cell(r, g.label || g.key || "all");
       cell(r, String(g.received));
       cell(r, String(g.answered));
+      cell(r, String(g.closed));
+      cell(r, String(g.resolved));
+      cell(r, String(g.not_resolved));
+      cell(r, g.satisfied + " (of " + g.rated + ")");
       cell(r, String(g.overdue));
       cell(r, duration(g.first_response_ms.median));
       cell(r, duration(g.first_response_ms.p90));

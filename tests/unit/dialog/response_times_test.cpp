@@ -79,6 +79,36 @@ petition_record record(std::string department, std::string category, std::string
     return r;
 }
 
+TEST(response_times, closed_resolved_and_satisfied_are_counted_apart)
+{
+    auto const T = entry_kind::transition;
+    auto answered = [&](status current, std::optional<bool> resolved, int rating) {
+        auto r = record("transport", "roads", "telegram", t0, current,
+                        {{2, T, status::accepted, actor_kind::staff}, {10, T, status::answered, actor_kind::staff}});
+        r.petition.resolved = resolved;
+        r.petition.rating = rating;
+        return r;
+    };
+    std::vector<petition_record> const records = {
+        answered(status::closed, true, 5),          // closed, resolved, satisfied
+        answered(status::closed, false, 2),         // closed by staff, yet the citizen says not resolved
+        answered(status::reopened, false, 1),       // reopened: not resolved
+        answered(status::answered, std::nullopt, 0),  // answered, no word from the citizen
+        // an internal note only: no response, nothing answered
+        record("transport", "roads", "telegram", t0, status::submitted,
+               {{1, entry_kind::note, status::submitted, actor_kind::staff}}),
+    };
+    auto const f = response_times(records, t0 + hours{12});
+    EXPECT_EQ(f.total.received, 5u);
+    EXPECT_EQ(f.total.answered, 4u);
+    EXPECT_EQ(f.total.closed, 2u);
+    EXPECT_EQ(f.total.resolved, 1u);
+    EXPECT_EQ(f.total.not_resolved, 2u);
+    EXPECT_EQ(f.total.rated, 3u);
+    EXPECT_EQ(f.total.satisfied, 1u);
+    EXPECT_EQ(f.total.first_response.count, 4u) << "a note is never a response";
+}
+
 TEST(response_times, no_petitions_no_groups_and_no_percentiles)
 {
     auto const f = response_times({}, now);
@@ -94,11 +124,11 @@ TEST(response_times, no_petitions_no_groups_and_no_percentiles)
     EXPECT_TRUE(f.by_month.empty());
 }
 
-TEST(response_times, first_response_is_the_first_staff_entry_and_answer_the_first_answered)
+TEST(response_times, first_response_is_the_first_staff_status_change_and_answer_the_first_answered)
 {
     auto const T = entry_kind::transition;
     std::vector<petition_record> const records = {
-        // a note by staff after 1 h is the first response; answered after 10 h, then closed
+        // a note by staff after 1 h is no response; accepted after 2 h is; answered after 10 h, then closed
         record("transport", "roads", "telegram", t0, status::closed,
                {{0, entry_kind::citizen_info, status::submitted, actor_kind::citizen},
                 {1, entry_kind::note, status::submitted, actor_kind::staff},
@@ -121,7 +151,7 @@ TEST(response_times, first_response_is_the_first_staff_entry_and_answer_the_firs
     EXPECT_EQ(f.total.answered, 2u);
     EXPECT_EQ(f.total.overdue, 1u);
     EXPECT_EQ(f.total.first_response.count, 2u);
-    EXPECT_EQ(f.total.first_response.median, hours{1});  // of {1 h, 3 h}: rank ceil(1) = 1
+    EXPECT_EQ(f.total.first_response.median, hours{2});  // of {2 h, 3 h}: rank ceil(1) = 1
     EXPECT_EQ(f.total.first_response.p90, hours{3});     // rank ceil(1.8) = 2
     EXPECT_EQ(f.total.answer.count, 2u);
     EXPECT_EQ(f.total.answer.median, hours{10});
