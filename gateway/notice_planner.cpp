@@ -1,5 +1,7 @@
 #include "gateway/notice_planner.hpp"
 
+#include "adapters/common/reply_window.hpp"
+
 #include <algorithm>
 
 namespace pg::gateway {
@@ -58,8 +60,7 @@ notice_plan plan_notice(model::outbound_message const& push, model::citizen cons
         m.heard_at = c.heard_at;
         if (!(c.to == filed_from) && !ch->can().buttons)
             m.buttons.clear();  // the text already asks for a typed answer
-        auto const window = ch->can().reply_window;
-        bool const inside = window.count() == 0 || (c.heard_at != model::timestamp{} && now - c.heard_at < window);
+        bool const inside = adapters::inside_reply_window(c.heard_at, now, ch->can().reply_window);
         if (auto const call = ch->platform->render(m, {now, {}, c.heard_at}); !call) {
             plan.passed.push_back(c.to.channel_id + ": " + call.error().detail);
             continue;

@@ -1,5 +1,6 @@
 #include "gateway/unit_runner.hpp"
 
+#include "adapters/common/reply_window.hpp"
 #include "dialog/citizen_flow.hpp"
 #include "dialog/input.hpp"
 #include "dialog/staff_commands.hpp"
@@ -133,9 +134,8 @@ void unit_runner::fit_texts(storage::unit_of_work& work, model::timestamp now) c
     fitted.reserve(work.outbox.size());
     for (auto& m : work.outbox) {
         auto const* ch = channels_.find(m.channel_id);
-        auto const window = ch ? ch->can().reply_window : std::chrono::milliseconds{0};
-        bool const as_template = window.count() > 0 && !m.notice_status.empty() &&
-                                 (m.heard_at == model::timestamp{} || now - m.heard_at >= window);
+        bool const as_template = ch && !m.notice_status.empty() &&
+                                 !adapters::inside_reply_window(m.heard_at, now, ch->can().reply_window);
         if (!ch || m.kind != model::message_kind::text || as_template) {
             fitted.push_back(std::move(m));
             continue;

@@ -1,5 +1,7 @@
 #include "storage/keys.hpp"
 
+#include <initializer_list>
+
 namespace pg::storage {
 namespace {
 
@@ -41,48 +43,34 @@ std::string conversation_key(std::string_view channel_id, std::string_view chat_
 
 namespace {
 
+// A tag, then each part after a '\0': "t\0channel\0chat\0id".
+std::string tagged_key(char tag, std::initializer_list<std::string_view> parts)
+{
+    std::string k(1, tag);
+    for (auto const p : parts) {
+        k.push_back('\0');
+        k.append(p);
+    }
+    return k;
+}
+
 std::string thread_map_key(char direction, std::string_view channel_id, std::string_view chat_id, std::string_view id)
 {
-    std::string k;
-    k.reserve(2 + channel_id.size() + 1 + chat_id.size() + 1 + id.size());
-    k.push_back(direction);
-    k.push_back('\0');
-    k.append(channel_id);
-    k.push_back('\0');
-    k.append(chat_id);
-    k.push_back('\0');
-    k.append(id);
-    return k;
+    return tagged_key(direction, {channel_id, chat_id, id});
 }
 
 }  // namespace
 
 std::string citizen_key(std::string_view channel_id, std::string_view chat_id)
 {
-    std::string k = "c";
-    k.push_back('\0');
-    k.append(channel_id);
-    k.push_back('\0');
-    k.append(chat_id);
-    return k;
+    return tagged_key('c', {channel_id, chat_id});
 }
 
-std::string link_code_key(std::string_view code)
-{
-    std::string k = "k";
-    k.push_back('\0');
-    k.append(code);
-    return k;
-}
+std::string link_code_key(std::string_view code) { return tagged_key('k', {code}); }
 
 std::string sent_notice_key(std::string_view channel_id, std::string_view sent_id)
 {
-    std::string k = "s";
-    k.push_back('\0');
-    k.append(channel_id);
-    k.push_back('\0');
-    k.append(sent_id);
-    return k;
+    return tagged_key('s', {channel_id, sent_id});
 }
 
 std::string thread_of_petition_key(std::string_view channel_id, std::string_view chat_id, std::string_view tracking)

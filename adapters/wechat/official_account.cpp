@@ -3,6 +3,7 @@
 // out, the access_token and the custom menu.
 #include "adapters/wechat/official_account.hpp"
 
+#include "adapters/common/reply_window.hpp"
 #include "adapters/common/options.hpp"
 #include "adapters/common/json_read.hpp"
 #include "adapters/common/placeholders.hpp"
@@ -393,8 +394,7 @@ public:
         }
         // Free messages only within 48 hours of the citizen's last action; the later of
         // what the message and the dispatcher know. Never heard of: outside.
-        auto const heard = std::max(m.heard_at, ctx.heard_at);
-        if (heard == model::timestamp{} || ctx.now - heard >= reply_window)
+        if (!inside_reply_window(std::max(m.heard_at, ctx.heard_at), ctx.now, reply_window))
             return render_template(m, ctx.credential);
 
         model::json_writer w;

@@ -2,6 +2,7 @@
 // inside the 24-hour window; a status push's template past it; nothing else.
 #include "adapters/whatsapp/whatsapp.hpp"
 
+#include "adapters/common/reply_window.hpp"
 #include "adapters/common/placeholders.hpp"
 #include "adapters/common/utf8.hpp"
 #include "adapters/whatsapp/account.hpp"
@@ -229,8 +230,7 @@ model::result<model::api_call> render_message(model::outbound_message const& m, 
     }
     // Free-form only within 24 hours of the citizen's last message: the later of
     // what the message and the dispatcher know. Never heard from: outside.
-    auto const heard = std::max(m.heard_at, ctx.heard_at);
-    if (heard == model::timestamp{} || ctx.now - heard >= reply_window)
+    if (!inside_reply_window(std::max(m.heard_at, ctx.heard_at), ctx.now, reply_window))
         return template_message(m, a);
 
     if (m.kind == model::message_kind::photo)

@@ -1,5 +1,7 @@
 #include "tests/support/fake_twilio.hpp"
 
+#include "tests/support/base64.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -17,29 +19,6 @@ namespace pg::testing::twilio {
 // ================================================================ primitives
 
 namespace {
-
-std::string base64(std::string const& bytes)
-{
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int const n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<unsigned char const*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-std::optional<std::string> unbase64(std::string const& text)
-{
-    if (text.empty() || text.size() % 4 != 0)
-        return std::nullopt;
-    std::string out(text.size() / 4 * 3, '\0');
-    int const n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<unsigned char const*>(text.data()), static_cast<int>(text.size()));
-    if (n < 0)
-        return std::nullopt;
-    std::size_t const pad = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
-}
 
 // The form Twilio's servers read: '+' a space, %XX a byte; nullopt when broken.
 std::optional<fields> form_decode(std::string const& body)
