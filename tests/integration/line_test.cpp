@@ -163,7 +163,7 @@ protected:
 
     fake_line_api api;
     fake_platform telegram;
-    channel const chan;
+    channel const chan{};
     temp_dir data;
     temp_dir clock_dir;
     std::filesystem::path clock_file = clock_dir.path() / "now";

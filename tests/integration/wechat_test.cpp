@@ -192,8 +192,8 @@ protected:
     fake_platform telegram_api;
     std::int64_t const telegram_chat = 424242;
     std::int64_t update_id = 9000;
-    wechat_account const account;
-    wecom_app const app;
+    wechat_account const account{};
+    wecom_app const app{};
     temp_dir data;
     temp_dir clock_dir;
     std::filesystem::path clock_file = clock_dir.path() / "now";

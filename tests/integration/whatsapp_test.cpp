@@ -131,8 +131,8 @@ protected:
 
     fake_platform telegram;
     fake_graph_api graph;
-    business const number;
-    user const citizen;
+    business const number{};
+    user const citizen{};
     temp_dir data;
     temp_dir clock_dir;
     std::filesystem::path clock_file = clock_dir.path() / "now";
