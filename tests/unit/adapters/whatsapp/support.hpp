@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,10 +78,12 @@ inline json value_for(json messages, json statuses = nullptr, std::string const&
     return v;
 }
 
-inline json envelope(json values)
+// An initializer_list, not a json: `envelope({v})` from a single json would be
+// a copy of v under clang and a one-element array under gcc.
+inline json envelope(std::initializer_list<json> values)
 {
     json changes = json::array();
-    for (auto& v : values)
+    for (auto const& v : values)
         changes.push_back({{"value", v}, {"field", "messages"}});
     return {{"object", "whatsapp_business_account"},
             {"entry", json::array({{{"id", "102290129340398"}, {"changes", changes}}})}};
