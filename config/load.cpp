@@ -43,7 +43,7 @@ constexpr std::string_view tracking_keys[] = {"key"};
 constexpr std::string_view dialog_keys[] = {"flow", "locales"};
 constexpr std::string_view channel_keys[] = {"id", "type", "enabled", "api_base"};  // every type has these
 constexpr std::string_view department_keys[] = {"id", "staff_user_ids"};
-constexpr std::string_view staff_keys[] = {"chats", "supervisors", "plain_reply", "language"};
+constexpr std::string_view staff_keys[] = {"chats", "supervisors", "plain_reply", "language", "max_transfers"};
 constexpr std::string_view staff_chat_keys[] = {"channel", "chat", "departments"};
 // What a plain staff message becomes, by its config name.
 struct plain_reply_mode {
@@ -484,6 +484,7 @@ staff_settings read_staff(object_node const& o, channel_ids const& channels, std
         s.plain_reply = found->action;
     }
     o.read_non_empty("language", s.language);
+    o.read_int("max_transfers", s.max_transfers, 0, 100);
     return s;
 }
 

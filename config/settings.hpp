@@ -114,6 +114,10 @@ struct staff_settings {
     // never sent to the citizen), progress (a progress note sent to the citizen) or answer.
     model::petition_action plain_reply = model::petition_action::note;
     std::string language = "en";          // staff-side texts
+    // Transfers a petition may take before it escalates to the supervisors (the
+    // coordinating office) serving its department; only they transfer it further.
+    // 0: no cap.
+    int max_transfers = 3;
 };
 
 struct deadline_settings {

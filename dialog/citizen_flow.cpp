@@ -267,8 +267,7 @@ void file_petition(turn& u)
     }
     auto const& cat = *find_category(f, st.draft.category);
     auto const now = u.ctx.now;
-    auto const answer_days = cat.deadline_days > 0 ? cat.deadline_days : f.deadline_days;
-    auto const response_days = cat.response_days > 0 ? cat.response_days : f.response_days;
+    auto const days = deadline_days_for(f, cat.id);
 
     model::petition p;
     p.tracking = u.ctx.new_tracking();
@@ -284,8 +283,8 @@ void file_petition(turn& u)
     p.photo_ids = st.draft.photo_ids;
     p.current = model::status::submitted;
     p.submitted_at = now;
-    p.response_due_at = add_days(now, response_days, u.ctx.cal);
-    p.deadline_at = add_days(now, answer_days, u.ctx.cal);
+    p.response_due_at = add_days(now, days.response, u.ctx.cal);
+    p.deadline_at = add_days(now, days.answer, u.ctx.cal);
 
     model::timeline_event e;
     e.at = now;

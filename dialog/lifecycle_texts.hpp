@@ -16,7 +16,7 @@ enum class lifecycle_text {
     staff_reason, staff_sent_to_citizen,
     // to the staff: refusals
     staff_refused, staff_same_department, staff_need_department, staff_need_reason, staff_need_answer,
-    staff_need_note, staff_need_assignee,
+    staff_need_note, staff_need_assignee, staff_need_transfer_reason, staff_transfer_limit,
     action_accept, action_reject, action_transfer, action_progress, action_answer,
     action_close, action_reopen, action_note, action_assign,
     // to the staff: what the citizen did
@@ -24,6 +24,7 @@ enum class lifecycle_text {
     // to the staff: a new petition, deadlines
     staff_card, staff_title, staff_none, staff_plain_note, staff_plain_progress, staff_plain_answer,
     staff_reminder_response, staff_escalation_response, staff_reminder_answer, staff_escalation_answer,
+    staff_escalation_transfers,
     // to the staff: commands that could not be read (staff_commands)
     staff_commands, staff_error_unknown_command, staff_error_need_department, staff_error_unknown_department,
     staff_error_need_reason, staff_error_need_answer, staff_error_need_note, staff_error_need_assignee,
@@ -40,7 +41,7 @@ struct lifecycle_text_spec {
 };
 
 // In enum order (checked below).
-inline constexpr std::array<lifecycle_text_spec, 62> lifecycle_text_specs{{
+inline constexpr std::array<lifecycle_text_spec, 65> lifecycle_text_specs{{
     {lifecycle_text::staff_accepted, "staff.accepted", "name time"},
     {lifecycle_text::staff_rejected, "staff.rejected", "name time"},
     {lifecycle_text::staff_transferred, "staff.transferred", "department name time"},
@@ -59,6 +60,8 @@ inline constexpr std::array<lifecycle_text_spec, 62> lifecycle_text_specs{{
     {lifecycle_text::staff_need_answer, "staff.need_answer", "tracking"},
     {lifecycle_text::staff_need_note, "staff.need_note", "tracking"},
     {lifecycle_text::staff_need_assignee, "staff.need_assignee", "tracking"},
+    {lifecycle_text::staff_need_transfer_reason, "staff.need_transfer_reason", "tracking"},
+    {lifecycle_text::staff_transfer_limit, "staff.transfer_limit", "tracking count"},
     {lifecycle_text::action_accept, "staff.action.accept", ""},
     {lifecycle_text::action_reject, "staff.action.reject", ""},
     {lifecycle_text::action_transfer, "staff.action.transfer", ""},
@@ -84,6 +87,7 @@ inline constexpr std::array<lifecycle_text_spec, 62> lifecycle_text_specs{{
     {lifecycle_text::staff_escalation_response, "staff.escalation.response", "tracking due status"},
     {lifecycle_text::staff_reminder_answer, "staff.reminder.answer", "tracking due"},
     {lifecycle_text::staff_escalation_answer, "staff.escalation.answer", "tracking due status"},
+    {lifecycle_text::staff_escalation_transfers, "staff.escalation.transfers", "tracking count department"},
     {lifecycle_text::staff_commands, "staff.commands", ""},
     {lifecycle_text::staff_error_unknown_command, "staff.error.unknown_command", "command commands"},
     {lifecycle_text::staff_error_need_department, "staff.error.need_department", "command departments"},

@@ -1,6 +1,7 @@
 // The petition lifecycle: the transition table, deadlines in calendar or
 // working days, and what a staff or citizen action does to a petition.
 #include "dialog/petition_flow.hpp"
+#include "dialog/citizen_turn.hpp"
 #include "dialog/input.hpp"
 #include "dialog/lifecycle_say.hpp"
 
@@ -121,9 +122,44 @@ model::entry_kind entry_kind_of(petition_action a)
     }
 }
 
+// Transferred as often as staff.max_transfers allows: from here the coordinating office decides.
+bool transfer_capped(model::petition const& p, petition_context const& ctx)
+{
+    return ctx.max_transfers > 0 && p.transfers >= ctx.max_transfers;
+}
+
+// The transfer that reaches the cap escalates the petition, once: a timeline
+// entry and a word to the supervisors serving its new department.
+void escalate_transfers(petition_outcome& out, texts const& staff, petition_context const& ctx)
+{
+    auto const& n = out.next;
+    if (ctx.max_transfers <= 0 || n.transfers != ctx.max_transfers)
+        return;
+    model::timeline_event e;
+    e.at = ctx.now;
+    e.kind = model::entry_kind::escalation;
+    e.to = n.current;
+    e.actor = model::actor_kind::system;
+    e.department = n.department;
+    e.note = "transfer limit";
+    out.timeline.push_back(std::move(e));
+    out.supervisor_text = say(staff, lifecycle_text::staff_escalation_transfers,
+                              {{"tracking", n.tracking},
+                               {"count", std::to_string(n.transfers)},
+                               {"department", department_name(staff, n.department)}});
+}
+
+// A reopened petition is accepted and answered again, on clocks that start now.
+void restart_clocks(model::petition& n, petition_context const& ctx)
+{
+    auto const days = deadline_days_for(ctx.data.citizen, n.category);
+    n.response_due_at = add_days(ctx.now, days.response, ctx.cal);
+    n.deadline_at = add_days(ctx.now, days.answer, ctx.cal);
+}
+
 // Why a staff command with an allowed action still cannot be applied; empty when it can.
 std::string argument_problem(model::petition const& p, model::staff_command const& cmd, std::string const& text,
-                             texts const& staff)
+                             actor const& who, petition_context const& ctx, texts const& staff)
 {
     auto const tracking = text_arg{"tracking", p.tracking};
     switch (cmd.action) {
@@ -133,6 +169,11 @@ std::string argument_problem(model::petition const& p, model::staff_command cons
         if (cmd.department == p.department)
             return say(staff, lifecycle_text::staff_same_department,
                        {tracking, {"department", department_name(staff, p.department)}});
+        // The next department, and the figures, should know why it moved.
+        if (text.empty())
+            return say(staff, lifecycle_text::staff_need_transfer_reason, {tracking});
+        if (transfer_capped(p, ctx) && !who.supervisor)
+            return say(staff, lifecycle_text::staff_transfer_limit, {tracking, {"count", std::to_string(p.transfers)}});
         return {};
     case petition_action::reject:
         return text.empty() ? say(staff, lifecycle_text::staff_need_reason, {tracking}) : std::string{};
@@ -237,6 +278,7 @@ void reopen_for_citizen(petition_outcome& out, actor const& who, petition_contex
 {
     auto& n = out.next;
     n.current = next_status(n.current, petition_action::reopen).value_or(n.current);
+    restart_clocks(n, ctx);
     out.timeline.push_back(citizen_entry(n, model::entry_kind::transition, who, ctx.now, "not resolved"));
     texts const tx(ctx.data, n.language);
     tell_citizen(out, n,
@@ -247,6 +289,18 @@ void reopen_for_citizen(petition_outcome& out, actor const& who, petition_contex
 }  // namespace
 
 std::optional<model::status> next_status(model::status from, model::petition_action a) { return lookup(from, a); }
+
+deadline_days deadline_days_for(model::flow const& f, std::string_view category)
+{
+    deadline_days d{f.response_days, f.deadline_days};
+    if (auto const* cat = find_category(f, category)) {
+        if (cat->response_days > 0)
+            d.response = cat->response_days;
+        if (cat->deadline_days > 0)
+            d.answer = cat->deadline_days;
+    }
+    return d;
+}
 
 model::timestamp add_days(model::timestamp from, int days, calendar const& cal)
 {
@@ -276,7 +330,7 @@ petition_outcome apply_staff(model::petition const& p, model::staff_command cons
         return out;
     }
     auto const text = std::string(trim(cmd.text));
-    if (auto problem = argument_problem(p, cmd, text, staff); !problem.empty()) {
+    if (auto problem = argument_problem(p, cmd, text, who, ctx, staff); !problem.empty()) {
         out.staff_text = std::move(problem);
         return out;
     }
@@ -284,8 +338,12 @@ petition_outcome apply_staff(model::petition const& p, model::staff_command cons
     out.applied = true;
     auto& n = out.next;
     n.current = *to;
-    if (cmd.action == petition_action::transfer)
+    if (cmd.action == petition_action::transfer) {
         n.department = cmd.department;
+        ++n.transfers;
+    }
+    if (cmd.action == petition_action::reopen)
+        restart_clocks(n, ctx);
     if (cmd.action == petition_action::assign)
         n.assignee = std::string(trim(cmd.assignee));
 
@@ -300,6 +358,8 @@ petition_outcome apply_staff(model::petition const& p, model::staff_command cons
     e.department = n.department;
     e.note = cmd.action == petition_action::assign ? n.assignee : text;
     out.timeline.push_back(std::move(e));
+    if (cmd.action == petition_action::transfer)
+        escalate_transfers(out, staff, ctx);
 
     out.staff_text = staff_confirmation(cmd, n, text, who, staff, ctx.now);
     notify_citizen(out, cmd, text, ctx);

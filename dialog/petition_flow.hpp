@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pg::dialog {
@@ -24,6 +25,7 @@ struct actor {
     std::string id;          // staff or citizen user id
     std::string name;        // staff display name
     std::string channel_id;  // where the action came from
+    bool supervisor = false; // the coordinating office: may transfer past staff.max_transfers
 };
 
 // Working-day calendar for deadlines.
@@ -34,6 +36,14 @@ struct calendar {
 // `days` days after `from` (calendar or working days), at the same time of day.
 model::timestamp add_days(model::timestamp from, int days, calendar const& cal);
 
+// The days a petition of `category` has to be accepted and to be answered: the
+// category's own, else the flow's. Counted from filing, and again from a reopening.
+struct deadline_days {
+    int response = 0;
+    int answer = 0;
+};
+deadline_days deadline_days_for(model::flow const& f, std::string_view category);
+
 struct petition_context {
     model::timestamp now;
     model::dialog_data const& data;  // texts for notifications (petition.language) and staff (staff_language)
@@ -41,6 +51,8 @@ struct petition_context {
     calendar cal;
     // What a plain message in a staff thread does (config staff.plain_reply); the card says so.
     model::petition_action plain_reply = model::petition_action::note;
+    // Transfers before a petition escalates and only a supervisor moves it on (config staff.max_transfers); 0: no cap.
+    int max_transfers = 0;
     // The citizen's channel shows inline buttons. Without them the answer goes out
     // without its rating buttons: its text already asks for a typed 1-5, which the
     // citizen dialog takes as the rating (no state is kept for it).
@@ -55,6 +67,7 @@ struct petition_outcome {
     std::string staff_text;                      // posted in every staff thread of the petition (the
                                                  // gateway fans it out; confirms or refuses)
     std::vector<std::string> staff_photos;       // photos to re-post after staff_text (add_info)
+    std::string supervisor_text;                 // for the supervisors serving next.department (an escalation)
 };
 
 // A staff member acts on a petition.
@@ -82,6 +95,7 @@ std::string thread_title(model::petition const& p, petition_context const& ctx);
 // the timeline already holds the earlier ones.
 struct deadline_alert {
     model::entry_kind kind;   // reminder or escalation
+    model::timestamp due;     // the deadline it is about
     model::timeline_event entry;
     std::string staff_text;
 };

@@ -33,10 +33,14 @@ constexpr deadline_rule deadline_rules[] = {
      lifecycle_text::staff_escalation_answer},
 };
 
+// Raised on the petition's current clocks: a reopening restarts them, and
+// alerts raised before it are about deadlines that no longer hold.
 bool already_raised(std::vector<model::timeline_event> const& timeline, model::entry_kind kind, std::string_view marker)
 {
-    return std::any_of(timeline.begin(), timeline.end(),
-                       [&](auto const& e) { return e.kind == kind && e.note == marker; });
+    auto const reopened = std::find_if(timeline.rbegin(), timeline.rend(), [](auto const& e) {
+        return e.kind == model::entry_kind::transition && e.to == model::status::reopened;
+    });
+    return std::any_of(timeline.rbegin(), reopened, [&](auto const& e) { return e.kind == kind && e.note == marker; });
 }
 
 std::string or_none(std::string s, texts const& tx) { return s.empty() ? say(tx, lifecycle_text::staff_none) : s; }
@@ -108,6 +112,7 @@ std::vector<deadline_alert> due_alerts(model::petition const& p, std::vector<mod
 
         deadline_alert a;
         a.kind = kind;
+        a.due = due;
         a.entry.at = ctx.now;
         a.entry.kind = kind;
         a.entry.to = p.current;

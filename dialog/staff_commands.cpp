@@ -37,7 +37,7 @@ struct fallback_text {
 };
 constexpr fallback_text english[] = {
     {lifecycle_text::staff_none, "(none)"},
-    {lifecycle_text::staff_commands, "accept | transfer <department> [reason] | progress [note] | answer <text> | "
+    {lifecycle_text::staff_commands, "accept | transfer <department> <reason> | progress [note] | answer <text> | "
                                      "reject <reason> | close | note <text> | assign <name> | reopen"},
     {lifecycle_text::staff_error_unknown_command, "Unknown command \"{command}\". Commands: {commands}"},
     {lifecycle_text::staff_error_need_department, "{command} needs a department: one of {departments}."},

@@ -294,7 +294,7 @@ net::awaitable<response> console::staff(request const& req, std::string_view pat
         co_return json_error(http::status::not_found, "no such resource");
     if (req.method() != http::verb::post)
         co_return json_error(http::status::method_not_allowed, "POST only");
-    dialog::actor const who{model::actor_kind::staff, "console:" + acc->name, acc->name, "console"};
+    dialog::actor const who{model::actor_kind::staff, "console:" + acc->name, acc->name, "console", acc->supervisor};
     co_return co_await desk_.act(tracking, req.body(), who, scope);
 }
 

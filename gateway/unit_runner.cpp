@@ -245,6 +245,7 @@ dialog::petition_context unit_runner::petition_ctx(model::timestamp now, std::st
                                  dialog::calendar{settings_.deadlines.working_days, settings_.deadlines.holidays},
                                  settings_.staff.plain_reply};
     ctx.buttons = has_buttons(citizen_channel);  // what the citizen is told goes there
+    ctx.max_transfers = settings_.staff.max_transfers;
     return ctx;
 }
 
@@ -392,7 +393,12 @@ storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, mo
         parsed.command.text = ev.text;
     }
 
-    dialog::actor const who{model::actor_kind::staff, ev.user_id, ev.user_name, ev.channel_id};
+    // Written in a supervisors' chat: the coordinating office.
+    bool const supervisor = std::any_of(settings_.staff.supervisors.begin(), settings_.staff.supervisors.end(),
+                                        [&](config::staff_chat const& c) {
+                                            return c.channel == ev.channel_id && c.chat == ev.chat_id;
+                                        });
+    dialog::actor const who{model::actor_kind::staff, ev.user_id, ev.user_name, ev.channel_id, supervisor};
     auto const previous = p->department;
     auto out = dialog::apply_staff(*p, parsed.command, who, petition_ctx(now, p->channel_id));
     metrics_.add("pg_staff_actions_total", {{"action", model::to_string(parsed.command.action)},
@@ -458,9 +464,10 @@ std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
         auto const alerts = dialog::due_alerts(*p, timeline, settings_.deadlines.remind_before, petition_ctx(now));
         for (auto const& alert : alerts) {
             storage::unit_of_work work;
-            // One alert per petition, kind and deadline, even if two checks overlap.
+            // One alert per petition, kind and deadline, even if two checks overlap;
+            // a reopening sets new deadlines, which get alerts of their own.
             work.dedupe_key = "alert:" + p->tracking + ":" + std::string(model::to_string(alert.kind)) + ":" +
-                              alert.entry.note;
+                              alert.entry.note + ":" + std::to_string(model::to_millis(alert.due));
             work.timeline.emplace_back(p->tracking, alert.entry);
             post_to_threads(*p, alert.staff_text, work);
             if (alert.kind == model::entry_kind::escalation)
@@ -600,6 +607,11 @@ void unit_runner::apply_outcome(dialog::petition_outcome&& out, std::string_view
     if (out.next.department != previous_department)
         open_threads(out.next, previous_department, now, work);
     post_to_threads(out.next, out.staff_text, work, out.staff_photos);
+    if (!out.supervisor_text.empty()) {
+        for (auto const* sup : serving(settings_.staff.supervisors, out.next.department))
+            work.outbox.push_back(message_to(sup->channel, sup->chat, out.supervisor_text));
+        metrics_.add("pg_alerts_total", {{"kind", "escalation"}});
+    }
     work.petitions.push_back(std::move(out.next));
     for (auto& m : pushes)
         plan_push(std::move(m), now, {}, work);

@@ -58,6 +58,7 @@ struct petition {
     timestamp response_due_at{};  // first response (acceptance) expected by
     timestamp deadline_at{};      // answer expected by
     std::string assignee;         // staff member in charge, if assigned
+    int transfers = 0;            // times transferred between departments (staff.max_transfers caps it)
     int rating = 0;               // the citizen's rating of the answer, 1-5; 0 = none
     std::optional<bool> resolved; // the citizen's verdict on the answer
 };

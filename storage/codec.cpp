@@ -314,6 +314,7 @@ std::string encode(model::petition const& p)
     w.key("response_due").i64(model::to_millis(p.response_due_at));
     w.key("deadline").i64(model::to_millis(p.deadline_at));
     w.key("assignee").str(p.assignee);
+    w.key("transfers").i64(p.transfers);
     w.key("rating").i64(p.rating);
     if (p.resolved)
         w.key("resolved").boolean(*p.resolved);
@@ -405,6 +406,7 @@ std::optional<model::petition> decode_petition(std::string_view bytes)
         get_time(j, "response_due", p.response_due_at);
         get_time(j, "deadline", p.deadline_at);
         get(j, "assignee", p.assignee);
+        get(j, "transfers", p.transfers);  // absent before transfers were counted: 0
         get(j, "rating", p.rating);
         get_optional_bool(j, "resolved", p.resolved);
         return p;

@@ -485,7 +485,7 @@ TEST_F(console_test, ids_come_with_labels_in_the_language_asked_for)
     EXPECT_EQ(list[0]["department_label"], "Transport Department");
     EXPECT_EQ(list[0]["category_label"], "Roads, pavements and traffic");
     ASSERT_EQ(act(sup, tracking, {{"action", "accept"}}).status, 200);
-    ASSERT_EQ(act(sup, tracking, {{"action", "transfer"}, {"department", "water"}}).status, 200);
+    ASSERT_EQ(act(sup, tracking, {{"action", "transfer"}, {"department", "water"}, {"text", "Drain, not road"}}).status, 200);
     auto const one = json::parse(get(sup, "/staff/console/api/petitions/" + tracking + "?lang=zh-CN").body);
     EXPECT_EQ(one["department"], "water");
     EXPECT_EQ(one["department_label"], "水务局");

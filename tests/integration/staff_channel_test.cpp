@@ -549,6 +549,42 @@ TEST_F(staff_channel, staff_api_lists_gets_and_acts_with_the_same_rules)
     EXPECT_EQ(http_request(gateway->port(), "GET", "/staff/api/petitions/NOPE-NOPE", "", token).status, 404);
 }
 
+// Back and forth between departments: a transfer needs a reason; the third
+// transfer (staff.max_transfers, 3 by default) escalates to the supervisors
+// serving the department it landed in, once; a fourth is refused.
+TEST_F(staff_channel, transfers_past_the_cap_escalate_to_the_supervisors)
+{
+    std::int64_t id = 4500;
+    auto const tracking = file_petition(id);
+    auto const token = headers{{"Authorization", "Bearer staff-api-token-0123456789"}};
+    auto act = [&](json body) {
+        return http_request(gateway->port(), "POST", "/staff/api/petitions/" + tracking + "/actions", body.dump(),
+                            token);
+    };
+    ASSERT_EQ(act({{"action", "accept"}}).status, 200);
+    auto const no_reason = act({{"action", "transfer"}, {"department", "water"}});
+    EXPECT_EQ(no_reason.status, 409) << no_reason.body;
+    EXPECT_TRUE(contains(no_reason.body, "reason")) << no_reason.body;
+    for (auto const* to : {"water", "transport", "water"}) {
+        auto const r = act({{"action", "transfer"}, {"department", to}, {"text", "Not ours"}});
+        ASSERT_EQ(r.status, 200) << to << ": " << r.body;
+    }
+    ASSERT_TRUE(eventually([&] { return !tg_messages_to(water_supervisors).empty(); })) << gateway->log();
+    auto const alert = tg_messages_to(water_supervisors).front()["text"].get<std::string>();
+    EXPECT_TRUE(contains(alert, tracking)) << alert;
+    EXPECT_TRUE(contains(alert, "transferred 3 times")) << alert;
+    ASSERT_TRUE(eventually([&] { return !tg_messages_to(supervisors).empty(); }));
+    std::size_t escalations = 0;
+    for (auto const& e : timeline_of(tracking))
+        escalations += e["kind"] == "escalation";
+    EXPECT_EQ(escalations, 1u);
+
+    auto const fourth = act({{"action", "transfer"}, {"department", "transport"}, {"text", "Not ours either"}});
+    EXPECT_EQ(fourth.status, 409) << fourth.body;
+    EXPECT_TRUE(contains(fourth.body, "coordinating office")) << fourth.body;
+    EXPECT_TRUE(tg_messages_to(transport_supervisors).empty()) << "it never escalated while with transport";
+}
+
 // Item 13 of issue 15: one send at a time per staff chat let a flood of
 // petitions hold back every other thread. Threads now go in parallel (a few at
 // once per chat), each thread still in order: its topic, its card, its photo.

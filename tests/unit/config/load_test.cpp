@@ -121,7 +121,7 @@ json full_config()
       "staff": {"chats": [{"channel": "telegram", "chat": "-1001234567890", "departments": ["transport"]},
                           {"channel": "slack", "chat": "C024BE91L"}],
                 "supervisors": [{"channel": "slack", "chat": "G012AB3CD", "departments": ["office"]}],
-                "plain_reply": "progress", "language": "zh-CN"},
+                "plain_reply": "progress", "language": "zh-CN", "max_transfers": 5},
       "deadlines": {"working_days": true, "holidays": ["2026-12-25", "2028-02-29"], "remind_before_ms": 3600000,
                     "check_interval_ms": 5000},
       "staff_api": {"tokens": [{"name": "cms", "token": "0123456789abcdef-cms", "departments": ["transport"]}]},
@@ -203,6 +203,7 @@ TEST(load, absent_sections_and_keys_take_the_defaults)
     EXPECT_EQ(s.staff.plain_reply, staff.plain_reply);
     EXPECT_EQ(staff.plain_reply, model::petition_action::note);  // plain staff messages are internal by default
     EXPECT_EQ(s.staff.language, staff.language);
+    EXPECT_EQ(s.staff.max_transfers, 3);  // the third transfer escalates
     deadline_settings const deadlines;
     EXPECT_EQ(s.deadlines.working_days, deadlines.working_days);
     EXPECT_TRUE(s.deadlines.holidays.empty());
@@ -300,6 +301,7 @@ TEST(load, reads_every_section)
     EXPECT_EQ(s.staff.supervisors[0].departments, std::vector<std::string>{"office"});
     EXPECT_EQ(s.staff.plain_reply, model::petition_action::progress);
     EXPECT_EQ(s.staff.language, "zh-CN");
+    EXPECT_EQ(s.staff.max_transfers, 5);
 
     EXPECT_TRUE(s.deadlines.working_days);
     EXPECT_EQ(s.deadlines.holidays, (std::vector<std::string>{"2026-12-25", "2028-02-29"}));
@@ -518,9 +520,11 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
          R"(staff.plain_reply: "note" is no longer a value: write "progress" for a progress note sent to the citizen, )"
          R"(or "internal" for an internal note that is not)"},
         {"/staff/plain_reply", "true", "staff.plain_reply: expected a string, found true"},
+        {"/staff/max_transfers", "-1", "staff.max_transfers: expected an integer from 0 to 100, found -1"},
+        {"/staff/max_transfers", "101", "staff.max_transfers: expected an integer from 0 to 100, found 101"},
         {"/staff/language", R"("fr")", R"(staff.language: "fr" is not a loaded locale; loaded: en, zh-CN)"},
         {"/staff/language", R"("")", "staff.language: expected a non-empty string, found an empty string"},
-        {"/staff/chat", "[]", "staff.chat: unknown key; expected one of: chats, supervisors, plain_reply, language"},
+        {"/staff/chat", "[]", "staff.chat: unknown key; expected one of: chats, supervisors, plain_reply, language, max_transfers"},
         // deadlines
         {"/deadlines", "true", "deadlines: expected an object, found true"},
         {"/deadlines/working_days", R"("yes")", R"(deadlines.working_days: expected true or false, found "yes")"},

@@ -100,8 +100,9 @@ TEST(apply_staff, each_action_records_confirms_and_notifies)
          status::transferred, entry_kind::transition, "Drain, not road",
          "Transferred to Water Authority by Li Wei at " + stamp + ".\nReason: Drain, not road",
          "passed to the Water Authority"},
-        {"transfer again", status::transferred, command(petition_action::transfer, "", "parks"), status::transferred,
-         entry_kind::transition, "", "Transferred to Parks Department by Li Wei at " + stamp + ".",
+        {"transfer again", status::transferred, command(petition_action::transfer, "Park path", "parks"),
+         status::transferred, entry_kind::transition, "Park path",
+         "Transferred to Parks Department by Li Wei at " + stamp + ".\nReason: Park path",
          "passed to the Parks Department"},
         {"progress", status::accepted, command(petition_action::progress, "Crew booked for Friday."),
          status::in_progress, entry_kind::transition, "Crew booked for Friday.",
@@ -160,9 +161,10 @@ TEST(apply_staff, each_action_records_confirms_and_notifies)
 
 TEST(apply_staff, transfer_and_assign_change_the_petition)
 {
-    auto const moved = apply_staff(petition(status::accepted), command(petition_action::transfer, "", "water"),
+    auto const moved = apply_staff(petition(status::accepted), command(petition_action::transfer, "Drain", "water"),
                                    li_wei, context());
     EXPECT_EQ(moved.next.department, "water");
+    EXPECT_EQ(moved.next.transfers, 1);
     EXPECT_EQ(moved.timeline[0].department, "water");
     auto const given = apply_staff(petition(status::accepted), command(petition_action::assign, "", "", "Wang Fang"),
                                    li_wei, context());
@@ -216,7 +218,7 @@ TEST(apply_staff, the_citizen_hears_in_the_petitions_language)
     EXPECT_EQ(zh.staff_text, "Accepted by Li Wei at " + stamp + ".") << "the staff keep their own language";
 
     auto const moved = apply_staff(petition(status::accepted, "zh-CN"),
-                                   command(petition_action::transfer, "", "water"), li_wei, context());
+                                   command(petition_action::transfer, "Drain", "water"), li_wei, context());
     EXPECT_TRUE(has(moved.to_citizen[0].text, "已转交水务局办理")) << moved.to_citizen[0].text;
 
     auto const staff_zh = apply_staff(petition(status::submitted), command(petition_action::accept), li_wei,
@@ -262,6 +264,9 @@ TEST(apply_staff, refusals_change_nothing_and_say_why)
          "Cannot transfer petition 7KQM-2X4D: it is already with Transport Department."},
         {"transfer nowhere", status::accepted, command(petition_action::transfer, "x", " "),
          "Cannot transfer petition 7KQM-2X4D: no department given."},
+        {"transfer without a reason", status::accepted, command(petition_action::transfer, " ", "water"),
+         "Cannot transfer petition 7KQM-2X4D: please give the reason after the department, so the next "
+         "department knows why it is theirs."},
         {"empty answer", status::accepted, command(petition_action::answer, " \n "),
          "Cannot answer petition 7KQM-2X4D: the answer is empty."},
         {"empty reason", status::submitted, command(petition_action::reject, ""),
@@ -287,7 +292,101 @@ TEST(apply_staff, refusals_change_nothing_and_say_why)
     EXPECT_EQ(zh.staff_text, "无法答复诉求 7KQM-2X4D：目前为“已办结”。");
 }
 
-citizen_request request(citizen_request::kind k, int rating = 0, bool resolved = true)
+citizen_request request(citizen_request::kind k, int rating = 0, bool resolved = true);
+
+petition_context capped_at(int max_transfers)
+{
+    auto ctx = context();
+    ctx.max_transfers = max_transfers;
+    return ctx;
+}
+
+// Back and forth between two departments: the transfer that reaches the cap
+// escalates once; past it only a supervisor moves the petition on.
+TEST(apply_staff, transfers_past_the_cap_go_to_the_coordinating_office)
+{
+    auto p = petition(status::accepted);
+    char const* const between[] = {"water", "transport", "water"};
+    std::vector<petition_outcome> outs;
+    for (auto const* to : between) {
+        outs.push_back(apply_staff(p, command(petition_action::transfer, "Not ours", to), li_wei, capped_at(3)));
+        ASSERT_TRUE(outs.back().applied) << to;
+        p = outs.back().next;
+    }
+    EXPECT_EQ(p.transfers, 3);
+    EXPECT_TRUE(outs[0].supervisor_text.empty());
+    EXPECT_TRUE(outs[1].supervisor_text.empty());
+    auto const& third = outs[2];
+    EXPECT_EQ(third.supervisor_text,
+              "⚠ Petition 7KQM-2X4D has been transferred 3 times and is now with Water Authority. The coordinating "
+              "office decides where it belongs; only a supervisor can transfer it again.");
+    ASSERT_EQ(third.timeline.size(), 2u);
+    EXPECT_EQ(third.timeline[1].kind, entry_kind::escalation);
+    EXPECT_EQ(third.timeline[1].note, "transfer limit");
+    EXPECT_EQ(third.timeline[1].department, "water");
+
+    auto const refused = apply_staff(p, command(petition_action::transfer, "Not ours", "parks"), li_wei, capped_at(3));
+    EXPECT_FALSE(refused.applied);
+    EXPECT_EQ(refused.staff_text, "Cannot transfer petition 7KQM-2X4D: it has been transferred 3 times and has gone "
+                                  "to the coordinating office, which decides where it belongs.");
+    EXPECT_TRUE(refused.timeline.empty());
+
+    auto office = li_wei;
+    office.supervisor = true;
+    auto const decided = apply_staff(p, command(petition_action::transfer, "Parks own the verge", "parks"), office,
+                                     capped_at(3));
+    EXPECT_TRUE(decided.applied);
+    EXPECT_EQ(decided.next.department, "parks");
+    EXPECT_EQ(decided.next.transfers, 4);
+    EXPECT_TRUE(decided.supervisor_text.empty()) << "escalated once, at the cap";
+    EXPECT_EQ(decided.timeline.size(), 1u);
+
+    // No cap configured: as many transfers as the staff make, no escalation.
+    auto const free = apply_staff(p, command(petition_action::transfer, "Not ours", "parks"), li_wei, capped_at(0));
+    EXPECT_TRUE(free.applied);
+    EXPECT_TRUE(free.supervisor_text.empty());
+}
+
+// A reopened petition gets new clocks from the moment it was reopened, from the
+// citizen's "not resolved" and from a staff reopen alike.
+TEST(apply_staff, reopening_starts_new_clocks)
+{
+    auto const d = deadline_days_for(fixture::demo_data().citizen, "roads");
+    ASSERT_GT(d.answer, 0);
+    ASSERT_GT(d.response, 0);
+    auto old = petition(status::answered);
+    old.response_due_at = now - days{20};
+    old.deadline_at = now - days{10};
+    auto const by_staff = apply_staff(old, command(petition_action::reopen), li_wei, context());
+    ASSERT_TRUE(by_staff.applied);
+    EXPECT_EQ(by_staff.next.response_due_at, now + days{d.response});
+    EXPECT_EQ(by_staff.next.deadline_at, now + days{d.answer});
+    auto const by_citizen = apply_citizen(old, request(citizen_request::kind::not_resolved), citizen, context());
+    ASSERT_TRUE(by_citizen.applied);
+    EXPECT_EQ(by_citizen.next.current, status::reopened);
+    EXPECT_EQ(by_citizen.next.response_due_at, now + days{d.response});
+    EXPECT_EQ(by_citizen.next.deadline_at, now + days{d.answer});
+}
+
+TEST(deadline_days_for, the_category_overrides_the_flow)
+{
+    auto f = fixture::demo_data().citizen;
+    f.response_days = 3;
+    f.deadline_days = 15;
+    ASSERT_FALSE(f.categories.empty());
+    auto& cat = f.categories[0];
+    cat.response_days = 0;
+    cat.deadline_days = 0;
+    EXPECT_EQ(deadline_days_for(f, cat.id).response, 3);
+    EXPECT_EQ(deadline_days_for(f, cat.id).answer, 15);
+    cat.response_days = 1;
+    cat.deadline_days = 5;
+    EXPECT_EQ(deadline_days_for(f, cat.id).response, 1);
+    EXPECT_EQ(deadline_days_for(f, cat.id).answer, 5);
+    EXPECT_EQ(deadline_days_for(f, "no such category").answer, 15);
+}
+
+citizen_request request(citizen_request::kind k, int rating, bool resolved)
 {
     citizen_request r;
     r.what = k;

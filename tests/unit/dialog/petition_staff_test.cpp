@@ -243,6 +243,38 @@ TEST(due_alerts, each_alert_is_raised_once)
     EXPECT_STREQ(raised[3].marker, "answer deadline");
 }
 
+// A reopening restarts the clocks: the new deadlines are reminded of and
+// escalated again, although the old ones were.
+TEST(due_alerts, a_reopened_petition_is_alerted_on_its_new_deadlines)
+{
+    auto p = petition(status::answered);
+    std::vector<model::timeline_event> timeline;
+    for (auto const kind : {entry_kind::reminder, entry_kind::escalation})
+        for (auto const* marker : {"response deadline", "answer deadline"}) {
+            model::timeline_event e;
+            e.kind = kind;
+            e.note = marker;
+            timeline.push_back(e);
+        }
+    auto const reopened_at = filed_at + days{20};
+    model::timeline_event reopen;
+    reopen.at = reopened_at;
+    reopen.to = status::reopened;
+    timeline.push_back(reopen);
+    p.current = status::reopened;
+    p.response_due_at = reopened_at + days{2};
+    p.deadline_at = reopened_at + days{10};
+
+    EXPECT_TRUE(due_alerts(p, timeline, remind_before, context(reopened_at + hours{1})).empty());
+    auto const late = due_alerts(p, timeline, remind_before, context(p.response_due_at + hours{1}));
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_EQ(late[0].kind, entry_kind::escalation);
+    EXPECT_EQ(late[0].entry.note, "response deadline");
+    EXPECT_EQ(late[0].due, p.response_due_at);
+    timeline.push_back(late[0].entry);
+    EXPECT_TRUE(due_alerts(p, timeline, remind_before, context(p.response_due_at + hours{2})).empty());
+}
+
 // Escalation and model::overdue are one definition seen twice.
 TEST(due_alerts, escalate_exactly_when_the_petition_is_overdue)
 {

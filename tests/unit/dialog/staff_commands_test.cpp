@@ -105,9 +105,9 @@ TEST(parse_staff_text, a_command_without_its_argument_is_invalid_with_a_reason)
         {"note", "note needs the note text after the command word."},
         {"assign", "assign needs the name of the person to assign."},
         {"指派", "指派 needs the name of the person to assign."},
-        {"/start", "Unknown command \"/start\". Commands: accept | transfer <department> [reason] | "
+        {"/start", "Unknown command \"/start\". Commands: accept | transfer <department> <reason> | "
                    "progress [note] | answer <text> | reject <reason> | close | note <text> | assign <name> | reopen"},
-        {"/acept@CityBot yes", "Unknown command \"/acept\". Commands: accept | transfer <department> [reason] | "
+        {"/acept@CityBot yes", "Unknown command \"/acept\". Commands: accept | transfer <department> <reason> | "
                                "progress [note] | answer <text> | reject <reason> | close | note <text> | "
                                "assign <name> | reopen"},
     };
