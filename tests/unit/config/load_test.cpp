@@ -1156,6 +1156,8 @@ TEST(load, shipped_demo_config_loads)
     EXPECT_EQ(s.storage.path, "./data");
     EXPECT_TRUE(s.storage.sync);
     EXPECT_TRUE(s.tracking_key.empty());  // generated and kept by the gateway
+    EXPECT_TRUE(s.deadlines.working_days);
+    EXPECT_EQ(s.deadlines.zone.name(), "Asia/Shanghai");  // the demo city's
     // Only the web chat is on: Telegram and Slack wait until they are configured.
     ASSERT_EQ(s.channels.size(), 1u);
     EXPECT_EQ(s.channels[0].id, "web");
