@@ -45,7 +45,8 @@ TEST(filing, sets_the_response_and_answer_deadlines)
         ASSERT_TRUE(out.filed) << c.name;
         EXPECT_EQ(out.filed->response_due_at, c.response_due) << c.name;
         EXPECT_EQ(out.filed->deadline_at, c.answer_due) << c.name;
-        EXPECT_TRUE(has(all_text(out), format_date(c.answer_due))) << c.name << ": the citizen is told the answer date";
+        EXPECT_TRUE(has(all_text(out), model::format_local_date(c.answer_due, c.cal.zone)))
+            << c.name << ": the citizen is told the answer date";
     }
 }
 

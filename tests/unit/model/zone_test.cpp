@@ -84,6 +84,8 @@ TEST(zone, formats_local_dates_and_times_with_the_offset)
     EXPECT_EQ(format_local_date(evening, must("Asia/Shanghai")), "2026-12-06");
     EXPECT_EQ(format_local_date(evening, must("America/Los_Angeles")), "2026-12-05");
     EXPECT_EQ(format_day(local_days{2028y / February / 29}), "2028-02-29");
+    EXPECT_EQ(format_local_date(from_millis(1'700'000'000'000), zone{}), "2023-11-14");
+    EXPECT_EQ(format_local_date(from_millis(0), zone{}), "1970-01-01");
 }
 
 }  // namespace
