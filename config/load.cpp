@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 namespace pg::config {
 namespace {
@@ -55,7 +56,8 @@ constexpr plain_reply_mode plain_replies[] = {
     {"progress", model::petition_action::progress},
     {"answer", model::petition_action::answer},
 };
-constexpr std::string_view deadline_keys[] = {"working_days", "holidays", "remind_before_ms", "check_interval_ms"};
+constexpr std::string_view deadline_keys[] = {"working_days", "time_zone",        "holidays",
+                                             "make_up_days", "remind_before_ms", "check_interval_ms"};
 constexpr std::string_view staff_api_keys[] = {"tokens"};
 constexpr std::string_view api_token_keys[] = {"name", "token", "departments"};
 constexpr std::string_view web_keys[] = {"root", "public_page"};
@@ -512,13 +514,13 @@ void check_staff_language(object_node const& staff, std::vector<model::locale> c
 }
 
 // "YYYY-MM-DD", and a day that exists.
-bool is_date(std::string_view s)
+std::optional<std::chrono::year_month_day> parse_date(std::string_view s)
 {
     auto const digits = [&](std::size_t from, std::size_t n) {
         return std::all_of(s.begin() + from, s.begin() + from + n, [](char c) { return c >= '0' && c <= '9'; });
     };
     if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(0, 4) || !digits(5, 2) || !digits(8, 2))
-        return false;
+        return std::nullopt;
     auto const number = [&](std::size_t from, std::size_t n) {
         int v = 0;
         for (std::size_t i = from; i < from + n; ++i)
@@ -528,7 +530,38 @@ bool is_date(std::string_view s)
     std::chrono::year_month_day const d{std::chrono::year{number(0, 4)},
                                         std::chrono::month{static_cast<unsigned>(number(5, 2))},
                                         std::chrono::day{static_cast<unsigned>(number(8, 2))}};
-    return d.ok();
+    if (!d.ok())
+        return std::nullopt;
+    return d;
+}
+
+// A list of local dates; `seen` maps each date to where it was first written
+// (a date in both holidays and make_up_days contradicts itself).
+std::vector<std::string> read_dates(object_node const& o, std::string_view key, std::map<std::string, std::string>& seen,
+                                    bool weekend_only)
+{
+    std::vector<std::string> out;
+    auto const list = o.get(key);
+    if (!list)
+        return out;
+    for (auto const& item : list->items()) {
+        auto date = item.text();
+        auto const d = parse_date(date);
+        if (!d)
+            item.fail("expected a date as YYYY-MM-DD, found " + describe_string(date));
+        if (auto const it = seen.find(date); it != seen.end() && !it->second.starts_with(list->path() + "["))
+            item.fail(quote(date) + " is also in " + it->second +
+                      ": a day is either a holiday or a make-up working day");
+        if (weekend_only) {
+            std::chrono::weekday const wd{std::chrono::sys_days{*d}};
+            if (wd != std::chrono::Saturday && wd != std::chrono::Sunday)
+                item.fail(quote(date) + " is not a Saturday or Sunday: a make-up day is a weekend day worked; "
+                                        "a weekday is a working day already");
+        }
+        seen.emplace(date, item.path());
+        out.push_back(std::move(date));
+    }
+    return out;
 }
 
 deadline_settings read_deadlines(object_node const& o)
@@ -536,14 +569,18 @@ deadline_settings read_deadlines(object_node const& o)
     o.allow(deadline_keys);
     deadline_settings s;
     o.read_bool("working_days", s.working_days);
-    if (auto n = o.get("holidays")) {
-        for (auto const& item : n->items()) {
-            auto date = item.text();
-            if (!is_date(date))
-                item.fail("expected a date as YYYY-MM-DD, found " + describe_string(date));
-            s.holidays.push_back(std::move(date));
-        }
+    if (auto n = o.get("time_zone")) {
+        auto const name = n->non_empty_text();
+        auto z = model::zone::locate(name);
+        if (!z)
+            n->fail("unknown time zone " + describe_string(name) +
+                    ": expected an IANA name from the system's tz database (/usr/share/zoneinfo), "
+                    "such as \"Asia/Shanghai\" or \"UTC\"");
+        s.zone = std::move(*z);
     }
+    std::map<std::string, std::string> seen;
+    s.holidays = read_dates(o, "holidays", seen, false);
+    s.make_up_days = read_dates(o, "make_up_days", seen, true);
     o.read_ms("remind_before_ms", s.remind_before, 1, max_remind_ms);
     o.read_ms("check_interval_ms", s.check_interval, 1, max_ms);
     return s;

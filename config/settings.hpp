@@ -3,6 +3,7 @@
 // keys, which only its platform adapter reads.
 #include "model/flow.hpp"
 #include "model/staff.hpp"
+#include "model/zone.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -121,8 +122,10 @@ struct staff_settings {
 };
 
 struct deadline_settings {
-    bool working_days = false;            // count Mon-Fri, skipping holidays
-    std::vector<std::string> holidays;    // "YYYY-MM-DD"
+    bool working_days = false;              // count working days: Mon-Fri not a holiday, and make-up days
+    std::vector<std::string> holidays;      // "YYYY-MM-DD", local dates in `zone`
+    std::vector<std::string> make_up_days;  // "YYYY-MM-DD": a Saturday or Sunday worked (local dates)
+    model::zone zone;                       // time_zone: IANA name, resolved at load; UTC by default
     milliseconds remind_before{24 * 3'600'000};
     milliseconds check_interval{60'000};
 };

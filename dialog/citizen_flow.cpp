@@ -303,7 +303,8 @@ void file_petition(turn& u)
     st.editing = false;
 
     // A message of its own: the one to find again, forward or copy from.
-    u.note(text::filed, {{"tracking", p.tracking}, {"deadline", format_date(p.deadline_at)}});
+    u.note(text::filed,
+           {{"tracking", p.tracking}, {"deadline", model::format_local_date(p.deadline_at, u.ctx.cal.zone)}});
     u.send_notes();
     u.out.filed = std::move(p);
     u.out.timeline.push_back(std::move(e));

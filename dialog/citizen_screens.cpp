@@ -170,7 +170,7 @@ std::string timeline_text(turn const& u, std::vector<model::timeline_event> all,
         // only repeats the status name ("submitted") says nothing more.
         bool const show_note = own && it->note != model::to_string(it->to);
         bool const added = it->kind == model::entry_kind::citizen_info;
-        auto line = join_parts({model::format_utc_minutes(it->at),
+        auto line = join_parts({model::format_local_minutes(it->at, u.ctx.cal.zone),
                                 added ? u.say(text::track_added_info) : status_word(u, it->to),
                                 it->department.empty() || added ? std::string() : department_label(u, it->department),
                                 show_note ? clip(it->note, note_units) : std::string()});
@@ -206,7 +206,7 @@ screen track_screen(turn const& u)
                 items += '\n';
             items += std::to_string(i + 1) + ". " +
                      join_parts({listed[i].tracking, category_label(u, p.category), status_word(u, p.current),
-                                 format_date(p.submitted_at)});
+                                 model::format_local_date(p.submitted_at, u.ctx.cal.zone)});
         }
         s.text = u.say(text::track_list, {{"items", items}});
         s.listed = listed_of(cs);  // the petitions' numbers are their choices' numbers
@@ -406,7 +406,7 @@ screen petition_screen(turn const& u, model::petition const& p, std::vector<mode
                                            {"description", p.description},
                                            {"photos", std::to_string(p.photo_ids.size())},
                                            {"status", status},
-                                           {"deadline", format_date(p.deadline_at)},
+                                           {"deadline", model::format_local_date(p.deadline_at, u.ctx.cal.zone)},
                                            {"timeline", tl}});
     };
     auto const frame = utf16_units(render({}));

@@ -69,16 +69,18 @@ static_assert(lookup(status::answered, petition_action::reopen) == status::reope
 // Telegram allows 4096 UTF-16 units in a message; the rest is headroom for adapters.
 constexpr std::size_t max_message_units = 4000;
 
-bool is_weekend(std::chrono::sys_days d)
+bool is_weekend(std::chrono::local_days d)
 {
-    std::chrono::weekday const wd{d};
+    std::chrono::weekday const wd{std::chrono::sys_days{d.time_since_epoch()}};
     return wd == std::chrono::Saturday || wd == std::chrono::Sunday;
 }
 
-bool is_holiday(std::chrono::sys_days d, calendar const& cal)
+bool listed(std::vector<std::string> const& dates, std::chrono::local_days d)
 {
-    auto const date = format_date(model::timestamp{d});
-    return std::find(cal.holidays.begin(), cal.holidays.end(), date) != cal.holidays.end();
+    if (dates.empty())
+        return false;
+    auto const date = model::format_day(d);
+    return std::find(dates.begin(), dates.end(), date) != dates.end();
 }
 
 // Button data for a rating: "r:<tracking>:<n>", well under Telegram's 64 bytes.
@@ -190,10 +192,10 @@ std::string argument_problem(model::petition const& p, model::staff_command cons
 }
 
 std::string staff_confirmation(model::staff_command const& cmd, model::petition const& next, std::string const& text,
-                               actor const& who, texts const& staff, model::timestamp now)
+                               actor const& who, texts const& staff, petition_context const& ctx)
 {
     auto const name = text_arg{"name", who.name.empty() ? who.id : who.name};
-    auto const time = text_arg{"time", model::format_utc_minutes(now)};
+    auto const time = text_arg{"time", model::format_local_minutes(ctx.now, ctx.cal.zone)};
     using lt = lifecycle_text;
     switch (cmd.action) {
     case petition_action::accept:
@@ -226,7 +228,7 @@ void notify_citizen(petition_outcome& out, model::staff_command const& cmd, std:
 {
     auto const& p = out.next;
     texts const tx(ctx.data, p.language);
-    auto const time = text_arg{"time", model::format_utc_minutes(ctx.now)};
+    auto const time = text_arg{"time", model::format_local_minutes(ctx.now, ctx.cal.zone)};
     auto const tracking = text_arg{"tracking", p.tracking};
     using lt = lifecycle_text;
     // What happened, then the official's words, if any, as a paragraph of their own.
@@ -283,7 +285,7 @@ void reopen_for_citizen(petition_outcome& out, actor const& who, petition_contex
     texts const tx(ctx.data, n.language);
     tell_citizen(out, n,
                  say(tx, lifecycle_text::notify_reopened_by_you,
-                     {{"time", model::format_utc_minutes(ctx.now)}, {"tracking", n.tracking}}));
+                     {{"time", model::format_local_minutes(ctx.now, ctx.cal.zone)}, {"tracking", n.tracking}}));
 }
 
 }  // namespace
@@ -302,18 +304,47 @@ deadline_days deadline_days_for(model::flow const& f, std::string_view category)
     return d;
 }
 
+bool is_working_day(std::chrono::local_days d, calendar const& cal)
+{
+    return is_weekend(d) ? listed(cal.make_up_days, d) : !listed(cal.holidays, d);
+}
+
 model::timestamp add_days(model::timestamp from, int days, calendar const& cal)
 {
-    if (!cal.working_days || days <= 0)
+    if (days <= 0)
         return from + std::chrono::days{days};
-    auto day = std::chrono::floor<std::chrono::days>(from);
-    auto const time_of_day = from - day;
-    for (int left = days; left > 0;) {
-        day += std::chrono::days{1};
-        if (!is_weekend(day) && !is_holiday(day, cal))
-            --left;
+    auto const local = cal.zone.to_local(from);
+    auto day = std::chrono::floor<std::chrono::days>(local);
+    auto const time_of_day = local - day;
+    if (!cal.working_days) {
+        day += std::chrono::days{days};
+    } else {
+        for (int left = days; left > 0;) {
+            day += std::chrono::days{1};
+            if (is_working_day(day, cal))
+                --left;
+        }
     }
-    return day + time_of_day;
+    return cal.zone.to_sys(day + time_of_day);
+}
+
+std::chrono::milliseconds working_time_between(model::timestamp from, model::timestamp to, calendar const& cal)
+{
+    if (to <= from)
+        return std::chrono::milliseconds{0};
+    if (!cal.working_days)
+        return to - from;
+    std::chrono::milliseconds total{0};
+    auto day = std::chrono::floor<std::chrono::days>(cal.zone.to_local(from));
+    for (auto start = cal.zone.start_of(day); start < to;) {
+        auto const next = day + std::chrono::days{1};
+        auto const end = cal.zone.start_of(next);
+        if (is_working_day(day, cal))
+            total += std::min(end, to) - std::max(start, from);
+        day = next;
+        start = end;
+    }
+    return total;
 }
 
 petition_outcome apply_staff(model::petition const& p, model::staff_command const& cmd, actor const& who,
@@ -361,7 +392,7 @@ petition_outcome apply_staff(model::petition const& p, model::staff_command cons
     if (cmd.action == petition_action::transfer)
         escalate_transfers(out, staff, ctx);
 
-    out.staff_text = staff_confirmation(cmd, n, text, who, staff, ctx.now);
+    out.staff_text = staff_confirmation(cmd, n, text, who, staff, ctx);
     notify_citizen(out, cmd, text, ctx);
     // Status pushes: a platform that needs a template outside its reply window fills it from these.
     for (auto& m : out.to_citizen) {

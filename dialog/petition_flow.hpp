@@ -7,7 +7,9 @@
 #include "model/message.hpp"
 #include "model/petition.hpp"
 #include "model/staff.hpp"
+#include "model/zone.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,13 +30,22 @@ struct actor {
     bool supervisor = false; // the coordinating office: may transfer past staff.max_transfers
 };
 
-// Working-day calendar for deadlines.
+// The calendar deadlines and stage clocks count in (config `deadlines`). Dates
+// are local dates in `zone`; the zone was resolved when the config was loaded.
 struct calendar {
-    bool working_days = false;            // count Mon-Fri only, skipping holidays
-    std::vector<std::string> holidays;    // "2026-12-25", UTC dates
+    bool working_days = false;              // count working days only, else every day
+    std::vector<std::string> holidays;      // "2026-12-25": days off although Mon-Fri
+    std::vector<std::string> make_up_days;  // "2026-09-27": Saturdays or Sundays worked
+    model::zone zone;                       // local dates and times of day (default UTC)
 };
-// `days` days after `from` (calendar or working days), at the same time of day.
+// A working day: Monday to Friday and not a holiday, or a make-up day.
+bool is_working_day(std::chrono::local_days d, calendar const& cal);
+// `days` days after `from` (working days when cal.working_days, else calendar
+// days), counted in local dates, at the same local time of day.
 model::timestamp add_days(model::timestamp from, int days, calendar const& cal);
+// The part of [from, to) that falls on working days (local dates), when
+// cal.working_days; else all of it. 0 when to <= from.
+std::chrono::milliseconds working_time_between(model::timestamp from, model::timestamp to, calendar const& cal);
 
 // The days a petition of `category` has to be accepted and to be answered: the
 // category's own, else the flow's. Counted from filing, and again from a reopening.

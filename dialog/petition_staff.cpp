@@ -75,9 +75,9 @@ std::string petition_card(model::petition const& p, petition_context const& ctx)
          {"description", citizen_words(p.description, tx)},
          {"photos", std::to_string(p.photo_ids.size())},
          {"channel", p.channel_id},  // where it came in; never the citizen's chat or user id
-         {"submitted", model::format_utc_minutes(p.submitted_at)},
-         {"response_due", model::format_utc_minutes(p.response_due_at)},
-         {"deadline", model::format_utc_minutes(p.deadline_at)}});
+         {"submitted", model::format_local_minutes(p.submitted_at, ctx.cal.zone)},
+         {"response_due", model::format_local_minutes(p.response_due_at, ctx.cal.zone)},
+         {"deadline", model::format_local_minutes(p.deadline_at, ctx.cal.zone)}});
     // The hint ends the card whatever its length: a long description is what gets cut.
     auto const hint = "\n\n" + say(tx, plain_reply_hint(ctx.plain_reply));
     return clip(card, max_card_units - std::min(utf16_units(hint), max_card_units)) + hint;
@@ -121,7 +121,7 @@ std::vector<deadline_alert> due_alerts(model::petition const& p, std::vector<mod
         a.entry.note = std::string(rule.marker);
         a.staff_text = say(tx, kind == model::entry_kind::escalation ? rule.escalation : rule.reminder,
                            {{"tracking", p.tracking},
-                            {"due", model::format_utc_minutes(due)},
+                            {"due", model::format_local_minutes(due, ctx.cal.zone)},
                             {"status", status_name(tx, p.current)}});
         alerts.push_back(std::move(a));
     }

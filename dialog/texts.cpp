@@ -3,8 +3,6 @@
 #include "dialog/citizen_texts.hpp"
 #include "model/ascii.hpp"
 
-#include <chrono>
-#include <cstdio>
 
 namespace pg::dialog {
 namespace {
@@ -98,14 +96,6 @@ model::locale const& pick_locale(model::dialog_data const& data, std::string_vie
     if (auto const* l = find_locale(data, data.citizen.default_language))
         return *l;
     return data.locales.empty() ? empty_locale : data.locales.front();
-}
-
-std::string format_date(model::timestamp t)
-{
-    std::chrono::year_month_day const ymd{std::chrono::floor<std::chrono::days>(t)};
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
-    return buf;
 }
 
 texts::texts(model::dialog_data const& data, std::string_view code)

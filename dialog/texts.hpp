@@ -31,9 +31,6 @@ model::locale const* find_locale(model::dialog_data const& data, std::string_vie
 // default language, else the first locale.
 model::locale const& pick_locale(model::dialog_data const& data, std::string_view client_language);
 
-// "2023-11-29": a deadline is a day, not a minute.
-std::string format_date(model::timestamp t);
-
 // The texts of one locale, falling back to the default locale key by key.
 class texts {
 public:

@@ -98,7 +98,8 @@ response secured(response res)
     return res;
 }
 
-json me(config::console_account const& a, console_session const& s, dialog::texts const& tx)
+// The zone is the config's (deadlines.time_zone): the pages show times in it.
+json me(config::console_account const& a, console_session const& s, dialog::texts const& tx, model::zone const& zone)
 {
     json labels = json::array();
     for (auto const& d : a.departments)
@@ -108,7 +109,8 @@ json me(config::console_account const& a, console_session const& s, dialog::text
             {"departments", a.departments},
             {"department_labels", std::move(labels)},
             {"csrf_token", s.csrf_token},
-            {"expires_at", model::format_iso8601(s.expires_at)}};
+            {"expires_at", model::format_iso8601(s.expires_at)},
+            {"time_zone", zone.name()}};
 }
 
 }  // namespace
@@ -223,7 +225,8 @@ net::awaitable<response> console::login(request const& req, std::string const& s
     log::info("console_login");  // the account's name is a person's name: debug only
     log::debug("console_login", {{"account", acc->name}});
     auto [token, session] = sessions_.open(acc->name, now);
-    auto res = json_response(http::status::ok, me(*acc, session, desk_.texts_for(language_param(req.target()))));
+    auto const tx = desk_.texts_for(language_param(req.target()));
+    auto res = json_response(http::status::ok, me(*acc, session, tx, settings_.deadlines.zone));
     auto const ttl_s = std::chrono::duration_cast<std::chrono::seconds>(settings_.console.session_ttl).count();
     std::string c = std::string(cookie_name) + "=" + token + "; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=" +
                     std::to_string(ttl_s);
@@ -268,7 +271,7 @@ net::awaitable<response> console::staff(request const& req, std::string_view pat
     auto const rest = path.substr(staff_api_prefix.size());
     auto const language = language_param(req.target());
     if (rest == "/me")
-        co_return json_response(http::status::ok, me(*acc, *session, desk_.texts_for(language)));
+        co_return json_response(http::status::ok, me(*acc, *session, desk_.texts_for(language), settings_.deadlines.zone));
     if (rest == "/oversight") {
         if (!acc->supervisor)
             co_return json_error(http::status::forbidden, "supervisors only");
@@ -358,6 +361,7 @@ net::awaitable<response> console::public_api(request const& req, std::string_vie
                                                {"department", p.department},
                                                {"department_label", tx.department_label(p.department)},
                                                {"submitted_at", model::format_iso8601(p.submitted_at)},
+                                               {"time_zone", settings_.deadlines.zone.name()},
                                                {"timeline", std::move(timeline)}});
 }
 

@@ -140,6 +140,10 @@ test('the public page shows the status and timeline of a tracking number, not th
   const timeline = await page.getByTestId('track-timeline-entry').allInnerTexts();
   assert.ok(timeline.some((t) => /answered/.test(t)), `timeline without the answer: ${timeline.join(' | ')}`);
   assert.ok(timeline.some((t) => /accepted/.test(t)), `timeline without the acceptance: ${timeline.join(' | ')}`);
+  // The demo counts in Asia/Shanghai (deadlines.time_zone): times read there, with the offset.
+  for (const t of timeline) {
+    assert.match(t, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(UTC\+08:00\) · /, `not a local time: ${t}`);
+  }
   const body = await page.locator('body').innerText();
   for (const secret of [description, place, answer]) {
     assert.ok(!body.includes(secret), `the public page shows personal data: ${secret}`);

@@ -62,6 +62,8 @@ protected:
         cfg["staff_api"] = {{"tokens",
                              {{{"name", "cms"}, {"token", cms_token}},
                               {{"name", "housing-cms"}, {"token", housing_token}, {"departments", {"housing"}}}}}};
+        // Times are read in this zone: the citizen's texts, and the pages (they get its name).
+        cfg["deadlines"] = {{"time_zone", "Asia/Shanghai"}};
         gateway = std::make_unique<gateway_process>(cfg);
         gateway->start();
     }
@@ -278,6 +280,7 @@ TEST_F(console_test, an_official_lists_reads_and_answers_a_petition)
     ASSERT_EQ(me.status, 200);
     EXPECT_EQ(json::parse(me.body)["name"], "official");
     EXPECT_EQ(json::parse(me.body)["csrf_token"], s.csrf);
+    EXPECT_EQ(json::parse(me.body)["time_zone"], "Asia/Shanghai");
 
     auto const list = get(s, "/staff/console/api/petitions?status=submitted");
     ASSERT_EQ(list.status, 200) << list.body;
@@ -307,6 +310,12 @@ TEST_F(console_test, an_official_lists_reads_and_answers_a_petition)
                 return true;
         return false;
     })) << gateway->log();
+    // The citizen reads the time of the answer in the configured zone.
+    auto const m = citizen_messages();
+    bool local = false;
+    for (std::size_t i = before + 1; i < m.size(); ++i)
+        local = local || contains(m[i].value("text", ""), "(UTC+08:00)");
+    EXPECT_TRUE(local) << "no local time in the citizen's notifications";
 
     // The timeline names the console account and the channel.
     auto const timeline = actions(json::parse(get(s, "/staff/console/api/petitions/" + tracking).body)["timeline"]);
@@ -437,6 +446,7 @@ TEST_F(console_test, the_public_sees_figures_and_tracking_without_personal_data)
     auto const t = json::parse(track.body);
     EXPECT_EQ(t["tracking"], tracking);
     EXPECT_EQ(t["status"], "accepted");
+    EXPECT_EQ(t["time_zone"], "Asia/Shanghai");  // the page shows times in it
     EXPECT_GE(t["timeline"].size(), 3u);
     // Lower case and without the hyphen, as a citizen might type it.
     std::string typed = tracking;

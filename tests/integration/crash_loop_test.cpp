@@ -51,7 +51,9 @@ std::string tracking_in(std::string const& text)
 // Texts differ between citizens only in the tracking number and the citizen's own tag.
 std::string normalized(std::string text, std::int64_t chat)
 {
-    static std::regex const minute("[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC");
+    // "2026-12-05 13:30 UTC" or, in a configured zone, "2026-12-05 21:30 (UTC+08:00)".
+    static std::regex const minute("[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} "
+                                   "(UTC|\\(UTC[+-][0-9]{2}:[0-9]{2}\\))");
     text = std::regex_replace(text, tracking_re, "####-####");
     text = std::regex_replace(text, minute, "<time>");
     auto const tag = "C" + std::to_string(chat);

@@ -8,7 +8,6 @@
   // The API names departments and categories in this language.
   const lang = "?lang=" + encodeURIComponent(document.documentElement.lang || "en");
 
-  function when(iso) { return iso.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC"); }
 
   async function loadFigures() {
     try {
@@ -44,7 +43,7 @@
     list.replaceChildren.apply(list, p.timeline.map(function (e) {
       const li = document.createElement("li");
       li.dataset.testid = "track-timeline-entry";
-      li.textContent = when(e.at) + " · " + e.kind.replace("_", " ") + (e.kind === "transition" ? " → " + e.status : "");
+      li.textContent = window.pgLocalTime(e.at, p.time_zone) + " · " + e.kind.replace("_", " ") + (e.kind === "transition" ? " → " + e.status : "");
       return li;
     }));
     $("track-result").hidden = false;

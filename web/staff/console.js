@@ -8,7 +8,7 @@
   const pollMs = 4000;
   // Departments and categories come with labels in the page's language.
   const lang = document.documentElement.lang || "en";
-  let me = null;          // {name, supervisor, departments, csrf_token}
+  let me = null;          // {name, supervisor, departments, csrf_token, time_zone}
   let selected = null;    // tracking number shown in the detail panel
   let view = "petitions";
   let timer = null;
@@ -41,10 +41,8 @@
     return data;
   }
 
-  function when(iso) {
-    if (!iso) return "";
-    return iso.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC");
-  }
+  // In the city's zone, which /me names (deadlines.time_zone).
+  function when(iso) { return window.pgLocalTime(iso, me && me.time_zone); }
 
   // ---- login ----
 

@@ -122,7 +122,8 @@ json full_config()
                           {"channel": "slack", "chat": "C024BE91L"}],
                 "supervisors": [{"channel": "slack", "chat": "G012AB3CD", "departments": ["office"]}],
                 "plain_reply": "progress", "language": "zh-CN", "max_transfers": 5},
-      "deadlines": {"working_days": true, "holidays": ["2026-12-25", "2028-02-29"], "remind_before_ms": 3600000,
+      "deadlines": {"working_days": true, "time_zone": "Asia/Shanghai", "holidays": ["2026-12-25", "2028-02-29"],
+                    "make_up_days": ["2026-09-26", "2026-10-11"], "remind_before_ms": 3600000,
                     "check_interval_ms": 5000},
       "staff_api": {"tokens": [{"name": "cms", "token": "0123456789abcdef-cms", "departments": ["transport"]}]},
       "testing": {"clock_file": "/tmp/pg-clock"}})");
@@ -207,6 +208,9 @@ TEST(load, absent_sections_and_keys_take_the_defaults)
     deadline_settings const deadlines;
     EXPECT_EQ(s.deadlines.working_days, deadlines.working_days);
     EXPECT_TRUE(s.deadlines.holidays.empty());
+    EXPECT_TRUE(s.deadlines.make_up_days.empty());
+    EXPECT_TRUE(s.deadlines.zone.is_utc());
+    EXPECT_EQ(s.deadlines.zone.name(), "UTC");
     EXPECT_EQ(s.deadlines.remind_before, deadlines.remind_before);
     EXPECT_EQ(s.deadlines.check_interval, deadlines.check_interval);
     EXPECT_TRUE(s.staff_api_tokens.empty());
@@ -305,6 +309,10 @@ TEST(load, reads_every_section)
 
     EXPECT_TRUE(s.deadlines.working_days);
     EXPECT_EQ(s.deadlines.holidays, (std::vector<std::string>{"2026-12-25", "2028-02-29"}));
+    EXPECT_EQ(s.deadlines.make_up_days, (std::vector<std::string>{"2026-09-26", "2026-10-11"}));
+    EXPECT_EQ(s.deadlines.zone.name(), "Asia/Shanghai");
+    EXPECT_FALSE(s.deadlines.zone.is_utc());
+    EXPECT_EQ(s.deadlines.zone.offset(model::from_millis(1'764'921'600'000)), std::chrono::hours{8});
     EXPECT_EQ(s.deadlines.remind_before, milliseconds{3'600'000});
     EXPECT_EQ(s.deadlines.check_interval, milliseconds{5'000});
     ASSERT_EQ(s.staff_api_tokens.size(), 1u);
@@ -549,8 +557,29 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/deadlines/check_interval_ms", "3600001",
          "deadlines.check_interval_ms: expected an integer from 1 to 3600000, found 3600001"},
         {"/deadlines/weekends", "[]",
-         "deadlines.weekends: unknown key; expected one of: working_days, holidays, remind_before_ms, "
-         "check_interval_ms"},
+         "deadlines.weekends: unknown key; expected one of: working_days, time_zone, holidays, make_up_days, "
+         "remind_before_ms, check_interval_ms"},
+        {"/deadlines/time_zone", R"("Asia/Beijing")",
+         R"(deadlines.time_zone: unknown time zone "Asia/Beijing": expected an IANA name from the system's tz )"
+         R"(database (/usr/share/zoneinfo), such as "Asia/Shanghai" or "UTC")"},
+        {"/deadlines/time_zone", R"("../../etc/passwd")",
+         R"(deadlines.time_zone: unknown time zone "../../etc/passwd": expected an IANA name from the system's tz )"
+         R"(database (/usr/share/zoneinfo), such as "Asia/Shanghai" or "UTC")"},
+        {"/deadlines/time_zone", R"("")", "deadlines.time_zone: expected a non-empty string, found an empty string"},
+        {"/deadlines/time_zone", "8", "deadlines.time_zone: expected a non-empty string, found 8"},
+        {"/deadlines/make_up_days", R"("2026-09-26")",
+         R"(deadlines.make_up_days: expected an array, found "2026-09-26")"},
+        {"/deadlines/make_up_days/1", R"("2026-10-32")",
+         R"(deadlines.make_up_days[1]: expected a date as YYYY-MM-DD, found "2026-10-32")"},
+        {"/deadlines/make_up_days/0", R"("2026-09-25")",
+         R"(deadlines.make_up_days[0]: "2026-09-25" is not a Saturday or Sunday: a make-up day is a weekend day )"
+         R"(worked; a weekday is a working day already)"},
+        {"/deadlines/make_up_days/1", R"("2026-12-25")",
+         R"(deadlines.make_up_days[1]: "2026-12-25" is also in deadlines.holidays[0]: a day is either a holiday )"
+         R"(or a make-up working day)"},
+        {"/deadlines/holidays/1", R"("2026-09-26")",
+         R"(deadlines.make_up_days[0]: "2026-09-26" is also in deadlines.holidays[1]: a day is either a holiday )"
+         R"(or a make-up working day)"},
         // staff_api
         {"/staff_api/tokens", R"("x")", R"(staff_api.tokens: expected an array, found "x")"},
         {"/staff_api/tokens/0/name", "", "staff_api.tokens[0].name: missing"},
@@ -1131,6 +1160,8 @@ TEST(load, shipped_demo_config_loads)
     EXPECT_EQ(s.storage.path, "./data");
     EXPECT_TRUE(s.storage.sync);
     EXPECT_TRUE(s.tracking_key.empty());  // generated and kept by the gateway
+    EXPECT_TRUE(s.deadlines.working_days);
+    EXPECT_EQ(s.deadlines.zone.name(), "Asia/Shanghai");  // the demo city's
     // Only the web chat is on: Telegram and Slack wait until they are configured.
     ASSERT_EQ(s.channels.size(), 1u);
     EXPECT_EQ(s.channels[0].id, "web");

@@ -45,8 +45,26 @@ TEST(filing, sets_the_response_and_answer_deadlines)
         ASSERT_TRUE(out.filed) << c.name;
         EXPECT_EQ(out.filed->response_due_at, c.response_due) << c.name;
         EXPECT_EQ(out.filed->deadline_at, c.answer_due) << c.name;
-        EXPECT_TRUE(has(all_text(out), format_date(c.answer_due))) << c.name << ": the citizen is told the answer date";
+        EXPECT_TRUE(has(all_text(out), model::format_local_date(c.answer_due, c.cal.zone)))
+            << c.name << ": the citizen is told the answer date";
     }
+}
+
+TEST(filing, counts_deadlines_in_the_configured_zone_and_tells_the_local_date)
+{
+    // t0, Tuesday 22:13 UTC, is Wednesday 2023-11-15 06:13 in Shanghai; Thursday there is a holiday.
+    auto const shanghai = model::zone::locate("Asia/Shanghai");
+    ASSERT_TRUE(shanghai);
+    harness h;
+    h.cal = calendar{true, {"2023-11-16"}, {}, *shanghai};
+    auto st = at(dialog_step::confirm);
+    st.draft.category = "roads";  // 2 working days to respond, 10 to answer
+    auto const out = h.run(st, button_event("ok"));
+    ASSERT_TRUE(out.filed);
+    EXPECT_EQ(out.filed->response_due_at, t0 + days{5});  // Monday 11-20 06:13 local
+    EXPECT_EQ(out.filed->deadline_at, t0 + days{15});     // Thursday 11-30 06:13 local, 11-29 22:13 UTC
+    EXPECT_TRUE(has(all_text(out), "2023-11-30")) << all_text(out);
+    EXPECT_FALSE(has(all_text(out), "2023-11-29")) << all_text(out);
 }
 
 // Petitions of this chat in several states, and one of someone else's.

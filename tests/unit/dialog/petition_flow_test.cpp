@@ -532,5 +532,20 @@ TEST(apply_citizen, refusals_tell_only_the_citizen)
     EXPECT_EQ(citizen_text(zh), "诉求 7KQM-2X4D 目前为“已办结”，已不能补充信息。\n");
 }
 
+TEST(apply_staff, times_are_told_in_the_configured_zone)
+{
+    auto ctx = context();
+    auto const shanghai = model::zone::locate("Asia/Shanghai");
+    ASSERT_TRUE(shanghai);
+    ctx.cal.zone = *shanghai;
+    auto const out = apply_staff(petition(status::submitted), command(petition_action::accept), li_wei, ctx);
+    ASSERT_TRUE(out.applied);
+    std::string const local = "2026-11-28 19:14 (UTC+08:00)";  // 11:14 UTC
+    EXPECT_EQ(out.staff_text, "Accepted by Li Wei at " + local + ".");
+    ASSERT_EQ(out.to_citizen.size(), 1u);
+    EXPECT_TRUE(has(out.to_citizen[0].text, local)) << out.to_citizen[0].text;
+    EXPECT_FALSE(has(out.to_citizen[0].text, stamp)) << out.to_citizen[0].text;
+}
+
 }  // namespace
 }  // namespace pg::dialog

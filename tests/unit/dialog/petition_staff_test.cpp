@@ -297,5 +297,17 @@ TEST(due_alerts, ignore_a_deadline_that_was_never_set)
     EXPECT_TRUE(alerts.empty());
 }
 
+TEST(petition_card, times_are_in_the_configured_zone)
+{
+    auto ctx = context(filed_at);
+    auto const berlin = model::zone::locate("Europe/Berlin");
+    ASSERT_TRUE(berlin);
+    ctx.cal.zone = *berlin;
+    auto const card = petition_card(petition(status::submitted), ctx);
+    for (std::string want : {"Submitted: 2026-11-23 10:30 (UTC+01:00)", "Response due: 2026-11-25 10:30 (UTC+01:00)",
+                             "Answer due: 2026-12-03 10:30 (UTC+01:00)"})
+        EXPECT_TRUE(has(card, want)) << want << "\nin\n" << card;
+}
+
 }  // namespace
 }  // namespace pg::dialog

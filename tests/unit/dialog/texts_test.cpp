@@ -49,12 +49,6 @@ TEST(pick_locale, prefers_the_client_language)
         EXPECT_EQ(pick_locale(demo_data(), c.hint).code, c.want) << c.hint;
 }
 
-TEST(format_date, is_the_utc_day)
-{
-    EXPECT_EQ(format_date(model::from_millis(1'700'000'000'000)), "2023-11-14");
-    EXPECT_EQ(format_date(model::from_millis(0)), "1970-01-01");
-}
-
 TEST(texts, falls_back_to_the_default_locale_then_the_key)
 {
     auto data = demo_data();
