@@ -407,6 +407,7 @@ test('departments and categories show labels, not ids, on the public page, the c
   await openPetition(official, fresh);
   await act(official, 'action-accept', 'accepted');
   await official.getByTestId('transfer-department').fill('water');
+  await official.getByTestId('transfer-reason').fill('Drain, not road');
   await official.getByTestId('transfer-submit').click();
   await official.getByTestId('detail-status').filter({ hasText: /^transferred$/ }).waitFor();
   await official.getByTestId('detail-department').filter({ hasText: 'Water Authority' }).waitFor();
