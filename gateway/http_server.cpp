@@ -180,16 +180,31 @@ void http_server::stop_accepting()
 // next try succeed.
 void http_server::note_accept_failure(boost::system::error_code const& ec)
 {
+    accept_failing_ = true;
     auto const now = std::chrono::steady_clock::now();
-    if (accept_failures_ == 0 || now - accept_failure_logged_ >= accept_log_interval) {
-        log::warn("accept_failed", {{"error", ec.message()},
-                                    {"suppressed", static_cast<long long>(accept_failures_ == 0 ? 0 : accept_failures_ - 1)},
-                                    {"retry_ms", static_cast<long long>(accept_delay_.count())}});
-        accept_failure_logged_ = now;
-        accept_failures_ = 1;
-    } else {
-        ++accept_failures_;
+    if (accept_failure_logged_ && now - *accept_failure_logged_ < accept_log_interval) {
+        ++accept_failures_unlogged_;
+        return;
     }
+    log::warn("accept_failed", {{"error", ec.message()},
+                                {"suppressed", static_cast<long long>(accept_failures_unlogged_)},
+                                {"retry_ms", static_cast<long long>(accept_delay_.count())}});
+    accept_failure_logged_ = now;
+    accept_failures_unlogged_ = 0;
+    accept_resumed_owed_ = true;
+}
+
+void http_server::note_accept_success()
+{
+    if (!accept_failing_)
+        return;
+    accept_failing_ = false;
+    accept_delay_ = first_accept_retry;
+    if (!accept_resumed_owed_)
+        return;
+    log::info("accept_resumed", {{"suppressed", static_cast<long long>(accept_failures_unlogged_)}});
+    accept_failures_unlogged_ = 0;
+    accept_resumed_owed_ = false;
 }
 
 net::awaitable<void> http_server::accept_loop()
@@ -205,11 +220,7 @@ net::awaitable<void> http_server::accept_loop()
             accept_delay_ = std::min(accept_delay_ * 2, last_accept_retry);
             continue;
         }
-        if (accept_failures_ > 0) {
-            log::info("accept_resumed", {{"suppressed", static_cast<long long>(accept_failures_ - 1)}});
-            accept_failures_ = 0;
-            accept_delay_ = first_accept_retry;
-        }
+        note_accept_success();
         auto const open = connections_->total.load();
         if (open >= settings_.max_connections) {
             // Over the cap: close at once rather than let every client slow down.

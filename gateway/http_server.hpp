@@ -63,6 +63,7 @@ private:
     net::awaitable<void> accept_loop();
     net::awaitable<void> serve(net::ip::tcp::socket socket, connection_slot slot);
     void note_accept_failure(boost::system::error_code const& ec);
+    void note_accept_success();
     std::optional<response> over_limit(request const& req, std::string const& source);
 
     net::io_context& ioc_;
@@ -72,8 +73,13 @@ private:
     net::ip::tcp::acceptor acceptor_;
     net::steady_timer accept_backoff_;  // after a failed accept (out of descriptors): wait, then try again
     std::chrono::milliseconds accept_delay_;
-    std::size_t accept_failures_ = 0;   // since the last accept_failed line
-    std::chrono::steady_clock::time_point accept_failure_logged_{};
+    // Failed accepts are logged at most once an interval, also when accepting
+    // flaps between failing and working: each accept_failed line gets one
+    // accept_resumed line, and the failures in no line are counted in the next.
+    bool accept_failing_ = false;
+    bool accept_resumed_owed_ = false;  // an accept_failed line awaits its accept_resumed
+    std::size_t accept_failures_unlogged_ = 0;
+    std::optional<std::chrono::steady_clock::time_point> accept_failure_logged_;
     unsigned short port_ = 0;
     std::atomic<std::size_t> in_flight_{0};
     // Shared with each connection: an idle keep-alive connection's coroutine is

@@ -219,7 +219,8 @@ TEST(track, times_are_shown_in_the_configured_zone)
     auto const shanghai = model::zone::locate("Asia/Shanghai");
     ASSERT_TRUE(shanghai);
     h.cal.zone = *shanghai;
-    auto const& reply = last_text(h.run(h.state_at(dialog_step::track), text_event(mine_new)));
+    auto const out = h.run(h.state_at(dialog_step::track), text_event(mine_new));
+    auto const& reply = last_text(out);
     // Submitted 2023-11-12 22:13 UTC: the next morning in Shanghai.
     EXPECT_TRUE(has(reply, "2023-11-13 06:13 (UTC+08:00)")) << reply;
     EXPECT_FALSE(has(reply, " UTC\n")) << reply;

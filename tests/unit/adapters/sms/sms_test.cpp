@@ -85,7 +85,8 @@ TEST(sms_make, accepts_a_number_or_a_messaging_service)
     service.erase("from");
     service["messaging_service_sid"] = "MG0123456789abcdef0123456789abcdef";
     EXPECT_NE(make_with(service), nullptr);
-    auto const& c = make_with(base_options())->can();
+    auto const sms = make_with(base_options());
+    auto const& c = sms->can();
     EXPECT_FALSE(c.buttons);
     EXPECT_FALSE(c.threads);
     EXPECT_EQ(c.reply_window, 0ms);
