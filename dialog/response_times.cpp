@@ -12,6 +12,8 @@ struct group_acc {
     group_figures figures;
     std::vector<milliseconds> first_response;
     std::vector<milliseconds> answer;
+    std::vector<milliseconds> closure;
+    std::vector<milliseconds> held;
 };
 
 duration_figures reduce(std::vector<milliseconds> const& values)
@@ -19,51 +21,143 @@ duration_figures reduce(std::vector<milliseconds> const& values)
     return {values.size(), nearest_rank(values, 50), nearest_rank(values, 90)};
 }
 
-struct measured {
-    std::optional<model::timestamp> submitted;
-    std::optional<milliseconds> first_response;
-    std::optional<milliseconds> answer;
-    bool answered = false;
-};
+}  // namespace
 
-measured measure(std::vector<model::timeline_event> const& timeline)
+stage_times measure_stages(petition_record const& r, model::timestamp now, calendar const& cal)
 {
-    measured m;
-    for (auto const& e : timeline) {
-        if (!m.submitted) {
-            m.submitted = e.at;  // the first entry is the filing
-            continue;
+    auto const& p = r.petition;
+    // Timelines written before entries named their department charge the current one.
+    auto const department_of = [&](model::timeline_event const& e) {
+        return e.department.empty() ? p.department : e.department;
+    };
+    stage_times m;
+    m.tracking = p.tracking;
+    m.category = p.category;
+    m.department = p.department;
+    m.channel_id = p.channel_id;
+    m.current = p.current;
+    m.resolved = p.resolved;
+    m.rating = p.rating;
+    m.overdue = model::overdue(p, now);
+    m.submitted = r.timeline.empty() ? p.submitted_at : r.timeline.front().at;  // the first entry is the filing
+    m.stints.push_back({r.timeline.empty() ? p.department : department_of(r.timeline.front()), m.submitted, {}});
+    for (std::size_t i = 1; i < r.timeline.size(); ++i) {
+        auto const& e = r.timeline[i];
+        if (e.kind != model::entry_kind::transition)
+            continue;  // notes, assignments, reminders, escalations, notices: no response and no move
+        auto const since = [&](model::timestamp from) { return working_time_between(from, e.at, cal); };
+        auto const arrived = m.stints.back().arrived;
+        auto& s = m.stints.back().clocks;
+        bool const held = s.held.has_value();
+        if (e.actor == model::actor_kind::staff) {
+            if (!m.clocks.first_response)
+                m.clocks.first_response = since(m.submitted);
+            if (!s.first_response && !held)
+                s.first_response = since(arrived);
         }
-        if (!m.first_response && e.actor == model::actor_kind::staff && e.kind == model::entry_kind::transition)
-            m.first_response = e.at - *m.submitted;
-        if (!m.answered && e.kind == model::entry_kind::transition && e.to == model::status::answered) {
-            m.answered = true;
-            m.answer = e.at - *m.submitted;
+        auto const done = [&] {
+            if (!held)
+                s.held = since(arrived);
+        };
+        switch (e.to) {
+        case model::status::transferred:
+            done();
+            s.transferred = m.clocks.transferred = true;
+            m.stints.push_back({department_of(e), e.at, {}});
+            break;
+        case model::status::answered:
+            done();
+            if (!s.answered)
+                s.answer = since(arrived);
+            if (!m.clocks.answered)
+                m.clocks.answer = since(m.submitted);
+            s.answered = m.clocks.answered = true;
+            break;
+        case model::status::rejected:
+            done();
+            break;
+        case model::status::closed:
+            done();
+            s.closure = since(arrived);
+            m.clocks.closure = since(m.submitted);
+            s.closed = m.clocks.closed = true;
+            break;
+        case model::status::reopened:
+            m.stints.push_back({department_of(e), e.at, {}});  // a new answer clock
+            break;
+        default:
+            break;
         }
+    }
+    if (p.current == model::status::closed)  // closed although its timeline lacks the entry: still closed
+        m.stints.back().clocks.closed = m.clocks.closed = true;
+    if (std::all_of(m.stints.begin(), m.stints.end(),
+                    [](department_stint const& s) { return s.clocks.held.has_value(); })) {
+        m.clocks.held = milliseconds{0};
+        for (auto const& s : m.stints)
+            *m.clocks.held += *s.clocks.held;
     }
     return m;
 }
 
-void add(group_acc& g, model::petition const& p, measured const& m, bool overdue)
+namespace {
+
+void add_durations(group_acc& g, stage_clocks const& c)
 {
-    ++g.figures.received;
-    g.figures.answered += m.answered ? 1 : 0;
-    g.figures.closed += p.current == model::status::closed ? 1 : 0;
-    g.figures.resolved += p.resolved == true ? 1 : 0;
-    g.figures.not_resolved += p.resolved == false ? 1 : 0;
-    g.figures.rated += p.rating > 0 ? 1 : 0;
-    g.figures.satisfied += p.rating >= 4 ? 1 : 0;
-    g.figures.overdue += overdue ? 1 : 0;
-    if (m.first_response)
-        g.first_response.push_back(*m.first_response);
-    if (m.answer)
-        g.answer.push_back(*m.answer);
+    for (auto [value, into] : {std::pair{&c.first_response, &g.first_response}, std::pair{&c.answer, &g.answer},
+                               std::pair{&c.closure, &g.closure}, std::pair{&c.held, &g.held}})
+        if (*value)
+            into->push_back(**value);
+}
+
+void add_counts(group_figures& g, stage_clocks const& c)
+{
+    ++g.received;
+    g.answered += c.answered ? 1 : 0;
+    g.transferred += c.transferred ? 1 : 0;
+    g.closed += c.closed ? 1 : 0;
+}
+
+// What the citizen said and the deadline: charged to the group that has the petition now.
+void add_standing(group_figures& g, stage_times const& p)
+{
+    g.resolved += p.resolved == true ? 1 : 0;
+    g.not_resolved += p.resolved == false ? 1 : 0;
+    g.rated += p.rating > 0 ? 1 : 0;
+    g.satisfied += p.rating >= 4 ? 1 : 0;
+    g.overdue += p.overdue ? 1 : 0;
+}
+
+void add_petition(group_acc& g, stage_times const& p)
+{
+    add_counts(g.figures, p.clocks);
+    add_standing(g.figures, p);
+    add_durations(g, p.clocks);
+}
+
+// Each department the petition reached: its stints' durations, what it did
+// across them (counted once), and the standing where the petition is now.
+void add_stints(std::map<std::string, group_acc>& departments, stage_times const& p)
+{
+    std::map<std::string, stage_clocks> did;
+    for (auto const& s : p.stints) {
+        add_durations(departments[s.department], s.clocks);
+        auto& d = did[s.department];
+        d.answered = d.answered || s.clocks.answered;
+        d.transferred = d.transferred || s.clocks.transferred;
+        d.closed = d.closed || s.clocks.closed;
+    }
+    for (auto const& [department, d] : did)
+        add_counts(departments[department].figures, d);
+    add_standing(departments[p.stints.back().department].figures, p);
 }
 
 group_figures finish(group_acc&& g)
 {
     g.figures.first_response = reduce(g.first_response);
     g.figures.answer = reduce(g.answer);
+    g.figures.closure = reduce(g.closure);
+    g.figures.held = reduce(g.held);
     return std::move(g.figures);
 }
 
@@ -91,9 +185,10 @@ std::optional<milliseconds> nearest_rank(std::vector<milliseconds> values, int p
     return *at;
 }
 
-std::string utc_month(model::timestamp t)
+std::string local_month(model::timestamp t, model::zone const& z)
 {
-    std::chrono::year_month_day const d{std::chrono::floor<std::chrono::days>(t)};
+    auto const day = std::chrono::floor<std::chrono::days>(z.to_local(t));
+    std::chrono::year_month_day const d{std::chrono::sys_days{day.time_since_epoch()}};
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()));
     return buf;
@@ -109,27 +204,35 @@ std::optional<model::timestamp> missed_deadline(model::petition const& p, model:
     return p.deadline_at;
 }
 
-response_figures response_times(std::vector<petition_record> const& records, model::timestamp now)
+response_figures response_times(std::vector<stage_times> const& petitions, model::zone const& zone)
 {
     group_acc total;
     std::map<std::string, group_acc> departments, categories, channels, months;
-    for (auto const& r : records) {
-        auto const m = measure(r.timeline);
-        bool const late = model::overdue(r.petition, now);
-        auto const& p = r.petition;
-        add(total, p, m, late);
-        add(departments[p.department], p, m, late);
-        add(categories[p.category], p, m, late);
-        add(channels[p.channel_id], p, m, late);
-        add(months[utc_month(m.submitted.value_or(p.submitted_at))], p, m, late);
+    for (auto const& p : petitions) {
+        add_petition(total, p);
+        add_stints(departments, p);
+        add_petition(categories[p.category], p);
+        add_petition(channels[p.channel_id], p);
+        add_petition(months[local_month(p.submitted, zone)], p);
     }
     response_figures out;
+    out.time_zone = zone.name();
     out.total = finish(std::move(total));
     out.by_department = finish(std::move(departments));
     out.by_category = finish(std::move(categories));
     out.by_channel = finish(std::move(channels));
     out.by_month = finish(std::move(months));
     return out;
+}
+
+response_figures response_times(std::vector<petition_record> const& records, model::timestamp now,
+                                calendar const& cal)
+{
+    std::vector<stage_times> petitions;
+    petitions.reserve(records.size());
+    for (auto const& r : records)
+        petitions.push_back(measure_stages(r, now, cal));
+    return response_times(petitions, cal.zone);
 }
 
 }  // namespace pg::dialog

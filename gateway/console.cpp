@@ -10,6 +10,7 @@
 #include "gateway/blocking.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/open_data.hpp"
 #include "gateway/petition_desk.hpp"
 #include "gateway/static_files.hpp"
 #include "model/password_hash.hpp"
@@ -56,6 +57,28 @@ private:
     std::atomic<unsigned>& running_;
     bool held_ = false;
 };
+
+// GET /public/api/open-data/<name>: the snapshot the figures come from, named
+// by its local date so a daily download keeps its day.
+response open_data_file(figures_snapshot const& snapshot, std::string_view name)
+{
+    if (name == "petitions.json")
+        return json_response(http::status::ok, open_data_json(snapshot));
+    std::string body;
+    if (name == "petitions.csv")
+        body = open_data_petitions_csv(snapshot);
+    else if (name == "stints.csv")
+        body = open_data_stints_csv(snapshot);
+    else
+        return json_error(http::status::not_found, "no such open data file: petitions.json, petitions.csv or stints.csv");
+    auto res = plain_response(http::status::ok, std::move(body));
+    res.set(http::field::content_type, "text/csv; charset=utf-8");
+    res.set(http::field::content_disposition, "attachment; filename=\"" + std::string(name.substr(0, name.size() - 4)) +
+                                                  "-" + model::format_local_date(snapshot.generated_at, snapshot.zone) +
+                                                  ".csv\"");
+    res.set(http::field::cache_control, "no-store");
+    return res;
+}
 
 std::string cookie(request const& req, std::string_view name)
 {
@@ -322,7 +345,7 @@ net::awaitable<response> console::oversight(config::console_account const& who, 
                          {"due_at", model::format_iso8601(due)},
                          {"late_ms", (now - due).count()}});
     }
-    co_return json_response(http::status::ok, {{"figures", to_json(figures, tx)}, {"overdue", std::move(items)}});
+    co_return json_response(http::status::ok, {{"figures", to_json(*figures, tx)}, {"overdue", std::move(items)}});
 }
 
 net::awaitable<response> console::public_api(request const& req, std::string_view path)
@@ -334,7 +357,12 @@ net::awaitable<response> console::public_api(request const& req, std::string_vie
     if (rest == "figures") {
         // Only counts and durations per department, category, channel and month.
         auto const figures = co_await desk_.figures();
-        co_return json_response(http::status::ok, to_json(figures, tx));
+        co_return json_response(http::status::ok, to_json(*figures, tx));
+    }
+    constexpr std::string_view open_data = "open-data/";
+    if (rest.starts_with(open_data)) {
+        auto const snapshot = co_await desk_.figures();
+        co_return open_data_file(*snapshot, rest.substr(open_data.size()));
     }
     constexpr std::string_view track = "track/";
     if (!rest.starts_with(track))

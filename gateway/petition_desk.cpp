@@ -51,6 +51,11 @@ std::string decode(std::string_view s)
 
 json duration(std::optional<std::chrono::milliseconds> d) { return d ? json(d->count()) : json(nullptr); }
 
+json to_json(dialog::duration_figures const& d)
+{
+    return {{"count", d.count}, {"median", duration(d.median)}, {"p90", duration(d.p90)}};
+}
+
 json to_json(dialog::group_figures const& g)
 {
     return {{"key", g.key},
@@ -62,12 +67,11 @@ json to_json(dialog::group_figures const& g)
             {"rated", g.rated},
             {"satisfied", g.satisfied},
             {"overdue", g.overdue},
-            {"first_response_ms", {{"count", g.first_response.count},
-                                   {"median", duration(g.first_response.median)},
-                                   {"p90", duration(g.first_response.p90)}}},
-            {"answer_ms", {{"count", g.answer.count},
-                           {"median", duration(g.answer.median)},
-                           {"p90", duration(g.answer.p90)}}}};
+            {"transferred", g.transferred},
+            {"first_response_ms", to_json(g.first_response)},
+            {"answer_ms", to_json(g.answer)},
+            {"closure_ms", to_json(g.closure)},
+            {"held_ms", to_json(g.held)}};
 }
 
 // `label`, when given, names a group's key for people: "public_works" -> "Public Works Department".
@@ -159,11 +163,19 @@ json staff_view(model::timeline_event const& e, dialog::texts const& tx)
     return j;
 }
 
-json to_json(dialog::response_figures const& f, dialog::texts const& tx)
+json to_json(figures_snapshot const& s, dialog::texts const& tx)
 {
+    auto const& f = s.figures;
     auto const department = [&](std::string const& id) { return tx.department_label(id); };
     auto const category = [&](std::string const& id) { return tx.category_label(id); };
-    return {{"percentiles", "nearest-rank over petitions that have the duration; null when none"},
+    return {{"percentiles", "nearest-rank over petitions (by department: stints) that have the duration; null when none"},
+            {"durations", "working time in the calendar of time_zone; a petition's clock runs from filing and is never "
+                          "reset; each department is charged only its own stints (arrival by filing, transfer or "
+                          "reopening, until it transfers, answers, rejects or closes)"},
+            {"time_zone", f.time_zone},
+            {"generated_at", model::format_iso8601(s.generated_at)},
+            {"open_data", "/public/api/open-data/petitions.json, petitions.csv and stints.csv: the stage times these "
+                          "figures are computed from"},
             {"total", to_json(f.total)},
             {"by_department", to_json(f.by_department, department)},
             {"by_category", to_json(f.by_category, category)},
@@ -328,26 +340,30 @@ net::awaitable<response> petition_desk::act(std::string const& tracking, std::st
     co_return json_response(http::status::ok, p ? staff_view(*p, now, texts_for({})) : json{{"tracking", tracking}});
 }
 
-net::awaitable<dialog::response_figures> petition_desk::figures(std::chrono::milliseconds max_age)
+net::awaitable<std::shared_ptr<figures_snapshot const>> petition_desk::figures(std::chrono::milliseconds max_age)
 {
     auto const now = clock_();
     {
         std::lock_guard lock(figures_mutex_);
-        if (figures_ && now - figures_->first < max_age && now >= figures_->first)
-            co_return figures_->second;
+        if (figures_ && now - figures_->generated_at < max_age && now >= figures_->generated_at)
+            co_return figures_;
     }
     auto fresh = co_await run_blocking(pool_.get_executor(), [&] {
         storage::petition_filter all;
         all.limit = std::numeric_limits<std::size_t>::max();
-        std::vector<dialog::petition_record> records;
+        auto const cal = runner_.calendar();
+        auto snap = std::make_shared<figures_snapshot>();
+        snap->generated_at = now;
+        snap->zone = cal.zone;
         for (auto& p : store_.petitions(all)) {
             auto timeline = store_.timeline(p.tracking);
-            records.push_back({std::move(p), std::move(timeline)});
+            snap->petitions.push_back(dialog::measure_stages({std::move(p), std::move(timeline)}, now, cal));
         }
-        return dialog::response_times(records, now);
+        snap->figures = dialog::response_times(snap->petitions, cal.zone);
+        return std::shared_ptr<figures_snapshot const>(std::move(snap));
     });
     std::lock_guard lock(figures_mutex_);
-    figures_.emplace(now, fresh);
+    figures_ = fresh;
     co_return fresh;
 }
 

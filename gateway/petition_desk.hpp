@@ -6,6 +6,7 @@
 #include "dialog/response_times.hpp"
 #include "dialog/texts.hpp"
 #include "gateway/http_server.hpp"
+#include "gateway/open_data.hpp"
 #include "model/petition.hpp"
 #include "model/staff.hpp"
 #include "storage/store.hpp"
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -42,7 +44,7 @@ response json_error(http::status s, std::string reason);
 nlohmann::json staff_view(model::petition const& p, model::timestamp now, dialog::texts const& tx);
 nlohmann::json staff_view(model::timeline_event const& e, dialog::texts const& tx);
 // Groups by department and by category also get a "label".
-nlohmann::json to_json(dialog::response_figures const& f, dialog::texts const& tx);
+nlohmann::json to_json(figures_snapshot const& s, dialog::texts const& tx);
 
 // "?a=1&b=2" -> pairs, undecoded but for '+' and %XX.
 std::vector<std::pair<std::string, std::string>> query_params(std::string_view target);
@@ -66,9 +68,11 @@ public:
     net::awaitable<response> act(std::string const& tracking, std::string const& body, dialog::actor const& who,
                                  department_scope const& scope);
 
-    // Response-time figures over every petition, recomputed at most every
-    // `max_age` so a public page cannot make the store read everything per hit.
-    net::awaitable<dialog::response_figures> figures(std::chrono::milliseconds max_age = std::chrono::seconds{30});
+    // Response-time figures over every petition and the stage times they come
+    // from, recomputed at most every `max_age` so a public page cannot make the
+    // store read everything per hit.
+    net::awaitable<std::shared_ptr<figures_snapshot const>> figures(
+        std::chrono::milliseconds max_age = std::chrono::seconds{30});
     // Open petitions past a deadline in `scope`, most overdue first.
     net::awaitable<std::vector<model::petition>> overdue(department_scope const& scope);
 
@@ -88,7 +92,7 @@ private:
     model::dialog_data const& dialog_;
 
     std::mutex figures_mutex_;
-    std::optional<std::pair<model::timestamp, dialog::response_figures>> figures_;  // computed at, figures
+    std::shared_ptr<figures_snapshot const> figures_;
 };
 
 }  // namespace pg::gateway

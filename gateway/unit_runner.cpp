@@ -67,12 +67,6 @@ model::outbound_message message_to(std::string const& channel, std::string const
     return m;
 }
 
-// The calendar deadlines count in; the zone was resolved when the config loaded.
-dialog::calendar calendar_of(config::deadline_settings const& d)
-{
-    return dialog::calendar{d.working_days, d.holidays, d.make_up_days, d.zone};
-}
-
 }  // namespace
 
 unit_runner::unit_runner(storage::store& store, config::settings const& s, channel_table const& channels,
@@ -85,6 +79,12 @@ unit_runner::unit_runner(storage::store& store, config::settings const& s, chann
         for (auto const& c : s.dialog.citizen.categories)
             if (std::find(department_ids_.begin(), department_ids_.end(), c.department) == department_ids_.end())
                 department_ids_.push_back(c.department);
+}
+
+dialog::calendar unit_runner::calendar() const
+{
+    auto const& d = settings_.deadlines;
+    return dialog::calendar{d.working_days, d.holidays, d.make_up_days, d.zone};
 }
 
 std::mutex& unit_runner::petition_lock(std::string_view tracking)
@@ -247,7 +247,7 @@ bool unit_runner::has_buttons(std::string_view channel_id) const
 
 dialog::petition_context unit_runner::petition_ctx(model::timestamp now, std::string_view citizen_channel) const
 {
-    dialog::petition_context ctx{now, settings_.dialog, settings_.staff.language, calendar_of(settings_.deadlines),
+    dialog::petition_context ctx{now, settings_.dialog, settings_.staff.language, calendar(),
                                  settings_.staff.plain_reply};
     ctx.buttons = has_buttons(citizen_channel);  // what the citizen is told goes there
     ctx.max_transfers = settings_.staff.max_transfers;
@@ -270,7 +270,7 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
                             number = store_.next_petition_number();
                             return dialog::tracking_number(number, settings_.tracking_key);
                         }};
-    ctx.cal = calendar_of(settings_.deadlines);
+    ctx.cal = calendar();
     ctx.buttons = has_buttons(ev.channel_id);
     if (auto const* ch = channels_.find(ev.channel_id))
         ctx.max_buttons = ch->can().max_buttons;

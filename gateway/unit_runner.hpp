@@ -55,6 +55,9 @@ public:
 
     bool is_staff_chat(std::string_view channel_id, std::string_view chat_id) const;
 
+    // The calendar deadlines and stage clocks count in (config `deadlines`; its zone resolved at load).
+    dialog::calendar calendar() const;
+
     // Called after a unit that appended to a web chat history is committed
     // (channel id, chat id), so live pages hear of it.
     void on_history(std::function<void(std::string const&, std::string const&)> fn) { on_history_ = std::move(fn); }

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <future>
@@ -465,6 +466,71 @@ TEST_F(console_test, the_public_sees_figures_and_tracking_without_personal_data)
 
     EXPECT_EQ(http_get(port(), "/public/api/track/ZZZZ-ZZZZ").status, 404);
     EXPECT_EQ(http_get(port(), "/public/api/track/not-a-number").status, 404);
+}
+
+TEST_F(console_test, figures_charge_each_department_its_own_time)
+{
+    auto const tracking = file_petition();  // category 1 of the demo flow: not housing
+    auto s = login_ok("official");
+    ASSERT_EQ(act(s, tracking, {{"action", "accept"}}).status, 200);
+    ASSERT_EQ(act(s, tracking, {{"action", "transfer"}, {"department", "housing"}, {"text", "theirs"}}).status, 200);
+    ASSERT_EQ(act(s, tracking, {{"action", "progress"}, {"text", "on it"}}).status, 200);
+    ASSERT_EQ(act(s, tracking, {{"action", "answer"}, {"text", "Fixed."}}).status, 200);
+
+    auto const f = json::parse(http_get(port(), "/public/api/figures").body);
+    EXPECT_EQ(f["time_zone"], "Asia/Shanghai");
+    EXPECT_EQ(f["total"]["transferred"], 1);
+    EXPECT_EQ(f["total"]["answer_ms"]["count"], 1);
+    EXPECT_EQ(f["total"]["held_ms"]["count"], 1);
+    ASSERT_EQ(f["by_department"].size(), 2u) << f.dump();
+    for (auto const& d : f["by_department"]) {
+        EXPECT_EQ(d["received"], 1) << d.dump();
+        EXPECT_EQ(d["held_ms"]["count"], 1) << d.dump();
+        bool const housing = d["key"] == "housing";
+        EXPECT_EQ(d["transferred"], housing ? 0 : 1) << d.dump();
+        EXPECT_EQ(d["answered"], housing ? 1 : 0) << d.dump();
+        EXPECT_EQ(d["answer_ms"]["count"], housing ? 1 : 0) << d.dump();
+        EXPECT_EQ(d["first_response_ms"]["count"], 1) << d.dump();  // accepted; signed for with "progress"
+    }
+}
+
+TEST_F(console_test, open_data_holds_the_stage_times_the_figures_come_from)
+{
+    auto const tracking = file_petition();
+    auto s = login_ok("official");
+    ASSERT_EQ(act(s, tracking, {{"action", "accept"}}).status, 200);
+    ASSERT_EQ(act(s, tracking, {{"action", "transfer"}, {"department", "housing"}, {"text", "theirs"}}).status, 200);
+
+    auto const figures = json::parse(http_get(port(), "/public/api/figures").body);
+    auto const data = http_get(port(), "/public/api/open-data/petitions.json");
+    ASSERT_EQ(data.status, 200) << data.body;
+    auto const j = json::parse(data.body);
+    EXPECT_EQ(j["generated_at"], figures["generated_at"]) << "one snapshot for both";
+    ASSERT_EQ(j["petitions"].size(), 1u);
+    auto const& p = j["petitions"][0];
+    EXPECT_EQ(p["tracking"], tracking);
+    EXPECT_EQ(p["department"], "housing");
+    EXPECT_EQ(p["first_response_ms"], figures["total"]["first_response_ms"]["median"]);
+    ASSERT_EQ(p["stints"].size(), 2u);
+    EXPECT_EQ(p["stints"][1]["department"], "housing");
+
+    auto const stints = http_get(port(), "/public/api/open-data/stints.csv");
+    ASSERT_EQ(stints.status, 200);
+    EXPECT_EQ(stints.header("Content-Type"), "text/csv; charset=utf-8");
+    EXPECT_TRUE(stints.header("Content-Disposition").starts_with("attachment; filename=\"stints-"))
+        << stints.header("Content-Disposition");
+    EXPECT_EQ(std::count(stints.body.begin(), stints.body.end(), '\n'), 3) << stints.body;  // header + 2 stints
+    auto const petitions = http_get(port(), "/public/api/open-data/petitions.csv");
+    ASSERT_EQ(petitions.status, 200);
+    EXPECT_TRUE(contains(petitions.body, tracking + ",")) << petitions.body;
+
+    for (auto const& body : {data.body, stints.body, petitions.body}) {
+        EXPECT_FALSE(contains(body, "pothole")) << body;
+        EXPECT_FALSE(contains(body, "Main Street")) << body;
+        EXPECT_FALSE(contains(body, std::to_string(citizen_chat))) << body;
+        EXPECT_FALSE(contains(body, "theirs")) << body;
+    }
+    EXPECT_EQ(http_get(port(), "/public/api/open-data/secrets.csv").status, 404);
 }
 
 // Pages show people labels, not ids: every department and category id comes

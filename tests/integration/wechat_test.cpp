@@ -313,9 +313,11 @@ TEST_F(wechat, an_official_without_a_tracking_number_is_told_how_to_write_one)
                 return true;
         return false;
     })) << gateway->log();
-    for (auto const& m : api.wecom_sends())
-        if (m.touser == official)
+    for (auto const& m : api.wecom_sends()) {
+        if (m.touser == official) {
             EXPECT_TRUE(contains(m.content, "tracking number")) << m.content;
+        }
+    }
 }
 
 TEST_F(wechat, a_draft_and_pending_replies_survive_kill_9)

@@ -34,8 +34,9 @@ window.pgFigures = (function () {
     t.className = "list";
     t.dataset.testid = testid;
     const head = document.createElement("tr");
-    ["", "Received", "Answered", "Closed", "Resolved", "Not resolved", "Satisfied (of rated)", "Overdue",
-     "First response median", "First response p90", "Answer median", "Answer p90"]
+    ["", "Received", "Answered", "Transferred on", "Closed", "Resolved", "Not resolved", "Satisfied (of rated)",
+     "Overdue", "First response median", "First response p90", "Answer median", "Answer p90", "Closure median",
+     "Held median"]
       .forEach(function (name) { cell(head, name, "th"); });
     const thead = document.createElement("thead");
     thead.appendChild(head);
@@ -48,6 +49,7 @@ window.pgFigures = (function () {
       cell(r, g.label || g.key || "all");
       cell(r, String(g.received));
       cell(r, String(g.answered));
+      cell(r, String(g.transferred));
       cell(r, String(g.closed));
       cell(r, String(g.resolved));
       cell(r, String(g.not_resolved));
@@ -57,6 +59,8 @@ window.pgFigures = (function () {
       cell(r, duration(g.first_response_ms.p90));
       cell(r, duration(g.answer_ms.median));
       cell(r, duration(g.answer_ms.p90));
+      cell(r, duration(g.closure_ms.median));
+      cell(r, duration(g.held_ms.median));
       body.appendChild(r);
     });
     t.appendChild(body);
@@ -66,12 +70,19 @@ window.pgFigures = (function () {
   }
 
   function render(container, f) {
+    const note = document.createElement("p");
+    note.className = "muted";
+    note.dataset.testid = "figures-note";
+    note.textContent = "Times are working time (" + f.time_zone + "): a petition's clock runs from filing and " +
+      "is never reset; each department is charged only the time it held the petition. Held: until it " +
+      "transferred, answered, rejected or closed it.";
     container.replaceChildren(
+      note,
       table("All petitions", [f.total], "figures-total"),
-      table("By department", f.by_department, "figures-department"),
+      table("By department (its own time)", f.by_department, "figures-department"),
       table("By category", f.by_category, "figures-category"),
       table("By channel", f.by_channel, "figures-channel"),
-      table("By month (UTC)", f.by_month, "figures-month"));
+      table("By month (" + f.time_zone + ")", f.by_month, "figures-month"));
   }
 
   return { render: render, duration: duration };

@@ -54,8 +54,9 @@ TEST_P(contract, its_keys_are_its_own_and_its_example_names_every_required_one)
         EXPECT_TRUE(keys.insert(s.key).second) << "twice: " << s.key;
         for (std::string_view common : {"id", "type", "enabled", "api_base"})
             EXPECT_NE(s.key, common) << "a platform key hides a common one";
-        if (s.required)
+        if (s.required) {
             EXPECT_TRUE(example.contains(s.key)) << "the example lacks required " << s.key;
+        }
     }
     for (auto const& [key, value] : example.items())
         EXPECT_TRUE(keys.contains(key)) << "the example has a key the platform does not declare: " << key;
@@ -90,8 +91,9 @@ TEST_P(contract, capabilities_agree_with_each_other)
     auto const& c = p->can();
     EXPECT_GE(c.max_text, 160u);
     EXPECT_GE(c.reply_window, 0ms);
-    if (c.thread_carries_text)
+    if (c.thread_carries_text) {
         EXPECT_TRUE(c.threads) << "a thread's opening carries text only where there are threads";
+    }
     if (c.local_delivery)
         EXPECT_TRUE(k.default_api_base.empty()) << "local delivery calls no API";
     else

@@ -14,6 +14,7 @@ using namespace std::chrono;
 
 model::timestamp const t0 = sys_days{2026y / November / 2} + 9h;  // a fixed clock
 model::timestamp const now = t0 + days{20};
+calendar const every_day{};  // elapsed time, UTC
 
 std::vector<milliseconds> ms(std::initializer_list<long long> v)
 {
@@ -45,8 +46,9 @@ TEST(nearest_rank, picks_the_value_at_rank_ceil_p_n)
     for (auto const& c : cases) {
         auto const got = nearest_rank(c.values, c.p);
         ASSERT_EQ(got.has_value(), c.expect.has_value()) << c.name;
-        if (got)
+        if (got) {
             EXPECT_EQ(got->count(), *c.expect) << c.name;
+        }
     }
 }
 
@@ -79,6 +81,23 @@ petition_record record(std::string department, std::string category, std::string
     return r;
 }
 
+// A petition filed with `department` at t0, each entry naming the department
+// that has the petition after it.
+struct step_in { int hours; status to; actor_kind who; std::string department; };
+petition_record record_in(std::string department, std::vector<step_in> steps)
+{
+    auto r = record(department, "roads", "telegram", t0, status::submitted, {});
+    r.timeline.front().department = department;
+    for (auto const& s : steps) {
+        auto e = entry(t0 + hours{s.hours}, entry_kind::transition, s.to, s.who);
+        e.department = s.department;
+        r.petition.department = s.department;
+        r.petition.current = s.to;
+        r.timeline.push_back(std::move(e));
+    }
+    return r;
+}
+
 TEST(response_times, closed_resolved_and_satisfied_are_counted_apart)
 {
     auto const T = entry_kind::transition;
@@ -98,7 +117,7 @@ TEST(response_times, closed_resolved_and_satisfied_are_counted_apart)
         record("transport", "roads", "telegram", t0, status::submitted,
                {{1, entry_kind::note, status::submitted, actor_kind::staff}}),
     };
-    auto const f = response_times(records, t0 + hours{12});
+    auto const f = response_times(records, t0 + hours{12}, every_day);
     EXPECT_EQ(f.total.received, 5u);
     EXPECT_EQ(f.total.answered, 4u);
     EXPECT_EQ(f.total.closed, 2u);
@@ -111,7 +130,7 @@ TEST(response_times, closed_resolved_and_satisfied_are_counted_apart)
 
 TEST(response_times, no_petitions_no_groups_and_no_percentiles)
 {
-    auto const f = response_times({}, now);
+    auto const f = response_times({}, now, every_day);
     EXPECT_EQ(f.total.received, 0u);
     EXPECT_EQ(f.total.answered, 0u);
     EXPECT_EQ(f.total.overdue, 0u);
@@ -145,7 +164,7 @@ TEST(response_times, first_response_is_the_first_staff_status_change_and_answer_
         record("office", "other", "telegram", t0 + days{2}, status::submitted,
                {{20, entry_kind::reminder, status::submitted, actor_kind::system}}),
     };
-    auto const f = response_times(records, now);
+    auto const f = response_times(records, now, every_day);
 
     EXPECT_EQ(f.total.received, 3u);
     EXPECT_EQ(f.total.answered, 2u);
@@ -182,23 +201,128 @@ TEST(response_times, first_response_is_the_first_staff_status_change_and_answer_
     EXPECT_EQ(f.by_channel[1].answered, 1u);
 }
 
-TEST(response_times, months_are_utc_calendar_months_of_submission)
+TEST(response_times, months_are_local_months_of_filing_in_the_calendar_zone)
 {
-    // 23:30 UTC on 30 November is still November, whatever the local time zone.
+    // 23:30 UTC on 30 November is 07:30 on 1 December in Shanghai.
     auto const late_nov = sys_days{2026y / November / 30} + 23h + 30min;
-    auto const dec = sys_days{2026y / December / 1} + 0h;
+    auto const mid_nov = sys_days{2026y / November / 15} + 0h;
     std::vector<petition_record> const records = {
+        record("transport", "roads", "telegram", mid_nov, status::submitted, {}),
         record("transport", "roads", "telegram", late_nov, status::submitted, {}),
-        record("transport", "roads", "telegram", dec, status::submitted, {}),
-        record("transport", "roads", "telegram", dec + days{3}, status::submitted, {}),
     };
-    auto const f = response_times(records, dec + days{3});
-    ASSERT_EQ(f.by_month.size(), 2u);
-    EXPECT_EQ(f.by_month[0].key, "2026-11");
-    EXPECT_EQ(f.by_month[0].received, 1u);
-    EXPECT_EQ(f.by_month[1].key, "2026-12");
-    EXPECT_EQ(f.by_month[1].received, 2u);
-    EXPECT_EQ(utc_month(sys_days{2031y / January / 1}), "2031-01");
+    auto const utc = response_times(records, late_nov, every_day);
+    ASSERT_EQ(utc.by_month.size(), 1u);
+    EXPECT_EQ(utc.by_month[0].key, "2026-11");
+    EXPECT_EQ(utc.by_month[0].received, 2u);
+    EXPECT_EQ(utc.time_zone, "UTC");
+
+    auto const zone = model::zone::locate("Asia/Shanghai");
+    ASSERT_TRUE(zone) << "tzdata is installed";
+    auto const local = response_times(records, late_nov, calendar{false, {}, {}, *zone});
+    ASSERT_EQ(local.by_month.size(), 2u);
+    EXPECT_EQ(local.by_month[0].key, "2026-11");
+    EXPECT_EQ(local.by_month[1].key, "2026-12");
+    EXPECT_EQ(local.by_month[1].received, 1u);
+    EXPECT_EQ(local.time_zone, "Asia/Shanghai");
+    EXPECT_EQ(local_month(sys_days{2031y / January / 1}, model::zone{}), "2031-01");
+}
+
+// A timeline entry naming the department it leaves the petition with.
+step_in in(int hours, status to, actor_kind who, std::string department)
+{
+    return {hours, to, who, std::move(department)};
+}
+
+TEST(response_times, each_department_is_charged_only_its_own_time)
+{
+    // Filed with roads; roads accepts after 2 h and transfers to water after 30 h;
+    // water starts work 4 h later and answers 10 h after the petition arrived;
+    // the citizen closes it 2 h after that.
+    auto const r = record_in("roads", {in(2, status::accepted, actor_kind::staff, "roads"),
+                                       in(30, status::transferred, actor_kind::staff, "water"),
+                                       in(34, status::in_progress, actor_kind::staff, "water"),
+                                       in(40, status::answered, actor_kind::staff, "water"),
+                                       in(42, status::closed, actor_kind::citizen, "water")});
+    auto const f = response_times({r}, now, every_day);
+
+    // The petition's clock never resets.
+    EXPECT_EQ(f.total.first_response.median, hours{2});
+    EXPECT_EQ(f.total.answer.median, hours{40});
+    EXPECT_EQ(f.total.closure.median, hours{42});
+    EXPECT_EQ(f.total.held.median, hours{40});  // 30 h with roads + 10 h with water
+    EXPECT_EQ(f.total.transferred, 1u);
+    EXPECT_EQ(f.total.answered, 1u);
+    EXPECT_EQ(f.total.closed, 1u);
+
+    ASSERT_EQ(f.by_department.size(), 2u);
+    auto const& roads = f.by_department[0];
+    auto const& water = f.by_department[1];
+    ASSERT_EQ(roads.key, "roads");
+    EXPECT_EQ(roads.received, 1u);
+    EXPECT_EQ(roads.transferred, 1u);
+    EXPECT_EQ(roads.answered, 0u);
+    EXPECT_EQ(roads.closed, 0u);
+    EXPECT_EQ(roads.first_response.median, hours{2});
+    EXPECT_EQ(roads.held.median, hours{30});
+    EXPECT_FALSE(roads.answer.median) << "roads never answered";
+    ASSERT_EQ(water.key, "water");
+    EXPECT_EQ(water.received, 1u);
+    EXPECT_EQ(water.transferred, 0u);
+    EXPECT_EQ(water.answered, 1u);
+    EXPECT_EQ(water.closed, 1u);
+    EXPECT_EQ(water.first_response.median, hours{4}) << "from its arrival, not from the filing";
+    EXPECT_EQ(water.answer.median, hours{10});
+    EXPECT_EQ(water.closure.median, hours{12});
+    EXPECT_EQ(water.held.median, hours{10});
+}
+
+TEST(response_times, a_reopening_starts_a_new_answer_clock)
+{
+    // Answered after 10 h; the citizen reopens at 50 h; accepted again at 51 h and answered at 56 h.
+    auto const r = record_in("roads", {in(2, status::accepted, actor_kind::staff, "roads"),
+                                       in(10, status::answered, actor_kind::staff, "roads"),
+                                       in(50, status::reopened, actor_kind::citizen, "roads"),
+                                       in(51, status::accepted, actor_kind::staff, "roads"),
+                                       in(56, status::answered, actor_kind::staff, "roads")});
+    auto const f = response_times({r}, now, every_day);
+    EXPECT_EQ(f.total.answer.count, 1u) << "the petition's first answer";
+    EXPECT_EQ(f.total.answer.median, hours{10});
+    EXPECT_EQ(f.total.held.median, hours{16}) << "10 h, then 6 h after the reopening";
+    ASSERT_EQ(f.by_department.size(), 1u);
+    auto const& roads = f.by_department[0];
+    EXPECT_EQ(roads.received, 1u);
+    EXPECT_EQ(roads.answer.count, 2u);
+    EXPECT_EQ(roads.answer.median, hours{6});   // of {10 h, 6 h}
+    EXPECT_EQ(roads.answer.p90, hours{10});
+    EXPECT_EQ(roads.first_response.median, hours{1});  // of {2 h, 1 h}
+}
+
+TEST(response_times, a_running_stint_has_no_held_time_yet)
+{
+    auto const r = record_in("roads", {in(2, status::accepted, actor_kind::staff, "roads"),
+                                       in(5, status::transferred, actor_kind::staff, "water")});
+    auto const f = response_times({r}, now, every_day);
+    EXPECT_FALSE(f.total.held.median) << "water still has it";
+    ASSERT_EQ(f.by_department.size(), 2u);
+    EXPECT_EQ(f.by_department[0].held.median, hours{5});
+    EXPECT_EQ(f.by_department[1].held.count, 0u);
+    EXPECT_EQ(f.by_department[1].received, 1u);
+    EXPECT_EQ(f.by_department[1].first_response.count, 0u) << "the transfer was roads' response, not water's";
+}
+
+TEST(response_times, durations_count_working_time_only)
+{
+    // Filed Friday 27 November 2026 at 12:00 UTC, answered Monday 30 November at 12:00:
+    // a weekend between, so 24 working hours; the Monday is a holiday in the second calendar.
+    auto const friday_noon = sys_days{2026y / November / 27} + 12h;
+    auto r = record_in("roads", {in(72, status::answered, actor_kind::staff, "roads")});
+    r.timeline.front().at = friday_noon;
+    r.timeline.back().at = friday_noon + hours{72};
+    EXPECT_EQ(response_times({r}, now, every_day).total.answer.median, hours{72});
+    EXPECT_EQ(response_times({r}, now, calendar{true}).total.answer.median, hours{24});
+    EXPECT_EQ(response_times({r}, now, calendar{true, {"2026-11-30"}}).total.answer.median, hours{12});
+    EXPECT_EQ(response_times({r}, now, calendar{true, {}, {"2026-11-28"}}).total.answer.median, hours{48})
+        << "a make-up Saturday is worked";
 }
 
 TEST(response_times, durations_come_from_the_timeline_not_the_petition)
@@ -207,7 +331,7 @@ TEST(response_times, durations_come_from_the_timeline_not_the_petition)
     auto r = record("transport", "roads", "telegram", t0, status::answered,
                     {{4, entry_kind::transition, status::answered, actor_kind::staff}});
     r.petition.submitted_at = t0 - days{30};
-    auto const f = response_times({r}, now);
+    auto const f = response_times({r}, now, every_day);
     EXPECT_EQ(f.total.answer.median, hours{4});
     EXPECT_EQ(f.total.first_response.median, hours{4});
     EXPECT_EQ(f.by_month.at(0).key, "2026-11");
