@@ -372,6 +372,8 @@ petition_outcome apply_staff(model::petition const& p, model::staff_command cons
     if (cmd.action == petition_action::transfer) {
         n.department = cmd.department;
         ++n.transfers;
+        // The next department gets its own time to sign for it; the answer deadline stands.
+        n.response_due_at = add_days(ctx.now, deadline_days_for(ctx.data.citizen, n.category).response, ctx.cal);
     }
     if (cmd.action == petition_action::reopen)
         restart_clocks(n, ctx);

@@ -13,7 +13,6 @@ namespace {
 constexpr std::size_t max_title_units = 128;
 constexpr std::size_t max_card_units = 4000;
 
-bool awaits_acceptance(model::status s) { return s == model::status::submitted || s == model::status::reopened; }
 bool awaits_answer(model::status s) { return model::is_open(s) && s != model::status::answered; }
 
 // One deadline a petition can miss. The marker goes into the alert's note, so
@@ -24,23 +23,27 @@ struct deadline_rule {
     std::string_view marker;
     lifecycle_text reminder;
     lifecycle_text escalation;
+    bool renewed_by_transfer;  // a transfer gives the next department its own deadline
 };
 
 constexpr deadline_rule deadline_rules[] = {
-    {&model::petition::response_due_at, awaits_acceptance, "response deadline",
-     lifecycle_text::staff_reminder_response, lifecycle_text::staff_escalation_response},
+    {&model::petition::response_due_at, model::awaits_sign_for, "response deadline",
+     lifecycle_text::staff_reminder_response, lifecycle_text::staff_escalation_response, true},
     {&model::petition::deadline_at, awaits_answer, "answer deadline", lifecycle_text::staff_reminder_answer,
-     lifecycle_text::staff_escalation_answer},
+     lifecycle_text::staff_escalation_answer, false},
 };
 
-// Raised on the petition's current clocks: a reopening restarts them, and
-// alerts raised before it are about deadlines that no longer hold.
-bool already_raised(std::vector<model::timeline_event> const& timeline, model::entry_kind kind, std::string_view marker)
+// Raised on the deadline as it stands: a reopening renews both, a transfer the
+// sign-for deadline, and alerts raised before that are about deadlines that no longer hold.
+bool already_raised(std::vector<model::timeline_event> const& timeline, model::entry_kind kind,
+                    deadline_rule const& rule)
 {
-    auto const reopened = std::find_if(timeline.rbegin(), timeline.rend(), [](auto const& e) {
-        return e.kind == model::entry_kind::transition && e.to == model::status::reopened;
+    auto const renewed = std::find_if(timeline.rbegin(), timeline.rend(), [&](auto const& e) {
+        return e.kind == model::entry_kind::transition &&
+               (e.to == model::status::reopened || (rule.renewed_by_transfer && e.to == model::status::transferred));
     });
-    return std::any_of(timeline.rbegin(), reopened, [&](auto const& e) { return e.kind == kind && e.note == marker; });
+    return std::any_of(timeline.rbegin(), renewed,
+                       [&](auto const& e) { return e.kind == kind && e.note == rule.marker; });
 }
 
 std::string or_none(std::string s, texts const& tx) { return s.empty() ? say(tx, lifecycle_text::staff_none) : s; }
@@ -107,7 +110,7 @@ std::vector<deadline_alert> due_alerts(model::petition const& p, std::vector<mod
             kind = model::entry_kind::reminder;
         else
             continue;
-        if (already_raised(timeline, kind, rule.marker))
+        if (already_raised(timeline, kind, rule))
             continue;
 
         deadline_alert a;

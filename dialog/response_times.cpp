@@ -198,8 +198,7 @@ std::optional<model::timestamp> missed_deadline(model::petition const& p, model:
 {
     if (!model::overdue(p, now))
         return std::nullopt;
-    bool const awaiting_acceptance = p.current == model::status::submitted || p.current == model::status::reopened;
-    if (awaiting_acceptance && now > p.response_due_at)
+    if (model::awaits_sign_for(p.current) && now > p.response_due_at)
         return std::min(p.response_due_at, p.deadline_at);
     return p.deadline_at;
 }

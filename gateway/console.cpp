@@ -333,7 +333,7 @@ net::awaitable<response> console::oversight(config::console_account const& who, 
     json items = json::array();
     for (auto const& p : late) {
         auto const due = dialog::missed_deadline(p, now).value_or(now);
-        bool const awaiting = p.current == model::status::submitted || p.current == model::status::reopened;
+        bool const awaiting = model::awaits_sign_for(p.current);
         items.push_back({{"tracking", p.tracking},
                          {"department", p.department},
                          {"department_label", tx.department_label(p.department)},

@@ -470,7 +470,7 @@ std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
         for (auto const& alert : alerts) {
             storage::unit_of_work work;
             // One alert per petition, kind and deadline, even if two checks overlap;
-            // a reopening sets new deadlines, which get alerts of their own.
+            // a reopening or a transfer sets new deadlines, which get alerts of their own.
             work.dedupe_key = "alert:" + p->tracking + ":" + std::string(model::to_string(alert.kind)) + ":" +
                               alert.entry.note + ":" + std::to_string(model::to_millis(alert.due));
             work.timeline.emplace_back(p->tracking, alert.entry);

@@ -60,22 +60,13 @@ std::string_view to_string(actor_kind a) { return name_of(actor_names, a); }
 std::optional<actor_kind> actor_from_string(std::string_view s) { return value_of(actor_names, s); }
 bool is_open(status s) { return s != status::closed && s != status::rejected; }
 
+bool awaits_sign_for(status s) { return s == status::submitted || s == status::reopened || s == status::transferred; }
+
 bool overdue(petition const& p, timestamp now)
 {
-    switch (p.current) {
-    case status::submitted:
-    case status::reopened:
-        return now > p.response_due_at || now > p.deadline_at;
-    case status::accepted:
-    case status::transferred:
-    case status::in_progress:
-        return now > p.deadline_at;
-    case status::answered:
-    case status::closed:
-    case status::rejected:
+    if (!is_open(p.current) || p.current == status::answered)
         return false;
-    }
-    return false;
+    return now > p.deadline_at || (awaits_sign_for(p.current) && now > p.response_due_at);
 }
 
 std::string_view to_string(entry_kind k) { return name_of(entry_names, k); }

@@ -63,7 +63,10 @@ struct petition {
     std::optional<bool> resolved; // the citizen's verdict on the answer
 };
 
-// Past a deadline it has not met: not accepted by response_due_at, or not
+// Waiting for a department to sign for it: filed, reopened, or transferred to
+// the next department; response_due_at is then that department's deadline.
+bool awaits_sign_for(status s);
+// Past a deadline it has not met: not signed for by response_due_at, or not
 // answered by deadline_at. One definition for lists, figures and escalation.
 bool overdue(petition const& p, timestamp now);
 bool is_open(status s);  // not closed, not rejected

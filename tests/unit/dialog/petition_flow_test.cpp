@@ -166,6 +166,10 @@ TEST(apply_staff, transfer_and_assign_change_the_petition)
     EXPECT_EQ(moved.next.department, "water");
     EXPECT_EQ(moved.next.transfers, 1);
     EXPECT_EQ(moved.timeline[0].department, "water");
+    // Water gets its own time to sign for it; the petition's answer deadline stands.
+    auto const days = deadline_days_for(fixture::demo_data().citizen, "roads");
+    EXPECT_EQ(moved.next.response_due_at, add_days(now, days.response, calendar{}));
+    EXPECT_EQ(moved.next.deadline_at, petition(status::accepted).deadline_at);
     auto const given = apply_staff(petition(status::accepted), command(petition_action::assign, "", "", "Wang Fang"),
                                    li_wei, context());
     EXPECT_EQ(given.next.assignee, "Wang Fang");

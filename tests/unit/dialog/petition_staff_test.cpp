@@ -179,7 +179,9 @@ TEST(due_alerts, remind_before_and_escalate_after_each_deadline)
         {"before the answer reminder", status::accepted, answer - remind_before - milliseconds{1}, {}},
         {"answer reminder", status::accepted, answer - remind_before, {{R, "answer deadline"}}},
         {"at the answer deadline", status::in_progress, answer, {{R, "answer deadline"}}},
-        {"after the answer deadline", status::transferred, answer + milliseconds{1}, {{E, "answer deadline"}}},
+        {"after the answer deadline", status::in_progress, answer + milliseconds{1}, {{E, "answer deadline"}}},
+        {"transferred, not yet signed for", status::transferred, response + milliseconds{1},
+         {{E, "response deadline"}}},
         {"never accepted, both passed", status::submitted, answer + days{1},
          {{E, "response deadline"}, {E, "answer deadline"}}},
         {"reopened counts as not accepted", status::reopened, answer + days{1},
@@ -273,6 +275,36 @@ TEST(due_alerts, a_reopened_petition_is_alerted_on_its_new_deadlines)
     EXPECT_EQ(late[0].due, p.response_due_at);
     timeline.push_back(late[0].entry);
     EXPECT_TRUE(due_alerts(p, timeline, remind_before, context(p.response_due_at + hours{2})).empty());
+}
+
+// A transfer gives the next department its own sign-for deadline: the first
+// department's escalation does not stand for it, the answer deadline's does.
+TEST(due_alerts, a_transfer_renews_only_the_sign_for_deadline)
+{
+    auto p = petition(status::accepted);
+    std::vector<model::timeline_event> timeline;
+    for (auto const* marker : {"response deadline", "answer deadline"}) {
+        model::timeline_event e;
+        e.kind = entry_kind::escalation;
+        e.note = marker;
+        timeline.push_back(e);
+    }
+    auto const moved_at = filed_at + days{11};  // past the answer deadline
+    model::timeline_event transfer;
+    transfer.at = moved_at;
+    transfer.to = status::transferred;
+    timeline.push_back(transfer);
+    p.current = status::transferred;
+    p.response_due_at = moved_at + days{2};
+
+    EXPECT_TRUE(due_alerts(p, timeline, remind_before, context(moved_at + hours{1})).empty())
+        << "the answer deadline was escalated already";
+    EXPECT_TRUE(model::overdue(p, moved_at + hours{1})) << "yet it is still late";
+    auto const late = due_alerts(p, timeline, remind_before, context(p.response_due_at + hours{1}));
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_EQ(late[0].kind, entry_kind::escalation);
+    EXPECT_EQ(late[0].entry.note, "response deadline");
+    EXPECT_EQ(late[0].due, p.response_due_at);
 }
 
 // Escalation and model::overdue are one definition seen twice.
