@@ -152,6 +152,31 @@ void add_stints(std::map<std::string, group_acc>& departments, stage_times const
     add_standing(departments[p.stints.back().department].figures, p);
 }
 
+// "06-12": the quarter of the local day `t` falls in.
+std::string time_of_day(model::timestamp t, model::zone const& z)
+{
+    auto const local = z.to_local(t);
+    auto const hour = std::chrono::floor<std::chrono::hours>(local - std::chrono::floor<std::chrono::days>(local));
+    static constexpr char const* bands[] = {"00-06", "06-12", "12-18", "18-24"};
+    return bands[hour.count() / 6];
+}
+
+void flag_slow_groups(std::vector<equity_flag>& out, std::string const& dimension,
+                      std::vector<group_figures> const& groups, group_figures const& total)
+{
+    auto const check = [&](group_figures const& g, char const* clock, duration_figures const& mine,
+                           duration_figures const& all) {
+        if (mine.count < equity_min_count || !mine.median || !all.median || all.median->count() <= 0)
+            return;
+        if (static_cast<double>(mine.median->count()) >= equity_ratio * static_cast<double>(all.median->count()))
+            out.push_back({dimension, g.key, clock, mine.count, *mine.median, *all.median});
+    };
+    for (auto const& g : groups) {
+        check(g, "first_response", g.first_response, total.first_response);
+        check(g, "answer", g.answer, total.answer);
+    }
+}
+
 group_figures finish(group_acc&& g)
 {
     g.figures.first_response = reduce(g.first_response);
@@ -206,13 +231,14 @@ std::optional<model::timestamp> missed_deadline(model::petition const& p, model:
 response_figures response_times(std::vector<stage_times> const& petitions, model::zone const& zone)
 {
     group_acc total;
-    std::map<std::string, group_acc> departments, categories, channels, months;
+    std::map<std::string, group_acc> departments, categories, channels, months, times_of_day;
     for (auto const& p : petitions) {
         add_petition(total, p);
         add_stints(departments, p);
         add_petition(categories[p.category], p);
         add_petition(channels[p.channel_id], p);
         add_petition(months[local_month(p.submitted, zone)], p);
+        add_petition(times_of_day[time_of_day(p.submitted, zone)], p);
     }
     response_figures out;
     out.time_zone = zone.name();
@@ -221,6 +247,10 @@ response_figures response_times(std::vector<stage_times> const& petitions, model
     out.by_category = finish(std::move(categories));
     out.by_channel = finish(std::move(channels));
     out.by_month = finish(std::move(months));
+    out.by_time_of_day = finish(std::move(times_of_day));
+    flag_slow_groups(out.equity, "channel", out.by_channel, out.total);
+    flag_slow_groups(out.equity, "category", out.by_category, out.total);
+    flag_slow_groups(out.equity, "time_of_day", out.by_time_of_day, out.total);
     return out;
 }
 

@@ -70,6 +70,21 @@ struct group_figures {
     duration_figures held;
 };
 
+// A group that waits markedly longer than everyone: its median on one clock
+// is at least equity_ratio times the median over all petitions, measured on at
+// least equity_min_count of its petitions. No status attributes are collected:
+// the groups are only where, what and when people filed.
+inline constexpr double equity_ratio = 1.5;
+inline constexpr std::size_t equity_min_count = 5;
+struct equity_flag {
+    std::string dimension;  // "channel", "category", "time_of_day"
+    std::string key;
+    std::string clock;      // "first_response", "answer"
+    std::size_t count = 0;  // its petitions with that duration
+    milliseconds median{};
+    milliseconds overall{}; // the median over all petitions
+};
+
 struct response_figures {
     group_figures total;
     // Each sorted by key; a group appears once it has a petition.
@@ -77,6 +92,8 @@ struct response_figures {
     std::vector<group_figures> by_category;
     std::vector<group_figures> by_channel;     // where the citizen filed it
     std::vector<group_figures> by_month;       // local month of filing in time_zone, "YYYY-MM"
+    std::vector<group_figures> by_time_of_day; // local hour of filing: "00-06", "06-12", "12-18", "18-24"
+    std::vector<equity_flag> equity;           // groups that wait markedly longer, by dimension and key
     std::string time_zone;                     // the calendar's zone: "UTC", "Asia/Shanghai"
 };
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <limits>
 
 namespace pg::gateway {
@@ -50,6 +51,15 @@ std::string decode(std::string_view s)
 }
 
 json duration(std::optional<std::chrono::milliseconds> d) { return d ? json(d->count()) : json(nullptr); }
+
+std::string equity_rule()
+{
+    char ratio[16];
+    std::snprintf(ratio, sizeof ratio, "%g", dialog::equity_ratio);
+    return "a channel, category or local time of filing whose median first response or answer is at least " +
+           std::string(ratio) + " times the median over all petitions, over at least " +
+           std::to_string(dialog::equity_min_count) + " of its petitions";
+}
 
 json to_json(dialog::duration_figures const& d)
 {
@@ -168,6 +178,13 @@ json to_json(figures_snapshot const& s, dialog::texts const& tx)
     auto const& f = s.figures;
     auto const department = [&](std::string const& id) { return tx.department_label(id); };
     auto const category = [&](std::string const& id) { return tx.category_label(id); };
+    json equity = json::array();
+    for (auto const& e : f.equity) {
+        equity.push_back({{"dimension", e.dimension}, {"key", e.key}, {"clock", e.clock}, {"count", e.count},
+                          {"median_ms", e.median.count()}, {"overall_median_ms", e.overall.count()}});
+        if (e.dimension == "category")
+            equity.back()["label"] = category(e.key);
+    }
     return {{"percentiles", "nearest-rank over petitions (by department: stints) that have the duration; null when none"},
             {"durations", "working time in the calendar of time_zone; a petition's clock runs from filing and is never "
                           "reset; each department is charged only its own stints (arrival by filing, transfer or "
@@ -180,7 +197,10 @@ json to_json(figures_snapshot const& s, dialog::texts const& tx)
             {"by_department", to_json(f.by_department, department)},
             {"by_category", to_json(f.by_category, category)},
             {"by_channel", to_json(f.by_channel)},
-            {"by_month", to_json(f.by_month)}};
+            {"by_month", to_json(f.by_month)},
+            {"by_time_of_day", to_json(f.by_time_of_day)},
+            {"equity_rule", equity_rule()},
+            {"equity", std::move(equity)}};
 }
 
 std::vector<std::pair<std::string, std::string>> query_params(std::string_view target)

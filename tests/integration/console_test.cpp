@@ -441,6 +441,8 @@ TEST_F(console_test, the_public_sees_figures_and_tracking_without_personal_data)
     EXPECT_EQ(f["total"]["received"], 1);
     EXPECT_EQ(f["total"]["first_response_ms"]["count"], 1);
     EXPECT_FALSE(f["by_month"].empty());
+    EXPECT_EQ(f["by_time_of_day"].size(), 1u);
+    EXPECT_TRUE(f["equity"].is_array() && f["equity"].empty()) << "one petition flags nobody";
 
     auto const track = http_get(port(), "/public/api/track/" + tracking);
     ASSERT_EQ(track.status, 200) << track.body;

@@ -69,6 +69,38 @@ window.pgFigures = (function () {
     return section;
   }
 
+  // Groups that wait markedly longer than everyone (the API's equity rule).
+  function equity(f) {
+    const section = document.createElement("section");
+    section.className = "figures";
+    section.dataset.testid = "figures-equity";
+    const h = document.createElement("h3");
+    h.textContent = "Who waits longer";
+    section.appendChild(h);
+    const p = document.createElement("p");
+    p.className = "muted";
+    p.textContent = "Flagged: " + f.equity_rule + ".";
+    section.appendChild(p);
+    const list = document.createElement("ul");
+    const clocks = { first_response: "first response", answer: "answer" };
+    const dimensions = { channel: "Channel", category: "Category", time_of_day: "Filed at (local time)" };
+    f.equity.forEach(function (e) {
+      const item = document.createElement("li");
+      item.dataset.testid = "equity-flag";
+      item.textContent = (dimensions[e.dimension] || e.dimension) + " " + (e.label || e.key) + ": median " +
+        (clocks[e.clock] || e.clock) + " " + duration(e.median_ms) + " against " + duration(e.overall_median_ms) +
+        " for all (" + e.count + " petitions)";
+      list.appendChild(item);
+    });
+    if (!f.equity.length) {
+      const none = document.createElement("li");
+      none.textContent = "No group waits markedly longer.";
+      list.appendChild(none);
+    }
+    section.appendChild(list);
+    return section;
+  }
+
   function render(container, f) {
     const note = document.createElement("p");
     note.className = "muted";
@@ -82,7 +114,9 @@ window.pgFigures = (function () {
       table("By department (its own time)", f.by_department, "figures-department"),
       table("By category", f.by_category, "figures-category"),
       table("By channel", f.by_channel, "figures-channel"),
-      table("By month (" + f.time_zone + ")", f.by_month, "figures-month"));
+      table("By month (" + f.time_zone + ")", f.by_month, "figures-month"),
+      table("By local time of filing", f.by_time_of_day, "figures-time-of-day"),
+      equity(f));
   }
 
   return { render: render, duration: duration };

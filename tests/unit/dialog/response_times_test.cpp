@@ -337,6 +337,48 @@ TEST(response_times, durations_come_from_the_timeline_not_the_petition)
     EXPECT_EQ(f.by_month.at(0).key, "2026-11");
 }
 
+TEST(response_times, a_group_that_waits_markedly_longer_is_flagged)
+{
+    // Ten petitions over telegram answered in 10 h; five over sms in 20 h, and
+    // four over line in 40 h: too few to flag. Overall median: 10 h (rank 10 of 19).
+    std::vector<petition_record> records;
+    auto const add = [&](char const* channel, int n, int answer_hours) {
+        for (int i = 0; i < n; ++i)
+            records.push_back(record("transport", "roads", channel, t0, status::answered,
+                                     {{answer_hours, entry_kind::transition, status::answered, actor_kind::staff}}));
+    };
+    add("telegram", 10, 10);
+    add("sms", 5, 20);
+    add("line", 4, 40);
+    auto const f = response_times(records, now, every_day);
+    ASSERT_EQ(f.total.answer.median, hours{10});
+    std::vector<std::string> flagged;
+    for (auto const& e : f.equity)
+        flagged.push_back(e.dimension + ":" + e.key + ":" + e.clock);
+    EXPECT_EQ(flagged, (std::vector<std::string>{"channel:sms:first_response", "channel:sms:answer"}));
+    auto const& sms = f.equity.back();
+    EXPECT_EQ(sms.count, 5u);
+    EXPECT_EQ(sms.median, hours{20});
+    EXPECT_EQ(sms.overall, hours{10});
+
+    // Just under the ratio: nobody is flagged.
+    records.clear();
+    add("telegram", 10, 10);
+    add("sms", 5, 14);
+    EXPECT_TRUE(response_times(records, now, every_day).equity.empty());
+}
+
+TEST(response_times, time_of_day_is_the_local_quarter_of_filing)
+{
+    // 23:30 UTC is 07:30 in Shanghai.
+    auto const late = sys_days{2026y / November / 30} + 23h + 30min;
+    std::vector<petition_record> const records = {record("transport", "roads", "telegram", late, status::submitted, {})};
+    EXPECT_EQ(response_times(records, now, every_day).by_time_of_day.at(0).key, "18-24");
+    auto const zone = model::zone::locate("Asia/Shanghai");
+    ASSERT_TRUE(zone);
+    EXPECT_EQ(response_times(records, now, calendar{false, {}, {}, *zone}).by_time_of_day.at(0).key, "06-12");
+}
+
 TEST(missed_deadline, names_the_deadline_an_overdue_petition_missed)
 {
     model::petition p;
