@@ -245,6 +245,23 @@ TEST(due_alerts, each_alert_is_raised_once)
     EXPECT_STREQ(raised[3].marker, "answer deadline");
 }
 
+// A timeline entry: `kind` with `note`, or a transition to `to` at `at`.
+model::timeline_event raised(entry_kind kind, char const* marker)
+{
+    model::timeline_event e;
+    e.kind = kind;
+    e.note = marker;
+    return e;
+}
+
+model::timeline_event moved(status to, model::timestamp at)
+{
+    model::timeline_event e;
+    e.at = at;
+    e.to = to;
+    return e;
+}
+
 // A reopening restarts the clocks: the new deadlines are reminded of and
 // escalated again, although the old ones were.
 TEST(due_alerts, a_reopened_petition_is_alerted_on_its_new_deadlines)
@@ -252,17 +269,10 @@ TEST(due_alerts, a_reopened_petition_is_alerted_on_its_new_deadlines)
     auto p = petition(status::answered);
     std::vector<model::timeline_event> timeline;
     for (auto const kind : {entry_kind::reminder, entry_kind::escalation})
-        for (auto const* marker : {"response deadline", "answer deadline"}) {
-            model::timeline_event e;
-            e.kind = kind;
-            e.note = marker;
-            timeline.push_back(e);
-        }
+        for (auto const* marker : {"response deadline", "answer deadline"})
+            timeline.push_back(raised(kind, marker));
     auto const reopened_at = filed_at + days{20};
-    model::timeline_event reopen;
-    reopen.at = reopened_at;
-    reopen.to = status::reopened;
-    timeline.push_back(reopen);
+    timeline.push_back(moved(status::reopened, reopened_at));
     p.current = status::reopened;
     p.response_due_at = reopened_at + days{2};
     p.deadline_at = reopened_at + days{10};
@@ -282,18 +292,10 @@ TEST(due_alerts, a_reopened_petition_is_alerted_on_its_new_deadlines)
 TEST(due_alerts, a_transfer_renews_only_the_sign_for_deadline)
 {
     auto p = petition(status::accepted);
-    std::vector<model::timeline_event> timeline;
-    for (auto const* marker : {"response deadline", "answer deadline"}) {
-        model::timeline_event e;
-        e.kind = entry_kind::escalation;
-        e.note = marker;
-        timeline.push_back(e);
-    }
     auto const moved_at = filed_at + days{11};  // past the answer deadline
-    model::timeline_event transfer;
-    transfer.at = moved_at;
-    transfer.to = status::transferred;
-    timeline.push_back(transfer);
+    std::vector<model::timeline_event> const timeline = {raised(entry_kind::escalation, "response deadline"),
+                                                         raised(entry_kind::escalation, "answer deadline"),
+                                                         moved(status::transferred, moved_at)};
     p.current = status::transferred;
     p.response_due_at = moved_at + days{2};
 
