@@ -184,7 +184,7 @@ net::awaitable<response> console::handle(request const& req, std::string_view pa
     }
     if (path == "/staff/login")
         co_return secured(co_await login(req, source));
-    co_return secured(co_await staff(req, path));
+    co_return secured(co_await staff(req, path, source));
 }
 
 net::awaitable<response> console::login(request const& req, std::string const& source)
@@ -247,6 +247,7 @@ net::awaitable<response> console::login(request const& req, std::string const& s
     metrics_.add("pg_console_logins_total", {{"result", "ok"}});
     log::info("console_login");  // the account's name is a person's name: debug only
     log::debug("console_login", {{"account", acc->name}});
+    co_await desk_.audit(audit_entry_of(req, "/staff/login", "console:" + acc->name, "console", source, now, 200));
     auto [token, session] = sessions_.open(acc->name, now);
     auto const tx = desk_.texts_for(language_param(req.target()));
     auto res = json_response(http::status::ok, me(*acc, session, tx, settings_.deadlines.zone));
@@ -259,19 +260,29 @@ net::awaitable<response> console::login(request const& req, std::string const& s
     co_return res;
 }
 
-net::awaitable<response> console::staff(request const& req, std::string_view path)
+net::awaitable<response> console::staff(request const& req, std::string_view path, std::string const& source)
 {
-    auto const now = desk_.now();
     auto const token = cookie(req, cookie_name);
-    auto const session = sessions_.find(token, now);
+    auto const session = sessions_.find(token, desk_.now());
     auto const* acc = session ? account(session->account) : nullptr;
     if (!acc) {
         metrics_.add("pg_console_refused_total", {{"reason", "unauthenticated"}});
         co_return json_error(http::status::unauthorized, "not logged in");
     }
+    // Every request of a signed-in official, read or action, allowed or not.
+    auto res = co_await signed_in(req, path, *acc, *session, token);
+    co_await desk_.audit(
+        audit_entry_of(req, path, "console:" + acc->name, "console", source, desk_.now(), res.result_int()));
+    co_return res;
+}
+
+net::awaitable<response> console::signed_in(request const& req, std::string_view path,
+                                             config::console_account const& acc, console_session const& session,
+                                             std::string const& token)
+{
     if (req.method() == http::verb::post) {
         auto why = cross_site(req);
-        if (!why && !adapters::same_secret(req["X-CSRF-Token"], session->csrf_token))
+        if (!why && !adapters::same_secret(req["X-CSRF-Token"], session.csrf_token))
             why = "X-CSRF-Token: missing or wrong";
         if (why) {
             metrics_.add("pg_console_refused_total", {{"reason", "csrf"}});
@@ -290,15 +301,22 @@ net::awaitable<response> console::staff(request const& req, std::string_view pat
                 std::string(cookie_name) + "=; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=0");
         co_return res;
     }
-    department_scope const scope{acc->departments};
+    department_scope const scope{acc.departments};
     auto const rest = path.substr(staff_api_prefix.size());
     auto const language = language_param(req.target());
     if (rest == "/me")
-        co_return json_response(http::status::ok, me(*acc, *session, desk_.texts_for(language), settings_.deadlines.zone));
+        co_return json_response(http::status::ok, me(acc, session, desk_.texts_for(language), settings_.deadlines.zone));
     if (rest == "/oversight") {
-        if (!acc->supervisor)
+        if (!acc.supervisor)
             co_return json_error(http::status::forbidden, "supervisors only");
-        co_return co_await oversight(*acc, language);
+        co_return co_await oversight(acc, language);
+    }
+    if (rest == "/audit") {
+        if (!acc.supervisor)
+            co_return json_error(http::status::forbidden, "supervisors only");
+        if (req.method() != http::verb::get)
+            co_return json_error(http::status::method_not_allowed, "GET only");
+        co_return co_await desk_.audit_log(req.target());
     }
     if (rest == "/petitions") {
         if (req.method() != http::verb::get)
@@ -320,7 +338,7 @@ net::awaitable<response> console::staff(request const& req, std::string_view pat
         co_return json_error(http::status::not_found, "no such resource");
     if (req.method() != http::verb::post)
         co_return json_error(http::status::method_not_allowed, "POST only");
-    dialog::actor const who{model::actor_kind::staff, "console:" + acc->name, acc->name, "console", acc->supervisor};
+    dialog::actor const who{model::actor_kind::staff, "console:" + acc.name, acc.name, "console", acc.supervisor};
     co_return co_await desk_.act(tracking, req.body(), who, scope);
 }
 

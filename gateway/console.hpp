@@ -43,7 +43,9 @@ public:
 
 private:
     net::awaitable<response> login(request const& req, std::string const& source);
-    net::awaitable<response> staff(request const& req, std::string_view path);
+    net::awaitable<response> staff(request const& req, std::string_view path, std::string const& source);
+    net::awaitable<response> signed_in(request const& req, std::string_view path, config::console_account const& acc,
+                                       console_session const& session, std::string const& token);
     net::awaitable<response> oversight(config::console_account const& who, std::string_view language);
     net::awaitable<response> public_api(request const& req, std::string_view path);
 

@@ -3,6 +3,7 @@
 #include "dialog/petition_flow.hpp"
 #include "gateway/blocking.hpp"
 #include "gateway/lanes.hpp"
+#include "gateway/log.hpp"
 #include "gateway/unit_runner.hpp"
 
 #include <boost/beast/http/field.hpp>
@@ -236,6 +237,75 @@ petition_desk::petition_desk(storage::store& store, unit_runner& runner, lanes& 
                              clock_fn clock, model::dialog_data const& dialog)
     : store_(store), runner_(runner), lanes_(lanes), pool_(pool), clock_(std::move(clock)), dialog_(dialog)
 {
+}
+
+model::audit_entry audit_entry_of(request const& req, std::string_view path, std::string who, std::string via,
+                                  std::string source, model::timestamp now, int status)
+{
+    model::audit_entry a;
+    a.at = now;
+    a.who = std::move(who);
+    a.via = std::move(via);
+    a.source = std::move(source);
+    a.method = std::string(req.method_string());
+    a.resource = std::string(path.substr(0, 256));
+    constexpr std::string_view petitions = "/petitions/";
+    if (auto at = path.find(petitions); at != std::string_view::npos) {
+        auto rest = path.substr(at + petitions.size());
+        a.tracking = std::string(rest.substr(0, std::min<std::size_t>(rest.find('/'), 32)));
+    }
+    if (req.method() == http::verb::post) {
+        auto const body = json::parse(req.body(), nullptr, false);
+        if (body.is_object() && body.contains("action") && body["action"].is_string())
+            a.action = body["action"].get<std::string>().substr(0, 32);
+    }
+    a.status = status;
+    return a;
+}
+
+net::awaitable<void> petition_desk::audit(model::audit_entry entry)
+{
+    bool const written = co_await run_blocking(pool_.get_executor(), [&] {
+        try {
+            return store_.record_audit(entry);
+        } catch (std::exception const&) {
+            return false;
+        }
+    });
+    if (!written)
+        log::error("audit_write_failed", {{"via", entry.via}, {"resource", entry.resource}});
+}
+
+net::awaitable<response> petition_desk::audit_log(std::string_view target)
+{
+    storage::audit_filter f;
+    for (auto const& [k, v] : query_params(target)) {
+        if (k == "tracking") {
+            f.tracking = v;
+        } else if (k == "who") {
+            f.who = v;
+        } else if (k == "limit") {
+            auto n = to_int(v);
+            if (!n || *n < 1 || *n > 1000)
+                co_return json_error(http::status::bad_request, "limit: expected 1 to 1000");
+            f.limit = static_cast<std::size_t>(*n);
+        } else {
+            co_return json_error(http::status::bad_request, k + ": unknown parameter");
+        }
+    }
+    auto const entries = co_await run_blocking(pool_.get_executor(), [&] { return store_.audit(f); });
+    json out = json::array();
+    for (auto const& a : entries)
+        out.push_back({{"at", model::format_iso8601(a.at)},
+                       {"who", a.who},
+                       {"via", a.via},
+                       {"source", a.source},
+                       {"method", a.method},
+                       {"resource", a.resource},
+                       {"action", a.action},
+                       {"tracking", a.tracking},
+                       {"status", a.status}});
+    co_return json_response(http::status::ok, {{"audit", std::move(out)}});
 }
 
 dialog::texts petition_desk::texts_for(std::string_view language) const

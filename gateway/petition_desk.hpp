@@ -48,6 +48,12 @@ nlohmann::json to_json(figures_snapshot const& s, dialog::texts const& tx);
 
 // "?a=1&b=2" -> pairs, undecoded but for '+' and %XX.
 std::vector<std::pair<std::string, std::string>> query_params(std::string_view target);
+
+// What the audit keeps of one authenticated staff request and its answer:
+// `path` without the query; the tracking number from ".../petitions/<n>..."; a
+// POST's "action" from its JSON body.
+model::audit_entry audit_entry_of(request const& req, std::string_view path, std::string who, std::string via,
+                                  std::string source, model::timestamp now, int status);
 // The "lang" query parameter: the language a page shows labels in ("" if none).
 std::string language_param(std::string_view target);
 
@@ -75,6 +81,12 @@ public:
         std::chrono::milliseconds max_age = std::chrono::seconds{30});
     // Open petitions past a deadline in `scope`, most overdue first.
     net::awaitable<std::vector<model::petition>> overdue(department_scope const& scope);
+
+    // The audit of staff requests: one more entry, or the newest entries
+    // (GET ...?tracking=&who=&limit=). A failed audit write is logged, never
+    // turned into a refused request: the timeline keeps every action regardless.
+    net::awaitable<void> audit(model::audit_entry entry);
+    net::awaitable<response> audit_log(std::string_view target);
 
     // Labels in a client's language ("en", "zh-hans"; "" or unknown: the flow's default).
     dialog::texts texts_for(std::string_view language) const;

@@ -131,7 +131,7 @@ net::awaitable<response> router::operator()(request req, std::string source)
         co_return answer(target.starts_with("/public") ? "public" : "console", std::move(res));
     }
     if (target.starts_with("/staff/api/") && staff_api_.enabled()) {
-        auto res = co_await staff_api_.handle(req, target);
+        auto res = co_await staff_api_.handle(req, target, source);
         res.version(version);
         co_return answer("staff_api", std::move(res));
     }

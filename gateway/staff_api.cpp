@@ -45,7 +45,7 @@ staff_api::staff_api(config::settings const& s, petition_desk& desk, metrics& m)
 
 bool staff_api::enabled() const { return !settings_.staff_api_tokens.empty(); }
 
-net::awaitable<response> staff_api::handle(request const& req, std::string_view path)
+net::awaitable<response> staff_api::handle(request const& req, std::string_view path, std::string const& source)
 {
     auto const auth = req[http::field::authorization];
     config::api_token const* caller = nullptr;
@@ -60,8 +60,17 @@ net::awaitable<response> staff_api::handle(request const& req, std::string_view 
         co_return res;
     }
     metrics_.add("pg_staff_api_requests_total", {{"result", "authorized"}});
+    // Every request of a known token, read or action, allowed or not.
+    auto res = co_await authorized(req, path, *caller);
+    co_await desk_.audit(audit_entry_of(req, path, "api:" + caller->name, "staff_api", source, desk_.now(),
+                                        res.result_int()));
+    co_return res;
+}
 
-    department_scope const scope{caller->departments};
+net::awaitable<response> staff_api::authorized(request const& req, std::string_view path,
+                                               config::api_token const& caller)
+{
+    department_scope const scope{caller.departments};
     constexpr std::string_view prefix = "/staff/api/petitions";
     if (path == prefix) {
         if (req.method() != http::verb::get)
@@ -82,7 +91,7 @@ net::awaitable<response> staff_api::handle(request const& req, std::string_view 
         if (req.method() != http::verb::post)
             co_return json_error(http::status::method_not_allowed, "POST only");
         // The token is the actor; the system may say which of its officials acted.
-        std::string name = caller->name;
+        std::string name = caller.name;
         auto const body = nlohmann::json::parse(req.body(), nullptr, false);
         if (body.is_object() && body.contains("actor")) {
             auto const& a = body["actor"];
@@ -93,7 +102,7 @@ net::awaitable<response> staff_api::handle(request const& req, std::string_view 
                                          " visible characters");
             name += " (for " + official + ")";
         }
-        dialog::actor const who{model::actor_kind::staff, "api:" + caller->name, name, "staff_api"};
+        dialog::actor const who{model::actor_kind::staff, "api:" + caller.name, name, "staff_api"};
         co_return co_await desk_.act(tracking, req.body(), who, scope);
     }
     co_return json_error(http::status::not_found, "no such resource");

@@ -22,9 +22,12 @@ public:
     staff_api(config::settings const& s, petition_desk& desk, metrics& m);
 
     bool enabled() const;
-    net::awaitable<response> handle(request const& req, std::string_view path);
+    // `source`: the client's address, for the audit.
+    net::awaitable<response> handle(request const& req, std::string_view path, std::string const& source);
 
 private:
+    net::awaitable<response> authorized(request const& req, std::string_view path, config::api_token const& caller);
+
     config::settings const& settings_;
     petition_desk& desk_;
     metrics& metrics_;

@@ -445,6 +445,23 @@ std::optional<std::pair<model::outbox_entry, std::string>> decode_dead_letter(st
     });
 }
 
+std::optional<model::audit_entry> decode_audit_entry(std::string_view bytes)
+{
+    return decode<model::audit_entry>(bytes, [](record const& j) {
+        model::audit_entry a;
+        get_time(j, "at", a.at);
+        get(j, "who", a.who);
+        get(j, "via", a.via);
+        get(j, "source", a.source);
+        get(j, "method", a.method);
+        get(j, "resource", a.resource);
+        get(j, "action", a.action);
+        get(j, "tracking", a.tracking);
+        get(j, "status", a.status);
+        return a;
+    });
+}
+
 }  // namespace pg::storage
 
 namespace pg::storage {
@@ -550,6 +567,23 @@ std::string encode(model::sent_notice const& n)
     w.key("at").i64(model::to_millis(n.at));
     w.key("text").str(n.text);
     w.key("lang").str(n.language);
+    return w.end_object().take();
+}
+
+std::string encode(model::audit_entry const& a)
+{
+    json_writer w;
+    w.begin_object();
+    w.key("v").i64(version);
+    w.key("at").i64(model::to_millis(a.at));
+    w.key("who").str(a.who);
+    w.key("via").str(a.via);
+    w.key("source").str(a.source);
+    w.key("method").str(a.method);
+    w.key("resource").str(a.resource);
+    w.key("action").str(a.action);
+    w.key("tracking").str(a.tracking);
+    w.key("status").i64(a.status);
     return w.end_object().take();
 }
 

@@ -32,6 +32,7 @@ std::string encode(history_entry const& e);  // without seq: the key holds it
 std::string encode(model::citizen const& c);
 std::string encode(model::link_code const& c);
 std::string encode(model::sent_notice const& n);
+std::string encode(model::audit_entry const& a);
 
 std::optional<model::conversation> decode_conversation(std::string_view bytes);
 std::optional<model::petition> decode_petition(std::string_view bytes);
@@ -43,5 +44,6 @@ std::optional<history_entry> decode_history_entry(std::string_view bytes, std::u
 std::optional<model::citizen> decode_citizen(std::string_view bytes);
 std::optional<model::link_code> decode_link_code(std::string_view bytes);
 std::optional<model::sent_notice> decode_sent_notice(std::string_view bytes);
+std::optional<model::audit_entry> decode_audit_entry(std::string_view bytes);
 
 }  // namespace pg::storage

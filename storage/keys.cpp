@@ -103,6 +103,15 @@ std::string timeline_key(std::string_view tracking, model::timestamp at, std::ui
     return k;
 }
 
+std::string audit_key(model::timestamp at, std::uint64_t tiebreak)
+{
+    std::string k;
+    k.reserve(16);
+    append_u64(k, static_cast<std::uint64_t>(model::to_millis(at)) ^ (std::uint64_t{1} << 63));
+    append_u64(k, tiebreak);
+    return k;
+}
+
 std::string history_prefix(std::string_view channel_id, std::string_view chat_id)
 {
     auto k = conversation_key(channel_id, chat_id);

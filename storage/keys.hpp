@@ -15,6 +15,7 @@
 //   citizens          'c' '\0' channel_id '\0' chat_id         -> citizen (a copy under each linked chat)
 //                     'k' '\0' code                            -> link_code
 //                     's' '\0' channel_id '\0' sent_id         -> sent_notice
+//   audit             u64 at' u64 tiebreak                     -> audit_entry
 //   default (meta)    "format", "outbox_next_seq", "petition_next_number"
 //
 // at' is the millisecond time with its sign bit flipped, so times before 1970
@@ -51,6 +52,9 @@ std::string history_key(std::string_view channel_id, std::string_view chat_id, s
 std::string citizen_key(std::string_view channel_id, std::string_view chat_id);
 std::string link_code_key(std::string_view code);
 std::string sent_notice_key(std::string_view channel_id, std::string_view sent_id);
+
+// One staff request in the audit; keys sort by time.
+std::string audit_key(model::timestamp at, std::uint64_t tiebreak);
 
 // The smallest key above every key that starts with `prefix`; empty when there is none.
 std::string prefix_end(std::string_view prefix);

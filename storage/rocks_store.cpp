@@ -924,6 +924,37 @@ bool rocks_store::record_sent(model::sent_notice const& n)
     return impl_->write(wo, b.batch).ok();
 }
 
+bool rocks_store::record_audit(model::audit_entry const& a)
+{
+    batch_builder b;
+    b.put(impl_->cf(family::audit), audit_key(a.at, impl_->next_tiebreak.fetch_add(1)), encode(a));
+    if (!b.status.ok())
+        return false;
+    rocksdb::WriteOptions wo;
+    wo.sync = impl_->sync;
+    return impl_->write(wo, b.batch).ok();
+}
+
+// Newest first. A full scan when filtered: the audit is read by a supervisor
+// now and then, never on a citizen's path.
+std::vector<model::audit_entry> rocks_store::audit(audit_filter const& f)
+{
+    std::vector<model::audit_entry> out;
+    if (f.limit == 0)
+        return out;
+    impl_->scan(family::audit, {}, true, [&](std::string_view, std::string_view bytes) {
+        auto a = decode_audit_entry(bytes);
+        if (!a) {
+            ++impl_->decode_failures;
+            return true;
+        }
+        if ((f.tracking.empty() || a->tracking == f.tracking) && (f.who.empty() || a->who == f.who))
+            out.push_back(std::move(*a));
+        return out.size() < f.limit;
+    });
+    return out;
+}
+
 std::optional<model::sent_notice> rocks_store::sent_notice(std::string_view channel_id, std::string_view sent_id)
 {
     rocksdb::PinnableSlice v;

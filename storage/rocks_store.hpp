@@ -88,6 +88,8 @@ public:
     std::optional<model::link_code> link_code(std::string_view code) override;
     bool record_sent(model::sent_notice const& n) override;
     std::optional<model::sent_notice> sent_notice(std::string_view channel_id, std::string_view sent_id) override;
+    bool record_audit(model::audit_entry const& a) override;
+    std::vector<model::audit_entry> audit(audit_filter const& f) override;
     std::uint64_t outbox_depth() override;
 
     // Syncs the WAL and writes the memtables to table files, so the next open

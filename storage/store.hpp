@@ -1,6 +1,7 @@
 #pragma once
 // The one interface the rest of the program sees for persistence. It speaks in
 // units of work and queries, never in raw keys, so another backend is a new file.
+#include "model/audit.hpp"
 #include "model/citizen.hpp"
 #include "model/conversation.hpp"
 #include "model/message.hpp"
@@ -54,6 +55,12 @@ struct petition_filter {
     std::optional<model::timestamp> from;   // submitted at or after
     std::optional<model::timestamp> to;     // submitted before
     std::optional<model::timestamp> overdue_at;  // only those past a deadline at this time and not answered in time
+    std::size_t limit = 100;
+};
+
+struct audit_filter {
+    std::string tracking;  // empty = any petition (and requests about none)
+    std::string who;       // empty = anyone
     std::size_t limit = 100;
 };
 
@@ -142,6 +149,10 @@ public:
     // A status push the platform took: remembered so its receipts find their petition.
     virtual bool record_sent(model::sent_notice const& n) = 0;
     virtual std::optional<model::sent_notice> sent_notice(std::string_view channel_id, std::string_view sent_id) = 0;
+
+    // The audit of staff requests: appended, and read newest first.
+    virtual bool record_audit(model::audit_entry const& a) = 0;
+    virtual std::vector<model::audit_entry> audit(audit_filter const& f) = 0;
 
     // Counts for /metrics.
     virtual std::uint64_t outbox_depth() = 0;

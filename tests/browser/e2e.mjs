@@ -434,6 +434,11 @@ test('departments and categories show labels, not ids, on the public page, the c
   assert.equal(await works.innerText(), 'Public Works Department');
   const oversight = await supervisor.getByTestId('oversight').innerText();
   assert.ok(!ids.test(oversight), `the oversight tab shows an id: ${ids.exec(oversight)?.[0]}`);
+  // The audit: the official's reads and actions, by account and address.
+  await supervisor.locator('[data-testid="audit-row"]').first().waitFor();
+  const audit = await supervisor.getByTestId('audit-list').innerText();
+  assert.match(audit, /console:official \(console\)/);
+  assert.match(audit, /127\.0\.0\.1/);
 });
 
 // Last: it stops the gateway. Issue 15: the page used to give up after three

@@ -496,6 +496,44 @@ TEST_F(console_test, figures_charge_each_department_its_own_time)
     }
 }
 
+TEST_F(console_test, every_staff_read_and_action_is_audited_with_who_and_from_where)
+{
+    auto const tracking = file_petition();
+    auto official = login_ok("official");
+    ASSERT_EQ(get(official, "/staff/console/api/petitions/" + tracking).status, 200);
+    ASSERT_EQ(act(official, tracking, {{"action", "accept"}}).status, 200);
+    EXPECT_EQ(act(official, tracking, {{"action", "accept"}}).status, 409);  // refused: audited too
+    ASSERT_EQ(api(cms_token, "GET", "petitions/" + tracking).status, 200);
+
+    EXPECT_EQ(get(official, "/staff/console/api/audit").status, 403) << "supervisors only";
+    auto sup = login_ok("supervisor");
+    auto const res = get(sup, "/staff/console/api/audit?tracking=" + tracking);
+    ASSERT_EQ(res.status, 200) << res.body;
+    auto const audit = json::parse(res.body)["audit"];
+    ASSERT_EQ(audit.size(), 4u) << audit.dump();  // newest first
+    EXPECT_EQ(audit[0]["who"], "api:cms");
+    EXPECT_EQ(audit[0]["via"], "staff_api");
+    EXPECT_EQ(audit[0]["method"], "GET");
+    EXPECT_EQ(audit[1]["action"], "accept");
+    EXPECT_EQ(audit[1]["status"], 409);
+    EXPECT_EQ(audit[2]["action"], "accept");
+    EXPECT_EQ(audit[2]["status"], 200);
+    EXPECT_EQ(audit[3]["method"], "GET");
+    for (auto const& a : audit) {
+        EXPECT_EQ(a["tracking"], tracking);
+        EXPECT_EQ(a["source"], "127.0.0.1") << a.dump();
+        if (a["via"] == "console") {
+            EXPECT_EQ(a["who"], "console:official");
+        }
+    }
+    // Logins and the supervisor's own reading are in it as well.
+    auto const mine = json::parse(get(sup, "/staff/console/api/audit?who=console:supervisor").body)["audit"];
+    ASSERT_GE(mine.size(), 2u) << mine.dump();
+    EXPECT_EQ(mine[0]["resource"], "/staff/console/api/audit");
+    EXPECT_EQ(mine.back()["resource"], "/staff/login");
+    EXPECT_EQ(get(sup, "/staff/console/api/audit?limit=0").status, 400);
+}
+
 TEST_F(console_test, open_data_holds_the_stage_times_the_figures_come_from)
 {
     auto const tracking = file_petition();

@@ -230,22 +230,35 @@
 
   // ---- oversight ----
 
-  async function loadOversight() {
-    const data = await call("GET", api + "/oversight?lang=" + lang);
-    window.pgFigures.render($("o-figures"), data.figures);
-    const body = $("o-overdue");
-    body.replaceChildren.apply(body, data.overdue.map(function (o) {
+  function rows(body, items, testid, cells) {
+    body.replaceChildren.apply(body, items.map(function (item) {
       const tr = document.createElement("tr");
-      tr.dataset.testid = "overdue-row";
-      tr.dataset.tracking = o.tracking;
-      [o.tracking, o.department_label || o.department, o.missed, window.pgFigures.duration(o.late_ms), o.assignee || "—"]
-        .forEach(function (text) {
-          const td = document.createElement("td");
-          td.textContent = text;
-          tr.appendChild(td);
-        });
+      tr.dataset.testid = testid;
+      cells(item).forEach(function (text) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.appendChild(td);
+      });
       return tr;
     }));
+  }
+
+  async function loadAudit() {
+    const data = await call("GET", api + "/audit?limit=50");
+    rows($("o-audit"), data.audit, "audit-row", function (a) {
+      return [when(a.at), a.who + " (" + a.via + ")", a.source,
+              a.method + " " + a.resource + (a.action ? " · " + a.action : ""), a.tracking || "—", String(a.status)];
+    });
+  }
+
+  async function loadOversight() {
+    loadAudit().catch(function (e) { showError(e.message); });
+    const data = await call("GET", api + "/oversight?lang=" + lang);
+    window.pgFigures.render($("o-figures"), data.figures);
+    rows($("o-overdue"), data.overdue, "overdue-row", function (o) {
+      return [o.tracking, o.department_label || o.department, o.missed, window.pgFigures.duration(o.late_ms),
+              o.assignee || "—"];
+    });
   }
 
   function show(which) {
