@@ -117,6 +117,15 @@ json conversation_of(model::petition const& p, std::vector<model::timeline_event
     return out;
 }
 
+// A list's ?limit=: 1 to 1000 entries.
+std::optional<std::size_t> page_limit(std::string const& v)
+{
+    auto n = to_int(v);
+    if (!n || *n < 1 || *n > 1000)
+        return std::nullopt;
+    return static_cast<std::size_t>(*n);
+}
+
 bool newer(model::petition const& a, model::petition const& b) { return a.submitted_at > b.submitted_at; }
 
 }  // namespace
@@ -285,10 +294,10 @@ net::awaitable<response> petition_desk::audit_log(std::string_view target)
         } else if (k == "who") {
             f.who = v;
         } else if (k == "limit") {
-            auto n = to_int(v);
-            if (!n || *n < 1 || *n > 1000)
+            auto n = page_limit(v);
+            if (!n)
                 co_return json_error(http::status::bad_request, "limit: expected 1 to 1000");
-            f.limit = static_cast<std::size_t>(*n);
+            f.limit = *n;
         } else {
             co_return json_error(http::status::bad_request, k + ": unknown parameter");
         }
@@ -340,10 +349,10 @@ net::awaitable<response> petition_desk::list(std::string_view target, department
                 co_return json_error(http::status::bad_request, k + ": expected Unix milliseconds");
             (k == "from" ? f.from : f.to) = model::from_millis(*ms);
         } else if (k == "limit") {
-            auto n = to_int(v);
-            if (!n || *n < 1 || *n > 1000)
+            auto n = page_limit(v);
+            if (!n)
                 co_return json_error(http::status::bad_request, "limit: expected 1 to 1000");
-            f.limit = static_cast<std::size_t>(*n);
+            f.limit = *n;
         } else {
             co_return json_error(http::status::bad_request, k + ": unknown parameter");
         }
