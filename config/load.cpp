@@ -26,7 +26,7 @@ void require_unique(first_seen& seen, std::string const& key, node const& at, st
 
 constexpr std::string_view top_keys[] = {"server",   "storage",     "outbox", "log",      "tracking",  "dialog",
                                          "channels", "departments", "staff",  "deadlines", "staff_api", "web",
-                                         "console",  "testing"};
+                                         "console",  "testing",     "retention"};
 constexpr std::string_view server_keys[] = {"listen",          "port",           "io_threads",
                                             "body_limit",      "header_limit",   "header_timeout_ms",
                                             "read_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms",
@@ -58,6 +58,8 @@ constexpr plain_reply_mode plain_replies[] = {
 };
 constexpr std::string_view deadline_keys[] = {"working_days", "time_zone",        "holidays",
                                              "make_up_days", "remind_before_ms", "check_interval_ms"};
+constexpr std::string_view retention_keys[] = {"dedupe_days", "conversation_days", "closed_petition_days", "audit_days",
+                                               "sweep_interval_ms"};
 constexpr std::string_view staff_api_keys[] = {"tokens"};
 constexpr std::string_view api_token_keys[] = {"name", "token", "departments"};
 constexpr std::string_view web_keys[] = {"root", "public_page"};
@@ -564,6 +566,22 @@ std::vector<std::string> read_dates(object_node const& o, std::string_view key, 
     return out;
 }
 
+retention_settings read_retention(object_node const& o)
+{
+    o.allow(retention_keys);
+    retention_settings s;
+    constexpr std::int64_t max_days = 36'500;
+    o.read_int("dedupe_days", s.dedupe_days, 0, max_days);
+    // A platform redelivers an event for up to a day: a shorter memory would run it twice.
+    if (s.dedupe_days == 1)
+        o.fail_at("dedupe_days", "must be 0 (kept for good) or at least 2, found 1");
+    o.read_int("conversation_days", s.conversation_days, 0, max_days);
+    o.read_int("closed_petition_days", s.closed_petition_days, 0, max_days);
+    o.read_int("audit_days", s.audit_days, 0, max_days);
+    o.read_ms("sweep_interval_ms", s.sweep_interval, 1, max_ms);
+    return s;
+}
+
 deadline_settings read_deadlines(object_node const& o)
 {
     o.allow(deadline_keys);
@@ -761,6 +779,8 @@ settings load(std::string const& path, env_lookup const& env)
     s.staff = read_staff(staff, channels, std::move(departments));
     if (auto n = root.get("deadlines"))
         s.deadlines = read_deadlines(n->object());
+    if (auto n = root.get("retention"))
+        s.retention = read_retention(n->object());
     if (auto n = root.get("staff_api"))
         s.staff_api_tokens = read_staff_api(n->object(), s.staff.departments);
     if (auto n = root.get("web"))

@@ -130,6 +130,15 @@ struct deadline_settings {
     milliseconds check_interval{60'000};
 };
 
+// How long personal data and bookkeeping are kept; 0 days: kept for good.
+struct retention_settings {
+    unsigned dedupe_days = 30;           // dedupe keys: platforms redeliver within hours, not weeks
+    unsigned conversation_days = 365;    // conversations idle this long, with their web chat history
+    unsigned closed_petition_days = 0;   // closed or rejected petitions lose their personal data
+    unsigned audit_days = 365;           // audit entries of staff requests
+    milliseconds sweep_interval{3'600'000};
+};
+
 struct api_token {
     std::string name;                     // who uses it (logged); the actor on the timeline
     std::string token;                    // secret
@@ -173,6 +182,7 @@ struct settings {
     std::vector<channel_settings> channels;  // enabled ones only
     staff_settings staff;
     deadline_settings deadlines;
+    retention_settings retention;
     std::vector<api_token> staff_api_tokens;
     web_settings web;
     console_settings console;

@@ -306,6 +306,9 @@ void file_petition(turn& u)
     u.note(text::filed,
            {{"tracking", p.tracking}, {"deadline", model::format_local_date(p.deadline_at, u.ctx.cal.zone)}});
     u.send_notes();
+    // A status message like any push: it gets its receipt, and goes to another chat if this one fails.
+    u.out.replies.back().notice_tracking = p.tracking;
+    u.out.replies.back().notice_status = std::string(model::to_string(p.current));
     u.out.filed = std::move(p);
     u.out.timeline.push_back(std::move(e));
     go(u, dialog_step::menu);

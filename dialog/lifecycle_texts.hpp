@@ -31,7 +31,9 @@ enum class lifecycle_text {
     staff_error_need_tracking,
     // to the citizen
     notify_accepted, notify_rejected, notify_transferred, notify_in_progress, notify_answered, notify_rate,
-    notify_closed, notify_reopened, notify_reopened_by_you, notify_reason, notify_message,
+    notify_closed, notify_reopened, notify_reopened_by_you, notify_reason, notify_message, notify_receipt,
+    // to the staff: a petition's personal data erased
+    staff_erased,
 };
 
 struct lifecycle_text_spec {
@@ -41,7 +43,7 @@ struct lifecycle_text_spec {
 };
 
 // In enum order (checked below).
-inline constexpr std::array<lifecycle_text_spec, 65> lifecycle_text_specs{{
+inline constexpr std::array<lifecycle_text_spec, 67> lifecycle_text_specs{{
     {lifecycle_text::staff_accepted, "staff.accepted", "name time"},
     {lifecycle_text::staff_rejected, "staff.rejected", "name time"},
     {lifecycle_text::staff_transferred, "staff.transferred", "department name time"},
@@ -108,6 +110,8 @@ inline constexpr std::array<lifecycle_text_spec, 65> lifecycle_text_specs{{
     {lifecycle_text::notify_reopened_by_you, "notify.reopened_by_you", "time tracking"},
     {lifecycle_text::notify_reason, "notify.reason", "text"},
     {lifecycle_text::notify_message, "notify.message", "text"},
+    {lifecycle_text::notify_receipt, "notify.receipt", "tracking status time digest"},
+    {lifecycle_text::staff_erased, "staff.erased", "tracking time text"},
 }};
 
 constexpr bool lifecycle_specs_in_enum_order()
@@ -115,7 +119,7 @@ constexpr bool lifecycle_specs_in_enum_order()
     for (std::size_t i = 0; i < lifecycle_text_specs.size(); ++i)
         if (static_cast<std::size_t>(lifecycle_text_specs[i].id) != i)
             return false;
-    return static_cast<std::size_t>(lifecycle_text::notify_message) + 1 == lifecycle_text_specs.size();
+    return static_cast<std::size_t>(lifecycle_text::staff_erased) + 1 == lifecycle_text_specs.size();
 }
 static_assert(lifecycle_specs_in_enum_order(), "lifecycle_text_specs must list every text id once, in enum order");
 

@@ -1,9 +1,11 @@
 // The petition lifecycle: the transition table, deadlines in calendar or
 // working days, and what a staff or citizen action does to a petition.
 #include "dialog/petition_flow.hpp"
+
 #include "dialog/citizen_turn.hpp"
 #include "dialog/input.hpp"
 #include "dialog/lifecycle_say.hpp"
+#include "model/chain.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -402,6 +404,26 @@ petition_outcome apply_staff(model::petition const& p, model::staff_command cons
         m.notice_status = std::string(model::to_string(out.next.current));
     }
     return out;
+}
+
+std::string erasure_notice(model::petition const& p, std::string_view reason, petition_context const& ctx)
+{
+    texts const tx(ctx.data, ctx.staff_language);
+    return say(tx, lifecycle_text::staff_erased,
+               {{"tracking", p.tracking},
+                {"time", model::format_local_minutes(ctx.now, ctx.cal.zone)},
+                {"text", std::string(reason)}});
+}
+
+std::string receipt_line(model::timestamp at, std::string_view tracking, model::status s, std::string_view digest,
+                         std::string_view language, petition_context const& ctx)
+{
+    texts const tx(ctx.data, language);
+    return say(tx, lifecycle_text::notify_receipt,
+               {{"tracking", std::string(tracking)},
+                {"status", status_name(tx, s)},
+                {"time", model::format_local_minutes(at, ctx.cal.zone)},
+                {"digest", model::short_digest(digest)}});
 }
 
 petition_outcome apply_citizen(model::petition const& p, citizen_request const& req, actor const& who,

@@ -99,6 +99,13 @@ petition_outcome apply_citizen(model::petition const& p, citizen_request const& 
 
 // Staff-side text for a new petition: the card posted when its thread opens.
 std::string petition_card(model::petition const& p, petition_context const& ctx);
+// The receipt under a status message: the tracking number, the status and when
+// it was reached (local time in the calendar's zone), and the short digest of
+// the timeline entry that records it (model/chain.hpp), which anyone can check.
+// For the petition's staff threads: its personal data was erased, and why.
+std::string erasure_notice(model::petition const& p, std::string_view reason, petition_context const& ctx);
+std::string receipt_line(model::timestamp at, std::string_view tracking, model::status s, std::string_view digest,
+                         std::string_view language, petition_context const& ctx);
 std::string thread_title(model::petition const& p, petition_context const& ctx);
 
 // Deadline checks: a reminder before response_due_at/deadline_at, an escalation

@@ -193,6 +193,38 @@ int run_service(config::settings settings)
         }
     }, net::detached);
 
+    // Retention: what the config keeps no longer is forgotten, at start and then
+    // every sweep_interval, on the blocking pool.
+    net::steady_timer retention_timer(ioc);
+    net::co_spawn(ioc, [&]() -> net::awaitable<void> {
+        for (;;) {
+            auto report = co_await run_blocking(pool.get_executor(), [&] {
+                try {
+                    return runner.apply_retention(clock());
+                } catch (std::exception const& e) {
+                    log::error("retention_failed", {{"error", e.what()}});
+                    return unit_runner::retention_report{};
+                }
+            });
+            if (syncer)
+                co_await syncer->settle(report.units);
+            for (auto& r : report.units)
+                outbox.enqueue(std::move(r.queued));
+            stats.add("pg_retention_sweeps_total", {});
+            auto const& gone = report.removed;
+            if (gone.dedupe_keys + gone.conversations + gone.audit_entries + report.petitions_erased > 0)
+                log::info("retention", {{"dedupe_keys", static_cast<long long>(gone.dedupe_keys)},
+                                        {"conversations", static_cast<long long>(gone.conversations)},
+                                        {"history_entries", static_cast<long long>(gone.history_entries)},
+                                        {"audit_entries", static_cast<long long>(gone.audit_entries)},
+                                        {"petitions_erased", static_cast<long long>(report.petitions_erased)}});
+            retention_timer.expires_after(settings.retention.sweep_interval);
+            auto [ec] = co_await retention_timer.async_wait(use_tuple);
+            if (ec)
+                co_return;  // cancelled at shutdown
+        }
+    }, net::detached);
+
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signo) {
         if (ec)
@@ -204,6 +236,7 @@ int run_service(config::settings settings)
             server.stop_accepting();
             chat.stop();  // open web chat sockets are told "going away"
             deadline_timer.cancel();
+            retention_timer.cancel();
             net::steady_timer tick(ioc);
             auto const deadline = std::chrono::steady_clock::now() + settings.server.shutdown_grace;
             while ((server.requests_in_flight() > 0 || chat.sockets() > 0) &&

@@ -13,6 +13,8 @@
 #include "gateway/open_data.hpp"
 #include "gateway/petition_desk.hpp"
 #include "gateway/static_files.hpp"
+#include "model/ascii.hpp"
+#include "model/chain.hpp"
 #include "model/password_hash.hpp"
 
 #include <boost/beast/http/field.hpp>
@@ -78,6 +80,45 @@ response open_data_file(figures_snapshot const& snapshot, std::string_view name)
                                                   ".csv\"");
     res.set(http::field::cache_control, "no-store");
     return res;
+}
+
+// GET /public/api/verify/<tracking>[?receipt=<digest>]: the petition's chain
+// recomputed from its entries, where it breaks if it does, and which entry a
+// receipt's digest seals. Kinds and times only, as on the tracking page.
+response chain_report(std::string const& tracking, std::vector<model::timeline_event> const& events,
+                      std::string_view target)
+{
+    std::string receipt;
+    for (auto const& [k, v] : query_params(target))
+        if (k == "receipt")
+            receipt = v;
+    std::transform(receipt.begin(), receipt.end(), receipt.begin(), [](char c) { return model::ascii_lower(c); });
+    if (!receipt.empty() && (receipt.size() < 16 || receipt.size() > 64 ||
+                             receipt.find_first_not_of("0123456789abcdef") != std::string::npos))
+        return json_error(http::status::bad_request,
+                          "receipt: 16 to 64 lower-case hex digits, as the receipt's check code shows");
+    auto const check = model::verify_chain(tracking, events, receipt);
+    auto const entry = [&](std::size_t i) {
+        return json{{"index", i},
+                    {"at", model::format_iso8601(events[i].at)},
+                    {"kind", model::to_string(events[i].kind)},
+                    {"status", model::to_string(events[i].to)}};
+    };
+    json out{{"tracking", tracking},
+             {"entries", check.entries},
+             {"sealed", check.sealed},
+             {"intact", !check.broken_at.has_value()},
+             {"head", check.head}};
+    if (check.broken_at) {
+        out["broken_at"] = entry(*check.broken_at);
+        out["broken_at"]["reason"] = check.reason;
+    }
+    if (!receipt.empty()) {
+        out["receipt"] = {{"digest", receipt}, {"found", check.receipt_at.has_value()}};
+        if (check.receipt_at)
+            out["receipt"]["entry"] = entry(*check.receipt_at);
+    }
+    return json_response(http::status::ok, out);
 }
 
 std::string cookie(request const& req, std::string_view name)
@@ -334,12 +375,18 @@ net::awaitable<response> console::signed_in(request const& req, std::string_view
             co_return json_error(http::status::method_not_allowed, "GET only");
         co_return co_await desk_.one(tracking, scope, language);
     }
-    if (tail.substr(slash) != "/actions")
+    auto const verb = tail.substr(slash);
+    if (verb != "/actions" && verb != "/erase")
         co_return json_error(http::status::not_found, "no such resource");
     if (req.method() != http::verb::post)
         co_return json_error(http::status::method_not_allowed, "POST only");
     dialog::actor const who{model::actor_kind::staff, "console:" + acc.name, acc.name, "console", acc.supervisor};
-    co_return co_await desk_.act(tracking, req.body(), who, scope);
+    if (verb == "/actions")
+        co_return co_await desk_.act(tracking, req.body(), who, scope);
+    // Erasure cannot be undone: the coordinating office decides it.
+    if (!acc.supervisor)
+        co_return json_error(http::status::forbidden, "supervisors only");
+    co_return co_await desk_.erase(tracking, req.body(), who, scope);
 }
 
 net::awaitable<response> console::oversight(config::console_account const& who, std::string_view language)
@@ -383,9 +430,11 @@ net::awaitable<response> console::public_api(request const& req, std::string_vie
         co_return open_data_file(*snapshot, rest.substr(open_data.size()));
     }
     constexpr std::string_view track = "track/";
-    if (!rest.starts_with(track))
+    constexpr std::string_view verify = "verify/";
+    bool const verifying = rest.starts_with(verify);
+    if (!rest.starts_with(track) && !verifying)
         co_return json_error(http::status::not_found, "no such resource");
-    auto const number = dialog::normalize_tracking(rest.substr(track.size()));
+    auto const number = dialog::normalize_tracking(rest.substr(verifying ? verify.size() : track.size()));
     if (!number)
         co_return json_error(http::status::not_found, "no such tracking number");
     auto found = co_await run_blocking(desk_.pool().get_executor(), [&] {
@@ -393,12 +442,15 @@ net::awaitable<response> console::public_api(request const& req, std::string_vie
     });
     if (!found.first)
         co_return json_error(http::status::not_found, "no such tracking number");
-    // Kinds and times only: no notes, no names, no description, no location.
+    if (verifying)
+        co_return chain_report(*number, found.second, req.target());
+    // Kinds, times and seals only: no notes, no names, no description, no location.
     json timeline = json::array();
     for (auto const& e : found.second)
         timeline.push_back({{"at", model::format_iso8601(e.at)},
                             {"kind", model::to_string(e.kind)},
-                            {"status", model::to_string(e.to)}});
+                            {"status", model::to_string(e.to)},
+                            {"digest", e.digest}});
     auto const& p = *found.first;
     co_return json_response(http::status::ok, {{"tracking", p.tracking},
                                                {"status", model::to_string(p.current)},

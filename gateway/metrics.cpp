@@ -33,6 +33,8 @@ constexpr family families[] = {
     {"pg_http_host_refused_total", "counter", "Page, web chat and console requests refused for a Host not in server.allowed_hosts."},
     {"pg_alerts_total", "counter", "Deadline reminders and escalations, by kind."},
     {"pg_deadline_checks_total", "counter", "Deadline checks run."},
+    {"pg_retention_sweeps_total", "counter", "Retention sweeps run."},
+    {"pg_erasures_total", "counter", "Petitions whose personal data was erased, by who asked (console, staff_api, retention)."},
     {"pg_wal_syncs_total", "counter", "WAL syncs for units written ahead of them (storage.sync on), by result."},
     {"pg_wal_sync_waiters_total", "counter", "Units and requests resumed by those syncs (divided by the syncs: the batch size)."},
     {"pg_outbox_depth", "gauge", "Outbox entries not yet delivered."},

@@ -70,6 +70,17 @@ void append_row(std::string& out, std::vector<std::string> const& fields)
 
 }  // namespace
 
+json to_json(std::vector<model::day_head> const& heads)
+{
+    json out = json::array();
+    for (auto const& h : heads)
+        out.push_back({{"day", h.day},
+                       {"ends_at", model::format_iso8601(h.ends_at)},
+                       {"petitions", h.petitions},
+                       {"digest", h.digest}});
+    return out;
+}
+
 json open_data_json(figures_snapshot const& s)
 {
     json petitions = json::array();
@@ -96,6 +107,7 @@ json open_data_json(figures_snapshot const& s)
     }
     return {{"generated_at", model::format_iso8601(s.generated_at)},
             {"time_zone", s.zone.name()},
+            {"day_heads", to_json(s.day_heads)},
             {"petitions", std::move(petitions)}};
 }
 

@@ -1,5 +1,7 @@
 #include "gateway/petition_desk.hpp"
 
+#include "adapters/common/utf8.hpp"
+#include "dialog/input.hpp"
 #include "dialog/petition_flow.hpp"
 #include "gateway/blocking.hpp"
 #include "gateway/lanes.hpp"
@@ -169,6 +171,8 @@ json staff_view(model::petition const& p, model::timestamp now, dialog::texts co
         j["rating"] = p.rating;
     if (p.resolved)
         j["resolved"] = *p.resolved;
+    if (p.erased_at)
+        j["erased_at"] = model::format_iso8601(*p.erased_at);
     return j;
 }
 
@@ -210,7 +214,11 @@ json to_json(figures_snapshot const& s, dialog::texts const& tx)
             {"by_month", to_json(f.by_month)},
             {"by_time_of_day", to_json(f.by_time_of_day)},
             {"equity_rule", equity_rule()},
-            {"equity", std::move(equity)}};
+            {"equity", std::move(equity)},
+            {"day_heads", to_json(s.day_heads)},
+            {"chain", "each timeline entry is sealed with SHA-256 over the entry before it; a day's head is SHA-256 "
+                      "over every petition's last seal before the day ended; /public/api/verify/<tracking> "
+                      "recomputes a petition's chain"}};
 }
 
 std::vector<std::pair<std::string, std::string>> query_params(std::string_view target)
@@ -263,7 +271,9 @@ model::audit_entry audit_entry_of(request const& req, std::string_view path, std
         auto rest = path.substr(at + petitions.size());
         a.tracking = std::string(rest.substr(0, std::min<std::size_t>(rest.find('/'), 32)));
     }
-    if (req.method() == http::verb::post) {
+    if (req.method() == http::verb::post && path.ends_with("/erase")) {
+        a.action = "erase";
+    } else if (req.method() == http::verb::post) {
         auto const body = json::parse(req.body(), nullptr, false);
         if (body.is_object() && body.contains("action") && body["action"].is_string())
             a.action = body["action"].get<std::string>().substr(0, 32);
@@ -418,12 +428,20 @@ net::awaitable<response> petition_desk::act(std::string const& tracking, std::st
         co_return json_error(http::status::bad_request, "action: expected one of accept, reject, transfer, progress, "
                                                         "answer, close, reopen, note, assign");
     model::staff_command cmd{*action, field("department"), field("assignee"), field("text")};
+    co_return co_await change(tracking, scope, [&](model::timestamp now, scope_check const& in_scope) {
+        return runner_.staff_action(tracking, cmd, who, now, in_scope);
+    });
+}
+
+net::awaitable<response> petition_desk::change(std::string const& tracking, department_scope const& scope,
+                                               std::function<unit_result(model::timestamp, scope_check const&)> run)
+{
     auto const now = clock_();
     bool out_of_scope = false;
-    auto const in_scope = [&](model::petition const& p) { return !(out_of_scope = !scope.covers(p.department)); };
+    scope_check const in_scope = [&](model::petition const& p) { return !(out_of_scope = !scope.covers(p.department)); };
     auto r = co_await lanes_.run("petition\n" + tracking, [&] {
         try {
-            return runner_.staff_action(tracking, cmd, who, now, in_scope);
+            return run(now, in_scope);
         } catch (std::exception const& e) {
             return unit_result{storage::commit_status::failed, {}, std::string("exception: ") + e.what(), false};
         }
@@ -437,6 +455,25 @@ net::awaitable<response> petition_desk::act(std::string const& tracking, std::st
         co_return json_error(http::status::service_unavailable, "storage unavailable");
     auto p = co_await run_blocking(pool_.get_executor(), [&] { return store_.petition(tracking); });
     co_return json_response(http::status::ok, p ? staff_view(*p, now, texts_for({})) : json{{"tracking", tracking}});
+}
+
+net::awaitable<response> petition_desk::erase(std::string const& tracking, std::string const& body_text,
+                                              dialog::actor const& who, department_scope const& scope)
+{
+    constexpr std::size_t max_reason = 500;  // code points
+    auto const body = json::parse(body_text, nullptr, false);
+    auto const* reason_field = body.is_object() && body.contains("reason") ? &body["reason"] : nullptr;
+    std::string reason;
+    if (reason_field && reason_field->is_string())
+        reason = std::string(dialog::trim(reason_field->get_ref<std::string const&>()));
+    if (!adapters::valid_utf8(reason) || dialog::visible_characters(reason) == 0 ||
+        dialog::code_points(reason) > max_reason)
+        co_return json_error(http::status::bad_request, "reason: expected why the data is erased (the citizen's "
+                                                        "request and its date), 1 to " +
+                                                            std::to_string(max_reason) + " characters");
+    co_return co_await change(tracking, scope, [&](model::timestamp now, scope_check const& in_scope) {
+        return runner_.erase_personal_data(tracking, reason, who, now, in_scope);
+    });
 }
 
 net::awaitable<std::shared_ptr<figures_snapshot const>> petition_desk::figures(std::chrono::milliseconds max_age)
@@ -454,11 +491,18 @@ net::awaitable<std::shared_ptr<figures_snapshot const>> petition_desk::figures(s
         auto snap = std::make_shared<figures_snapshot>();
         snap->generated_at = now;
         snap->zone = cal.zone;
+        std::vector<dialog::petition_record> records;
         for (auto& p : store_.petitions(all)) {
             auto timeline = store_.timeline(p.tracking);
-            snap->petitions.push_back(dialog::measure_stages({std::move(p), std::move(timeline)}, now, cal));
+            records.push_back({std::move(p), std::move(timeline)});
+        }
+        std::vector<model::chained_timeline> chains;
+        for (auto const& r : records) {
+            snap->petitions.push_back(dialog::measure_stages(r, now, cal));
+            chains.push_back({r.petition.tracking, &r.timeline});
         }
         snap->figures = dialog::response_times(snap->petitions, cal.zone);
+        snap->day_heads = model::day_heads(std::move(chains), now, cal.zone, published_day_heads);
         return std::shared_ptr<figures_snapshot const>(std::move(snap));
     });
     std::lock_guard lock(figures_mutex_);

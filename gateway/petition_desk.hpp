@@ -27,6 +27,7 @@ namespace pg::gateway {
 
 class lanes;
 class unit_runner;
+struct unit_result;
 
 // The departments an official may see and act on; empty = all.
 struct department_scope {
@@ -74,6 +75,11 @@ public:
     net::awaitable<response> act(std::string const& tracking, std::string const& body, dialog::actor const& who,
                                  department_scope const& scope);
 
+    // Body {"reason": "..."}: erases the petition's personal data (see
+    // unit_runner::erase_personal_data); the answer is the petition as it is now.
+    net::awaitable<response> erase(std::string const& tracking, std::string const& body, dialog::actor const& who,
+                                   department_scope const& scope);
+
     // Response-time figures over every petition and the stage times they come
     // from, recomputed at most every `max_age` so a public page cannot make the
     // store read everything per hit.
@@ -96,6 +102,13 @@ public:
     model::timestamp now() const { return clock_(); }
 
 private:
+    using scope_check = std::function<bool(model::petition const&)>;
+    // Runs a change to one petition on its lane (`run` gets the time and the
+    // scope check to ask under the petition's lock) and answers with the
+    // petition as it is after, or why nothing changed.
+    net::awaitable<response> change(std::string const& tracking, department_scope const& scope,
+                                     std::function<unit_result(model::timestamp, scope_check const&)> run);
+
     storage::store& store_;
     unit_runner& runner_;
     lanes& lanes_;

@@ -105,6 +105,12 @@ net::awaitable<response> staff_api::authorized(request const& req, std::string_v
         dialog::actor const who{model::actor_kind::staff, "api:" + caller.name, name, "staff_api"};
         co_return co_await desk_.act(tracking, req.body(), who, scope);
     }
+    if (rest.substr(slash) == "/erase") {
+        if (req.method() != http::verb::post)
+            co_return json_error(http::status::method_not_allowed, "POST only");
+        dialog::actor const who{model::actor_kind::staff, "api:" + caller.name, caller.name, "staff_api"};
+        co_return co_await desk_.erase(tracking, req.body(), who, scope);
+    }
     co_return json_error(http::status::not_found, "no such resource");
 }
 

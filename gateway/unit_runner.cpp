@@ -8,6 +8,7 @@
 #include "gateway/channel.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
+#include "model/chain.hpp"
 
 #include <algorithm>
 
@@ -130,6 +131,58 @@ void unit_runner::stamp_heard(storage::unit_of_work& work)
     }
 }
 
+unit_runner::petition_locks unit_runner::seal_timeline(storage::unit_of_work& work, model::timestamp now)
+{
+    std::vector<std::string_view> trackings;
+    for (auto const& [tracking, e] : work.timeline)
+        if (std::find(trackings.begin(), trackings.end(), tracking) == trackings.end())
+            trackings.push_back(tracking);
+    std::vector<std::mutex*> stripes;
+    for (auto t : trackings)
+        stripes.push_back(&chain_locks_[std::hash<std::string_view>{}(t) % chain_locks_.size()]);
+    std::sort(stripes.begin(), stripes.end());
+    stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+    petition_locks held;
+    for (auto* m : stripes)
+        held.emplace_back(*m);
+
+    for (auto tracking : trackings) {
+        auto const before = store_.timeline(tracking);
+        std::vector<model::timeline_event*> fresh;
+        model::timeline_event const* stage = nullptr;  // the status the receipts confirm
+        for (auto& [t, e] : work.timeline)
+            if (t == tracking) {
+                fresh.push_back(&e);
+                if (e.kind == model::entry_kind::transition)
+                    stage = &e;
+            }
+        std::optional<model::timestamp> last_at;
+        if (!before.empty())
+            last_at = before.back().at;
+        model::seal(tracking, model::chain_head(tracking, before), last_at, fresh);
+        if (!stage)
+            continue;  // no status reached here (a push re-routed, a receipt): its message has its receipt
+
+        std::string language;
+        for (auto const& p : work.petitions)
+            if (p.tracking == tracking)
+                language = p.language;
+        std::vector<model::identity> told;  // one receipt per chat: the status text, not the rating prompt after it
+        for (auto& m : work.outbox) {
+            if (m.notice_tracking != tracking || m.kind != model::message_kind::text)
+                continue;
+            model::identity const to{m.channel_id, m.chat_id};
+            if (std::find(told.begin(), told.end(), to) != told.end())
+                continue;
+            told.push_back(to);
+            auto const& lang = language.empty() ? m.language : language;
+            m.text += "\n\n" + dialog::receipt_line(stage->at, tracking, stage->to, stage->digest, lang,
+                                                     petition_ctx(now, m.channel_id));
+        }
+    }
+    return held;
+}
+
 // A text longer than its platform carries becomes several messages, the
 // buttons on the last (WeChat's customer-service texts are shorter than
 // Telegram's; SMS counts segments). A status push past its chat's reply window
@@ -164,6 +217,7 @@ unit_result unit_runner::commit(storage::unit_of_work& work, std::string_view ch
                                 model::timestamp now)
 {
     stamp_heard(work);
+    auto const chained = seal_timeline(work, now);
     fit_texts(work, now);
     auto committed = store_.commit(work, write_ahead() ? storage::durability::on_sync : storage::durability::on_return);
     switch (committed.status) {
@@ -439,6 +493,74 @@ unit_result unit_runner::staff_action(std::string const& tracking, model::staff_
                       std::string(model::to_string(cmd.action));
     apply_outcome(std::move(out), previous, now, work);
     return commit(work, who.channel_id, false, now);
+}
+
+unit_result unit_runner::erase_personal_data(std::string const& tracking, std::string const& reason,
+                                             dialog::actor const& who, model::timestamp now,
+                                             std::function<bool(model::petition const&)> const& in_scope)
+{
+    std::lock_guard lock(petition_lock(tracking));
+    auto p = store_.petition(tracking);
+    if (!p)
+        return {storage::commit_status::failed, {}, "no petition " + tracking, true};
+    if (in_scope && !in_scope(*p))
+        return {storage::commit_status::failed, {}, "petition " + tracking + " is not in your departments", true};
+    if (p->erased_at)
+        return {storage::commit_status::failed, {},
+                "petition " + tracking + ": its personal data was erased on " + model::format_iso8601(*p->erased_at),
+                true};
+    storage::unit_of_work work;
+    work.dedupe_key = "erase:" + tracking;
+    work.petitions.push_back(model::without_personal_data(*p, now));
+    work.erased_timelines.push_back(tracking);
+    model::timeline_event e;
+    e.at = now;
+    e.kind = model::entry_kind::erasure;
+    e.to = p->current;
+    e.actor = who.kind;
+    e.actor_id = who.id;
+    e.actor_name = who.name;
+    e.channel_id = who.channel_id;
+    e.department = p->department;
+    e.note = reason;
+    work.timeline.emplace_back(tracking, std::move(e));
+    post_to_threads(*p, dialog::erasure_notice(*p, reason, petition_ctx(now, p->channel_id)), work);
+    metrics_.add("pg_erasures_total", {{"by", who.channel_id}});
+    return commit(work, who.channel_id, false, now);
+}
+
+unit_runner::retention_report unit_runner::apply_retention(model::timestamp now)
+{
+    auto const& r = settings_.retention;
+    auto const before = [&](unsigned days) -> std::optional<model::timestamp> {
+        if (days == 0)
+            return std::nullopt;
+        return now - std::chrono::days{days};
+    };
+    retention_report report;
+    report.removed = store_.forget({before(r.dedupe_days), before(r.conversation_days), before(r.audit_days)});
+    auto const closed_before = before(r.closed_petition_days);
+    if (!closed_before)
+        return report;
+    dialog::actor const retention{model::actor_kind::system, "", "", "retention"};
+    auto const reason = "retention: closed for more than " + std::to_string(r.closed_petition_days) + " days";
+    for (auto const ended : {model::status::closed, model::status::rejected}) {
+        storage::petition_filter f;
+        f.status = ended;
+        f.limit = std::numeric_limits<std::size_t>::max();
+        for (auto const& p : store_.petitions(f)) {
+            if (p.erased_at)
+                continue;
+            auto const timeline = store_.timeline(p.tracking);
+            if (timeline.empty() || timeline.back().at >= *closed_before)
+                continue;
+            auto u = erase_personal_data(p.tracking, reason, retention, now);
+            if (u.status == storage::commit_status::committed)
+                ++report.petitions_erased;
+            report.units.push_back(std::move(u));
+        }
+    }
+    return report;
 }
 
 std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)

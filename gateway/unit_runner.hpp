@@ -43,6 +43,24 @@ public:
                              model::timestamp now,
                              std::function<bool(model::petition const&)> const& in_scope = {});
 
+    // Erases a petition's personal data (on the citizen's request, or by
+    // retention): its text, place, photos, the citizen's identity and every
+    // timeline note go; its status, times and departments stay for the figures,
+    // and its chain still verifies. An `erasure` entry records who and why.
+    unit_result erase_personal_data(std::string const& tracking, std::string const& reason, dialog::actor const& who,
+                                    model::timestamp now,
+                                    std::function<bool(model::petition const&)> const& in_scope = {});
+
+    // Retention (config `retention`): forgets old dedupe keys, idle
+    // conversations and old audit entries, and erases the personal data of
+    // petitions closed or rejected longer ago than closed_petition_days.
+    struct retention_report {
+        storage::retention_counts removed;
+        std::size_t petitions_erased = 0;
+        std::vector<unit_result> units;  // the erasures' (their staff threads hear of them)
+    };
+    retention_report apply_retention(model::timestamp now);
+
     // A status push the platform would not take, or whose receipt said it
     // failed: it goes to the citizen's next chat that can take it, if any.
     unit_result notice_failed(model::outbound_message const& push, std::string_view reason, model::timestamp now);
@@ -71,6 +89,10 @@ private:
     storage::unit_of_work staff_step(model::inbound_event const& ev, model::timestamp now, petition_locks& held);
     unit_result commit(storage::unit_of_work& work, std::string_view channel_id, bool filed, model::timestamp now);
     void stamp_heard(storage::unit_of_work& work);
+    // Chains the unit's timeline entries onto their petitions' chains and puts
+    // a receipt under each status message. The locks it returns are held until
+    // the write, so two units never chain onto the same entry.
+    petition_locks seal_timeline(storage::unit_of_work& work, model::timestamp now);
     void fit_texts(storage::unit_of_work& work, model::timestamp now) const;
     void give_reply_token(model::inbound_event const& ev, model::timestamp now, storage::unit_of_work& work) const;
     // The citizen's linked chats and the status pushes that go to them (notices.cpp).
@@ -116,6 +138,7 @@ private:
     dialog::vocabulary const vocabulary_;  // the dialog's typed forms, folded once
     std::vector<std::string> department_ids_;
     std::array<std::mutex, 64> petition_locks_;
+    std::array<std::mutex, 64> chain_locks_;  // taken after petition locks, never before
     std::function<void(std::string const&, std::string const&)> on_history_;
 };
 

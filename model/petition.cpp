@@ -23,7 +23,7 @@ constexpr std::array<std::pair<actor_kind, std::string_view>, 3> actor_names{{
     {actor_kind::system, "system"},
 }};
 
-constexpr std::array<std::pair<entry_kind, std::string_view>, 8> entry_names{{
+constexpr std::array<std::pair<entry_kind, std::string_view>, 9> entry_names{{
     {entry_kind::transition, "transition"},
     {entry_kind::note, "note"},
     {entry_kind::assignment, "assignment"},
@@ -32,6 +32,7 @@ constexpr std::array<std::pair<entry_kind, std::string_view>, 8> entry_names{{
     {entry_kind::citizen_info, "citizen_info"},
     {entry_kind::rating, "rating"},
     {entry_kind::notice, "notice"},
+    {entry_kind::erasure, "erasure"},
 }};
 
 template <class E, std::size_t N>
@@ -67,6 +68,19 @@ bool overdue(petition const& p, timestamp now)
     if (!is_open(p.current) || p.current == status::answered)
         return false;
     return now > p.deadline_at || (awaits_sign_for(p.current) && now > p.response_due_at);
+}
+
+petition without_personal_data(petition p, timestamp now)
+{
+    p.chat_id.clear();
+    p.user_id.clear();
+    p.location_text.clear();
+    p.location.reset();
+    p.description.clear();
+    p.photo_ids.clear();
+    if (!p.erased_at)
+        p.erased_at = now;
+    return p;
 }
 
 std::string_view to_string(entry_kind k) { return name_of(entry_names, k); }

@@ -21,8 +21,9 @@ enum class actor_kind { citizen, staff, system };
 // What a timeline entry records. Only `transition` changes the status; the
 // others leave `to` at the status the petition had. `notice`: where a status
 // push went and how (or that no chat could take it), and the platform's
-// receipts for it; never a response.
-enum class entry_kind { transition, note, assignment, reminder, escalation, citizen_info, rating, notice };
+// receipts for it; never a response. `erasure`: the petition's personal data
+// was erased (the note says why).
+enum class entry_kind { transition, note, assignment, reminder, escalation, citizen_info, rating, notice, erasure };
 std::string_view to_string(entry_kind k);
 std::optional<entry_kind> entry_kind_from_string(std::string_view s);
 std::string_view to_string(actor_kind a);
@@ -38,6 +39,10 @@ struct timeline_event {
     std::string channel_id;
     std::string department;
     std::string note;               // "submitted", a transfer reason, an answer ...
+    // The chain (model/chain.hpp): this entry's link, empty on entries written
+    // before sealing; and, once its personal parts were erased, their digest.
+    std::string digest;
+    std::string erased_content;
 };
 
 struct petition {
@@ -61,7 +66,14 @@ struct petition {
     int transfers = 0;            // times transferred between departments (staff.max_transfers caps it)
     int rating = 0;               // the citizen's rating of the answer, 1-5; 0 = none
     std::optional<bool> resolved; // the citizen's verdict on the answer
+    // When its personal data was erased (on request or by retention); the
+    // figures stay, the text and the citizen's identity are gone.
+    std::optional<timestamp> erased_at;
 };
+
+// The petition without the citizen's text, place, photos and identity: what
+// stays for the figures and the public record.
+petition without_personal_data(petition p, timestamp now);
 
 // Waiting for a department to sign for it: filed, reopened, or transferred to
 // the next department; response_due_at is then that department's deadline.

@@ -318,6 +318,8 @@ std::string encode(model::petition const& p)
     w.key("rating").i64(p.rating);
     if (p.resolved)
         w.key("resolved").boolean(*p.resolved);
+    if (p.erased_at)
+        w.key("erased_at").i64(model::to_millis(*p.erased_at));
     return w.end_object().take();
 }
 
@@ -335,6 +337,10 @@ std::string encode(model::timeline_event const& e)
     w.key("ch").str(e.channel_id);
     w.key("dept").str(e.department);
     w.key("note").str(e.note);
+    if (!e.digest.empty())
+        w.key("digest").str(e.digest);
+    if (!e.erased_content.empty())
+        w.key("erased").str(e.erased_content);
     return w.end_object().take();
 }
 
@@ -409,6 +415,11 @@ std::optional<model::petition> decode_petition(std::string_view bytes)
         get(j, "transfers", p.transfers);  // absent before transfers were counted: 0
         get(j, "rating", p.rating);
         get_optional_bool(j, "resolved", p.resolved);
+        if (field(j, "erased_at")) {
+            model::timestamp at{};
+            get_time(j, "erased_at", at);
+            p.erased_at = at;
+        }
         return p;
     });
 }
@@ -426,6 +437,8 @@ std::optional<model::timeline_event> decode_timeline_event(std::string_view byte
         get(j, "ch", e.channel_id);
         get(j, "dept", e.department);
         get(j, "note", e.note);
+        get(j, "digest", e.digest);
+        get(j, "erased", e.erased_content);
         return e;
     });
 }

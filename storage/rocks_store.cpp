@@ -1,5 +1,6 @@
 #include "storage/rocks_store.hpp"
 
+#include "model/chain.hpp"
 #include "storage/codec.hpp"
 #include "storage/keys.hpp"
 #include "storage/rocks_tuning.hpp"
@@ -214,6 +215,11 @@ struct rocks_store::impl {
     void put_history(batch_builder& b, std::vector<history_append> const& appends);
     template <class F>
     void scan(family f, rocksdb::ReadOptions ro, bool backwards, F on_record);
+    // Puts every stored entry of the petition's timeline again without its personal parts.
+    void erase_timeline(batch_builder& b, std::string_view tracking);
+    // Deletes each key of `f` the predicate picks, a bounded batch at a time; how many.
+    template <class F>
+    std::uint64_t delete_where(family f, F pick);
 };
 
 void rocks_store::impl::open(rocks_options const& o)
@@ -402,6 +408,48 @@ void rocks_store::impl::scan(family f, rocksdb::ReadOptions ro, bool backwards, 
         unreadable(f, it->status());  // a partial list would pass for the whole one
 }
 
+void rocks_store::impl::erase_timeline(batch_builder& b, std::string_view tracking)
+{
+    auto const prefix = timeline_prefix(tracking);
+    auto const end = prefix_end(prefix);
+    rocksdb::Slice const upper(end);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf(family::timeline)));
+    for (it->Seek(prefix); it->Valid(); it->Next())
+        if (auto e = decode_timeline_event(it->value().ToStringView()))
+            b.put(cf(family::timeline), it->key().ToStringView(), encode(model::erased(std::move(*e))));
+    if (!it->status().ok())
+        unreadable(family::timeline, it->status());  // a half-erased timeline must not be committed
+}
+
+template <class F>
+std::uint64_t rocks_store::impl::delete_where(family f, F pick)
+{
+    constexpr std::size_t batch_size = 1000;
+    std::uint64_t removed = 0;
+    std::vector<std::string> keys;
+    auto const flush = [&] {
+        rocksdb::WriteBatch batch;
+        for (auto const& k : keys)
+            batch.Delete(cf(f), k);
+        // Not synced: a removal a crash loses is made again by the next sweep.
+        if (write(rocksdb::WriteOptions{}, batch).ok())
+            removed += keys.size();
+        keys.clear();
+    };
+    scan(f, rocksdb::ReadOptions{}, false, [&](std::string_view k, std::string_view v) {
+        if (pick(k, v))
+            keys.emplace_back(k);
+        if (keys.size() == batch_size)
+            flush();
+        return true;
+    });
+    if (!keys.empty())
+        flush();
+    return removed;
+}
+
 // A failed write (no space, a read-only file system) puts RocksDB in a
 // background-error state in which it refuses every write. It recovers from
 // "no space" by itself once its SstFileManager sees room (polling every few
@@ -463,6 +511,8 @@ commit_result rocks_store::impl::write_unit(unit_of_work const& w, durability d)
         b.remove(cf(family::citizens), link_code_key(code));
     for (auto const& n : w.sent_notices)
         b.put(cf(family::citizens), sent_notice_key(n.to.channel_id, n.sent_id), encode(n));
+    for (auto const& tracking : w.erased_timelines)
+        erase_timeline(b, tracking);
     auto const history_locks = lock_history(w.history);  // until the write is done
     put_history(b, w.history);
     if (!b.status.ok())
@@ -933,6 +983,38 @@ bool rocks_store::record_audit(model::audit_entry const& a)
     rocksdb::WriteOptions wo;
     wo.sync = impl_->sync;
     return impl_->write(wo, b.batch).ok();
+}
+
+retention_counts rocks_store::forget(retention_cutoffs const& c)
+{
+    retention_counts out;
+    auto const millis = [](model::timestamp t) { return static_cast<std::uint64_t>(model::to_millis(t)); };
+    if (c.dedupe_before)
+        out.dedupe_keys = impl_->delete_where(family::dedupe, [&](std::string_view, std::string_view v) {
+            auto const at = u64_from_key(v);
+            return at && *at < millis(*c.dedupe_before);
+        });
+    if (c.conversations_before) {
+        std::vector<std::string> history_prefixes;
+        out.conversations = impl_->delete_where(family::conversations, [&](std::string_view, std::string_view v) {
+            auto const conv = decode_conversation(v);
+            if (!conv || conv->updated_at >= *c.conversations_before)
+                return false;
+            history_prefixes.push_back(history_prefix(conv->channel_id, conv->chat_id));
+            return true;
+        });
+        std::sort(history_prefixes.begin(), history_prefixes.end());
+        out.history_entries = impl_->delete_where(family::history, [&](std::string_view k, std::string_view) {
+            auto const after = std::upper_bound(history_prefixes.begin(), history_prefixes.end(), k);
+            return after != history_prefixes.begin() && k.starts_with(*std::prev(after));
+        });
+    }
+    if (c.audit_before) {
+        auto const end = audit_key(*c.audit_before, 0);
+        out.audit_entries =
+            impl_->delete_where(family::audit, [&](std::string_view k, std::string_view) { return k < end; });
+    }
+    return out;
 }
 
 // Newest first. A full scan when filtered: the audit is read by a supervisor

@@ -90,6 +90,7 @@ public:
     std::optional<model::sent_notice> sent_notice(std::string_view channel_id, std::string_view sent_id) override;
     bool record_audit(model::audit_entry const& a) override;
     std::vector<model::audit_entry> audit(audit_filter const& f) override;
+    retention_counts forget(retention_cutoffs const& c) override;
     std::uint64_t outbox_depth() override;
 
     // Syncs the WAL and writes the memtables to table files, so the next open

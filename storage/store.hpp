@@ -46,6 +46,23 @@ struct unit_of_work {
     std::vector<model::link_code> link_codes;          // issued
     std::vector<std::string> used_link_codes;          // redeemed: removed
     std::vector<model::sent_notice> sent_notices;      // a receipt's furthest state, replaced
+    // Petitions whose stored timeline entries lose their personal parts
+    // (model::erased: notes, the citizen's id), in this same write.
+    std::vector<std::string> erased_timelines;
+};
+
+// What retention removes: the records older than each cutoff; none: all kept.
+struct retention_cutoffs {
+    std::optional<model::timestamp> dedupe_before;         // dedupe keys committed before
+    std::optional<model::timestamp> conversations_before;  // conversations last changed before, and their web chat history
+    std::optional<model::timestamp> audit_before;          // audit entries
+};
+
+struct retention_counts {
+    std::uint64_t dedupe_keys = 0;
+    std::uint64_t conversations = 0;
+    std::uint64_t history_entries = 0;
+    std::uint64_t audit_entries = 0;
 };
 
 struct petition_filter {
@@ -153,6 +170,9 @@ public:
     // The audit of staff requests: appended, and read newest first.
     virtual bool record_audit(model::audit_entry const& a) = 0;
     virtual std::vector<model::audit_entry> audit(audit_filter const& f) = 0;
+
+    // Removes what retention no longer keeps (see retention_cutoffs); what it removed.
+    virtual retention_counts forget(retention_cutoffs const& c) = 0;
 
     // Counts for /metrics.
     virtual std::uint64_t outbox_depth() = 0;

@@ -148,6 +148,16 @@ test('the public page shows the status and timeline of a tracking number, not th
   for (const secret of [description, place, answer]) {
     assert.ok(!body.includes(secret), `the public page shows personal data: ${secret}`);
   }
+  // The answer's receipt: the page recomputes the chain and finds the entry the code seals.
+  const answered = await shared.citizen.locator('li[data-from="gateway"]').filter({ hasText: answer }).last().innerText();
+  const code = /check code ([0-9a-f]{16})/.exec(answered);
+  assert.ok(code, `the answer carries no receipt: ${answered}`);
+  await page.getByTestId('track-receipt').fill(code[1]);
+  await page.getByTestId('track-submit').click();
+  await page.getByTestId('track-receipt-result').filter({ hasText: /seals entry \d+ .*answered/ }).waitFor();
+  assert.match(await page.getByTestId('track-chain').innerText(), /^Timeline intact/);
+  await page.getByTestId('day-head').first().waitFor();
+  assert.equal(await page.getByTestId('day-head').count(), 7);
   await shot(page, '05-public-track');
 });
 

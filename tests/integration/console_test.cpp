@@ -7,9 +7,13 @@
 #include "tests/support/telegram_updates.hpp"
 
 #include "model/password_hash.hpp"
+#include "storage/codec.hpp"
+#include "storage/keys.hpp"
+#include "storage/rocks_tuning.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <rocksdb/db.h>
 
 #include <algorithm>
 #include <cctype>
@@ -65,9 +69,13 @@ protected:
                               {{"name", "housing-cms"}, {"token", housing_token}, {"departments", {"housing"}}}}}};
         // Times are read in this zone: the citizen's texts, and the pages (they get its name).
         cfg["deadlines"] = {{"time_zone", "Asia/Shanghai"}};
+        configure(cfg);
         gateway = std::make_unique<gateway_process>(cfg);
         gateway->start();
     }
+
+    // What a test fixture derived from this one changes in the config.
+    virtual void configure(json& /*cfg*/) {}
 
     unsigned short port() const { return gateway->port(); }
 
@@ -648,6 +656,205 @@ TEST(console_switches, hash_password_prints_a_hash_that_verifies)
 
     auto const empty = run_gateway("hash-password < /dev/null");
     EXPECT_EQ(empty.status, 2) << empty.output;
+}
+
+}  // namespace
+}  // namespace pg::testing
+
+namespace pg::testing {
+namespace {
+
+// The check code under a status message: "... Timeline check code 0123456789abcdef."
+std::string check_code(std::string const& text)
+{
+    std::smatch m;
+    if (!std::regex_search(text, m, std::regex("check code ([0-9a-f]{16})")))
+        return {};
+    return m[1].str();
+}
+
+json verify(unsigned short port, std::string const& tracking, std::string const& receipt = {})
+{
+    auto const r =
+        http_get(port, "/public/api/verify/" + tracking + (receipt.empty() ? "" : "?receipt=" + receipt));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body, nullptr, false);
+}
+
+TEST_F(console_test, every_status_message_carries_a_receipt_that_the_public_verifier_finds)
+{
+    auto const tracking = file_petition();
+    auto const filed = citizen_messages().at(6)["text"].get<std::string>();
+    auto const filed_code = check_code(filed);
+    ASSERT_FALSE(filed_code.empty()) << filed;
+    EXPECT_TRUE(contains(filed, "Receipt: " + tracking + ", submitted at ")) << filed;
+    EXPECT_TRUE(contains(filed, "(UTC+08:00)")) << filed;  // local time in the calendar's zone
+
+    auto const official = login_ok("official");
+    ASSERT_EQ(act(official, tracking, {{"action", "accept"}}).status, 200);
+    ASSERT_TRUE(eventually([&] { return citizen_messages().size() >= 9; })) << gateway->log();
+    auto const accepted = citizen_messages().at(8)["text"].get<std::string>();
+    auto const accepted_code = check_code(accepted);
+    ASSERT_FALSE(accepted_code.empty()) << accepted;
+    EXPECT_NE(accepted_code, filed_code);
+
+    auto const on_filing = verify(port(), tracking, filed_code);
+    EXPECT_EQ(on_filing["intact"], true) << on_filing;
+    EXPECT_EQ(on_filing["receipt"]["found"], true) << on_filing;
+    EXPECT_EQ(on_filing["receipt"]["entry"]["status"], "submitted") << on_filing;
+    auto const on_accepting = verify(port(), tracking, accepted_code);
+    EXPECT_EQ(on_accepting["receipt"]["entry"]["status"], "accepted") << on_accepting;
+    EXPECT_EQ(verify(port(), tracking, "0123456789abcdef")["receipt"]["found"], false);
+    EXPECT_EQ(http_get(port(), "/public/api/verify/" + tracking + "?receipt=xyz").status, 400);
+    EXPECT_EQ(http_get(port(), "/public/api/verify/ZZZZ-ZZZZ").status, 404);
+
+    // The tracking page shows each entry's seal; the last one is the chain's head.
+    auto const track = json::parse(http_get(port(), "/public/api/track/" + tracking).body);
+    ASSERT_FALSE(track["timeline"].empty());
+    for (auto const& e : track["timeline"])
+        EXPECT_EQ(e["digest"].get<std::string>().size(), 64u) << e;
+    EXPECT_EQ(track["timeline"].back()["digest"], on_accepting["head"]);
+    // The figures publish the heads of the last seven days.
+    auto const figures = json::parse(http_get(port(), "/public/api/figures").body);
+    EXPECT_EQ(figures["day_heads"].size(), 7u) << figures["day_heads"];
+}
+
+TEST_F(console_test, the_verifier_says_where_a_rewritten_timeline_breaks)
+{
+    auto const tracking = file_petition();
+    auto const official = login_ok("official");
+    ASSERT_EQ(act(official, tracking, {{"action", "accept"}}).status, 200);
+    ASSERT_EQ(act(official, tracking, {{"action", "progress"}, {"text", "a crew is on its way"}}).status, 200);
+    ASSERT_EQ(act(official, tracking, {{"action", "answer"}, {"text", "the pothole was filled"}}).status, 200);
+    EXPECT_EQ(verify(port(), tracking)["intact"], true);
+    ASSERT_EQ(gateway->terminate(), 0);
+
+    // Someone with the data directory makes the answer come a day sooner.
+    {
+        rocksdb::DBOptions options;
+        std::vector<rocksdb::ColumnFamilyHandle*> handles;
+        rocksdb::DB* raw = nullptr;
+        ASSERT_TRUE(rocksdb::DB::Open(options, data.path().string(), storage::family_descriptors(), &handles, &raw).ok());
+        std::unique_ptr<rocksdb::DB> db(raw);
+        auto* timeline = handles[static_cast<std::size_t>(storage::family::timeline)];
+        auto const prefix = storage::timeline_prefix(tracking);
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, timeline));
+        bool changed = false;
+        for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+            auto e = storage::decode_timeline_event(it->value().ToStringView());
+            ASSERT_TRUE(e);
+            if (e->note != "the pothole was filled")
+                continue;
+            e->note = "the pothole was filled the same day";
+            ASSERT_TRUE(db->Put({}, timeline, it->key(), storage::encode(*e)).ok());
+            changed = true;
+        }
+        EXPECT_TRUE(changed);
+        it.reset();
+        for (auto* h : handles)
+            db->DestroyColumnFamilyHandle(h);
+    }
+    gateway->start();
+
+    auto const check = verify(port(), tracking);
+    EXPECT_EQ(check["intact"], false) << check;
+    EXPECT_EQ(check["broken_at"]["status"], "answered") << check;
+    EXPECT_EQ(check["broken_at"]["kind"], "transition") << check;
+    EXPECT_FALSE(check["broken_at"]["reason"].get<std::string>().empty()) << check;
+}
+
+TEST_F(console_test, a_supervisor_erases_a_petitions_personal_data_and_its_figures_and_chain_stay)
+{
+    auto const tracking = file_petition();
+    auto const official = login_ok("official");
+    ASSERT_EQ(act(official, tracking, {{"action", "accept"}}).status, 200);
+    auto const erase = [&](session const& s, json const& body) {
+        return http_request(port(), "POST", "/staff/console/api/petitions/" + tracking + "/erase", body.dump(),
+                            {{"Cookie", s.cookie}, {"Origin", origin}, {"X-CSRF-Token", s.csrf}});
+    };
+    auto const petition = [&] {
+        auto const r = get(official, "/staff/console/api/petitions/" + tracking);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return json::parse(r.body);
+    };
+    EXPECT_EQ(erase(official, {{"reason", "asked by phone"}}).status, 403);  // not the coordinating office
+    auto const supervisor = login_ok("supervisor");
+    EXPECT_EQ(erase(supervisor, json::object()).status, 400);
+    EXPECT_EQ(erase(supervisor, {{"reason", " \u200b "}}).status, 400);
+    EXPECT_EQ(petition()["description"], description);  // refused: nothing changed
+    EXPECT_EQ(http_request(port(), "POST", "/staff/api/petitions/" + tracking + "/erase",
+                           json{{"reason", "x"}}.dump(), {{"Authorization", "Bearer " + std::string(housing_token)}})
+                  .status,
+              403);  // a token outside the petition's department
+
+    auto const r = erase(supervisor, {{"reason", "the citizen's request by phone on 6 December"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto const after = petition();
+    EXPECT_FALSE(contains(after.dump(), description)) << after;
+    EXPECT_FALSE(contains(after.dump(), location)) << after;
+    EXPECT_FALSE(contains(after.dump(), std::to_string(citizen_chat))) << after;
+    EXPECT_EQ(after["status"], "accepted");
+    EXPECT_EQ(after["category"], "roads");
+    EXPECT_TRUE(after.contains("erased_at")) << after;
+    auto const& timeline = after["timeline"];
+    ASSERT_FALSE(timeline.empty());
+    EXPECT_EQ(timeline.back()["kind"], "erasure");
+    EXPECT_EQ(timeline.back()["note"], "the citizen's request by phone on 6 December");
+    EXPECT_EQ(timeline.back()["actor_name"], "supervisor");
+    for (std::size_t i = 0; i + 1 < timeline.size(); ++i)
+        EXPECT_EQ(timeline[i]["note"], "") << timeline[i];
+
+    // The chain still verifies, and the figures still count the petition.
+    EXPECT_EQ(verify(port(), tracking)["intact"], true);
+    auto const open_data = json::parse(http_get(port(), "/public/api/open-data/petitions.json").body);
+    EXPECT_TRUE(contains(open_data.dump(), tracking));
+    EXPECT_EQ(erase(supervisor, {{"reason", "again"}}).status, 409);
+}
+
+// Retention with the gateway's clock under the test's hand.
+class console_retention_test : public console_test {
+protected:
+    void configure(json& cfg) override
+    {
+        set_clock(now_ms);
+        cfg["testing"] = {{"clock_file", clock_file.string()}};
+        cfg["retention"] = {{"closed_petition_days", 30}, {"sweep_interval_ms", 20}};
+    }
+    void set_clock(std::int64_t ms) { std::ofstream(clock_file) << ms; }
+    std::int64_t sweeps() { return metric("pg_retention_sweeps_total"); }
+
+    temp_dir clock_dir;
+    std::filesystem::path clock_file = clock_dir.path() / "now";
+    std::int64_t const now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+};
+
+TEST_F(console_retention_test, a_petition_closed_longer_than_retention_keeps_its_figures_and_loses_its_text)
+{
+    auto const tracking = file_petition();
+    auto const official = login_ok("official");
+    for (auto const* action : {"accept", "answer", "close"})
+        ASSERT_EQ(act(official, tracking, {{"action", action}, {"text", "the pothole was filled"}}).status, 200)
+            << action;
+    ASSERT_EQ(status_of(official, tracking), "closed");
+    // Sweeps that run now leave it: it closed today.
+    auto const before = sweeps();
+    ASSERT_TRUE(eventually([&] { return sweeps() >= before + 2; })) << gateway->log();
+    auto const petition = [&](session const& s) {
+        return json::parse(get(s, "/staff/console/api/petitions/" + tracking).body);
+    };
+    EXPECT_EQ(petition(official)["description"], description);
+
+    set_clock(now_ms + 31LL * 24 * 3'600'000);
+    auto const later = login_ok("official");  // the first session ended long ago
+    ASSERT_TRUE(eventually([&] { return petition(later).contains("erased_at"); })) << gateway->log();
+    auto const after = petition(later);
+    EXPECT_EQ(after["description"], "");
+    EXPECT_EQ(after["timeline"].back()["kind"], "erasure");
+    EXPECT_EQ(after["timeline"].back()["note"], "retention: closed for more than 30 days");
+    EXPECT_EQ(verify(port(), tracking)["intact"], true);
+    EXPECT_TRUE(contains(http_get(port(), "/public/api/open-data/petitions.csv").body, tracking));
 }
 
 }  // namespace

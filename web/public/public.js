@@ -9,11 +9,55 @@
   const lang = "?lang=" + encodeURIComponent(document.documentElement.lang || "en");
 
 
+  function cell(text, cls) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (cls) td.className = cls;
+    return td;
+  }
+
+  function renderDayHeads(heads) {
+    const body = $("day-heads");
+    body.replaceChildren.apply(body, heads.map(function (h) {
+      const tr = document.createElement("tr");
+      tr.dataset.testid = "day-head";
+      tr.append(cell(h.day), cell(String(h.petitions)), cell(h.digest, "digest"));
+      return tr;
+    }));
+  }
+
+  // What the chain check says, in words.
+  async function showChain(number, receipt, zone) {
+    const out = $("t-chain");
+    const said = $("t-receipt");
+    said.hidden = true;
+    const query = receipt ? "?receipt=" + encodeURIComponent(receipt.toLowerCase()) : "";
+    const res = await fetch("/public/api/verify/" + encodeURIComponent(number) + query,
+                            { headers: { "Accept": "application/json" } });
+    if (!res.ok) {
+      out.textContent = res.status === 400 ? "A check code is 16 to 64 hexadecimal digits." : "The timeline could not be checked.";
+      return;
+    }
+    const v = await res.json();
+    const at = function (e) { return "entry " + (e.index + 1) + " (" + window.pgLocalTime(e.at, zone) + ", " + e.status + ")"; };
+    out.textContent = v.intact
+      ? "Timeline intact: all " + v.entries + " entries check out against their seals."
+      : "Timeline broken at " + at(v.broken_at) + ": " + v.broken_at.reason + ".";
+    if (v.receipt) {
+      said.textContent = v.receipt.found
+        ? "Your check code seals " + at(v.receipt.entry) + "."
+        : "Your check code is not in this timeline.";
+      said.hidden = false;
+    }
+  }
+
   async function loadFigures() {
     try {
       const res = await fetch("/public/api/figures" + lang, { headers: { "Accept": "application/json" } });
       if (!res.ok) throw new Error("HTTP " + res.status);
-      window.pgFigures.render($("figures"), await res.json());
+      const figures = await res.json();
+      window.pgFigures.render($("figures"), figures);
+      renderDayHeads(figures.day_heads || []);
       $("figures-error").hidden = true;
     } catch (e) {
       $("figures-error").textContent = "Figures are not available right now.";
@@ -47,6 +91,7 @@
       return li;
     }));
     $("track-result").hidden = false;
+    await showChain(p.tracking, $("track-receipt").value.trim(), p.time_zone);
   });
 
   loadFigures();

@@ -57,6 +57,7 @@
     who.textContent = me.name + (departments.length ? " (" + departments.join(", ") + ")" : "") +
       (me.supervisor ? " · supervisor" : "");
     $("tab-oversight").hidden = !me.supervisor;
+    $("erase-form").hidden = !me.supervisor;  // erasure is the coordinating office's decision
     showError("");
     refresh();
     clearInterval(timer);
@@ -199,16 +200,17 @@
     }));
   }
 
-  async function act(body, form) {
+  // `verb`: "actions" (the lifecycle) or "erase".
+  async function act(body, form, verb) {
     if (!selected) return;
     const result = $("act-result");
     try {
-      const p = await call("POST", api + "/petitions/" + encodeURIComponent(selected) + "/actions", body);
-      result.textContent = body.action + ": done, now " + p.status;
+      const p = await call("POST", api + "/petitions/" + encodeURIComponent(selected) + "/" + (verb || "actions"), body);
+      result.textContent = (body.action || verb) + ": done, now " + p.status;
       result.dataset.result = "ok";
       if (form) form.reset();
     } catch (e) {
-      result.textContent = body.action + ": " + e.message;
+      result.textContent = (body.action || verb) + ": " + e.message;
       result.dataset.result = "refused";
     }
     await Promise.all([loadDetail(), loadList()]).catch(function (e) { showError(e.message); });
@@ -227,6 +229,10 @@
   onSubmit("reject-form", function () { return { action: "reject", text: $("reject-reason").value }; });
   onSubmit("note-form", function () { return { action: "note", text: $("note-text").value }; });
   onSubmit("assign-form", function () { return { action: "assign", assignee: $("assign-name").value.trim() }; });
+  $("erase-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    act({ reason: $("erase-reason").value }, $("erase-form"), "erase");
+  });
 
   // ---- oversight ----
 

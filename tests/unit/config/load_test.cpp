@@ -125,6 +125,8 @@ json full_config()
       "deadlines": {"working_days": true, "time_zone": "Asia/Shanghai", "holidays": ["2026-12-25", "2028-02-29"],
                     "make_up_days": ["2026-09-26", "2026-10-11"], "remind_before_ms": 3600000,
                     "check_interval_ms": 5000},
+      "retention": {"dedupe_days": 7, "conversation_days": 90, "closed_petition_days": 730, "audit_days": 0,
+                    "sweep_interval_ms": 60000},
       "staff_api": {"tokens": [{"name": "cms", "token": "0123456789abcdef-cms", "departments": ["transport"]}]},
       "testing": {"clock_file": "/tmp/pg-clock"}})");
 }
@@ -213,6 +215,11 @@ TEST(load, absent_sections_and_keys_take_the_defaults)
     EXPECT_EQ(s.deadlines.zone.name(), "UTC");
     EXPECT_EQ(s.deadlines.remind_before, deadlines.remind_before);
     EXPECT_EQ(s.deadlines.check_interval, deadlines.check_interval);
+    EXPECT_EQ(s.retention.dedupe_days, 30u);
+    EXPECT_EQ(s.retention.conversation_days, 365u);
+    EXPECT_EQ(s.retention.closed_petition_days, 0u);  // closed petitions keep their text unless configured
+    EXPECT_EQ(s.retention.audit_days, 365u);
+    EXPECT_EQ(s.retention.sweep_interval, milliseconds{3'600'000});
     EXPECT_TRUE(s.staff_api_tokens.empty());
     EXPECT_TRUE(s.testing.clock_file.empty());
     ASSERT_EQ(s.dialog.locales.size(), 2u);
@@ -307,6 +314,12 @@ TEST(load, reads_every_section)
     EXPECT_EQ(s.staff.language, "zh-CN");
     EXPECT_EQ(s.staff.max_transfers, 5);
 
+    EXPECT_EQ(s.retention.dedupe_days, 7u);
+    EXPECT_EQ(s.retention.conversation_days, 90u);
+    EXPECT_EQ(s.retention.closed_petition_days, 730u);
+    EXPECT_EQ(s.retention.audit_days, 0u);
+    EXPECT_EQ(s.retention.sweep_interval, milliseconds{60'000});
+
     EXPECT_TRUE(s.deadlines.working_days);
     EXPECT_EQ(s.deadlines.holidays, (std::vector<std::string>{"2026-12-25", "2028-02-29"}));
     EXPECT_EQ(s.deadlines.make_up_days, (std::vector<std::string>{"2026-09-26", "2026-10-11"}));
@@ -394,7 +407,7 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/server/webhook_reserve", "50", "server.webhook_reserve: must be less than max_connections (50), found 50"},
         {"/bogus", "{}",
          "bogus: unknown key; expected one of: server, storage, outbox, log, tracking, dialog, channels, departments, "
-         "staff, deadlines, staff_api, web, console, testing"},
+         "staff, deadlines, staff_api, web, console, testing, retention"},
         // storage
         {"/storage/path", R"("")", "storage.path: expected a non-empty string, found an empty string"},
         {"/storage/sync", R"("yes")", R"(storage.sync: expected true or false, found "yes")"},
@@ -552,6 +565,16 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
          "deadlines.remind_before_ms: expected an integer from 1 to 2592000000, found 0"},
         {"/deadlines/remind_before_ms", "2592000001",
          "deadlines.remind_before_ms: expected an integer from 1 to 2592000000, found 2592000001"},
+        // retention
+        {"/retention/dedupe_days", "1", "retention.dedupe_days: must be 0 (kept for good) or at least 2, found 1"},
+        {"/retention/audit_days", "-1", "retention.audit_days: expected an integer from 0 to 36500, found -1"},
+        {"/retention/closed_petition_days", R"("never")",
+         R"(retention.closed_petition_days: expected an integer from 0 to 36500, found "never")"},
+        {"/retention/sweep_interval_ms", "0",
+         "retention.sweep_interval_ms: expected an integer from 1 to 3600000, found 0"},
+        {"/retention/days", "30",
+         "retention.days: unknown key; expected one of: dedupe_days, conversation_days, closed_petition_days, "
+         "audit_days, sweep_interval_ms"},
         {"/deadlines/check_interval_ms", "0",
          "deadlines.check_interval_ms: expected an integer from 1 to 3600000, found 0"},
         {"/deadlines/check_interval_ms", "3600001",

@@ -107,7 +107,7 @@ TEST(codec_petition, keeps_resolved_absent_true_and_false_apart)
 
 TEST(codec_timeline_event, round_trips_every_entry_kind_by_name)
 {
-    for (int k = 0; k <= static_cast<int>(model::entry_kind::rating); ++k) {
+    for (int k = 0; k <= static_cast<int>(model::entry_kind::erasure); ++k) {
         auto e = test::sample_event();
         e.kind = static_cast<model::entry_kind>(k);
         auto const bytes = encode(e);
@@ -116,6 +116,30 @@ TEST(codec_timeline_event, round_trips_every_entry_kind_by_name)
         ASSERT_TRUE(back) << k;
         expect_same(e, *back);
     }
+}
+
+TEST(codec_timeline_event, round_trips_its_seal_and_erased_content_and_older_records_have_neither)
+{
+    auto e = test::sample_event();
+    e.digest = std::string(64, 'a');
+    e.erased_content = std::string(64, 'b');
+    auto const back = decode_timeline_event(encode(e));
+    ASSERT_TRUE(back);
+    expect_same(e, *back);
+    auto const old = decode_timeline_event(encode(test::sample_event()));
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->digest, "");
+    EXPECT_EQ(old->erased_content, "");
+}
+
+TEST(codec_petition, round_trips_when_its_personal_data_was_erased)
+{
+    auto p = test::sample_petition();
+    EXPECT_EQ(decode_petition(encode(p))->erased_at, std::nullopt);
+    p.erased_at = model::from_millis(1'765'000'000'000);
+    auto const back = decode_petition(encode(p));
+    ASSERT_TRUE(back);
+    expect_same(p, *back);
 }
 
 TEST(codec_timeline_event, round_trips_every_field_status_and_actor)

@@ -147,6 +147,7 @@ inline void expect_same(model::petition const& a, model::petition const& b)
     EXPECT_EQ(a.assignee, b.assignee);
     EXPECT_EQ(a.rating, b.rating);
     EXPECT_EQ(a.resolved, b.resolved);
+    EXPECT_EQ(a.erased_at, b.erased_at);
 }
 
 inline void expect_same(model::timeline_event const& a, model::timeline_event const& b)
@@ -160,6 +161,8 @@ inline void expect_same(model::timeline_event const& a, model::timeline_event co
     EXPECT_EQ(a.channel_id, b.channel_id);
     EXPECT_EQ(a.department, b.department);
     EXPECT_EQ(a.note, b.note);
+    EXPECT_EQ(a.digest, b.digest);
+    EXPECT_EQ(a.erased_content, b.erased_content);
 }
 
 inline void expect_same(model::outbound_message const& a, model::outbound_message const& b)
