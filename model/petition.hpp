@@ -21,8 +21,9 @@ enum class actor_kind { citizen, staff, system };
 // What a timeline entry records. Only `transition` changes the status; the
 // others leave `to` at the status the petition had. `notice`: where a status
 // push went and how (or that no chat could take it), and the platform's
-// receipts for it; never a response.
-enum class entry_kind { transition, note, assignment, reminder, escalation, citizen_info, rating, notice };
+// receipts for it; never a response. `pause` stops the petition's clock (its
+// recorded reason in `note`) and `resume` starts it again.
+enum class entry_kind { transition, note, assignment, reminder, escalation, citizen_info, rating, notice, pause, resume };
 std::string_view to_string(entry_kind k);
 std::optional<entry_kind> entry_kind_from_string(std::string_view s);
 std::string_view to_string(actor_kind a);
@@ -61,6 +62,7 @@ struct petition {
     int transfers = 0;            // times transferred between departments (staff.max_transfers caps it)
     int rating = 0;               // the citizen's rating of the answer, 1-5; 0 = none
     std::optional<bool> resolved; // the citizen's verdict on the answer
+    std::optional<timestamp> paused_since;  // its clock is paused (a `pause` entry says why); no deadline runs
 };
 
 // Waiting for a department to sign for it: filed, reopened, or transferred to
@@ -68,6 +70,7 @@ struct petition {
 bool awaits_sign_for(status s);
 // Past a deadline it has not met: not signed for by response_due_at, or not
 // answered by deadline_at. One definition for lists, figures and escalation.
+// A paused petition is not overdue: its deadlines move on when it resumes.
 bool overdue(petition const& p, timestamp now);
 bool is_open(status s);  // not closed, not rejected
 
