@@ -34,6 +34,8 @@ std::string action_name(texts const& tx, model::petition_action a)
     case petition_action::reopen: return say(tx, lifecycle_text::action_reopen);
     case petition_action::note: return say(tx, lifecycle_text::action_note);
     case petition_action::assign: return say(tx, lifecycle_text::action_assign);
+    case petition_action::pause: return say(tx, lifecycle_text::action_pause);
+    case petition_action::resume: return say(tx, lifecycle_text::action_resume);
     }
     return std::string(model::to_string(a));
 }

@@ -12,13 +12,14 @@ namespace pg::dialog {
 enum class lifecycle_text {
     // to the staff: confirmations
     staff_accepted, staff_rejected, staff_transferred, staff_in_progress, staff_answered,
-    staff_closed, staff_reopened, staff_note, staff_assigned,
+    staff_closed, staff_reopened, staff_note, staff_assigned, staff_paused, staff_resumed,
     staff_reason, staff_sent_to_citizen,
     // to the staff: refusals
     staff_refused, staff_same_department, staff_need_department, staff_need_reason, staff_need_answer,
     staff_need_note, staff_need_assignee, staff_need_transfer_reason, staff_transfer_limit,
+    staff_need_pause_reason, staff_already_paused, staff_not_paused,
     action_accept, action_reject, action_transfer, action_progress, action_answer,
-    action_close, action_reopen, action_note, action_assign,
+    action_close, action_reopen, action_note, action_assign, action_pause, action_resume,
     // to the staff: what the citizen did
     staff_citizen_info, staff_citizen_photos, staff_rated, staff_rated_unresolved, staff_not_resolved,
     // to the staff: a new petition, deadlines
@@ -31,7 +32,8 @@ enum class lifecycle_text {
     staff_error_need_tracking,
     // to the citizen
     notify_accepted, notify_rejected, notify_transferred, notify_in_progress, notify_answered, notify_rate,
-    notify_closed, notify_reopened, notify_reopened_by_you, notify_reason, notify_message, notify_receipt,
+    notify_closed, notify_reopened, notify_reopened_by_you, notify_paused, notify_resumed, notify_reason,
+    notify_message, notify_receipt,
     // to the staff: a petition's personal data erased
     staff_erased,
 };
@@ -43,7 +45,7 @@ struct lifecycle_text_spec {
 };
 
 // In enum order (checked below).
-inline constexpr std::array<lifecycle_text_spec, 67> lifecycle_text_specs{{
+inline constexpr std::array<lifecycle_text_spec, 76> lifecycle_text_specs{{
     {lifecycle_text::staff_accepted, "staff.accepted", "name time"},
     {lifecycle_text::staff_rejected, "staff.rejected", "name time"},
     {lifecycle_text::staff_transferred, "staff.transferred", "department name time"},
@@ -53,6 +55,8 @@ inline constexpr std::array<lifecycle_text_spec, 67> lifecycle_text_specs{{
     {lifecycle_text::staff_reopened, "staff.reopened", "name time"},
     {lifecycle_text::staff_note, "staff.note", "name time text"},
     {lifecycle_text::staff_assigned, "staff.assigned", "assignee name time"},
+    {lifecycle_text::staff_paused, "staff.paused", "name time"},
+    {lifecycle_text::staff_resumed, "staff.resumed", "name time since response_due deadline"},
     {lifecycle_text::staff_reason, "staff.reason", "text"},
     {lifecycle_text::staff_sent_to_citizen, "staff.sent_to_citizen", "text"},
     {lifecycle_text::staff_refused, "staff.refused", "action tracking status"},
@@ -64,6 +68,9 @@ inline constexpr std::array<lifecycle_text_spec, 67> lifecycle_text_specs{{
     {lifecycle_text::staff_need_assignee, "staff.need_assignee", "tracking"},
     {lifecycle_text::staff_need_transfer_reason, "staff.need_transfer_reason", "tracking"},
     {lifecycle_text::staff_transfer_limit, "staff.transfer_limit", "tracking count"},
+    {lifecycle_text::staff_need_pause_reason, "staff.need_pause_reason", "tracking max"},
+    {lifecycle_text::staff_already_paused, "staff.already_paused", "tracking since"},
+    {lifecycle_text::staff_not_paused, "staff.not_paused", "tracking"},
     {lifecycle_text::action_accept, "staff.action.accept", ""},
     {lifecycle_text::action_reject, "staff.action.reject", ""},
     {lifecycle_text::action_transfer, "staff.action.transfer", ""},
@@ -73,6 +80,8 @@ inline constexpr std::array<lifecycle_text_spec, 67> lifecycle_text_specs{{
     {lifecycle_text::action_reopen, "staff.action.reopen", ""},
     {lifecycle_text::action_note, "staff.action.note", ""},
     {lifecycle_text::action_assign, "staff.action.assign", ""},
+    {lifecycle_text::action_pause, "staff.action.pause", ""},
+    {lifecycle_text::action_resume, "staff.action.resume", ""},
     {lifecycle_text::staff_citizen_info, "staff.citizen_info", "text"},
     {lifecycle_text::staff_citizen_photos, "staff.citizen_photos", "count"},
     {lifecycle_text::staff_rated, "staff.rated", "rating"},
@@ -108,6 +117,8 @@ inline constexpr std::array<lifecycle_text_spec, 67> lifecycle_text_specs{{
     {lifecycle_text::notify_closed, "notify.closed", "time tracking"},
     {lifecycle_text::notify_reopened, "notify.reopened", "time tracking"},
     {lifecycle_text::notify_reopened_by_you, "notify.reopened_by_you", "time tracking"},
+    {lifecycle_text::notify_paused, "notify.paused", "time tracking"},
+    {lifecycle_text::notify_resumed, "notify.resumed", "time tracking"},
     {lifecycle_text::notify_reason, "notify.reason", "text"},
     {lifecycle_text::notify_message, "notify.message", "text"},
     {lifecycle_text::notify_receipt, "notify.receipt", "tracking status time digest"},

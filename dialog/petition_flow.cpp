@@ -52,6 +52,19 @@ inline constexpr transition lifecycle[] = {
     {status::in_progress, petition_action::assign,   status::in_progress},
     {status::answered,    petition_action::assign,   status::answered},
     {status::reopened,    petition_action::assign,   status::reopened},
+
+    // A clock runs while a department is to act; pause and resume keep the status.
+    {status::submitted,   petition_action::pause,    status::submitted},
+    {status::accepted,    petition_action::pause,    status::accepted},
+    {status::transferred, petition_action::pause,    status::transferred},
+    {status::in_progress, petition_action::pause,    status::in_progress},
+    {status::reopened,    petition_action::pause,    status::reopened},
+
+    {status::submitted,   petition_action::resume,   status::submitted},
+    {status::accepted,    petition_action::resume,   status::accepted},
+    {status::transferred, petition_action::resume,   status::transferred},
+    {status::in_progress, petition_action::resume,   status::in_progress},
+    {status::reopened,    petition_action::resume,   status::reopened},
 };
 
 constexpr std::optional<status> lookup(status from, petition_action a)
@@ -67,6 +80,7 @@ static_assert(!lookup(status::rejected, petition_action::note), "rejected is fin
 static_assert(!lookup(status::submitted, petition_action::answer), "accept before answering");
 static_assert(!lookup(status::reopened, petition_action::answer), "a reopened petition is accepted again first");
 static_assert(lookup(status::answered, petition_action::reopen) == status::reopened);
+static_assert(!lookup(status::answered, petition_action::pause), "no clock runs on an answer");
 
 // Telegram allows 4096 UTF-16 units in a message; the rest is headroom for adapters.
 constexpr std::size_t max_message_units = 4000;
@@ -122,6 +136,8 @@ model::entry_kind entry_kind_of(petition_action a)
     switch (a) {
     case petition_action::note: return model::entry_kind::note;
     case petition_action::assign: return model::entry_kind::assignment;
+    case petition_action::pause: return model::entry_kind::pause;
+    case petition_action::resume: return model::entry_kind::resume;
     default: return model::entry_kind::transition;
     }
 }
@@ -188,6 +204,17 @@ std::string argument_problem(model::petition const& p, model::staff_command cons
     case petition_action::assign:
         return trim(cmd.assignee).empty() ? say(staff, lifecycle_text::staff_need_assignee, {tracking})
                                           : std::string{};
+    case petition_action::pause:
+        if (p.paused_since)
+            return say(staff, lifecycle_text::staff_already_paused,
+                       {tracking, {"since", model::format_local_minutes(*p.paused_since, ctx.cal.zone)}});
+        // The figures exclude a pause only for a reason on record.
+        if (visible_characters(text) == 0 || code_points(text) > max_pause_reason)
+            return say(staff, lifecycle_text::staff_need_pause_reason,
+                       {tracking, {"max", std::to_string(max_pause_reason)}});
+        return {};
+    case petition_action::resume:
+        return p.paused_since ? std::string{} : say(staff, lifecycle_text::staff_not_paused, {tracking});
     default:
         return {};
     }
@@ -220,6 +247,10 @@ std::string staff_confirmation(model::staff_command const& cmd, model::petition 
         return say(staff, lt::staff_note, {name, time, {"text", text}});
     case petition_action::assign:
         return say(staff, lt::staff_assigned, {{"assignee", next.assignee}, name, time});
+    case petition_action::pause:
+        return with_line(say(staff, lt::staff_paused, {name, time}), staff, lt::staff_reason, text);
+    case petition_action::resume:
+        return {};  // resume_clock says it, with the moved deadlines
     }
     return {};
 }
@@ -243,6 +274,8 @@ void notify_citizen(petition_outcome& out, model::staff_command const& cmd, std:
     case petition_action::progress: tell(lt::notify_in_progress, lt::notify_message); return;
     case petition_action::close: tell(lt::notify_closed, lt::notify_message); return;
     case petition_action::reopen: tell(lt::notify_reopened, lt::notify_message); return;
+    case petition_action::pause: tell(lt::notify_paused, lt::notify_reason); return;
+    case petition_action::resume: tell_citizen(out, p, say(tx, lt::notify_resumed, {time, tracking})); return;
     case petition_action::transfer: {
         auto const department = text_arg{"department", department_name(tx, p.department)};
         tell_citizen(out, p,
@@ -260,6 +293,45 @@ void notify_citizen(petition_outcome& out, model::staff_command const& cmd, std:
     case petition_action::assign:
         return;
     }
+}
+
+model::timeline_event staff_entry(model::petition const& n, model::entry_kind kind, actor const& who,
+                                  model::timestamp now, std::string note)
+{
+    model::timeline_event e;
+    e.at = now;
+    e.kind = kind;
+    e.to = n.current;
+    e.actor = who.kind;
+    e.actor_id = who.id;
+    e.actor_name = who.name;
+    e.channel_id = who.channel_id;
+    e.department = n.department;
+    e.note = std::move(note);
+    return e;
+}
+
+// Starts a paused clock again: the deadlines still running move on by the
+// paused working time, so a pause never eats into the department's time.
+// Returns what the staff are told.
+std::string resume_clock(petition_outcome& out, actor const& who, std::string note, texts const& staff,
+                         petition_context const& ctx)
+{
+    auto& n = out.next;
+    auto const since = *n.paused_since;
+    auto const paused = working_time_between(since, ctx.now, ctx.cal);
+    if (model::awaits_sign_for(n.current))
+        n.response_due_at = add_working_time(n.response_due_at, paused, ctx.cal);
+    n.deadline_at = add_working_time(n.deadline_at, paused, ctx.cal);
+    n.paused_since.reset();
+    out.timeline.push_back(staff_entry(n, model::entry_kind::resume, who, ctx.now, std::move(note)));
+    auto const zone = ctx.cal.zone;
+    return say(staff, lifecycle_text::staff_resumed,
+               {{"name", who.name.empty() ? who.id : who.name},
+                {"time", model::format_local_minutes(ctx.now, zone)},
+                {"since", model::format_local_minutes(since, zone)},
+                {"response_due", model::format_local_minutes(n.response_due_at, zone)},
+                {"deadline", model::format_local_minutes(n.deadline_at, zone)}});
 }
 
 model::timeline_event citizen_entry(model::petition const& p, model::entry_kind kind, actor const& who,
@@ -349,6 +421,29 @@ std::chrono::milliseconds working_time_between(model::timestamp from, model::tim
     return total;
 }
 
+model::timestamp add_working_time(model::timestamp from, std::chrono::milliseconds working, calendar const& cal)
+{
+    if (!cal.working_days)
+        return from + working;
+    auto day = std::chrono::floor<std::chrono::days>(cal.zone.to_local(from));
+    auto at = from;
+    // Day by day, taking what each working day has left until `working` is used up.
+    while (working > std::chrono::milliseconds{0}) {
+        auto const next = day + std::chrono::days{1};
+        auto const end = cal.zone.start_of(next);
+        if (is_working_day(day, cal)) {
+            auto const take = std::min(working, std::chrono::duration_cast<std::chrono::milliseconds>(end - at));
+            at += take;
+            working -= take;
+            if (working == std::chrono::milliseconds{0})
+                break;
+        }
+        day = next;
+        at = end;
+    }
+    return at;
+}
+
 petition_outcome apply_staff(model::petition const& p, model::staff_command const& cmd, actor const& who,
                              petition_context const& ctx)
 {
@@ -370,7 +465,16 @@ petition_outcome apply_staff(model::petition const& p, model::staff_command cons
 
     out.applied = true;
     auto& n = out.next;
+    std::string resumed;
+    if (cmd.action == petition_action::resume) {
+        resumed = resume_clock(out, who, text, staff, ctx);
+    } else if (n.paused_since && entry_kind_of(cmd.action) == model::entry_kind::transition) {
+        // Acting on it is working on it: the clock runs again (the entry names the action) before the status moves.
+        resumed = resume_clock(out, who, std::string(model::to_string(cmd.action)), staff, ctx);
+    }
     n.current = *to;
+    if (cmd.action == petition_action::pause)
+        n.paused_since = ctx.now;
     if (cmd.action == petition_action::transfer) {
         n.department = cmd.department;
         ++n.transfers;
@@ -382,21 +486,14 @@ petition_outcome apply_staff(model::petition const& p, model::staff_command cons
     if (cmd.action == petition_action::assign)
         n.assignee = std::string(trim(cmd.assignee));
 
-    model::timeline_event e;
-    e.at = ctx.now;
-    e.kind = entry_kind_of(cmd.action);
-    e.to = n.current;
-    e.actor = who.kind;
-    e.actor_id = who.id;
-    e.actor_name = who.name;
-    e.channel_id = who.channel_id;
-    e.department = n.department;
-    e.note = cmd.action == petition_action::assign ? n.assignee : text;
-    out.timeline.push_back(std::move(e));
+    if (cmd.action != petition_action::resume)  // resume_clock wrote its entry
+        out.timeline.push_back(staff_entry(n, entry_kind_of(cmd.action), who, ctx.now,
+                                           cmd.action == petition_action::assign ? n.assignee : text));
     if (cmd.action == petition_action::transfer)
         escalate_transfers(out, staff, ctx);
 
-    out.staff_text = staff_confirmation(cmd, n, text, who, staff, ctx);
+    auto confirmation = staff_confirmation(cmd, n, text, who, staff, ctx);
+    out.staff_text = resumed.empty() || confirmation.empty() ? resumed + confirmation : resumed + "\n" + confirmation;
     notify_citizen(out, cmd, text, ctx);
     // Status pushes: a platform that needs a template outside its reply window fills it from these.
     for (auto& m : out.to_citizen) {

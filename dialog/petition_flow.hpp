@@ -46,6 +46,13 @@ model::timestamp add_days(model::timestamp from, int days, calendar const& cal);
 // The part of [from, to) that falls on working days (local dates), when
 // cal.working_days; else all of it. 0 when to <= from.
 std::chrono::milliseconds working_time_between(model::timestamp from, model::timestamp to, calendar const& cal);
+// The instant `working` of working time after `from` (elapsed time when not
+// cal.working_days): days off in between are skipped, so that
+// working_time_between(from, result) == working.
+model::timestamp add_working_time(model::timestamp from, std::chrono::milliseconds working, calendar const& cal);
+
+// A pause's reason: at least one visible character and at most this many code points.
+inline constexpr std::size_t max_pause_reason = 500;
 
 // The days a petition of `category` has to be accepted and to be answered: the
 // category's own, else the flow's. Counted from filing, and again from a reopening.
@@ -81,7 +88,10 @@ struct petition_outcome {
     std::string supervisor_text;                 // for the supervisors serving next.department (an escalation)
 };
 
-// A staff member acts on a petition.
+// A staff member acts on a petition. pause (with a reason) and resume stop and
+// start its clock without changing its status; on resume its deadlines move on
+// by the paused working time. An action that changes the status of a paused
+// petition resumes it first, as its own timeline entry.
 petition_outcome apply_staff(model::petition const& p, model::staff_command const& cmd, actor const& who,
                              petition_context const& ctx);
 
@@ -110,7 +120,7 @@ std::string thread_title(model::petition const& p, petition_context const& ctx);
 
 // Deadline checks: a reminder before response_due_at/deadline_at, an escalation
 // when one passes. Each is returned at most once per petition and deadline:
-// the timeline already holds the earlier ones.
+// the timeline already holds the earlier ones. None while the petition is paused.
 struct deadline_alert {
     model::entry_kind kind;   // reminder or escalation
     model::timestamp due;     // the deadline it is about

@@ -98,6 +98,8 @@ std::vector<deadline_alert> due_alerts(model::petition const& p, std::vector<mod
                                        std::chrono::milliseconds remind_before, petition_context const& ctx)
 {
     std::vector<deadline_alert> alerts;
+    if (p.paused_since)
+        return alerts;  // no deadline runs while paused; they move on when it resumes
     texts const tx(ctx.data, ctx.staff_language);
     for (auto const& rule : deadline_rules) {
         auto const due = p.*rule.due;

@@ -14,7 +14,41 @@ struct group_acc {
     std::vector<milliseconds> answer;
     std::vector<milliseconds> closure;
     std::vector<milliseconds> held;
+    std::vector<milliseconds> paused;
 };
+
+// From a `pause` entry to the next `resume`, or to `now` while it runs.
+struct pause_span {
+    model::timestamp from;
+    model::timestamp to;
+};
+
+std::vector<pause_span> pause_spans(std::vector<model::timeline_event> const& timeline, model::timestamp now)
+{
+    std::vector<pause_span> spans;
+    bool running = false;
+    for (auto const& e : timeline) {
+        if (e.kind == model::entry_kind::pause && !running) {
+            spans.push_back({e.at, e.at});
+            running = true;
+        } else if (e.kind == model::entry_kind::resume && running) {
+            spans.back().to = e.at;
+            running = false;
+        }
+    }
+    if (running)
+        spans.back().to = std::max(now, spans.back().from);
+    return spans;
+}
+
+milliseconds paused_within(std::vector<pause_span> const& spans, model::timestamp from, model::timestamp to,
+                           calendar const& cal)
+{
+    milliseconds total{0};
+    for (auto const& s : spans)
+        total += working_time_between(std::max(s.from, from), std::min(s.to, to), cal);
+    return total;
+}
 
 duration_figures reduce(std::vector<milliseconds> const& values)
 {
@@ -41,11 +75,14 @@ stage_times measure_stages(petition_record const& r, model::timestamp now, calen
     m.overdue = model::overdue(p, now);
     m.submitted = r.timeline.empty() ? p.submitted_at : r.timeline.front().at;  // the first entry is the filing
     m.stints.push_back({r.timeline.empty() ? p.department : department_of(r.timeline.front()), m.submitted, {}});
+    auto const spans = pause_spans(r.timeline, now);
     for (std::size_t i = 1; i < r.timeline.size(); ++i) {
         auto const& e = r.timeline[i];
         if (e.kind != model::entry_kind::transition)
-            continue;  // notes, assignments, reminders, escalations, notices: no response and no move
-        auto const since = [&](model::timestamp from) { return working_time_between(from, e.at, cal); };
+            continue;  // notes, assignments, reminders, escalations, notices, pauses: no response and no move
+        auto const since = [&](model::timestamp from) {
+            return working_time_between(from, e.at, cal) - paused_within(spans, from, e.at, cal);
+        };
         auto const arrived = m.stints.back().arrived;
         auto& s = m.stints.back().clocks;
         bool const held = s.held.has_value();
@@ -89,6 +126,17 @@ stage_times measure_stages(petition_record const& r, model::timestamp now, calen
             break;
         }
     }
+    // Pauses never straddle a move (a status change resumes first); each is its stint's.
+    for (std::size_t k = 0; k < m.stints.size(); ++k) {
+        auto const from = m.stints[k].arrived;
+        auto const to = k + 1 < m.stints.size() ? m.stints[k + 1].arrived : model::timestamp::max();
+        auto& c = m.stints[k].clocks;
+        c.paused = paused_within(spans, from, to, cal);
+        c.pauses = static_cast<std::size_t>(
+            std::count_if(spans.begin(), spans.end(), [&](pause_span const& s) { return s.from >= from && s.from < to; }));
+        m.clocks.paused += c.paused;
+        m.clocks.pauses += c.pauses;
+    }
     if (p.current == model::status::closed)  // closed although its timeline lacks the entry: still closed
         m.stints.back().clocks.closed = m.clocks.closed = true;
     if (std::all_of(m.stints.begin(), m.stints.end(),
@@ -108,6 +156,8 @@ void add_durations(group_acc& g, stage_clocks const& c)
                                std::pair{&c.closure, &g.closure}, std::pair{&c.held, &g.held}})
         if (*value)
             into->push_back(**value);
+    if (c.pauses > 0)
+        g.paused.push_back(c.paused);
 }
 
 void add_counts(group_figures& g, stage_clocks const& c)
@@ -116,6 +166,8 @@ void add_counts(group_figures& g, stage_clocks const& c)
     g.answered += c.answered ? 1 : 0;
     g.transferred += c.transferred ? 1 : 0;
     g.closed += c.closed ? 1 : 0;
+    g.paused += c.pauses > 0 ? 1 : 0;
+    g.pauses += c.pauses;
 }
 
 // What the citizen said and the deadline: charged to the group that has the petition now.
@@ -146,6 +198,7 @@ void add_stints(std::map<std::string, group_acc>& departments, stage_times const
         d.answered = d.answered || s.clocks.answered;
         d.transferred = d.transferred || s.clocks.transferred;
         d.closed = d.closed || s.clocks.closed;
+        d.pauses += s.clocks.pauses;
     }
     for (auto const& [department, d] : did)
         add_counts(departments[department].figures, d);
@@ -183,6 +236,7 @@ group_figures finish(group_acc&& g)
     g.figures.answer = reduce(g.answer);
     g.figures.closure = reduce(g.closure);
     g.figures.held = reduce(g.held);
+    g.figures.paused_time = reduce(g.paused);
     return std::move(g.figures);
 }
 

@@ -16,6 +16,10 @@
 //   held       the time departments had it to work on: the sum of its stints
 //              (below), once none is running
 //
+// A clock pauses only with a recorded reason: the time between a `pause`
+// entry and the next `resume` (or `now`, while it is still paused) is taken out
+// of every clock and stint and counted apart, as `paused`.
+//
 // A department is charged only its own time. A stint starts when the
 // petition arrives there (filing, a transfer in, or a reopening, which starts
 // a new answer clock) and the department holds it until it transfers it on,
@@ -68,6 +72,11 @@ struct group_figures {
     duration_figures answer;
     duration_figures closure;
     duration_figures held;
+    // Paused clocks: the petitions (by department: the stints, per petition)
+    // that were paused, how many pauses began, and their paused time.
+    std::size_t paused = 0;
+    std::size_t pauses = 0;
+    duration_figures paused_time;         // over those that were paused
 };
 
 // A group that waits markedly longer than everyone: its median on one clock
@@ -108,6 +117,8 @@ struct stage_clocks {
     std::optional<milliseconds> answer;
     std::optional<milliseconds> closure;
     std::optional<milliseconds> held;  // set once the holder is done with it
+    milliseconds paused{0};            // working time paused (with a reason), up to `now`; not in the clocks above
+    std::size_t pauses = 0;            // pauses begun
     bool answered = false;
     bool transferred = false;          // transferred on
     bool closed = false;

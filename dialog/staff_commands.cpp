@@ -28,6 +28,8 @@ constexpr command_word command_words[] = {
     {"note", petition_action::note},         {"备注", petition_action::note},
     {"assign", petition_action::assign},     {"指派", petition_action::assign},
     {"reopen", petition_action::reopen},     {"重新办理", petition_action::reopen},
+    {"pause", petition_action::pause},       {"暂停", petition_action::pause},
+    {"resume", petition_action::resume},     {"恢复", petition_action::resume},
 };
 
 // For callers without locale data: the shipped en.json wording (a test holds them equal).
@@ -38,7 +40,8 @@ struct fallback_text {
 constexpr fallback_text english[] = {
     {lifecycle_text::staff_none, "(none)"},
     {lifecycle_text::staff_commands, "accept | transfer <department> <reason> | progress [note] | answer <text> | "
-                                     "reject <reason> | close | note <text> | assign <name> | reopen"},
+                                     "reject <reason> | close | note <text> | assign <name> | reopen | "
+                                     "pause <reason> | resume"},
     {lifecycle_text::staff_error_unknown_command, "Unknown command \"{command}\". Commands: {commands}"},
     {lifecycle_text::staff_error_need_department, "{command} needs a department: one of {departments}."},
     {lifecycle_text::staff_error_unknown_department, "Unknown department \"{department}\": use one of {departments}."},
@@ -154,6 +157,7 @@ parsed_staff_text parse(std::string_view text, std::vector<std::string> const& d
     auto need = [&](lifecycle_text error) { return invalid(say(error, {command})); };
     switch (found->action) {
     case petition_action::reject:
+    case petition_action::pause:  // a clock pauses only with a recorded reason
         if (rest.empty())
             return need(lifecycle_text::staff_error_need_reason);
         break;

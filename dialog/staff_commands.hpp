@@ -1,8 +1,9 @@
 #pragma once
 // Staff thread commands, in English and Chinese:
 //   accept | transfer <department> <reason> | progress <note> | answer <text> |
-//   reject <reason> | close | note <text> | assign <name> | reopen
-//   受理 | 转办 <部门> <原因> | 办理 <说明> | 答复 <内容> | 驳回 <原因> | 办结 | 备注 <内容> | 指派 <姓名> | 重新办理
+//   reject <reason> | close | note <text> | assign <name> | reopen | pause <reason> | resume
+//   受理 | 转办 <部门> <原因> | 办理 <说明> | 答复 <内容> | 驳回 <原因> | 办结 | 备注 <内容> | 指派 <姓名> | 重新办理 |
+//   暂停 <原因> | 恢复
 // A leading "/" and a bot mention ("/accept@CityBot") are allowed. Text that
 // does not start with a command word is `plain` (the gateway treats it as an
 // answer or a note, per config).

@@ -22,13 +22,15 @@ json json_of(std::optional<milliseconds> v) { return v ? json(v->count()) : json
 json json_of(std::optional<bool> v) { return v ? json(*v) : json(nullptr); }
 
 // The clock columns, in the order the CSV headers name them.
-constexpr char const* clock_columns = "transferred,answered,closed,first_response_ms,answer_ms,closure_ms,held_ms";
+// The paused columns came last, so readers of the earlier columns by position still read them.
+constexpr char const* clock_columns =
+    "transferred,answered,closed,first_response_ms,answer_ms,closure_ms,held_ms,paused_ms,pauses";
 
 std::vector<std::string> clock_cells(dialog::stage_clocks const& c)
 {
     return {c.transferred ? "true" : "false", c.answered ? "true" : "false", c.closed ? "true" : "false",
             text_of(c.first_response),        text_of(c.answer),            text_of(c.closure),
-            text_of(c.held)};
+            text_of(c.held),                  std::to_string(c.paused.count()), std::to_string(c.pauses)};
 }
 
 void add_clocks(json& j, dialog::stage_clocks const& c)
@@ -40,6 +42,8 @@ void add_clocks(json& j, dialog::stage_clocks const& c)
     j["answer_ms"] = json_of(c.answer);
     j["closure_ms"] = json_of(c.closure);
     j["held_ms"] = json_of(c.held);
+    j["paused_ms"] = c.paused.count();
+    j["pauses"] = c.pauses;
 }
 
 // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.

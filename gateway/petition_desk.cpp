@@ -84,7 +84,10 @@ json to_json(dialog::group_figures const& g)
             {"first_response_ms", to_json(g.first_response)},
             {"answer_ms", to_json(g.answer)},
             {"closure_ms", to_json(g.closure)},
-            {"held_ms", to_json(g.held)}};
+            {"held_ms", to_json(g.held)},
+            {"paused", g.paused},
+            {"pauses", g.pauses},
+            {"paused_ms", to_json(g.paused_time)}};
 }
 
 // `label`, when given, names a group's key for people: "public_works" -> "Public Works Department".
@@ -164,7 +167,10 @@ json staff_view(model::petition const& p, model::timestamp now, dialog::texts co
            {"submitted_at", model::format_iso8601(p.submitted_at)},
            {"response_due_at", model::format_iso8601(p.response_due_at)},
            {"deadline_at", model::format_iso8601(p.deadline_at)},
-           {"overdue", model::overdue(p, now)}};
+           {"overdue", model::overdue(p, now)},
+           {"paused", p.paused_since.has_value()}};
+    if (p.paused_since)
+        j["paused_since"] = model::format_iso8601(*p.paused_since);
     if (p.location)
         j["map_point"] = {{"latitude", p.location->latitude}, {"longitude", p.location->longitude}};
     if (p.rating > 0)
@@ -202,7 +208,9 @@ json to_json(figures_snapshot const& s, dialog::texts const& tx)
     return {{"percentiles", "nearest-rank over petitions (by department: stints) that have the duration; null when none"},
             {"durations", "working time in the calendar of time_zone; a petition's clock runs from filing and is never "
                           "reset; each department is charged only its own stints (arrival by filing, transfer or "
-                          "reopening, until it transfers, answers, rejects or closes)"},
+                          "reopening, until it transfers, answers, rejects or closes); time a clock was paused with a recorded "
+                          "reason is left out of every duration and counted apart as paused_ms (over the petitions, "
+                          "or stints, that were paused; pauses counts them)"},
             {"time_zone", f.time_zone},
             {"generated_at", model::format_iso8601(s.generated_at)},
             {"open_data", "/public/api/open-data/petitions.json, petitions.csv and stints.csv: the stage times these "
@@ -426,7 +434,7 @@ net::awaitable<response> petition_desk::act(std::string const& tracking, std::st
     auto const action = model::petition_action_from_string(field("action"));
     if (!action)
         co_return json_error(http::status::bad_request, "action: expected one of accept, reject, transfer, progress, "
-                                                        "answer, close, reopen, note, assign");
+                                                        "answer, close, reopen, note, assign, pause, resume");
     model::staff_command cmd{*action, field("department"), field("assignee"), field("text")};
     co_return co_await change(tracking, scope, [&](model::timestamp now, scope_check const& in_scope) {
         return runner_.staff_action(tracking, cmd, who, now, in_scope);

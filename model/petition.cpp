@@ -23,7 +23,7 @@ constexpr std::array<std::pair<actor_kind, std::string_view>, 3> actor_names{{
     {actor_kind::system, "system"},
 }};
 
-constexpr std::array<std::pair<entry_kind, std::string_view>, 9> entry_names{{
+constexpr std::array<std::pair<entry_kind, std::string_view>, 11> entry_names{{
     {entry_kind::transition, "transition"},
     {entry_kind::note, "note"},
     {entry_kind::assignment, "assignment"},
@@ -33,6 +33,8 @@ constexpr std::array<std::pair<entry_kind, std::string_view>, 9> entry_names{{
     {entry_kind::rating, "rating"},
     {entry_kind::notice, "notice"},
     {entry_kind::erasure, "erasure"},
+    {entry_kind::pause, "pause"},
+    {entry_kind::resume, "resume"},
 }};
 
 template <class E, std::size_t N>
@@ -65,7 +67,7 @@ bool awaits_sign_for(status s) { return s == status::submitted || s == status::r
 
 bool overdue(petition const& p, timestamp now)
 {
-    if (!is_open(p.current) || p.current == status::answered)
+    if (!is_open(p.current) || p.current == status::answered || p.paused_since)
         return false;
     return now > p.deadline_at || (awaits_sign_for(p.current) && now > p.response_due_at);
 }

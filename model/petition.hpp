@@ -21,9 +21,12 @@ enum class actor_kind { citizen, staff, system };
 // What a timeline entry records. Only `transition` changes the status; the
 // others leave `to` at the status the petition had. `notice`: where a status
 // push went and how (or that no chat could take it), and the platform's
-// receipts for it; never a response. `erasure`: the petition's personal data
-// was erased (the note says why).
-enum class entry_kind { transition, note, assignment, reminder, escalation, citizen_info, rating, notice, erasure };
+// receipts for it; never a response. `pause` stops the petition's clock (its
+// recorded reason in `note`) and `resume` starts it again. `erasure`: the
+// petition's personal data was erased (the note says why).
+enum class entry_kind {
+    transition, note, assignment, reminder, escalation, citizen_info, rating, notice, pause, resume, erasure
+};
 std::string_view to_string(entry_kind k);
 std::optional<entry_kind> entry_kind_from_string(std::string_view s);
 std::string_view to_string(actor_kind a);
@@ -66,6 +69,7 @@ struct petition {
     int transfers = 0;            // times transferred between departments (staff.max_transfers caps it)
     int rating = 0;               // the citizen's rating of the answer, 1-5; 0 = none
     std::optional<bool> resolved; // the citizen's verdict on the answer
+    std::optional<timestamp> paused_since;  // its clock is paused (a `pause` entry says why); no deadline runs
     // When its personal data was erased (on request or by retention); the
     // figures stay, the text and the citizen's identity are gone.
     std::optional<timestamp> erased_at;
@@ -80,6 +84,7 @@ petition without_personal_data(petition p, timestamp now);
 bool awaits_sign_for(status s);
 // Past a deadline it has not met: not signed for by response_due_at, or not
 // answered by deadline_at. One definition for lists, figures and escalation.
+// A paused petition is not overdue: its deadlines move on when it resumes.
 bool overdue(petition const& p, timestamp now);
 bool is_open(status s);  // not closed, not rejected
 

@@ -6,7 +6,7 @@
 namespace pg::model {
 namespace {
 
-constexpr std::array<std::pair<petition_action, std::string_view>, 9> names{{
+constexpr std::array<std::pair<petition_action, std::string_view>, 11> names{{
     {petition_action::accept, "accept"},
     {petition_action::reject, "reject"},
     {petition_action::transfer, "transfer"},
@@ -16,6 +16,8 @@ constexpr std::array<std::pair<petition_action, std::string_view>, 9> names{{
     {petition_action::reopen, "reopen"},
     {petition_action::note, "note"},
     {petition_action::assign, "assign"},
+    {petition_action::pause, "pause"},
+    {petition_action::resume, "resume"},
 }};
 
 }  // namespace

@@ -16,6 +16,8 @@ enum class petition_action {
     reopen,    // answered -> reopened (the citizen is not satisfied)
     note,      // internal note, never sent to the citizen; status unchanged
     assign,    // assign to `assignee`; status unchanged
+    pause,     // stop the petition's clock (the reason in text); status unchanged
+    resume,    // start a paused clock again; status unchanged
 };
 
 std::string_view to_string(petition_action a);

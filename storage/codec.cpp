@@ -187,6 +187,17 @@ void get_optional_bool(record const& o, std::string_view key, std::optional<bool
     out = v;
 }
 
+// Absent or null: no value.
+void get_optional_time(record const& o, std::string_view key, std::optional<model::timestamp>& out)
+{
+    auto e = field(o, key);
+    if (!e || e->is_null())
+        return;
+    std::int64_t ms = 0;
+    read(*e, ms);
+    out = model::from_millis(ms);
+}
+
 void get_geo(record const& o, std::optional<model::geo_point>& out)
 {
     auto e = field(o, "geo");
@@ -318,6 +329,8 @@ std::string encode(model::petition const& p)
     w.key("rating").i64(p.rating);
     if (p.resolved)
         w.key("resolved").boolean(*p.resolved);
+    if (p.paused_since)  // only while paused: other records stay as they were
+        w.key("paused_since").i64(model::to_millis(*p.paused_since));
     if (p.erased_at)
         w.key("erased_at").i64(model::to_millis(*p.erased_at));
     return w.end_object().take();
@@ -415,11 +428,8 @@ std::optional<model::petition> decode_petition(std::string_view bytes)
         get(j, "transfers", p.transfers);  // absent before transfers were counted: 0
         get(j, "rating", p.rating);
         get_optional_bool(j, "resolved", p.resolved);
-        if (field(j, "erased_at")) {
-            model::timestamp at{};
-            get_time(j, "erased_at", at);
-            p.erased_at = at;
-        }
+        get_optional_time(j, "paused_since", p.paused_since);  // absent: its clock runs
+        get_optional_time(j, "erased_at", p.erased_at);
         return p;
     });
 }

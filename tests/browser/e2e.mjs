@@ -433,6 +433,20 @@ test('departments and categories show labels, not ids, on the public page, the c
   await waitForReply(citizen, 'has been passed to the');
   const notice = await reply(citizen, 'has been passed to the').innerText();
   assert.match(notice, /passed to the Water Authority/);
+
+  // The clock pauses only with a reason: the detail shows it paused and the
+  // pause in its history, the citizen hears why; resumed, the clock runs again.
+  await official.getByTestId('pause-reason').fill('Waiting for the utility survey');
+  await official.getByTestId('pause-submit').click();
+  await official.locator('[data-testid="detail-clock"][data-paused="true"]').waitFor();
+  await official.getByTestId('pause-entry').filter({ hasText: 'Waiting for the utility survey' }).waitFor();
+  await waitForReply(citizen, 'is paused');
+  assert.match(await reply(citizen, 'is paused').innerText(), /Reason: Waiting for the utility survey/);
+  await shot(official, '14b-console-paused');
+  await official.getByTestId('action-resume').click();
+  await official.locator('[data-testid="detail-clock"][data-paused="false"]').waitFor();
+  await official.getByTestId('pause-entry').filter({ hasText: 'resumed by' }).waitFor();
+  await waitForReply(citizen, 'has resumed');
   const chat = await citizen.getByTestId('message-list').innerText();
   assert.ok(!ids.test(chat), `the chat shows an id: ${ids.exec(chat)?.[0]}`);
 

@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <future>
 #include <regex>
@@ -36,6 +38,16 @@ constexpr char cms_token[] = "cms-token-0123456789abcdef";          // every dep
 constexpr char housing_token[] = "housing-token-0123456789abcdef";  // housing only
 
 bool contains(std::string const& hay, std::string const& needle) { return hay.find(needle) != std::string::npos; }
+
+// "2026-12-06T05:01:33.123Z", as the API writes times, in Unix milliseconds.
+std::int64_t millis_of(std::string const& iso)
+{
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+    EXPECT_EQ(std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &y, &mo, &d, &h, &mi, &sec, &ms), 7) << iso;
+    using namespace std::chrono;
+    auto const date = sys_days{year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)}};
+    return duration_cast<milliseconds>(date.time_since_epoch() + hours{h} + minutes{mi} + seconds{sec}).count() + ms;
+}
 
 // A cheap hash (1,000 iterations) in the stored format, made here with OpenSSL
 // so the test does not depend on the code under test to make it.
@@ -579,6 +591,86 @@ TEST_F(console_test, open_data_holds_the_stage_times_the_figures_come_from)
         EXPECT_FALSE(contains(body, "theirs")) << body;
     }
     EXPECT_EQ(http_get(port(), "/public/api/open-data/secrets.csv").status, 404);
+}
+
+// A clock pauses only with a recorded reason: paused from the console, resumed
+// through the staff API; the citizen hears of both, the answer deadline moves on
+// by the paused time, and the figures and open data count it apart.
+TEST_F(console_test, a_paused_clock_needs_a_reason_and_its_time_moves_the_deadline_and_is_counted_apart)
+{
+    auto const tracking = file_petition();
+    auto s = login_ok("official");
+    ASSERT_EQ(act(s, tracking, {{"action", "accept"}}).status, 200);
+    auto const detail = [&] { return json::parse(get(s, "/staff/console/api/petitions/" + tracking).body); };
+
+    auto const bare = act(s, tracking, {{"action", "pause"}, {"text", " \u200B "}});
+    EXPECT_EQ(bare.status, 409) << bare.body;
+    EXPECT_TRUE(contains(bare.body, "give the reason")) << bare.body;
+    auto const before = detail();
+    EXPECT_EQ(before["paused"], false);
+    EXPECT_EQ(actions(before["timeline"]).back()["status"], "accepted");
+    EXPECT_EQ(act(s, tracking, {{"action", "resume"}}).status, 409) << "not paused";
+
+    auto const heard = citizen_messages().size();
+    auto const told = [&](std::string const& what) {
+        return eventually([&] {
+            auto const m = citizen_messages();
+            for (std::size_t i = heard; i < m.size(); ++i)
+                if (contains(m[i].value("text", ""), what))
+                    return true;
+            return false;
+        });
+    };
+    auto const paused = act(s, tracking, {{"action", "pause"}, {"text", "Waiting for the utility's survey"}});
+    ASSERT_EQ(paused.status, 200) << paused.body;
+    EXPECT_EQ(json::parse(paused.body)["status"], "accepted");
+    EXPECT_EQ(json::parse(paused.body)["paused"], true);
+    EXPECT_TRUE(told("is paused")) << gateway->log();
+    EXPECT_TRUE(told("Reason: Waiting for the utility's survey"));
+    EXPECT_EQ(act(s, tracking, {{"action", "pause"}, {"text", "again"}}).status, 409) << "already paused";
+
+    auto const resumed = api(cms_token, "POST", "petitions/" + tracking + "/actions", {{"action", "resume"}});
+    ASSERT_EQ(resumed.status, 200) << resumed.body;
+    EXPECT_TRUE(told("has resumed")) << gateway->log();
+
+    auto const after = detail();
+    EXPECT_EQ(after["paused"], false);
+    EXPECT_EQ(after["status"], "accepted");
+    auto const timeline = actions(after["timeline"]);
+    json pause, resume;
+    for (auto const& e : timeline) {
+        if (e["kind"] == "pause")
+            pause = e;
+        if (e["kind"] == "resume")
+            resume = e;
+    }
+    ASSERT_TRUE(pause.is_object() && resume.is_object()) << timeline.dump();
+    EXPECT_EQ(pause["note"], "Waiting for the utility's survey");
+    EXPECT_EQ(pause["actor_name"], "official");
+    EXPECT_EQ(pause["channel"], "console");
+    EXPECT_EQ(resume["actor_name"], "cms");
+    // Without working days in this config, the paused time is the elapsed time.
+    auto const paused_ms = millis_of(resume["at"]) - millis_of(pause["at"]);
+    EXPECT_EQ(millis_of(after["deadline_at"]) - millis_of(before["deadline_at"]), paused_ms);
+    EXPECT_EQ(after["response_due_at"], before["response_due_at"]) << "signed for: only the answer deadline runs";
+
+    auto const figures = json::parse(http_get(port(), "/public/api/figures").body);
+    EXPECT_EQ(figures["total"]["paused"], 1);
+    EXPECT_EQ(figures["total"]["pauses"], 1);
+    EXPECT_EQ(figures["total"]["paused_ms"]["median"], paused_ms);
+    EXPECT_TRUE(contains(figures["durations"].get<std::string>(), "paused with a recorded reason"));
+    auto const data = json::parse(http_get(port(), "/public/api/open-data/petitions.json").body);
+    ASSERT_EQ(data["petitions"].size(), 1u);
+    EXPECT_EQ(data["petitions"][0]["paused_ms"], paused_ms);
+    EXPECT_EQ(data["petitions"][0]["pauses"], 1);
+    EXPECT_EQ(data["petitions"][0]["stints"][0]["paused_ms"], paused_ms);
+    auto const petitions = http_get(port(), "/public/api/open-data/petitions.csv").body;
+    EXPECT_TRUE(contains(petitions, ",held_ms,paused_ms,pauses\r\n")) << petitions;
+    EXPECT_TRUE(contains(petitions, "," + std::to_string(paused_ms) + ",1\r\n")) << petitions;
+    auto const stints = http_get(port(), "/public/api/open-data/stints.csv").body;
+    EXPECT_TRUE(contains(stints, "," + std::to_string(paused_ms) + ",1\r\n")) << stints;
+    for (auto const& body : {figures.dump(), data.dump(), petitions, stints})
+        EXPECT_FALSE(contains(body, "utility")) << "a reason may name people: the page only says it was recorded";
 }
 
 // Pages show people labels, not ids: every department and category id comes

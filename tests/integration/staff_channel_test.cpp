@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -524,6 +526,66 @@ TEST_F(staff_channel, a_passed_deadline_escalates_once)
     EXPECT_EQ(tg_messages_to(supervisors).size(), logged);
     EXPECT_EQ(tg_messages_to(transport_supervisors).size(), logged);
     EXPECT_EQ(tg_messages_to(water_supervisors).size(), 0u);
+}
+
+// A clock paused from the thread with its reason: a month later no deadline has
+// raised a reminder or an escalation; resumed, both deadlines have moved on by
+// that month, and the citizen heard of the pause (with the reason) and the resume.
+TEST_F(staff_channel, a_paused_petition_raises_no_alerts_and_resuming_moves_its_deadlines)
+{
+    std::int64_t id = 7000;
+    auto const tracking = file_petition(id);
+    ASSERT_TRUE(eventually([&] { return !tg_messages_to(staff_group, topic_id).empty(); }));
+    auto const petition = [&] {
+        return json::parse(http_get_auth(gateway->port(), "/staff/api/petitions/" + tracking).body);
+    };
+    auto const told = [&](std::string const& what) {
+        return eventually([&] {
+            for (auto const& m : tg_messages_to(citizen_chat))
+                if (contains(m.value("text", ""), what))
+                    return true;
+            return false;
+        });
+    };
+    auto const before = petition();
+
+    post_tg(tg::topic_message(++id, staff_group, topic_id, official, "pause"));  // no reason: refused
+    ASSERT_TRUE(eventually([&] { return tg_messages_to(staff_group, topic_id).size() >= 2; })) << gateway->log();
+    EXPECT_TRUE(contains(tg_messages_to(staff_group, topic_id)[1]["text"], "needs a reason"));
+    EXPECT_EQ(petition()["paused"], false);
+
+    post_tg(tg::topic_message(++id, staff_group, topic_id, official, "pause Waiting for the utility's survey"));
+    ASSERT_TRUE(eventually([&] { return petition()["paused"] == true; })) << gateway->log();
+    EXPECT_TRUE(told("Reason: Waiting for the utility's survey")) << gateway->log();
+
+    set_clock(t0_ms + 30LL * 24 * 3'600'000);  // a month later: every deadline would have passed
+    auto const checks = metric("pg_deadline_checks_total");
+    ASSERT_TRUE(eventually([&] { return metric("pg_deadline_checks_total") >= checks + 2; }));
+    for (auto const& e : timeline_of(tracking))
+        EXPECT_TRUE(e["kind"] != "reminder" && e["kind"] != "escalation") << e.dump();
+    EXPECT_EQ(petition()["overdue"], false);
+    EXPECT_TRUE(tg_messages_to(supervisors).empty());
+
+    post_tg(tg::topic_message(++id, staff_group, topic_id, official, "resume"));
+    ASSERT_TRUE(eventually([&] { return petition()["paused"] == false; })) << gateway->log();
+    EXPECT_TRUE(told("has resumed")) << gateway->log();
+    auto const after = petition();
+    EXPECT_EQ(after["status"], "submitted");
+    EXPECT_EQ(after["overdue"], false);
+    auto const moved = [&](char const* field) {
+        auto const ms = [](json const& iso) {
+            int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, milli = 0;
+            std::sscanf(iso.get<std::string>().c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &y, &mo, &d, &h, &mi, &sec, &milli);
+            auto const date = std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{unsigned(mo)} /
+                                                    std::chrono::day{unsigned(d)}};
+            return std::chrono::duration_cast<std::chrono::milliseconds>(date.time_since_epoch()).count() +
+                   ((h * 60LL + mi) * 60 + sec) * 1000 + milli;
+        };
+        return ms(after[field]) - ms(before[field]);
+    };
+    // Without working days, the paused time is the elapsed month.
+    EXPECT_EQ(moved("deadline_at"), 30LL * 24 * 3'600'000);
+    EXPECT_EQ(moved("response_due_at"), 30LL * 24 * 3'600'000) << "it still awaits sign-for";
 }
 
 TEST_F(staff_channel, staff_api_lists_gets_and_acts_with_the_same_rules)

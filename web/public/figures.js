@@ -36,7 +36,7 @@ window.pgFigures = (function () {
     const head = document.createElement("tr");
     ["", "Received", "Answered", "Transferred on", "Closed", "Resolved", "Not resolved", "Satisfied (of rated)",
      "Overdue", "First response median", "First response p90", "Answer median", "Answer p90", "Closure median",
-     "Held median"]
+     "Held median", "Paused (pauses)", "Paused median"]
       .forEach(function (name) { cell(head, name, "th"); });
     const thead = document.createElement("thead");
     thead.appendChild(head);
@@ -61,6 +61,8 @@ window.pgFigures = (function () {
       cell(r, duration(g.answer_ms.p90));
       cell(r, duration(g.closure_ms.median));
       cell(r, duration(g.held_ms.median));
+      cell(r, g.paused + " (" + g.pauses + ")");
+      cell(r, duration(g.paused_ms.median));
       body.appendChild(r);
     });
     t.appendChild(body);
@@ -107,7 +109,9 @@ window.pgFigures = (function () {
     note.dataset.testid = "figures-note";
     note.textContent = "Times are working time (" + f.time_zone + "): a petition's clock runs from filing and " +
       "is never reset; each department is charged only the time it held the petition. Held: until it " +
-      "transferred, answered, rejected or closed it.";
+      "transferred, answered, rejected or closed it. A clock pauses only with a recorded reason (for example, " +
+      "waiting for the citizen or another authority): paused time is left out of every time above and of the " +
+      "deadlines, and shown apart as Paused.";
     container.replaceChildren(
       note,
       table("All petitions", [f.total], "figures-total"),

@@ -162,6 +162,32 @@
     $("d-assignee").textContent = p.assignee || "—";
     $("d-location").textContent = p.location || (p.map_point ? p.map_point.latitude + ", " + p.map_point.longitude : "—");
     $("d-deadline").textContent = when(p.deadline_at) + (p.overdue ? " (overdue)" : "");
+    const clock = $("d-clock");
+    clock.textContent = p.paused ? "paused since " + when(p.paused_since) : "running";
+    clock.dataset.paused = p.paused ? "true" : "false";
+    $("pause-form").hidden = !!p.paused;
+    document.querySelector('[data-action="resume"]').hidden = !p.paused;
+
+    // Each pause with its reason, and when (and by whom, or by which action) it resumed.
+    const pauses = $("d-pauses");
+    const spans = [];
+    p.timeline.forEach(function (e) {
+      if (e.kind === "pause") spans.push({ pause: e });
+      else if (e.kind === "resume" && spans.length && !spans[spans.length - 1].resume) spans[spans.length - 1].resume = e;
+    });
+    pauses.replaceChildren.apply(pauses, spans.map(function (s) {
+      const li = document.createElement("li");
+      li.dataset.testid = "pause-entry";
+      const head = document.createElement("span");
+      head.className = "meta";
+      head.textContent = when(s.pause.at) + " – " + (s.resume ? when(s.resume.at) : "now (paused)") + " · " +
+        (s.pause.actor_name || s.pause.actor) +
+        (s.resume ? " · resumed by " + (s.resume.actor_name || s.resume.actor) + (s.resume.note ? " (" + s.resume.note + ")" : "") : "");
+      const reason = document.createElement("p");
+      reason.textContent = s.pause.note;
+      li.append(head, reason);
+      return li;
+    }));
 
     const conv = $("d-conversation");
     conv.replaceChildren.apply(conv, p.conversation.map(function (m) {
@@ -229,6 +255,7 @@
   onSubmit("reject-form", function () { return { action: "reject", text: $("reject-reason").value }; });
   onSubmit("note-form", function () { return { action: "note", text: $("note-text").value }; });
   onSubmit("assign-form", function () { return { action: "assign", assignee: $("assign-name").value.trim() }; });
+  onSubmit("pause-form", function () { return { action: "pause", text: $("pause-reason").value }; });
   $("erase-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     act({ reason: $("erase-reason").value }, $("erase-form"), "erase");

@@ -17,25 +17,27 @@ using namespace std::chrono;
 constexpr std::array<status, 8> all_statuses{status::submitted,   status::accepted, status::rejected,
                                              status::transferred, status::in_progress, status::answered,
                                              status::closed,      status::reopened};
-constexpr std::array<petition_action, 9> all_actions{
+constexpr std::array<petition_action, 11> all_actions{
     petition_action::accept, petition_action::reject, petition_action::transfer,
     petition_action::progress, petition_action::answer, petition_action::close,
-    petition_action::reopen, petition_action::note, petition_action::assign};
+    petition_action::reopen, petition_action::note, petition_action::assign,
+    petition_action::pause, petition_action::resume};
 
 // DESIGN.md "Petition lifecycle", written out in full: row = from, column = action.
-//                  accept  reject  transfer progress answer close  reopen  note   assign
+// pause and resume also depend on the clock (pause only when running, resume only when paused).
+//                  accept  reject  transfer progress answer close  reopen  note   assign pause resume
 constexpr std::optional<status> no = std::nullopt;
 constexpr auto S = status::submitted, A = status::accepted, R = status::rejected, T = status::transferred,
                P = status::in_progress, N = status::answered, C = status::closed, O = status::reopened;
-constexpr std::array<std::array<std::optional<status>, 9>, 8> expected{{
-    /* submitted   */ {A,     R,      no,      no,      no,    no,    no,     S,     S},
-    /* accepted    */ {no,    no,     T,       P,       N,     no,    no,     A,     A},
-    /* rejected    */ {no,    no,     no,      no,      no,    no,    no,     no,    no},
-    /* transferred */ {no,    no,     T,       P,       N,     no,    no,     T,     T},
-    /* in_progress */ {no,    no,     no,      P,       N,     no,    no,     P,     P},
-    /* answered    */ {no,    no,     no,      no,      no,    C,     O,      N,     N},
-    /* closed      */ {no,    no,     no,      no,      no,    no,    no,     no,    no},
-    /* reopened    */ {A,     no,     no,      no,      no,    no,    no,     O,     O},
+constexpr std::array<std::array<std::optional<status>, 11>, 8> expected{{
+    /* submitted   */ {A,     R,      no,      no,      no,    no,    no,     S,     S,     S,    S},
+    /* accepted    */ {no,    no,     T,       P,       N,     no,    no,     A,     A,     A,    A},
+    /* rejected    */ {no,    no,     no,      no,      no,    no,    no,     no,    no,    no,   no},
+    /* transferred */ {no,    no,     T,       P,       N,     no,    no,     T,     T,     T,    T},
+    /* in_progress */ {no,    no,     no,      P,       N,     no,    no,     P,     P,     P,    P},
+    /* answered    */ {no,    no,     no,      no,      no,    C,     O,      N,     N,     no,   no},
+    /* closed      */ {no,    no,     no,      no,      no,    no,    no,     no,    no,    no,   no},
+    /* reopened    */ {A,     no,     no,      no,      no,    no,    no,     O,     O,     O,    O},
 }};
 
 TEST(next_status, follows_the_lifecycle_for_every_status_and_action)
@@ -69,6 +71,8 @@ TEST(next_status, apply_staff_applies_exactly_the_allowed_pairs)
             cmd.department = "water";
             cmd.assignee = "Wang Fang";
             cmd.text = "Some text";
+            if (cmd.action == petition_action::resume)
+                p.paused_since = ctx.now - 1h;  // what resume needs besides the status
             auto const where = std::string(model::to_string(all_statuses[s])) + " x " +
                                std::string(model::to_string(all_actions[a]));
             auto const out = apply_staff(p, cmd, who, ctx);

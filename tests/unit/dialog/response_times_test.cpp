@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace pg::dialog {
 namespace {
@@ -377,6 +379,93 @@ TEST(response_times, time_of_day_is_the_local_quarter_of_filing)
     auto const zone = model::zone::locate("Asia/Shanghai");
     ASSERT_TRUE(zone);
     EXPECT_EQ(response_times(records, now, calendar{false, {}, {}, *zone}).by_time_of_day.at(0).key, "06-12");
+}
+
+// A pause (with its reason) and the resume that ends it, `from` to `to` hours
+// after t0, in `department`'s hands and status `at`.
+void add_pause(petition_record& r, int from, std::optional<int> to, status at, std::string const& department)
+{
+    auto pause = entry(t0 + hours{from}, entry_kind::pause, at, actor_kind::staff);
+    pause.department = department;
+    pause.note = "waiting for the citizen";
+    std::vector<model::timeline_event> added{pause};
+    if (to) {
+        auto resume = entry(t0 + hours{*to}, entry_kind::resume, at, actor_kind::staff);
+        resume.department = department;
+        added.push_back(resume);
+    }
+    r.timeline.insert(r.timeline.end(), added.begin(), added.end());
+    std::stable_sort(r.timeline.begin(), r.timeline.end(), [](auto const& a, auto const& b) { return a.at < b.at; });
+}
+
+TEST(response_times, paused_time_is_left_out_of_every_clock_and_stint_and_counted_apart)
+{
+    // Roads pauses 1-3 h before signing for it at 4 h, and transfers it at 30 h;
+    // water pauses 32-37 h, starts work at 38 h, answers at 44 h; closed at 46 h.
+    auto r = record_in("roads", {in(4, status::accepted, actor_kind::staff, "roads"),
+                                 in(30, status::transferred, actor_kind::staff, "water"),
+                                 in(38, status::in_progress, actor_kind::staff, "water"),
+                                 in(44, status::answered, actor_kind::staff, "water"),
+                                 in(46, status::closed, actor_kind::citizen, "water")});
+    add_pause(r, 1, 3, status::submitted, "roads");
+    add_pause(r, 32, 37, status::transferred, "water");
+
+    auto const m = measure_stages(r, now, every_day);
+    EXPECT_EQ(m.clocks.first_response, hours{2});
+    EXPECT_EQ(m.clocks.answer, hours{37});
+    EXPECT_EQ(m.clocks.closure, hours{39});
+    EXPECT_EQ(m.clocks.held, hours{37});  // 28 h with roads + 9 h with water
+    EXPECT_EQ(m.clocks.paused, hours{7});
+    EXPECT_EQ(m.clocks.pauses, 2u);
+    ASSERT_EQ(m.stints.size(), 2u);
+    EXPECT_EQ(m.stints[0].clocks.first_response, hours{2});
+    EXPECT_EQ(m.stints[0].clocks.held, hours{28});
+    EXPECT_EQ(m.stints[0].clocks.paused, hours{2});
+    EXPECT_EQ(m.stints[0].clocks.pauses, 1u);
+    EXPECT_EQ(m.stints[1].clocks.first_response, hours{3});
+    EXPECT_EQ(m.stints[1].clocks.answer, hours{9});
+    EXPECT_EQ(m.stints[1].clocks.closure, hours{11});
+    EXPECT_EQ(m.stints[1].clocks.held, hours{9});
+    EXPECT_EQ(m.stints[1].clocks.paused, hours{5});
+
+    auto const f = response_times({r}, now, every_day);
+    EXPECT_EQ(f.total.paused, 1u);
+    EXPECT_EQ(f.total.pauses, 2u);
+    EXPECT_EQ(f.total.paused_time.median, hours{7});
+    ASSERT_EQ(f.by_department.size(), 2u);
+    EXPECT_EQ(f.by_department[0].pauses, 1u);
+    EXPECT_EQ(f.by_department[0].paused_time.median, hours{2});
+    EXPECT_EQ(f.by_department[1].paused, 1u);
+    EXPECT_EQ(f.by_department[1].paused_time.median, hours{5});
+
+    // Never paused: nothing paused, and no paused figure.
+    auto const plain = response_times({record_in("roads", {in(2, status::accepted, actor_kind::staff, "roads")})},
+                                      now, every_day);
+    EXPECT_EQ(plain.total.paused, 0u);
+    EXPECT_EQ(plain.total.paused_time.count, 0u);
+}
+
+TEST(response_times, a_running_pause_counts_up_to_now)
+{
+    auto r = record_in("roads", {in(2, status::accepted, actor_kind::staff, "roads")});
+    add_pause(r, 10, std::nullopt, status::accepted, "roads");
+    auto const m = measure_stages(r, t0 + hours{15}, every_day);
+    EXPECT_EQ(m.clocks.paused, hours{5});
+    EXPECT_EQ(m.stints[0].clocks.paused, hours{5});
+    EXPECT_EQ(m.clocks.pauses, 1u);
+    EXPECT_EQ(measure_stages(r, now, every_day).clocks.paused, hours{470});
+}
+
+TEST(response_times, paused_time_is_working_time)
+{
+    // Filed Monday 2 November 09:00; paused Friday 6 November 12:00 to Monday 9
+    // November 12:00 (24 working hours); answered Tuesday 10 November 09:00.
+    auto r = record_in("roads", {in(2, status::accepted, actor_kind::staff, "roads"),
+                                 in(192, status::answered, actor_kind::staff, "roads")});
+    add_pause(r, 99, 171, status::accepted, "roads");
+    auto const m = measure_stages(r, now, calendar{true});
+    EXPECT_EQ(m.clocks.paused, hours{24});
+    EXPECT_EQ(m.clocks.answer, hours{120}) << "144 working hours less the 24 paused";
 }
 
 TEST(missed_deadline, names_the_deadline_an_overdue_petition_missed)

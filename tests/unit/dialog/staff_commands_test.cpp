@@ -106,10 +106,11 @@ TEST(parse_staff_text, a_command_without_its_argument_is_invalid_with_a_reason)
         {"assign", "assign needs the name of the person to assign."},
         {"指派", "指派 needs the name of the person to assign."},
         {"/start", "Unknown command \"/start\". Commands: accept | transfer <department> <reason> | "
-                   "progress [note] | answer <text> | reject <reason> | close | note <text> | assign <name> | reopen"},
+                   "progress [note] | answer <text> | reject <reason> | close | note <text> | assign <name> | reopen | "
+                   "pause <reason> | resume"},
         {"/acept@CityBot yes", "Unknown command \"/acept\". Commands: accept | transfer <department> <reason> | "
                                "progress [note] | answer <text> | reject <reason> | close | note <text> | "
-                               "assign <name> | reopen"},
+                               "assign <name> | reopen | pause <reason> | resume"},
     };
     for (auto const& c : cases) {
         auto const r = parse_staff_text(c.input, departments);

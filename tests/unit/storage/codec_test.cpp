@@ -105,6 +105,34 @@ TEST(codec_petition, keeps_resolved_absent_true_and_false_apart)
     EXPECT_FALSE(null->resolved);
 }
 
+TEST(codec_petition, keeps_a_paused_clock_and_old_records_run)
+{
+    auto p = test::sample_petition();
+    auto const running = encode(p);
+    // Not paused: the record is written as before the field existed.
+    EXPECT_EQ(running.find("paused_since"), std::string::npos) << running;
+    auto back = decode_petition(running);
+    ASSERT_TRUE(back);
+    EXPECT_FALSE(back->paused_since);
+
+    p.paused_since = model::from_millis(1'764'000'000'123);
+    back = decode_petition(encode(p));
+    ASSERT_TRUE(back);
+    expect_same(p, *back);
+
+    // Written before pauses existed, or null: its clock runs.
+    auto const old = decode_petition(
+        R"({"v":1,"number":7,"tracking":"7KQM-2X4D","status":"in_progress","submitted":1700000000000,)"
+        R"("response_due":1700100000000,"deadline":1701296000000,"assignee":"","transfers":1,"rating":0})");
+    ASSERT_TRUE(old);
+    EXPECT_FALSE(old->paused_since);
+    EXPECT_EQ(old->deadline_at, model::from_millis(1'701'296'000'000));
+    auto const null = decode_petition(R"({"v":1,"paused_since":null})");
+    ASSERT_TRUE(null);
+    EXPECT_FALSE(null->paused_since);
+    EXPECT_FALSE(decode_petition(R"({"v":1,"paused_since":"yesterday"})"));
+}
+
 TEST(codec_timeline_event, round_trips_every_entry_kind_by_name)
 {
     for (int k = 0; k <= static_cast<int>(model::entry_kind::erasure); ++k) {

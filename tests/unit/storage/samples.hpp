@@ -148,6 +148,7 @@ inline void expect_same(model::petition const& a, model::petition const& b)
     EXPECT_EQ(a.rating, b.rating);
     EXPECT_EQ(a.resolved, b.resolved);
     EXPECT_EQ(a.erased_at, b.erased_at);
+    EXPECT_EQ(a.paused_since, b.paused_since);
 }
 
 inline void expect_same(model::timeline_event const& a, model::timeline_event const& b)
