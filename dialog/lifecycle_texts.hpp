@@ -32,6 +32,8 @@ enum class lifecycle_text {
     // to the citizen
     notify_accepted, notify_rejected, notify_transferred, notify_in_progress, notify_answered, notify_rate,
     notify_closed, notify_reopened, notify_reopened_by_you, notify_reason, notify_message,
+    // guided drafting: the card's extra answers; another citizen follows the petition
+    staff_card_since, staff_card_outcome, staff_followed,
 };
 
 struct lifecycle_text_spec {
@@ -41,7 +43,7 @@ struct lifecycle_text_spec {
 };
 
 // In enum order (checked below).
-inline constexpr std::array<lifecycle_text_spec, 65> lifecycle_text_specs{{
+inline constexpr std::array<lifecycle_text_spec, 68> lifecycle_text_specs{{
     {lifecycle_text::staff_accepted, "staff.accepted", "name time"},
     {lifecycle_text::staff_rejected, "staff.rejected", "name time"},
     {lifecycle_text::staff_transferred, "staff.transferred", "department name time"},
@@ -77,7 +79,7 @@ inline constexpr std::array<lifecycle_text_spec, 65> lifecycle_text_specs{{
     {lifecycle_text::staff_rated_unresolved, "staff.rated_unresolved", "rating"},
     {lifecycle_text::staff_not_resolved, "staff.not_resolved", ""},
     {lifecycle_text::staff_card, "staff.card",
-     "tracking category department location description photos channel submitted response_due deadline"},
+     "tracking category department location description details photos channel submitted response_due deadline"},
     {lifecycle_text::staff_title, "staff.title", "tracking category"},
     {lifecycle_text::staff_none, "staff.none", ""},
     {lifecycle_text::staff_plain_note, "staff.plain.note", ""},
@@ -108,6 +110,9 @@ inline constexpr std::array<lifecycle_text_spec, 65> lifecycle_text_specs{{
     {lifecycle_text::notify_reopened_by_you, "notify.reopened_by_you", "time tracking"},
     {lifecycle_text::notify_reason, "notify.reason", "text"},
     {lifecycle_text::notify_message, "notify.message", "text"},
+    {lifecycle_text::staff_card_since, "staff.card_since", "text"},
+    {lifecycle_text::staff_card_outcome, "staff.card_outcome", "text"},
+    {lifecycle_text::staff_followed, "staff.followed", "count"},
 }};
 
 constexpr bool lifecycle_specs_in_enum_order()
@@ -115,7 +120,7 @@ constexpr bool lifecycle_specs_in_enum_order()
     for (std::size_t i = 0; i < lifecycle_text_specs.size(); ++i)
         if (static_cast<std::size_t>(lifecycle_text_specs[i].id) != i)
             return false;
-    return static_cast<std::size_t>(lifecycle_text::notify_message) + 1 == lifecycle_text_specs.size();
+    return static_cast<std::size_t>(lifecycle_text::staff_followed) + 1 == lifecycle_text_specs.size();
 }
 static_assert(lifecycle_specs_in_enum_order(), "lifecycle_text_specs must list every text id once, in enum order");
 

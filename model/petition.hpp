@@ -1,5 +1,6 @@
 #pragma once
 // A petition, its status and its timeline.
+#include "model/citizen.hpp"
 #include "model/event.hpp"
 #include "model/time.hpp"
 
@@ -61,6 +62,13 @@ struct petition {
     int transfers = 0;            // times transferred between departments (staff.max_transfers caps it)
     int rating = 0;               // the citizen's rating of the answer, 1-5; 0 = none
     std::optional<bool> resolved; // the citizen's verdict on the answer
+    // Guided drafting (flow "drafting"): since when, and the outcome asked for.
+    // Citizen text, as the description; empty when not asked or skipped.
+    std::string since;
+    std::string outcome;
+    // Other citizens' chats that said "this is my problem too": they get its
+    // status pushes like the filer. Personal data; not petitions, not counted.
+    std::vector<identity> followers;
 };
 
 // Waiting for a department to sign for it: filed, reopened, or transferred to

@@ -87,12 +87,12 @@ protected:
     std::string file_petition()
     {
         std::int64_t id = 3000;
-        for (auto const* text : {"/start", "1", "1", location, description, "no photos", "send"}) {
+        for (auto const* text : {"/start", "1", "1", location, description, "skip", "skip", "no photos", "send"}) {
             auto r = http_post(port(), "/webhook/telegram", tg::text(++id, citizen_chat, text), tg_secret);
             EXPECT_EQ(r.status, 200) << r.body;
         }
-        EXPECT_TRUE(eventually([&] { return citizen_messages().size() >= 8; })) << gateway->log();
-        auto const filed = citizen_messages().at(6)["text"].get<std::string>();
+        EXPECT_TRUE(eventually([&] { return citizen_messages().size() >= 10; })) << gateway->log();
+        auto const filed = citizen_messages().at(8)["text"].get<std::string>();
         std::smatch m;
         EXPECT_TRUE(std::regex_search(filed, m, std::regex("[0-9A-Z]{4}-[0-9A-Z]{4}"))) << filed;
         return m.str();

@@ -134,7 +134,8 @@ protected:
     {
         for (auto const& text : {std::string("/start"), std::string("1"), std::string("1"),
                                  "Main Street, house C" + std::to_string(chat), description_of(chat),
-                                 std::string("no photos"), std::string("send")})
+                                 std::string("skip"), std::string("skip"), std::string("no photos"),
+                                 std::string("send")})
             deliver(tg::text(++update_id, chat, text));
         std::lock_guard lock(mutex);
         citizens_done.insert(chat);

@@ -209,6 +209,8 @@ TEST_F(webchat, a_citizen_files_a_petition_over_http_and_reads_the_replies)
     say(b, "Main Street 12, by the bus stop");
     std::string const script = "<script>alert(1)</script>";
     say(b, "A pothole " + script + " about 30 cm wide has been growing for two weeks.");
+    say(b, "skip");  // since when
+    say(b, "skip");  // what outcome
     auto const summary = say(b, "no photos");
     ASSERT_EQ(summary.size(), 1u);
     // The markup comes back as text inside JSON, exactly as typed: the page
