@@ -374,7 +374,8 @@ TEST_F(staff_channel, citizen_photos_follow_the_card_in_the_telegram_topic)
 {
     std::int64_t id = 3000;
     for (auto const* text : {"/start", "1", "1", "Main Street 12, by the bus stop",
-                             "A pothole about 30 cm wide has been growing for two weeks; please fill it."})
+                             "A pothole about 30 cm wide has been growing for two weeks; please fill it.", "skip",
+                             "skip"})
         post_tg(tg::text(++id, citizen_chat, text));
     post_tg(tg::photo(++id, citizen_chat, "AgACAgIAAxkBAAIBQ2-pothole"));
     for (auto const* text : {"Done", "send"})
