@@ -10,7 +10,11 @@ namespace {
 
 constexpr std::string_view locale_keys[] = {"code", "name", "matches", "texts"};
 constexpr std::string_view flow_keys[] = {"default_language", "description", "location", "photos", "deadline_days",
-                                          "response_days", "remembered_petitions", "categories"};
+                                          "response_days", "remembered_petitions", "categories", "drafting",
+                                          "duplicates"};
+constexpr std::string_view description_keys[] = {"min", "max", "concise"};
+constexpr std::string_view drafting_keys[] = {"since", "outcome", "split", "answer_max"};
+constexpr std::string_view duplicates_keys[] = {"days", "distance_m"};
 constexpr std::string_view category_keys[] = {"id", "department", "deadline_days", "response_days", "labels"};
 constexpr std::string_view min_max_keys[] = {"min", "max"};
 constexpr std::string_view max_keys[] = {"max"};
@@ -132,12 +136,18 @@ model::flow read_flow(object_node const& o, std::vector<model::locale> const& lo
         o.fail_at("default_language", quote(f.default_language) + " is not a loaded locale; loaded: " + codes_of(locales));
     if (auto n = o.get("description")) {
         auto const d = n->object();
-        d.allow(min_max_keys);
+        d.allow(description_keys);
         d.read_int("min", f.description_min, 1, max_description);
         d.read_int("max", f.description_max, 1, max_description);
+        d.read_int("concise", f.description_concise, 0, max_description);
         if (f.description_min >= f.description_max)
             d.fail("min (" + std::to_string(f.description_min) + ") must be less than max (" +
                    std::to_string(f.description_max) + ")");
+        if (f.description_concise != 0 &&
+            (f.description_concise <= f.description_min || f.description_concise >= f.description_max))
+            d.fail_at("concise", "expected 0 (no hint) or between min (" + std::to_string(f.description_min) +
+                                     ") and max (" + std::to_string(f.description_max) + "), found " +
+                                     std::to_string(f.description_concise));
     }
     if (auto n = o.get("location")) {
         auto const l = n->object();
@@ -152,6 +162,23 @@ model::flow read_flow(object_node const& o, std::vector<model::locale> const& lo
     o.read_int("deadline_days", f.deadline_days, 1, max_deadline_days);
     o.read_int("response_days", f.response_days, 1, max_deadline_days);
     o.read_int("remembered_petitions", f.remembered_petitions, 1, 100);
+    if (auto n = o.get("drafting")) {
+        auto const d = n->object();
+        d.allow(drafting_keys);
+        d.read_bool("since", f.drafting.since);
+        d.read_bool("outcome", f.drafting.outcome);
+        d.read_bool("split", f.drafting.split);
+        d.read_int("answer_max", f.drafting.answer_max, 1, 1000);
+    }
+    if (auto n = o.get("duplicates")) {
+        auto const d = n->object();
+        d.allow(duplicates_keys);
+        f.duplicates.enabled = true;
+        d.read_int("days", f.duplicates.days, 1, max_deadline_days);
+        int metres = static_cast<int>(f.duplicates.distance_m);
+        d.read_int("distance_m", metres, 1, 100'000);
+        f.duplicates.distance_m = metres;
+    }
     read_categories(o.need("categories"), locales, f);
     return f;
 }

@@ -3,6 +3,7 @@
 // step; anything unexpected gets a hint and the current prompt again.
 #include "dialog/citizen_flow.hpp"
 #include "dialog/citizen_turn.hpp"
+#include "dialog/drafting.hpp"
 #include "dialog/input.hpp"
 #include "dialog/lifecycle_texts.hpp"
 #include "dialog/tracking.hpp"
@@ -91,6 +92,10 @@ text help_for(dialog_step s)
     case dialog_step::track: return text::help_track;
     case dialog_step::language: return text::help_language;
     case dialog_step::add_info: return text::help_add_info;
+    case dialog_step::since: return text::help_since;
+    case dialog_step::outcome: return text::help_outcome;
+    case dialog_step::split: return text::help_split;
+    case dialog_step::duplicates: return text::help_duplicates;
     default: return text::help_menu;
     }
 }
@@ -107,6 +112,10 @@ text expect_for(dialog_step s)
     case dialog_step::track: return text::expect_track;
     case dialog_step::language: return text::expect_language;
     case dialog_step::add_info: return text::expect_add_info;
+    case dialog_step::since: return text::expect_since;
+    case dialog_step::outcome: return text::expect_outcome;
+    case dialog_step::split: return text::expect_split;
+    case dialog_step::duplicates: return text::expect_duplicates;
     default: return text::expect_menu;
     }
 }
@@ -133,12 +142,41 @@ void go(turn& u, dialog_step s)
     show(u);
 }
 
+// The filing questions in the order they are asked; the flow may leave some out.
+constexpr dialog_step filing_order[] = {dialog_step::category, dialog_step::location, dialog_step::description,
+                                        dialog_step::since,    dialog_step::outcome,  dialog_step::photos,
+                                        dialog_step::confirm};
+
+bool asked(model::flow const& f, dialog_step s)
+{
+    switch (s) {
+    case dialog_step::since: return f.drafting.since;
+    case dialog_step::outcome: return f.drafting.outcome;
+    case dialog_step::photos: return f.max_photos > 0;
+    default: return true;
+    }
+}
+
+// The question before s that the flow asks; the menu before the first.
+dialog_step asked_before(model::flow const& f, dialog_step s)
+{
+    auto const* at = std::find(std::begin(filing_order), std::end(filing_order), s);
+    while (at != std::begin(filing_order)) {
+        --at;
+        if (asked(f, *at))
+            return *at;
+    }
+    return dialog_step::menu;
+}
+
 // After a valid answer: the next filing step, or straight back to the summary when editing one field.
 void advance(turn& u, dialog_step next)
 {
     auto& st = u.state();
-    if (next == dialog_step::photos && u.flow().max_photos == 0)
-        next = dialog_step::confirm;
+    auto const* at = std::find(std::begin(filing_order), std::end(filing_order), next);
+    while (at != std::end(filing_order) && !asked(u.flow(), *at))
+        ++at;
+    next = at == std::end(filing_order) ? dialog_step::confirm : *at;
     if (st.editing) {
         st.editing = false;
         next = dialog_step::confirm;
@@ -176,12 +214,16 @@ void back(turn& u)
         return;
     }
     switch (st.step) {
-    case dialog_step::location: go(u, dialog_step::category); return;
-    case dialog_step::description: go(u, dialog_step::location); return;
-    case dialog_step::photos: go(u, dialog_step::description); return;
+    case dialog_step::location:
+    case dialog_step::description:
+    case dialog_step::since:
+    case dialog_step::outcome:
+    case dialog_step::photos:
     case dialog_step::confirm:
-        go(u, u.flow().max_photos == 0 ? dialog_step::description : dialog_step::photos);
+        go(u, asked_before(u.flow(), st.step));
         return;
+    case dialog_step::split:
+    case dialog_step::duplicates: go(u, dialog_step::confirm); return;
     case dialog_step::edit_field: go(u, dialog_step::confirm); return;
     case dialog_step::language: go(u, resumable(st.resume_step)); return;
     case dialog_step::add_info: show_petition(u, st.target_petition); return;
@@ -213,10 +255,14 @@ void run(turn& u, command c)
         back(u);
         return;
     case command::help:
-        u.note(help_for(st.step), {{"min", std::to_string(u.flow().description_min)},
-                                   {"max", std::to_string(st.step == dialog_step::photos
-                                                              ? u.flow().max_photos
-                                                              : u.flow().description_max)}});
+    {
+        auto max = u.flow().description_max;
+        if (st.step == dialog_step::photos)
+            max = u.flow().max_photos;
+        else if (st.step == dialog_step::since || st.step == dialog_step::outcome)
+            max = u.flow().drafting.answer_max;
+        u.note(help_for(st.step), {{"min", std::to_string(u.flow().description_min)}, {"max", std::to_string(max)}});
+    }
         show(u);
         return;
     case command::language:
@@ -265,6 +311,18 @@ void file_petition(turn& u)
         go(u, dialog_step::confirm);  // asks for what is missing
         return;
     }
+    // Before filing: several requests in one description, then the same problem
+    // already filed nearby. Each is asked once per draft.
+    if (f.drafting.split && !st.draft.split_answered && several_requests(st.draft.description, f.description_min)) {
+        st.editing = false;
+        go(u, dialog_step::split);
+        return;
+    }
+    if (!st.draft.duplicates_answered && !nearby_petitions(u).empty()) {
+        st.editing = false;
+        go(u, dialog_step::duplicates);
+        return;
+    }
     auto const& cat = *find_category(f, st.draft.category);
     auto const now = u.ctx.now;
     auto const days = deadline_days_for(f, cat.id);
@@ -281,6 +339,8 @@ void file_petition(turn& u)
     p.location = st.draft.location;
     p.description = st.draft.description;
     p.photo_ids = st.draft.photo_ids;
+    p.since = st.draft.since;
+    p.outcome = st.draft.outcome;
     p.current = model::status::submitted;
     p.submitted_at = now;
     p.response_due_at = add_days(now, days.response, u.ctx.cal);
@@ -299,7 +359,15 @@ void file_petition(turn& u)
     auto const keep = f.remembered_petitions;
     if (st.petitions.size() > keep)
         st.petitions.erase(st.petitions.begin(), st.petitions.end() - std::ptrdiff_t(keep));
-    st.draft = {};
+    // Split: the rest becomes the next draft, at the same place and in the same category.
+    model::petition_draft next;
+    if (!st.draft.rest.empty()) {
+        next.category = st.draft.category;
+        next.location_text = st.draft.location_text;
+        next.location = st.draft.location;
+        next.description = st.draft.rest;
+    }
+    st.draft = std::move(next);
     st.editing = false;
 
     // A message of its own: the one to find again, forward or copy from.
@@ -311,6 +379,32 @@ void file_petition(turn& u)
     u.out.replies.back().notice_status = std::string(model::to_string(p.current));
     u.out.filed = std::move(p);
     u.out.timeline.push_back(std::move(e));
+    if (has_draft(st.draft)) {
+        u.note(text::split_rest);
+        go(u, dialog_step::confirm);  // asks what the rest still lacks, then shows the summary
+        return;
+    }
+    go(u, dialog_step::menu);
+}
+
+// "This is my problem too": the chat follows that petition instead of filing its draft.
+void follow_petition(turn& u, std::string_view tracking)
+{
+    auto& st = u.state();
+    auto const near = nearby_petitions(u);
+    auto const it = std::find_if(near.begin(), near.end(), [&](auto const& p) { return p.tracking == tracking; });
+    if (it == near.end()) {  // no longer open, nearby or offered
+        stale(u);
+        return;
+    }
+    st.following.push_back(it->tracking);
+    if (st.following.size() > u.flow().remembered_petitions)
+        st.following.erase(st.following.begin());
+    st.draft = {};
+    st.editing = false;
+    u.out.follow = it->tracking;
+    u.note(text::followed, {{"tracking", it->tracking}});
+    u.send_notes();
     go(u, dialog_step::menu);
 }
 
@@ -451,9 +545,30 @@ void on_choice(turn& u, std::string_view data)
         go(u, first_missing(u.flow(), d));
     } else if (data.starts_with("c:")) {
         d.category = std::string(rest);
+        d.duplicates_answered = false;
         advance(u, dialog_step::location);
     } else if (data == "ok") {
         file_petition(u);
+    } else if (data == "skip" && (st.step == dialog_step::since || st.step == dialog_step::outcome)) {
+        bool const since = st.step == dialog_step::since;
+        (since ? d.since : d.outcome).clear();
+        (since ? d.since_asked : d.outcome_asked) = true;
+        advance(u, since ? dialog_step::outcome : dialog_step::photos);
+    } else if (data == "s:one") {
+        d.split_answered = true;
+        file_petition(u);
+    } else if (data == "s:first") {
+        d.split_answered = true;
+        if (auto parts = several_requests(d.description, u.flow().description_min)) {
+            d.description = std::move(parts->first);
+            d.rest = std::move(parts->rest);
+        }
+        file_petition(u);
+    } else if (data == "d:new") {
+        d.duplicates_answered = true;
+        file_petition(u);
+    } else if (data.starts_with("f:")) {
+        follow_petition(u, rest);
     } else if (data == "edit") {
         go(u, dialog_step::edit_field);
     } else if (data.starts_with("e:")) {
@@ -495,6 +610,7 @@ void on_free_text(turn& u, std::string_view raw)
         }
         st.draft.location_text = std::string(typed);
         st.draft.location.reset();  // a typed place replaces a shared point
+        st.draft.duplicates_answered = false;
         advance(u, dialog_step::description);
         return;
     case dialog_step::description:
@@ -514,8 +630,31 @@ void on_free_text(turn& u, std::string_view raw)
             return;
         }
         st.draft.description = std::string(typed);
-        advance(u, dialog_step::photos);
+        st.draft.split_answered = false;
+        st.draft.rest.clear();
+        u.note(text::description_length, {{"count", std::to_string(visible_characters(typed))},
+                                           {"max", std::to_string(f.description_max)}});
+        if (f.description_concise != 0 && visible_characters(typed) > f.description_concise)
+            u.note(text::description_concise, {{"count", std::to_string(visible_characters(typed))},
+                                                {"concise", std::to_string(f.description_concise)}});
+        advance(u, dialog_step::since);
         return;
+    case dialog_step::since:
+    case dialog_step::outcome: {
+        if (n == 0)
+            break;
+        if (n > f.drafting.answer_max) {
+            u.note(text::answer_too_long,
+                   {{"count", std::to_string(n)}, {"max", std::to_string(f.drafting.answer_max)}});
+            show(u);
+            return;
+        }
+        bool const since = st.step == dialog_step::since;
+        (since ? st.draft.since : st.draft.outcome) = std::string(typed);
+        (since ? st.draft.since_asked : st.draft.outcome_asked) = true;
+        advance(u, since ? dialog_step::outcome : dialog_step::photos);
+        return;
+    }
     case dialog_step::menu:
     case dialog_step::track:
         if (normalize_tracking(typed)) {
@@ -688,6 +827,7 @@ void on_location(turn& u)
     // A shared venue may carry its name: keep it, within the typed limit.
     st.draft.location = u.ev.location;
     st.draft.location_text = clip(trim(u.ev.text), u.flow().location_max);
+    st.draft.duplicates_answered = false;
     advance(u, dialog_step::description);
 }
 

@@ -27,6 +27,12 @@ public:
     virtual std::vector<model::timeline_event> timeline(std::string_view tracking) const = 0;
     // A code another chat asked for ("link"), if it was issued and not yet used.
     virtual std::optional<model::link_code> link_code(std::string_view) const { return std::nullopt; }
+    // Open petitions of `category` filed at or after `since`: where the duplicate
+    // offer looks (dialog/drafting.hpp picks the nearby ones).
+    virtual std::vector<model::petition> recent_open(std::string_view /*category*/, model::timestamp /*since*/) const
+    {
+        return {};
+    }
 };
 
 // Every typed form the dialog accepts, folded once: each text's keyword list or
@@ -88,6 +94,9 @@ struct outcome {
     std::vector<citizen_request> requests;          // actions on the citizen's own petitions
                                                     // (added information, rating, "not resolved")
     std::optional<link_request> link;
+    // "This is my problem too": the tracking number of another citizen's open
+    // petition this chat now follows. The gateway records the follower.
+    std::optional<std::string> follow;
 };
 
 // Throws std::invalid_argument when ctx.words was built from other data than ctx.data.

@@ -2,6 +2,7 @@
 // Screens and choices are built from the same lists, so every button shown can
 // also be typed, by its number or its label.
 #include "dialog/citizen_turn.hpp"
+#include "dialog/drafting.hpp"
 #include "dialog/input.hpp"
 #include "dialog/lifecycle_say.hpp"
 
@@ -112,7 +113,13 @@ std::vector<listed_petition> own_petitions(turn const& u)
     for (auto it = mine.rbegin(); it != mine.rend() && out.size() < track_list_size; ++it)
         if (auto p = u.ctx.petitions.petition(*it))
             out.push_back({*it, std::move(*p)});
-    if (u.ctx.linked_petitions.empty())
+    // Petitions this chat follows are listed too; their details stay public ones.
+    auto const& followed = u.state().following;
+    for (auto it = followed.rbegin(); it != followed.rend(); ++it)
+        if (std::none_of(out.begin(), out.end(), [&](auto const& l) { return l.tracking == *it; }))
+            if (auto p = u.ctx.petitions.petition(*it))
+                out.push_back({*it, std::move(*p)});
+    if (u.ctx.linked_petitions.empty() && followed.empty())
         return out;
     for (auto const& t : u.ctx.linked_petitions)
         if (std::none_of(out.begin(), out.end(), [&](auto const& l) { return l.tracking == t; }))
@@ -220,9 +227,16 @@ screen confirm_screen(turn const& u)
 {
     auto const& d = u.state().draft;
     screen s;
+    std::string details;  // the drafting answers given; a skipped one is left out
+    if (!d.since.empty())
+        details += u.say(text::confirm_since, {{"text", d.since}}) + "\n";
+    if (!d.outcome.empty())
+        details += u.say(text::confirm_outcome, {{"text", d.outcome}}) + "\n";
     s.text = u.say(text::confirm_prompt, {{"category", category_label(u, d.category)},
                                           {"location", place_of(u, d.location_text, d.location)},
                                           {"description", d.description},
+                                          {"length", description_length(u)},
+                                          {"details", details},
                                           {"photos", std::to_string(d.photo_ids.size())}});
     auto const cs = choices(u, dialog_step::confirm);
     s.buttons = {{{cs[0].label, cs[0].data}}, {{cs[1].label, cs[1].data}, {cs[2].label, cs[2].data}}};
@@ -262,6 +276,28 @@ vocabulary::vocabulary(model::dialog_data const& data) : data_(&data)
 
 std::string status_word(turn const& u, model::status s) { return status_name(u.tx, s); }
 
+std::string description_length(turn const& u)
+{
+    return u.say(text::description_length,
+                 {{"count", std::to_string(visible_characters(u.state().draft.description))},
+                  {"max", std::to_string(u.flow().description_max)}});
+}
+
+std::vector<model::petition> nearby_petitions(turn const& u)
+{
+    auto const& f = u.flow();
+    auto const& d = u.state().draft;
+    if (!f.duplicates.enabled || d.category.empty())
+        return {};
+    auto pool = u.ctx.petitions.recent_open(d.category, u.ctx.now - std::chrono::days{f.duplicates.days});
+    // Not the citizen's own, nor one this chat already follows.
+    std::erase_if(pool, [&](model::petition const& p) {
+        auto const& followed = u.state().following;
+        return owned(u, p) || std::find(followed.begin(), followed.end(), p.tracking) != followed.end();
+    });
+    return duplicate_candidates(d, pool, u.ctx.now, f.duplicates);
+}
+
 std::vector<choice> choices(turn const& u, dialog_step s)
 {
     std::vector<choice> cs;
@@ -289,11 +325,32 @@ std::vector<choice> choices(turn const& u, dialog_step s)
         return {make_choice(u, "ok", text::confirm_send, {text::confirm_send, text::kw_send}, 1),
                 make_choice(u, "edit", text::confirm_edit, {text::confirm_edit, text::kw_edit}, 2),
                 make_choice(u, "cancel", text::button_cancel, {text::button_cancel}, 3)};
-    case dialog_step::edit_field:
-        return {make_choice(u, "e:category", text::field_category, {text::field_category}, 1),
-                make_choice(u, "e:location", text::field_location, {text::field_location}, 2),
-                make_choice(u, "e:description", text::field_description, {text::field_description}, 3),
-                make_choice(u, "e:photos", text::field_photos, {text::field_photos}, 4)};
+    case dialog_step::edit_field: {
+        cs = {make_choice(u, "e:category", text::field_category, {text::field_category}, 1),
+              make_choice(u, "e:location", text::field_location, {text::field_location}, 2),
+              make_choice(u, "e:description", text::field_description, {text::field_description}, 3)};
+        if (u.flow().drafting.since)
+            cs.push_back(make_choice(u, "e:since", text::field_since, {text::field_since}, cs.size() + 1));
+        if (u.flow().drafting.outcome)
+            cs.push_back(make_choice(u, "e:outcome", text::field_outcome, {text::field_outcome}, cs.size() + 1));
+        if (u.flow().max_photos > 0)
+            cs.push_back(make_choice(u, "e:photos", text::field_photos, {text::field_photos}, cs.size() + 1));
+        return cs;
+    }
+    case dialog_step::since:
+    case dialog_step::outcome:
+        return {make_choice(u, "skip", text::button_skip, {text::button_skip, text::kw_skip}, 0)};
+    case dialog_step::split:
+        return {make_choice(u, "s:one", text::split_one, {text::split_one}, 1),
+                make_choice(u, "s:first", text::split_first, {text::split_first}, 2)};
+    case dialog_step::duplicates: {
+        auto const near = nearby_petitions(u);
+        for (std::size_t i = 0; i < near.size(); ++i)
+            cs.push_back({"f:" + near[i].tracking, u.say(text::duplicates_follow, {{"tracking", near[i].tracking}}),
+                          {}, i + 1, true});
+        cs.push_back(make_choice(u, "d:new", text::duplicates_new, {text::duplicates_new}, near.size() + 1));
+        return cs;
+    }
     case dialog_step::track: {
         auto const listed = own_petitions(u);
         for (std::size_t i = 0; i < listed.size(); ++i)
@@ -354,8 +411,47 @@ screen prompt(turn const& u)
     case dialog_step::description:
         s.text = u.say(text::description_prompt,
                        {{"min", std::to_string(f.description_min)}, {"max", std::to_string(f.description_max)}});
+        if (!u.state().draft.description.empty())  // editing: how long the one to replace is
+            s.text = description_length(u) + "\n\n" + s.text;
         s.buttons = {nav_row(u, true)};
         return s;
+    case dialog_step::since:
+    case dialog_step::outcome:
+        s.text = u.say(step == dialog_step::since ? text::since_prompt : text::outcome_prompt,
+                       {{"max", std::to_string(f.drafting.answer_max)}});
+        s.buttons = rows_of(choices(u, step), 1);
+        s.buttons.push_back(nav_row(u, true));
+        return s;
+    case dialog_step::split: {
+        auto const parts = several_requests(u.state().draft.description, f.description_min);
+        auto const cs = choices(u, step);
+        s.text = u.say(text::split_prompt, {{"count", std::to_string(parts ? parts->count : 0)},
+                                            {"first", parts ? parts->first : std::string()},
+                                            {"rest", parts ? parts->rest : std::string()}});
+        s.listed = listed_of(cs);
+        s.buttons = rows_of(cs, 1);
+        s.buttons.push_back(nav_row(u, true));
+        return s;
+    }
+    case dialog_step::duplicates: {
+        // What the offer shows of another citizen's petition: its number, category,
+        // place, status and date. Never its description or anything of the person.
+        auto const near = nearby_petitions(u);
+        std::string items;
+        for (std::size_t i = 0; i < near.size(); ++i) {
+            auto const& p = near[i];
+            items += (items.empty() ? "" : "\n") + std::to_string(i + 1) + ". " +
+                     join_parts({p.tracking, category_label(u, p.category), place_of(u, p.location_text, p.location),
+                                 status_word(u, p.current),
+                                 model::format_local_date(p.submitted_at, u.ctx.cal.zone)});
+        }
+        auto const cs = choices(u, step);
+        s.text = u.say(text::duplicates_prompt, {{"items", items}});
+        s.listed = listed_of(cs);
+        s.buttons = rows_of(cs, 1);
+        s.buttons.push_back(nav_row(u, true));
+        return s;
+    }
     case dialog_step::photos:
         s.text = u.say(text::photos_prompt, {{"count", std::to_string(u.state().draft.photo_ids.size())},
                                              {"max", std::to_string(f.max_photos)}});

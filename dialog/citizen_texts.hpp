@@ -36,6 +36,11 @@ enum class text {
     kw_menu, kw_cancel, kw_back, kw_help, kw_language, kw_file, kw_track, kw_continue,
     kw_done, kw_send, kw_edit, kw_add_info,
     link_code, link_done, link_bad, link_same, notify_here, kw_link, kw_notify_here,
+    since_prompt, outcome_prompt, answer_too_long, button_skip, kw_skip,
+    expect_since, expect_outcome, help_since, help_outcome, field_since, field_outcome,
+    description_length, description_concise, confirm_since, confirm_outcome,
+    split_prompt, split_one, split_first, split_rest, expect_split, help_split,
+    duplicates_prompt, duplicates_follow, duplicates_new, followed, expect_duplicates, help_duplicates,
 };
 
 struct text_spec {
@@ -45,7 +50,7 @@ struct text_spec {
 };
 
 // In enum order (checked below). kw_* texts are keyword lists, "cancel|stop".
-inline constexpr std::array<text_spec, 109> text_specs{{
+inline constexpr std::array<text_spec, 136> text_specs{{
     {text::welcome, "welcome", ""},
     {text::privacy, "privacy", ""},
     {text::menu_prompt, "menu.prompt", "options"},
@@ -75,7 +80,7 @@ inline constexpr std::array<text_spec, 109> text_specs{{
     {text::photos_cleared, "photos.cleared", ""},
     {text::photo_kept, "photo.kept", "count max"},
     {text::photo_elsewhere, "photo.elsewhere", ""},
-    {text::confirm_prompt, "confirm.prompt", "category location description photos"},
+    {text::confirm_prompt, "confirm.prompt", "category location description length details photos"},
     {text::confirm_send, "confirm.send", ""},
     {text::confirm_edit, "confirm.edit", ""},
     {text::edit_prompt, "edit.prompt", "options"},
@@ -155,6 +160,33 @@ inline constexpr std::array<text_spec, 109> text_specs{{
     {text::notify_here, "notify.here", ""},
     {text::kw_link, "kw.link", ""},
     {text::kw_notify_here, "kw.notify_here", ""},
+    {text::since_prompt, "since.prompt", "max"},
+    {text::outcome_prompt, "outcome.prompt", "max"},
+    {text::answer_too_long, "drafting.too_long", "count max"},
+    {text::button_skip, "button.skip", ""},
+    {text::kw_skip, "kw.skip", ""},
+    {text::expect_since, "expect.since", ""},
+    {text::expect_outcome, "expect.outcome", ""},
+    {text::help_since, "help.since", "max"},
+    {text::help_outcome, "help.outcome", "max"},
+    {text::field_since, "field.since", ""},
+    {text::field_outcome, "field.outcome", ""},
+    {text::description_length, "description.length", "count max"},
+    {text::description_concise, "description.concise", "count concise"},
+    {text::confirm_since, "confirm.since", "text"},
+    {text::confirm_outcome, "confirm.outcome", "text"},
+    {text::split_prompt, "split.prompt", "count first rest"},
+    {text::split_one, "split.one", ""},
+    {text::split_first, "split.first", ""},
+    {text::split_rest, "split.rest", ""},
+    {text::expect_split, "expect.split", ""},
+    {text::help_split, "help.split", ""},
+    {text::duplicates_prompt, "duplicates.prompt", "items"},
+    {text::duplicates_follow, "duplicates.follow", "tracking"},
+    {text::duplicates_new, "duplicates.new", ""},
+    {text::followed, "followed", "tracking"},
+    {text::expect_duplicates, "expect.duplicates", ""},
+    {text::help_duplicates, "help.duplicates", ""},
 }};
 
 constexpr bool specs_in_enum_order()
@@ -162,7 +194,7 @@ constexpr bool specs_in_enum_order()
     for (std::size_t i = 0; i < text_specs.size(); ++i)
         if (static_cast<std::size_t>(text_specs[i].id) != i)
             return false;
-    return static_cast<std::size_t>(text::kw_notify_here) + 1 == text_specs.size();
+    return static_cast<std::size_t>(text::help_duplicates) + 1 == text_specs.size();
 }
 static_assert(specs_in_enum_order(), "text_specs must list every text id once, in enum order");
 

@@ -112,9 +112,13 @@ bool in_filing(dialog_step s)
     case dialog_step::category:
     case dialog_step::location:
     case dialog_step::description:
+    case dialog_step::since:
+    case dialog_step::outcome:
     case dialog_step::photos:
     case dialog_step::confirm:
     case dialog_step::edit_field:
+    case dialog_step::split:
+    case dialog_step::duplicates:
         return true;
     default:
         return false;
@@ -124,7 +128,7 @@ bool in_filing(dialog_step s)
 bool has_draft(model::petition_draft const& d)
 {
     return !d.category.empty() || !d.location_text.empty() || d.location || !d.description.empty() ||
-           !d.photo_ids.empty();
+           !d.photo_ids.empty() || !d.since.empty() || !d.outcome.empty();
 }
 
 model::category const* find_category(model::flow const& f, std::string_view id)
@@ -143,6 +147,10 @@ dialog_step first_missing(model::flow const& f, model::petition_draft const& d)
         return dialog_step::location;
     if (d.description.empty())
         return dialog_step::description;
+    if (f.drafting.since && !d.since_asked)
+        return dialog_step::since;
+    if (f.drafting.outcome && !d.outcome_asked)
+        return dialog_step::outcome;
     return dialog_step::confirm;
 }
 

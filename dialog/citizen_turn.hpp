@@ -73,6 +73,11 @@ std::vector<std::string_view> words_of(turn const& u, std::initializer_list<text
 std::vector<choice> choices(turn const& u, model::dialog_step s);
 screen prompt(turn const& u);  // the current step's screen
 std::string status_word(turn const& u, model::status s);
+// "212 of 1000 characters": the draft's description, counted as visible characters.
+std::string description_length(turn const& u);
+// Up to three open petitions nearby of the draft's category (flow "duplicates"),
+// not the citizen's own nor already followed; empty when the flow has no duplicates.
+std::vector<model::petition> nearby_petitions(turn const& u);
 // Details of one petition; `own`: the citizen filed it, so their own text may be shown.
 screen petition_screen(turn const& u, model::petition const& p, std::vector<model::timeline_event> timeline, bool own);
 

@@ -36,6 +36,8 @@ enum class lifecycle_text {
     notify_message, notify_receipt,
     // to the staff: a petition's personal data erased
     staff_erased,
+    // guided drafting: the card's extra answers; another citizen follows the petition
+    staff_card_since, staff_card_outcome, staff_followed,
 };
 
 struct lifecycle_text_spec {
@@ -45,7 +47,7 @@ struct lifecycle_text_spec {
 };
 
 // In enum order (checked below).
-inline constexpr std::array<lifecycle_text_spec, 76> lifecycle_text_specs{{
+inline constexpr std::array<lifecycle_text_spec, 79> lifecycle_text_specs{{
     {lifecycle_text::staff_accepted, "staff.accepted", "name time"},
     {lifecycle_text::staff_rejected, "staff.rejected", "name time"},
     {lifecycle_text::staff_transferred, "staff.transferred", "department name time"},
@@ -88,7 +90,7 @@ inline constexpr std::array<lifecycle_text_spec, 76> lifecycle_text_specs{{
     {lifecycle_text::staff_rated_unresolved, "staff.rated_unresolved", "rating"},
     {lifecycle_text::staff_not_resolved, "staff.not_resolved", ""},
     {lifecycle_text::staff_card, "staff.card",
-     "tracking category department location description photos channel submitted response_due deadline"},
+     "tracking category department location description details photos channel submitted response_due deadline"},
     {lifecycle_text::staff_title, "staff.title", "tracking category"},
     {lifecycle_text::staff_none, "staff.none", ""},
     {lifecycle_text::staff_plain_note, "staff.plain.note", ""},
@@ -123,6 +125,9 @@ inline constexpr std::array<lifecycle_text_spec, 76> lifecycle_text_specs{{
     {lifecycle_text::notify_message, "notify.message", "text"},
     {lifecycle_text::notify_receipt, "notify.receipt", "tracking status time digest"},
     {lifecycle_text::staff_erased, "staff.erased", "tracking time text"},
+    {lifecycle_text::staff_card_since, "staff.card_since", "text"},
+    {lifecycle_text::staff_card_outcome, "staff.card_outcome", "text"},
+    {lifecycle_text::staff_followed, "staff.followed", "count"},
 }};
 
 constexpr bool lifecycle_specs_in_enum_order()
@@ -130,7 +135,7 @@ constexpr bool lifecycle_specs_in_enum_order()
     for (std::size_t i = 0; i < lifecycle_text_specs.size(); ++i)
         if (static_cast<std::size_t>(lifecycle_text_specs[i].id) != i)
             return false;
-    return static_cast<std::size_t>(lifecycle_text::staff_erased) + 1 == lifecycle_text_specs.size();
+    return static_cast<std::size_t>(lifecycle_text::staff_followed) + 1 == lifecycle_text_specs.size();
 }
 static_assert(lifecycle_specs_in_enum_order(), "lifecycle_text_specs must list every text id once, in enum order");
 

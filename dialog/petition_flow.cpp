@@ -112,6 +112,7 @@ std::vector<std::vector<model::button>> rating_buttons(std::string const& tracki
 void tell_citizen(petition_outcome& out, model::petition const& p, std::string const& text,
                   std::vector<std::vector<model::button>> buttons = {})
 {
+    out.follower_text = text;
     for (auto& piece : split_units(text, max_message_units)) {
         model::outbound_message m;
         m.channel_id = p.channel_id;
@@ -287,6 +288,7 @@ void notify_citizen(petition_outcome& out, model::staff_command const& cmd, std:
         auto const answer = say(tx, lt::notify_answered, {time, tracking, {"answer", text}});
         tell_citizen(out, p, answer + "\n\n" + say(tx, lt::notify_rate),
                      ctx.buttons ? rating_buttons(p.tracking) : std::vector<std::vector<model::button>>{});
+        out.follower_text = answer;  // only the filer rates
         return;
     }
     case petition_action::note:
@@ -521,6 +523,34 @@ std::string receipt_line(model::timestamp at, std::string_view tracking, model::
                 {"status", status_name(tx, s)},
                 {"time", model::format_local_minutes(at, ctx.cal.zone)},
                 {"digest", model::short_digest(digest)}});
+}
+
+follow_outcome follow(model::petition const& p, std::vector<model::timeline_event> const& timeline,
+                      std::string const& language, petition_context const& ctx)
+{
+    follow_outcome out;
+    auto& e = out.entry;
+    e.at = ctx.now;
+    e.kind = model::entry_kind::note;
+    e.to = p.current;
+    e.actor = model::actor_kind::system;  // who follows is not the staff's to read here
+    e.department = p.department;
+    e.note = "followed by another citizen";
+    texts const staff(ctx.data, ctx.staff_language);
+    out.staff_text = say(staff, lifecycle_text::staff_followed, {{"count", std::to_string(p.followers.size())}});
+    if (p.current != model::status::answered)
+        return out;
+    // The newest answer: a reopened and answered again petition has several.
+    for (auto it = timeline.rbegin(); it != timeline.rend(); ++it)
+        if (it->kind == model::entry_kind::transition && it->to == model::status::answered) {
+            texts const tx(ctx.data, language);
+            out.answer = say(tx, lifecycle_text::notify_answered,
+                             {{"time", model::format_local_minutes(it->at, ctx.cal.zone)},
+                              {"tracking", p.tracking},
+                              {"answer", it->note}});
+            break;
+        }
+    return out;
 }
 
 petition_outcome apply_citizen(model::petition const& p, citizen_request const& req, actor const& who,

@@ -86,6 +86,9 @@ struct petition_outcome {
                                                  // gateway fans it out; confirms or refuses)
     std::vector<std::string> staff_photos;       // photos to re-post after staff_text (add_info)
     std::string supervisor_text;                 // for the supervisors serving next.department (an escalation)
+    // The status push as its followers get it (next.followers): the same news
+    // without the filer's rating question. Empty: nothing for them.
+    std::string follower_text;
 };
 
 // A staff member acts on a petition. pause (with a reason) and resume stop and
@@ -106,6 +109,18 @@ struct citizen_request {
 };
 petition_outcome apply_citizen(model::petition const& p, citizen_request const& req, actor const& who,
                                petition_context const& ctx);
+
+// A citizen starts following `p` (the duplicate offer; `p.followers` already
+// holds them): the timeline entry (no
+// identity in it), the staff's word of it, and, when `p` is already answered,
+// the answer for the new follower in `language` (the answer's note on `timeline`).
+struct follow_outcome {
+    model::timeline_event entry;
+    std::string staff_text;
+    std::string answer;  // empty unless answered
+};
+follow_outcome follow(model::petition const& p, std::vector<model::timeline_event> const& timeline,
+                      std::string const& language, petition_context const& ctx);
 
 // Staff-side text for a new petition: the card posted when its thread opens.
 std::string petition_card(model::petition const& p, petition_context const& ctx);

@@ -69,6 +69,11 @@ lifecycle_text plain_reply_hint(model::petition_action plain_reply)
 std::string petition_card(model::petition const& p, petition_context const& ctx)
 {
     texts const tx(ctx.data, ctx.staff_language);
+    std::string details;  // guided drafting's answers, quoted as the description; none when not given
+    if (!p.since.empty())
+        details += say(tx, lifecycle_text::staff_card_since, {{"text", quoted(p.since)}}) + "\n";
+    if (!p.outcome.empty())
+        details += say(tx, lifecycle_text::staff_card_outcome, {{"text", quoted(p.outcome)}}) + "\n";
     auto const card = say(
         tx, lifecycle_text::staff_card,
         {{"tracking", p.tracking},
@@ -76,6 +81,7 @@ std::string petition_card(model::petition const& p, petition_context const& ctx)
          {"department", or_none(p.department.empty() ? std::string{} : department_name(tx, p.department), tx)},
          {"location", citizen_words(place_text(tx, p.location_text, p.location), tx)},
          {"description", citizen_words(p.description, tx)},
+         {"details", details},
          {"photos", std::to_string(p.photo_ids.size())},
          {"channel", p.channel_id},  // where it came in; never the citizen's chat or user id
          {"submitted", model::format_local_minutes(p.submitted_at, ctx.cal.zone)},

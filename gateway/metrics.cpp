@@ -20,6 +20,7 @@ constexpr family families[] = {
     {"pg_opt_outs_total", "counter", "Chats that opted out or came back, by channel and state."},
     {"pg_commits_total", "counter", "Units of work, by result (committed, duplicate, failed)."},
     {"pg_petitions_filed_total", "counter", "Petitions filed, by channel."},
+    {"pg_petitions_followed_total", "counter", "Citizens who followed a petition nearby instead of filing, by channel."},
     {"pg_outbox_sends_total", "counter", "Outbound API calls, by channel and verdict (ok, retry, permanent)."},
     {"pg_send_failures_total", "counter", "Outbound API calls that did not succeed, by channel."},
     {"pg_dead_letters_total", "counter", "Outbox entries given up on, by channel."},

@@ -93,7 +93,8 @@ void unit_runner::note_reachable(model::inbound_event const& ev, bool reachable,
 }
 
 void unit_runner::plan_push(model::outbound_message push, model::timestamp now,
-                            std::vector<model::identity> const& tried, storage::unit_of_work& work) const
+                            std::vector<model::identity> const& tried, storage::unit_of_work& work,
+                            std::optional<model::identity> follower) const
 {
     // The unit's own writes come first: the petition's next state, a citizen
     // record it changes, a conversation it moves.
@@ -105,11 +106,27 @@ void unit_runner::plan_push(model::outbound_message push, model::timestamp now,
         p = store_.petition(push.notice_tracking);
     if (!p)
         return;
-    model::citizen who = store_.citizen(p->channel_id, p->chat_id);
-    for (auto const& c : work.citizens)
-        if (std::find(c.identities.begin(), c.identities.end(), model::identity{p->channel_id, p->chat_id}) !=
-            c.identities.end())
-            who = c;
+    auto const citizen_of = [&](model::identity const& i) {
+        model::citizen c = store_.citizen(i.channel_id, i.chat_id);
+        for (auto const& w : work.citizens)
+            if (std::find(w.identities.begin(), w.identities.end(), i) != w.identities.end())
+                c = w;
+        return c;
+    };
+    auto const holds = [](model::citizen const& c, model::identity const& i) {
+        return std::find(c.identities.begin(), c.identities.end(), i) != c.identities.end();
+    };
+    model::identity to{p->channel_id, p->chat_id};
+    model::citizen who = citizen_of(to);
+    // Planned again after a failure: a follower's copy stays the follower's.
+    if (!follower && !tried.empty() && !holds(who, tried.front()))
+        for (auto const& f : p->followers)
+            if (holds(citizen_of(f), tried.front()))
+                follower = f;
+    if (follower) {
+        to = *follower;
+        who = citizen_of(to);
+    }
     auto heard = [&](model::identity const& i) {
         auto const& next = work.conversation;
         if (next && next->channel_id == i.channel_id && next->chat_id == i.chat_id)
@@ -118,8 +135,8 @@ void unit_runner::plan_push(model::outbound_message push, model::timestamp now,
         return c ? c->updated_at : model::timestamp{};
     };
     // Addressed to the chat the petition came from; the planner may choose another.
-    push.channel_id = p->channel_id;
-    push.chat_id = p->chat_id;
+    push.channel_id = to.channel_id;
+    push.chat_id = to.chat_id;
     auto plan = plan_notice(push, who, heard, channels_, now, tried);
     auto const chosen = plan.message ? plan.message->channel_id : std::string{};
     work.timeline.emplace_back(p->tracking, notice_line(*p, chosen, describe(plan), now));

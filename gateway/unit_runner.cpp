@@ -27,6 +27,16 @@ public:
         return store_.timeline(tracking);
     }
     std::optional<model::link_code> link_code(std::string_view code) const override { return store_.link_code(code); }
+    std::vector<model::petition> recent_open(std::string_view category, model::timestamp since) const override
+    {
+        storage::petition_filter f;
+        f.open_only = true;
+        f.from = since;
+        f.limit = std::numeric_limits<std::size_t>::max();
+        auto all = store_.petitions(f);
+        std::erase_if(all, [&](model::petition const& p) { return p.category != category; });
+        return all;
+    }
 
 private:
     storage::store& store_;
@@ -361,7 +371,12 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
     std::vector<std::string_view> trackings;
     for (auto const& req : out.requests)
         trackings.push_back(req.tracking);
+    if (out.follow)
+        trackings.push_back(*out.follow);
     held = lock_petitions(trackings);
+    if (out.follow)
+        follow_petition(*out.follow, here, out.next.language, now,
+                        work);
     for (auto const& req : out.requests) {
         auto p = store_.petition(req.tracking);
         if (!p || std::find(who.identities.begin(), who.identities.end(),
@@ -739,9 +754,45 @@ void unit_runner::apply_outcome(dialog::petition_outcome&& out, std::string_view
             work.outbox.push_back(message_to(sup->channel, sup->chat, out.supervisor_text));
         metrics_.add("pg_alerts_total", {{"kind", "escalation"}});
     }
+    auto const followers = out.next.followers;
+    auto const tracking = out.next.tracking;
     work.petitions.push_back(std::move(out.next));
     for (auto& m : pushes)
         plan_push(std::move(m), now, {}, work);
+    // Followers hear of each status change as the filer does, without the rating question.
+    if (pushes.empty() || out.follower_text.empty())
+        return;
+    for (auto const& f : followers) {
+        auto m = message_to(f.channel_id, f.chat_id, out.follower_text);
+        m.notice_tracking = tracking;
+        m.notice_status = pushes.front().notice_status;
+        m.language = pushes.front().language;
+        plan_push(std::move(m), now, {}, work, f);
+    }
+}
+
+// A citizen follows another's petition (the dialog's duplicate offer): recorded
+// on the petition, noted on its timeline and in its staff threads, and an
+// answer it already has is sent to them at once.
+void unit_runner::follow_petition(std::string const& tracking, model::identity const& follower,
+                                  std::string const& language, model::timestamp now, storage::unit_of_work& work)
+{
+    auto p = store_.petition(tracking);
+    if (!p || !model::is_open(p->current) || (p->channel_id == follower.channel_id && p->chat_id == follower.chat_id))
+        return;
+    if (std::find(p->followers.begin(), p->followers.end(), follower) != p->followers.end())
+        return;
+    p->followers.push_back(follower);
+    auto const followed = dialog::follow(*p, store_.timeline(tracking), language, petition_ctx(now, follower.channel_id));
+    work.timeline.emplace_back(tracking, followed.entry);
+    post_to_threads(*p, followed.staff_text, work);
+    metrics_.add("pg_petitions_followed_total", {{"channel", follower.channel_id}});
+    if (!followed.answer.empty()) {
+        auto m = message_to(follower.channel_id, follower.chat_id, followed.answer);
+        m.language = language;
+        work.outbox.push_back(std::move(m));
+    }
+    work.petitions.push_back(std::move(*p));
 }
 
 }  // namespace pg::gateway

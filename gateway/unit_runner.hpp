@@ -103,8 +103,12 @@ private:
     void note_reachable(model::inbound_event const& ev, bool reachable, storage::unit_of_work& work);
     // Sends `push` to the citizen's first chat that can take it, not one of
     // `tried`, and records where (or that none could) on the timeline.
+    void follow_petition(std::string const& tracking, model::identity const& follower, std::string const& language,
+                         model::timestamp now, storage::unit_of_work& work);
+    // `follower`: the push is that follower's copy (model::petition::followers);
+    // without it, a push whose tried chat is a follower's stays that follower's.
     void plan_push(model::outbound_message push, model::timestamp now, std::vector<model::identity> const& tried,
-                   storage::unit_of_work& work) const;
+                   storage::unit_of_work& work, std::optional<model::identity> follower = std::nullopt) const;
     // A synced store's units are written ahead of their sync (see wal_syncer.hpp).
     bool write_ahead() const { return settings_.storage.sync; }
 

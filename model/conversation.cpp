@@ -6,7 +6,7 @@
 namespace pg::model {
 namespace {
 
-constexpr std::array<std::pair<dialog_step, std::string_view>, 11> step_names{{
+constexpr std::array<std::pair<dialog_step, std::string_view>, 15> step_names{{
     {dialog_step::start, "start"},
     {dialog_step::menu, "menu"},
     {dialog_step::category, "category"},
@@ -18,6 +18,10 @@ constexpr std::array<std::pair<dialog_step, std::string_view>, 11> step_names{{
     {dialog_step::track, "track"},
     {dialog_step::language, "language"},
     {dialog_step::add_info, "add_info"},
+    {dialog_step::since, "since"},
+    {dialog_step::outcome, "outcome"},
+    {dialog_step::split, "split"},
+    {dialog_step::duplicates, "duplicates"},
 }};
 
 }  // namespace

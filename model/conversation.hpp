@@ -24,6 +24,10 @@ enum class dialog_step {
     track,        // tracking: list shown, waiting for a tracking number
     language,     // choosing a language
     add_info,     // adding information to an own open petition (`target_petition`)
+    since,        // filing (drafting): since when, or skip
+    outcome,      // filing (drafting): what outcome the citizen wants, or skip
+    split,        // filing: the description holds several requests; file as one or split
+    duplicates,   // filing: open petitions nearby of the same category; follow one or file
 };
 
 std::string_view to_string(dialog_step s);
@@ -35,6 +39,13 @@ struct petition_draft {
     std::optional<geo_point> location;
     std::string description;
     std::vector<std::string> photo_ids;
+    std::string since;    // drafting answers; empty: not asked yet or skipped
+    std::string outcome;
+    bool since_asked = false;    // answered or skipped: not asked again
+    bool outcome_asked = false;
+    bool split_answered = false;       // "file as one" or "split" chosen for this description
+    std::string rest;                  // split: the requests to draft after this one is filed
+    bool duplicates_answered = false;  // "mine is different" chosen: file without asking again
 };
 
 struct conversation {
@@ -48,6 +59,7 @@ struct conversation {
     petition_draft draft;
     std::string target_petition;                  // add_info: which petition
     std::vector<std::string> petitions;           // own tracking numbers, oldest first (capped)
+    std::vector<std::string> following;           // others' petitions this chat follows, oldest first (capped)
     // Without inline buttons (WeChat, SMS) the last screen's buttons were offered as
     // numbered lines: offered[n - 1] is the button data a typed n stands for ("" for
     // none). Empty with buttons, and after a screen without buttons.

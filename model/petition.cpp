@@ -80,6 +80,9 @@ petition without_personal_data(petition p, timestamp now)
     p.location.reset();
     p.description.clear();
     p.photo_ids.clear();
+    p.since.clear();
+    p.outcome.clear();
+    p.followers.clear();
     if (!p.erased_at)
         p.erased_at = now;
     return p;

@@ -1,5 +1,6 @@
 #pragma once
 // A petition, its status and its timeline.
+#include "model/citizen.hpp"
 #include "model/event.hpp"
 #include "model/time.hpp"
 
@@ -73,6 +74,13 @@ struct petition {
     // When its personal data was erased (on request or by retention); the
     // figures stay, the text and the citizen's identity are gone.
     std::optional<timestamp> erased_at;
+    // Guided drafting (flow "drafting"): since when, and the outcome asked for.
+    // Citizen text, as the description; empty when not asked or skipped.
+    std::string since;
+    std::string outcome;
+    // Other citizens' chats that said "this is my problem too": they get its
+    // status pushes like the filer. Personal data; not petitions, not counted.
+    std::vector<identity> followers;
 };
 
 // The petition without the citizen's text, place, photos and identity: what

@@ -293,15 +293,38 @@ std::string encode(model::conversation const& c)
     put_geo(w, c.draft.location);
     w.key("desc").str(c.draft.description);
     put_strings(w, "photos", c.draft.photo_ids);
+    // Guided drafting: only what was asked or chosen, so other records stay as they were.
+    if (!c.draft.since.empty())
+        w.key("since").str(c.draft.since);
+    if (!c.draft.outcome.empty())
+        w.key("outcome").str(c.draft.outcome);
+    if (c.draft.since_asked)
+        w.key("since_asked").boolean(true);
+    if (c.draft.outcome_asked)
+        w.key("outcome_asked").boolean(true);
+    if (c.draft.split_answered)
+        w.key("split_answered").boolean(true);
+    if (!c.draft.rest.empty())
+        w.key("rest").str(c.draft.rest);
+    if (c.draft.duplicates_answered)
+        w.key("duplicates_answered").boolean(true);
     w.end_object();
     w.key("target").str(c.target_petition);
     put_strings(w, "petitions", c.petitions);
+    if (!c.following.empty())
+        put_strings(w, "following", c.following);
     if (!c.offered.empty())  // only on platforms without buttons: other records stay as they were
         put_strings(w, "offered", c.offered);
     w.key("events").u64(c.events);
     w.key("updated").i64(model::to_millis(c.updated_at));
     return w.end_object().take();
 }
+
+namespace {
+// Defined with the citizens below.
+void put_identities(json_writer& w, std::string_view key, std::vector<model::identity> const& v);
+void get_identities(record const& o, std::string_view key, std::vector<model::identity>& out);
+}  // namespace
 
 std::string encode(model::petition const& p)
 {
@@ -333,6 +356,13 @@ std::string encode(model::petition const& p)
         w.key("paused_since").i64(model::to_millis(*p.paused_since));
     if (p.erased_at)
         w.key("erased_at").i64(model::to_millis(*p.erased_at));
+    // Guided drafting and followers: only when present, so other records stay as they were.
+    if (!p.since.empty())
+        w.key("since").str(p.since);
+    if (!p.outcome.empty())
+        w.key("outcome").str(p.outcome);
+    if (!p.followers.empty())
+        put_identities(w, "followers", p.followers);
     return w.end_object().take();
 }
 
@@ -394,9 +424,17 @@ std::optional<model::conversation> decode_conversation(std::string_view bytes)
             get_geo(d, c.draft.location);
             get(d, "desc", c.draft.description);
             get(d, "photos", c.draft.photo_ids);
+            get(d, "since", c.draft.since);
+            get(d, "outcome", c.draft.outcome);
+            get(d, "since_asked", c.draft.since_asked);
+            get(d, "outcome_asked", c.draft.outcome_asked);
+            get(d, "split_answered", c.draft.split_answered);
+            get(d, "rest", c.draft.rest);
+            get(d, "duplicates_answered", c.draft.duplicates_answered);
         }
         get(j, "target", c.target_petition);
         get(j, "petitions", c.petitions);
+        get(j, "following", c.following);
         get(j, "offered", c.offered);
         get(j, "events", c.events);
         get_time(j, "updated", c.updated_at);
@@ -430,6 +468,9 @@ std::optional<model::petition> decode_petition(std::string_view bytes)
         get_optional_bool(j, "resolved", p.resolved);
         get_optional_time(j, "paused_since", p.paused_since);  // absent: its clock runs
         get_optional_time(j, "erased_at", p.erased_at);
+        get(j, "since", p.since);  // absent before guided drafting: empty
+        get(j, "outcome", p.outcome);
+        get_identities(j, "followers", p.followers);
         return p;
     });
 }

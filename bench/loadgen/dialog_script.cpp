@@ -12,16 +12,17 @@ namespace {
 
 // Replies of one cycle, in order: the locale key each one starts with.
 constexpr std::array<char const*, replies_per_cycle> reply_keys = {
-    "menu.prompt", "category.prompt", "location.prompt", "description.prompt", "photos.prompt",
-    "confirm.prompt", "filed", "menu.prompt", "track.list",
+    "menu.prompt", "category.prompt", "location.prompt", "description.prompt", "since.prompt", "outcome.prompt",
+    "photos.prompt", "confirm.prompt", "filed", "menu.prompt", "track.list",
 };
-constexpr std::array<unsigned, steps_per_cycle> replies_per_step = {1, 1, 1, 1, 1, 1, 2, 1};
+constexpr std::array<unsigned, steps_per_cycle> replies_per_step = {1, 1, 1, 1, 1, 1, 1, 1, 2, 1};
 constexpr std::array<std::string_view, steps_per_cycle> step_names = {
-    "/start", "file", "category", "location", "description", "no photos", "send", "track",
+    "/start", "file", "category", "location", "description", "skip", "skip", "no photos", "send", "track",
 };
 constexpr unsigned first_contact_reply = 0;  // may carry the welcome and privacy notes first
-constexpr unsigned filed_reply = 6;
-constexpr unsigned track_reply = 8;
+constexpr unsigned since_reply = 4;          // the description's length note comes first
+constexpr unsigned filed_reply = 8;
+constexpr unsigned track_reply = 10;
 
 constexpr std::array<std::string_view, 6> streets = {
     "Main Street", "Oak Avenue", "Station Road", "Market Square", "River Lane", "Hill Road",
@@ -83,6 +84,8 @@ void dialog_script::text_of_step(chat const& c, std::string& out) const
         out += streets[(i + k) % streets.size()];
         out += ", district ";
         out += std::to_string(i % 12 + 1);
+        out += ", door ";  // a place of each chat's own: a shared one would offer another's petition to follow
+        out += std::to_string(i);
         return;
     case 4:
         out += problems[(i + 2 * k) % problems.size()];
@@ -92,8 +95,10 @@ void dialog_script::text_of_step(chat const& c, std::string& out) const
         out += std::to_string(k + 1);
         out += '.';
         return;
-    case 5: out += "no photos"; return;
-    case 6: out += "send"; return;
+    case 5:
+    case 6: out += "skip"; return;  // since when, what outcome
+    case 7: out += "no photos"; return;
+    case 8: out += "send"; return;
     default: out += "track"; return;
     }
 }
@@ -117,8 +122,9 @@ std::string dialog_script::check(chat& c, std::string_view text) const
                " owed): \"" + clip_for_report(text) + "\"";
     auto const slot = static_cast<unsigned>(n % replies_per_cycle);
     auto const& marker = markers_[slot];
-    bool const fits = slot == first_contact_reply ? text.find(marker) != std::string_view::npos
-                                                  : text.starts_with(marker);
+    bool const fits = slot == first_contact_reply || slot == since_reply
+                          ? text.find(marker) != std::string_view::npos
+                          : text.starts_with(marker);
     std::string problem;
     if (!fits) {
         problem = "reply #" + std::to_string(n + 1) + " should start with \"" + clip_for_report(marker) +

@@ -2,7 +2,7 @@
 // What each simulated citizen types, and which replies that must produce, in
 // order. Pure: no sockets, no clock.
 //
-// One cycle is 8 updates and 9 sendMessage replies, learnt from the real
+// One cycle is 10 updates and 11 sendMessage replies, learnt from the real
 // gateway on the demo flow and checked against the shipped en locale:
 //
 //   update        replies  first reply starts with (locale key)
@@ -10,7 +10,9 @@
 //   1             1        category.prompt
 //   <1..6>        1        location.prompt
 //   <address>     1        description.prompt
-//   <description> 1        photos.prompt
+//   <description> 1        since.prompt (after the description's length note)
+//   skip          1        outcome.prompt
+//   skip          1        photos.prompt
 //   no photos     1        confirm.prompt
 //   send          2        filed (with the tracking number), then menu.prompt
 //   track         1        track.list (must list the number just filed)
@@ -21,13 +23,13 @@
 
 namespace pg::bench {
 
-inline constexpr unsigned steps_per_cycle = 8;
-inline constexpr unsigned replies_per_cycle = 9;
+inline constexpr unsigned steps_per_cycle = 10;
+inline constexpr unsigned replies_per_cycle = 11;
 
 struct chat {
     std::int64_t id = 0;
     std::uint32_t index = 0;
-    std::uint32_t pos = 0;         // next step, 0..7
+    std::uint32_t pos = 0;         // next step, 0..9
     std::uint32_t cycle = 0;       // completed cycles
     std::uint32_t message_id = 0;  // last message_id sent
     std::uint32_t warmup = 0;      // mix walk: steps still to take before measuring

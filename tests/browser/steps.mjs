@@ -35,12 +35,23 @@ export async function fileInChat(page, base, where, what, onConfirm) {
   await type(page, where);
   await waitForReply(page, 'Describe it in');
   await type(page, what);
+  // Guided drafting (the demo flow asks both): since when, what outcome; skipped here.
+  await waitForReply(page, 'Since when has this been a problem?');
+  await press(page, 'Skip');
+  await waitForReply(page, 'What would you like the city to do?');
+  await press(page, 'Skip');
   await waitForReply(page, 'You can add up to');
   await press(page, 'No photos');
   await waitForReply(page, 'Please check your request');
   if (onConfirm) await onConfirm('confirm');
   await press(page, 'Send');
-  await waitForReply(page, 'Tracking number:');
+  // Another citizen's open request at the same place may be offered first: file anyway.
+  const duplicates = reply(page, 'Requests like yours were filed nearby');
+  await reply(page, 'Tracking number:').or(duplicates).first().waitFor();
+  if (await duplicates.count() > 0) {
+    await press(page, 'Mine is different: file it');
+    await waitForReply(page, 'Tracking number:');
+  }
   const filed = await reply(page, 'Tracking number:').innerText();
   const m = /Tracking number:\s*([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(filed);
   if (!m) throw new Error(`no tracking number in the citizen page's message: ${filed}`);

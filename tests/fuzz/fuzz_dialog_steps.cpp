@@ -48,7 +48,8 @@ adapters::telegram::secrets const tg_secrets{"fuzz-webhook-secret", "123456:fuzz
 constexpr dialog_step all_steps[] = {
     dialog_step::start, dialog_step::menu,       dialog_step::category, dialog_step::location,
     dialog_step::description, dialog_step::photos, dialog_step::confirm, dialog_step::edit_field,
-    dialog_step::track, dialog_step::language,   dialog_step::add_info,
+    dialog_step::track, dialog_step::language,   dialog_step::add_info, dialog_step::since,
+    dialog_step::outcome, dialog_step::split,    dialog_step::duplicates,
 };
 
 // ---- dialog data: the shipped demo, and variants of it ----
@@ -239,7 +240,8 @@ std::vector<std::string> const& button_data()
         std::vector<std::string> d{"menu", "cancel", "back", "help",    "lang", "m:file", "m:track", "m:draft",
                                    "ok",   "edit",   "p:done", "p:clear", "c:",  "e:",     "t:",      "l:",
                                    "",     "m:",     "c:gone_category", "l:fr", "l:ZH-cn", "t:0000-0000",
-                                   "a:",   "r:",     "r::5",   "r:0000-0000:3"};
+                                   "a:",   "r:",     "r::5",   "r:0000-0000:3", "skip", "s:one", "s:first",
+                                   "d:new", "f:",    "f:0000-0000"};
         for (auto const& c : demo().citizen.categories)
             d.push_back("c:" + c.id);
         for (auto s : all_steps)

@@ -136,7 +136,8 @@ protected:
     {
         for (auto const& text : {std::string("/start"), std::string("1"), std::string("1"),
                                  "Main Street, house C" + std::to_string(chat), description_of(chat),
-                                 std::string("no photos"), std::string("send")})
+                                 std::string("skip"), std::string("skip"), std::string("no photos"),
+                                 std::string("send")})
             deliver(tg::text(++update_id, chat, text));
         std::lock_guard lock(mutex);
         citizens_done.insert(chat);
@@ -299,15 +300,15 @@ TEST_F(crash_loop, kill_9_under_load_loses_and_doubles_nothing)
             desk.join();
     }};
     citizen(first_citizen);
-    ASSERT_TRUE(eventually([&] { return messages_by_chat()[first_citizen].size() >= 11; }, 30s)) << gateway->log();
+    ASSERT_TRUE(eventually([&] { return messages_by_chat()[first_citizen].size() >= 13; }, 30s)) << gateway->log();
     std::vector<std::string> citizen_replies;
     auto const learned = messages_by_chat();
     for (auto const& m : learned.at(first_citizen))
         citizen_replies.push_back(normalized(m.text, first_citizen));
     for (auto const& t : citizen_replies)
         std::cerr << "  learned: " << t.substr(0, 80) << "\n";
-    ASSERT_EQ(citizen_replies.size(), 11u);  // 8 dialog replies, then accepted, answered, closed
-    ASSERT_EQ(std::set<std::string>(citizen_replies.begin(), citizen_replies.end()).size(), 11u)
+    ASSERT_EQ(citizen_replies.size(), 13u);  // 10 dialog replies, then accepted, answered, closed
+    ASSERT_EQ(std::set<std::string>(citizen_replies.begin(), citizen_replies.end()).size(), 13u)
         << "the check below needs distinct replies per citizen";
 
     // Citizens keep coming until the last kill.
@@ -374,8 +375,9 @@ TEST_F(crash_loop, kill_9_under_load_loses_and_doubles_nothing)
             if (p["description"] == description_of(chat))
                 tracking_of[chat] = p["tracking"];
     auto const want_for = [&](std::int64_t chat) {
-        return closed.count(tracking_of[chat]) ? citizen_replies
-                                               : std::vector<std::string>(citizen_replies.begin(), citizen_replies.begin() + 8);
+        return closed.count(tracking_of[chat])
+                   ? citizen_replies
+                   : std::vector<std::string>(citizen_replies.begin(), citizen_replies.begin() + 10);
     };
     EXPECT_TRUE(eventually([&] {
         auto const by_chat = messages_by_chat();

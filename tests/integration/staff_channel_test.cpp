@@ -145,10 +145,10 @@ protected:
         std::string const& description = "A pothole about 30 cm wide has been growing for two weeks; please fill it.")
     {
         for (std::string const text : {"/start", "1", "1", "Main Street 12, by the bus stop", description.c_str(),
-                                       "no photos", "send"})
+                                       "skip", "skip", "no photos", "send"})
             post_tg(tg::text(++id, citizen_chat, text));
-        EXPECT_TRUE(wait_citizen_messages(8)) << gateway->log();
-        auto const filed = tg_messages_to(citizen_chat)[6]["text"].get<std::string>();
+        EXPECT_TRUE(wait_citizen_messages(10)) << gateway->log();
+        auto const filed = tg_messages_to(citizen_chat)[8]["text"].get<std::string>();
         std::smatch m;
         EXPECT_TRUE(std::regex_search(filed, m, std::regex("[0-9A-Z]{4}-[0-9A-Z]{4}"))) << filed;
         return m.str();
@@ -202,8 +202,12 @@ protected:
         std::int64_t id = 50'000;
         for (std::size_t i = 1; i <= n; ++i) {
             auto const chat = citizen_chat + static_cast<std::int64_t>(i);
-            for (auto const* text : {"/start", "1", "1", "Main Street 12, by the bus stop",
-                                     "A pothole about 30 cm wide has been growing for two weeks; please fill it."})
+            // Each at a place of its own: the same place would offer the others' petitions to follow.
+            for (std::string const text : {std::string("/start"), std::string("1"), std::string("1"),
+                                           "Main Street " + std::to_string(i) + ", by the bus stop",
+                                           std::string("A pothole about 30 cm wide has been growing for two weeks; "
+                                                       "please fill it."),
+                                           std::string("skip"), std::string("skip")})
                 post_tg(tg::text(++id, chat, text));
             post_tg(tg::photo(++id, chat, "AgACAgIAAxkBAAIBQ2-photo-" + std::to_string(i)));
             for (auto const* text : {"Done", "send"})
@@ -258,8 +262,8 @@ TEST_F(staff_channel, an_official_takes_a_petition_from_submission_to_close)
 
     // Accept from the Telegram topic: the citizen is told, Slack's thread mirrors it.
     post_tg(tg::topic_message(++id, staff_group, topic_id, official, "accept"));
-    ASSERT_TRUE(wait_citizen_messages(9)) << gateway->log();
-    auto const accepted = tg_messages_to(citizen_chat)[8]["text"].get<std::string>();
+    ASSERT_TRUE(wait_citizen_messages(11)) << gateway->log();
+    auto const accepted = tg_messages_to(citizen_chat)[10]["text"].get<std::string>();
     EXPECT_TRUE(contains(accepted, tracking)) << accepted;
     ASSERT_TRUE(slack_api.wait_for_count(2));
     EXPECT_EQ(slack_posts()[1]["thread_ts"], slack_thread);
@@ -267,7 +271,7 @@ TEST_F(staff_channel, an_official_takes_a_petition_from_submission_to_close)
     // Transfer from the Slack thread.
     post_slack(slack::thread_reply("Ev001", slack_channel, "U0STAFF", slack_thread, "1764000100.000200",
                                    "transfer water_board Water mains are theirs"));
-    ASSERT_TRUE(wait_citizen_messages(10)) << gateway->log();
+    ASSERT_TRUE(wait_citizen_messages(12)) << gateway->log();
     // Slack's retry of the same event is not processed twice.
     post_slack(slack::thread_reply("Ev001", slack_channel, "U0STAFF", slack_thread, "1764000100.000200",
                                    "transfer water_board Water mains are theirs"));
@@ -282,13 +286,13 @@ TEST_F(staff_channel, an_official_takes_a_petition_from_submission_to_close)
 
     // The allowed official answers with a plain reply; then closes.
     post_tg(tg::topic_message(++id, staff_group, topic_id, 999, "The main was repaired on Monday."));
-    ASSERT_TRUE(wait_citizen_messages(11)) << gateway->log();
-    auto const answer = tg_messages_to(citizen_chat)[10];
+    ASSERT_TRUE(wait_citizen_messages(13)) << gateway->log();
+    auto const answer = tg_messages_to(citizen_chat)[12];
     EXPECT_TRUE(contains(answer["text"], "The main was repaired on Monday.")) << answer.dump();
     EXPECT_TRUE(answer.contains("reply_markup")) << answer.dump();  // rating buttons
     post_tg(tg::topic_message(++id, staff_group, topic_id, 999, "close"));
-    ASSERT_TRUE(wait_citizen_messages(12)) << gateway->log();
-    EXPECT_EQ(tg_messages_to(citizen_chat).size(), 12u);
+    ASSERT_TRUE(wait_citizen_messages(14)) << gateway->log();
+    EXPECT_EQ(tg_messages_to(citizen_chat).size(), 14u);
 
     // The timeline: who did what and when, never going backwards.
     auto const tl = timeline_of(tracking);
@@ -313,7 +317,7 @@ TEST_F(staff_channel_by_default, a_plain_message_in_the_thread_is_an_internal_no
     EXPECT_TRUE(contains(card, "Plain messages here are internal notes; write `answer <text>` to answer the citizen."))
         << card;
     post_tg(tg::topic_message(++id, staff_group, topic_id, official, "accept"));
-    ASSERT_TRUE(wait_citizen_messages(9)) << gateway->log();
+    ASSERT_TRUE(wait_citizen_messages(11)) << gateway->log();
 
     std::string const chatter = "Same caller as last week, he shouts at the front desk.";
     post_tg(tg::topic_message(++id, staff_group, topic_id, official, chatter));
@@ -334,9 +338,9 @@ TEST_F(staff_channel_by_default, a_plain_message_in_the_thread_is_an_internal_no
     // An explicit answer does reach the citizen; a citizen's messages go out in
     // order, so had the note been sent, it would have come first.
     post_tg(tg::topic_message(++id, staff_group, topic_id, official, "answer The pothole was filled today."));
-    ASSERT_TRUE(wait_citizen_messages(10)) << gateway->log();
+    ASSERT_TRUE(wait_citizen_messages(12)) << gateway->log();
     auto const to_citizen = tg_messages_to(citizen_chat);
-    EXPECT_TRUE(contains(to_citizen[9]["text"], "The pothole was filled today.")) << to_citizen[9].dump();
+    EXPECT_TRUE(contains(to_citizen[11]["text"], "The pothole was filled today.")) << to_citizen[11].dump();
     for (auto const& m : to_citizen)
         EXPECT_FALSE(contains(m["text"], "front desk")) << m.dump();
 }
@@ -372,7 +376,8 @@ TEST_F(staff_channel, citizen_photos_follow_the_card_in_the_telegram_topic)
 {
     std::int64_t id = 3000;
     for (auto const* text : {"/start", "1", "1", "Main Street 12, by the bus stop",
-                             "A pothole about 30 cm wide has been growing for two weeks; please fill it."})
+                             "A pothole about 30 cm wide has been growing for two weeks; please fill it.", "skip",
+                             "skip"})
         post_tg(tg::text(++id, citizen_chat, text));
     post_tg(tg::photo(++id, citizen_chat, "AgACAgIAAxkBAAIBQ2-pothole"));
     for (auto const* text : {"Done", "send"})
@@ -416,7 +421,7 @@ TEST_F(staff_channel, a_refused_transition_gets_a_reply_in_the_thread_and_change
     EXPECT_TRUE(contains(tg_messages_to(staff_group, topic_id)[1]["text"], tracking));
     auto const r = http_get_auth(gateway->port(), "/staff/api/petitions/" + tracking);
     EXPECT_EQ(json::parse(r.body)["status"], "submitted");
-    EXPECT_EQ(tg_messages_to(citizen_chat).size(), 8u);  // the citizen heard nothing
+    EXPECT_EQ(tg_messages_to(citizen_chat).size(), 10u);  // the citizen heard nothing
 }
 
 // A kill between createForumTopic and storing the topic's id leaves a topic the
@@ -607,7 +612,7 @@ TEST_F(staff_channel, staff_api_lists_gets_and_acts_with_the_same_rules)
     auto accepted = act({{"action", "accept"}, {"actor", "cms"}});
     EXPECT_EQ(accepted.status, 200) << accepted.body;
     EXPECT_EQ(json::parse(accepted.body)["status"], "accepted");
-    ASSERT_TRUE(wait_citizen_messages(9)) << gateway->log();
+    ASSERT_TRUE(wait_citizen_messages(11)) << gateway->log();
     EXPECT_EQ(http_request(gateway->port(), "GET", "/staff/api/petitions/NOPE-NOPE", "", token).status, 404);
 }
 
@@ -719,6 +724,89 @@ TEST_F(staff_channel, a_429_in_one_thread_pauses_the_whole_staff_chat)
     auto const retried = std::find_if(std::next(limited), all.end(), [&](auto const& r) { return r.body == limited->body; });
     ASSERT_NE(retried, all.end());
     EXPECT_GE(retried->at - limited->at, 1s);
+}
+
+// Guided drafting (issue 18): a second citizen at the same place is offered the
+// first one's open petition before filing, follows it instead, and from then
+// on hears its status like the filer; a third, joining after the answer, gets
+// the answer at once. Following files nothing and counts in no figure.
+TEST_F(staff_channel, a_citizen_nearby_follows_an_open_petition_and_hears_its_answer)
+{
+    std::int64_t id = 6000;
+    auto const tracking = file_petition(id);
+    ASSERT_FALSE(tracking.empty());
+    auto const token = headers{{"Authorization", "Bearer staff-api-token-0123456789"}};
+    auto act = [&](json body) {
+        return http_request(gateway->port(), "POST", "/staff/api/petitions/" + tracking + "/actions", body.dump(),
+                            token);
+    };
+    // The newest message to `chat` that contains `text`, waited for (bounded).
+    auto wait_text = [&](std::int64_t chat, std::string const& text) {
+        json found;
+        EXPECT_TRUE(eventually([&] {
+            for (auto const& m : tg_messages_to(chat))
+                if (contains(m.value("text", ""), text))
+                    found = m;
+            return !found.is_null();
+        })) << "no \"" << text << "\" to " << chat << "\n" << gateway->log();
+        return found;
+    };
+    // A neighbour describes the same pothole, at the same place typed differently.
+    auto neighbour_files = [&](std::int64_t chat) {
+        for (std::string const text : {"/start", "1", "1", "  MAIN street 12,  by the bus stop ",
+                                       "The pothole by the bus stop is getting deeper every day, please fix it.",
+                                       "since Monday", "skip", "no photos", "send"})
+            post_tg(tg::text(++id, chat, text));
+        return wait_text(chat, "Requests like yours were filed nearby");
+    };
+
+    constexpr std::int64_t neighbour = citizen_chat + 1000;
+    auto const offer = neighbour_files(neighbour);
+    EXPECT_TRUE(contains(offer["text"], tracking)) << offer.dump();
+    EXPECT_FALSE(contains(offer["text"], "30 cm")) << "never the other citizen's description";
+    EXPECT_TRUE(contains(offer.dump(), "\"f:" + tracking + "\"")) << offer.dump();
+    post_tg(tg::button(++id, neighbour, "f:" + tracking));
+    wait_text(neighbour, "You now follow request " + tracking);
+
+    // Not a petition: the list holds one; the timeline notes the follower without naming them.
+    auto const listed = http_request(gateway->port(), "GET", "/staff/api/petitions", "", token);
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    EXPECT_EQ(json::parse(listed.body)["petitions"].size(), 1u) << listed.body;
+    auto const tl = timeline_of(tracking);
+    EXPECT_TRUE(std::any_of(tl.begin(), tl.end(), [](json const& e) {
+        return e["kind"] == "note" && e["note"] == "followed by another citizen";
+    })) << tl.dump();
+    EXPECT_FALSE(contains(tl.dump(), std::to_string(neighbour))) << tl.dump();
+    // The staff are told in the thread.
+    wait_text(staff_group, "now follows this petition (1 following)");
+
+    // Each status change reaches the filer and the follower.
+    ASSERT_EQ(act({{"action", "accept"}}).status, 200);
+    auto const accepted = wait_text(neighbour, "has been accepted");
+    EXPECT_TRUE(contains(accepted["text"], tracking)) << accepted.dump();
+    ASSERT_EQ(act({{"action", "answer"}, {"text", "The pothole was filled on Tuesday."}}).status, 200);
+    auto const to_filer = wait_text(citizen_chat, "The pothole was filled on Tuesday.");
+    EXPECT_TRUE(contains(to_filer.dump(), "inline_keyboard")) << "the filer rates: " << to_filer.dump();
+    auto const to_follower = wait_text(neighbour, "The pothole was filled on Tuesday.");
+    EXPECT_FALSE(contains(to_follower.dump(), "inline_keyboard")) << "the follower does not rate: "
+                                                                   << to_follower.dump();
+    EXPECT_FALSE(contains(to_follower["text"], "How satisfied")) << to_follower.dump();
+
+    // "My requests" lists the followed petition for the follower.
+    post_tg(tg::text(++id, neighbour, "track"));
+    wait_text(neighbour, tracking + " \u00b7");
+
+    // Answered is still open: a third neighbour joining now gets the answer at once.
+    constexpr std::int64_t late = citizen_chat + 2000;
+    auto const late_offer = neighbour_files(late);
+    EXPECT_TRUE(contains(late_offer["text"], tracking)) << late_offer.dump();
+    post_tg(tg::button(++id, late, "f:" + tracking));
+    wait_text(late, "You now follow request " + tracking);
+    auto const answer = wait_text(late, "The pothole was filled on Tuesday.");
+    EXPECT_TRUE(contains(answer["text"], tracking)) << answer.dump();
+    EXPECT_EQ(json::parse(http_request(gateway->port(), "GET", "/staff/api/petitions", "", token).body)["petitions"]
+                  .size(),
+              1u);
 }
 
 }  // namespace

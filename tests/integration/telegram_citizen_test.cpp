@@ -107,10 +107,18 @@ TEST_F(citizen, files_a_petition_and_tracks_it)
     say_one(tg::text(++id, chat, "Main Street 12, by the bus stop"));
     auto const too_short = say_one(tg::text(++id, chat, "short"));  // re-prompt, state unchanged
     EXPECT_TRUE(contains(too_short, "only 5 characters")) << too_short;
-    say_one(tg::text(++id, chat, "A pothole about 30 cm wide has been growing for two weeks; please fill it."));
+    auto const since = say_one(
+        tg::text(++id, chat, "A pothole about 30 cm wide has been growing for two weeks; please fill it."));
+    EXPECT_TRUE(contains(since, "60 of 1000 characters")) << since;  // visible characters: no spaces
+    EXPECT_TRUE(contains(since, "Since when")) << since;
+    auto const outcome = say_one(tg::text(++id, chat, "two weeks ago"));
+    EXPECT_TRUE(contains(outcome, "What would you like the city to do?")) << outcome;
+    say_one(tg::text(++id, chat, "skip"));
     auto const summary = say_one(tg::text(++id, chat, "no photos"));
     EXPECT_TRUE(contains(summary, "Category: " + category_label("roads"))) << summary;
     EXPECT_TRUE(contains(summary, "Place: Main Street 12, by the bus stop")) << summary;
+    EXPECT_TRUE(contains(summary, "Since: two weeks ago")) << summary;
+    EXPECT_FALSE(contains(summary, "Outcome wanted:")) << "skipped: " << summary;
 
     auto const filed = say(tg::text(++id, chat, "send"), 2);  // the confirmation, then the menu
     ASSERT_EQ(filed.size(), 2u);
@@ -203,7 +211,7 @@ TEST_F(citizen, a_draft_and_pending_replies_survive_kill_9)
     // prompt), and the draft resumes at the description step.
     say(tg::text(4004, chat, "Main Street 12"), 0);
     auto const next = say_one(tg::text(4005, chat, "A pothole about 30 cm wide has been growing for two weeks."));
-    EXPECT_TRUE(contains(next, "photos")) << next;
+    EXPECT_TRUE(contains(next, "Since when")) << next;
     EXPECT_EQ(api.count(), expected_);
 }
 

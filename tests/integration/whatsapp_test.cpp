@@ -119,11 +119,15 @@ protected:
         message_number(4);
         citizen_says("A pothole about 30 cm wide has been growing for two weeks.");
         message_number(5);
+        citizen_says("skip");  // since when
+        message_number(6);
+        citizen_says("skip");  // what outcome
+        message_number(7);
         citizen_says("no photos");
-        auto const confirm = message_number(6);
+        auto const confirm = message_number(8);
         EXPECT_EQ(confirm.interactive_type, "button") << confirm.body.dump();
         citizen_taps("ok", "Send");  // a reply button pressed: its id is the dialog's data
-        auto const filed = message_number(7);
+        auto const filed = message_number(9);
         std::smatch m;
         EXPECT_TRUE(std::regex_search(filed.text, m, std::regex("[A-Z0-9]{4}-[A-Z0-9]{4}"))) << filed.body.dump();
         return m.empty() ? std::string() : m.str();

@@ -165,6 +165,36 @@ TEST(read_dialog_files, absent_flow_keys_take_the_defaults)
     EXPECT_TRUE(data.locales[0].matches.empty());
 }
 
+TEST(read_dialog_files, reads_guided_drafting_and_duplicates)
+{
+    dialog_dir d;
+    auto flow = full_flow();
+    flow["description"]["concise"] = 30;
+    flow["drafting"] = json::parse(R"({"since": true, "outcome": true, "split": true, "answer_max": 80})");
+    flow["duplicates"] = json::parse(R"({"days": 14, "distance_m": 150})");
+    auto const f = d.read(flow, en_locale(), zh_locale()).citizen;
+    EXPECT_EQ(f.description_concise, 30u);
+    EXPECT_TRUE(f.drafting.since);
+    EXPECT_TRUE(f.drafting.outcome);
+    EXPECT_TRUE(f.drafting.split);
+    EXPECT_EQ(f.drafting.answer_max, 80u);
+    EXPECT_TRUE(f.duplicates.enabled);
+    EXPECT_EQ(f.duplicates.days, 14);
+    EXPECT_DOUBLE_EQ(f.duplicates.distance_m, 150);
+
+    // Absent: all off. Present and empty: the defaults.
+    auto const off = d.read(full_flow(), en_locale(), zh_locale()).citizen;
+    EXPECT_EQ(off.description_concise, 0u);
+    EXPECT_FALSE(off.drafting.since || off.drafting.outcome || off.drafting.split);
+    EXPECT_FALSE(off.duplicates.enabled);
+    flow = full_flow();
+    flow["duplicates"] = json::object();
+    auto const defaults = d.read(flow, en_locale(), zh_locale()).citizen.duplicates;
+    EXPECT_TRUE(defaults.enabled);
+    EXPECT_EQ(defaults.days, 30);
+    EXPECT_DOUBLE_EQ(defaults.distance_m, 300);
+}
+
 TEST(read_dialog_files, flow_errors_name_the_flow_file)
 {
     struct case_ {
@@ -179,7 +209,17 @@ TEST(read_dialog_files, flow_errors_name_the_flow_file)
         {"/description/max", "4001", "description.max: expected an integer from 1 to 4000, found 4001"},
         {"/description/min", "50", "description: min (50) must be less than max (50)"},
         {"/description", R"({"max": 10})", "description: min (20) must be less than max (10)"},
-        {"/description/avg", "3", "description.avg: unknown key; expected one of: min, max"},
+        {"/description/avg", "3", "description.avg: unknown key; expected one of: min, max, concise"},
+        {"/description/concise", "50", "description.concise: expected 0 (no hint) or between min (5) and max (50), found 50"},
+        {"/description/concise", "5", "description.concise: expected 0 (no hint) or between min (5) and max (50), found 5"},
+        {"/description/concise", "-1", "description.concise: expected an integer from 0 to 4000, found -1"},
+        {"/drafting", "true", "drafting: expected an object, found true"},
+        {"/drafting/since", "1", "drafting.since: expected true or false, found 1"},
+        {"/drafting/answer_max", "0", "drafting.answer_max: expected an integer from 1 to 1000, found 0"},
+        {"/drafting/when", "true", "drafting.when: unknown key; expected one of: since, outcome, split, answer_max"},
+        {"/duplicates/days", "0", "duplicates.days: expected an integer from 1 to 365, found 0"},
+        {"/duplicates/distance_m", "0", "duplicates.distance_m: expected an integer from 1 to 100000, found 0"},
+        {"/duplicates/radius", "5", "duplicates.radius: unknown key; expected one of: days, distance_m"},
         {"/location/max", "0", "location.max: expected an integer from 1 to 1000, found 0"},
         {"/location/max", "1001", "location.max: expected an integer from 1 to 1000, found 1001"},
         {"/location/min", "1", "location.min: unknown key; expected one of: max"},
@@ -195,7 +235,7 @@ TEST(read_dialog_files, flow_errors_name_the_flow_file)
         {"/remembered_petitions", "101", "remembered_petitions: expected an integer from 1 to 100, found 101"},
         {"/steps", "[]",
          "steps: unknown key; expected one of: default_language, description, location, photos, deadline_days, "
-         "response_days, remembered_petitions, categories"},
+         "response_days, remembered_petitions, categories, drafting, duplicates"},
         {"/categories", "", "categories: missing"},
         {"/categories", "[]", "categories: expected at least one category, found an empty array"},
         {"/categories", "{}", "categories: expected an array, found an empty object"},

@@ -41,7 +41,11 @@ dialog_step back_of(dialog_step s)
     switch (s) {
     case dialog_step::location: return dialog_step::category;
     case dialog_step::description: return dialog_step::location;
-    case dialog_step::photos: return dialog_step::description;
+    case dialog_step::since: return dialog_step::description;
+    case dialog_step::outcome: return dialog_step::since;
+    case dialog_step::photos: return dialog_step::outcome;  // the demo flow asks since when and what outcome
+    case dialog_step::split: return dialog_step::confirm;
+    case dialog_step::duplicates: return dialog_step::confirm;
     case dialog_step::confirm: return dialog_step::photos;
     case dialog_step::edit_field: return dialog_step::confirm;
     case dialog_step::language: return dialog_step::category;  // its resume step in at()
@@ -129,7 +133,8 @@ struct bad_input {
 // Text that no step other than the free-text ones can take.
 model::inbound_event unexpected_text_for(dialog_step s)
 {
-    if (s == dialog_step::location || s == dialog_step::description || s == dialog_step::add_info)
+    if (s == dialog_step::location || s == dialog_step::description || s == dialog_step::add_info ||
+        s == dialog_step::since || s == dialog_step::outcome)
         return text_event("  ");
     return text_event("xyzzy plugh");
 }

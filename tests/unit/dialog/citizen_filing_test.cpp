@@ -17,7 +17,8 @@ TEST(filing, full_path_in_english_files_the_petition)
     harness h;
     model::conversation st;
     h.feed(st, {text_event("hello"), text_event("1"), button_event("c:roads"), text_event(good_location),
-                text_event(good_description), photo_event({"ph-1"}), photo_event({"ph-2"}), text_event("done")});
+                text_event(good_description), text_event("since last Monday"), text_event("fill it"),
+                photo_event({"ph-1"}), photo_event({"ph-2"}), text_event("done")});
     ASSERT_EQ(st.step, dialog_step::confirm);
     EXPECT_EQ(h.tracking_calls, 0);
 
@@ -39,6 +40,8 @@ TEST(filing, full_path_in_english_files_the_petition)
     EXPECT_FALSE(p.location);
     EXPECT_EQ(p.description, good_description);
     EXPECT_EQ(p.photo_ids, (std::vector<std::string>{"ph-1", "ph-2"}));
+    EXPECT_EQ(p.since, "since last Monday");
+    EXPECT_EQ(p.outcome, "fill it");
     EXPECT_EQ(p.current, model::status::submitted);
     EXPECT_EQ(p.submitted_at, t0);
     EXPECT_EQ(p.deadline_at, t0 + days{10});  // roads: the category's own deadline
@@ -82,7 +85,8 @@ TEST(filing, full_path_in_chinese_with_typed_answers)
     EXPECT_TRUE(has(last_text(out0), shipped("zh-CN", "welcome")));
     st = out0.next;
     auto const out = h.feed(st, {text_event("提交诉求"), text_event("１"), text_event("人民路12号"),
-                                 text_event(description), text_event("没有照片"), text_event("确认")});
+                                 text_event(description), text_event("跳过"), text_event("跳过"),
+                                 text_event("没有照片"), text_event("确认")});
     ASSERT_TRUE(out.filed);
     EXPECT_EQ(h.tracking_calls, 1);
     EXPECT_EQ(out.filed->language, "zh-CN");
@@ -157,7 +161,7 @@ TEST(description_step, checks_length_in_code_points)
         auto const st = at(dialog_step::description);
         auto const out = h.run(st, text_event(c.text));
         if (c.accepted) {
-            EXPECT_EQ(out.next.step, dialog_step::photos) << c.name;
+            EXPECT_EQ(out.next.step, dialog_step::since) << c.name;
             EXPECT_EQ(out.next.draft.description, std::string(trim(c.text))) << c.name;
         } else {
             EXPECT_EQ(out.next.step, dialog_step::description) << c.name;
@@ -211,7 +215,8 @@ TEST(location_step, map_point_shows_in_the_summary_and_is_filed)
 {
     harness h;
     auto st = at(dialog_step::location);
-    auto const out = h.feed(st, {location_event(48.13743, 11.57549), text_event(good_description), text_event("skip")});
+    auto const out = h.feed(st, {location_event(48.13743, 11.57549), text_event(good_description), text_event("skip"),
+                                 text_event("skip"), text_event("skip")});
     EXPECT_EQ(st.step, dialog_step::confirm);
     EXPECT_TRUE(has(last_text(out), "48.13743, 11.57549"));
     auto const filed = h.run(st, button_event("ok"));
@@ -286,7 +291,7 @@ TEST(photos_elsewhere, are_kept_while_filing_and_a_caption_answers_the_question)
     harness h;
     auto const at_description = h.run(at(dialog_step::description), photo_event({"early"}, good_description));
     EXPECT_EQ(at_description.next.draft.photo_ids, std::vector<std::string>{"early"});
-    EXPECT_EQ(at_description.next.step, dialog_step::photos);
+    EXPECT_EQ(at_description.next.step, dialog_step::since);
     EXPECT_EQ(at_description.next.draft.description, good_description);
     EXPECT_TRUE(has(last_text(at_description), "(1 of 5)"));
 
@@ -361,7 +366,9 @@ TEST(back, walks_the_filing_steps_backwards_with_the_prompt)
         {dialog_step::category, dialog_step::menu, head_of("en", "menu.prompt")},
         {dialog_step::location, dialog_step::category, head_of("en", "category.prompt")},
         {dialog_step::description, dialog_step::location, head_of("en", "location.prompt")},
-        {dialog_step::photos, dialog_step::description, head_of("en", "description.prompt")},
+        {dialog_step::since, dialog_step::description, head_of("en", "description.prompt")},
+        {dialog_step::outcome, dialog_step::since, head_of("en", "since.prompt")},
+        {dialog_step::photos, dialog_step::outcome, head_of("en", "outcome.prompt")},
         {dialog_step::confirm, dialog_step::photos, head_of("en", "photos.prompt")},
         {dialog_step::edit_field, dialog_step::confirm, head_of("en", "confirm.prompt")},
     };

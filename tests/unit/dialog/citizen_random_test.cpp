@@ -25,7 +25,9 @@ bool known_step(dialog_step s)
 bool filing_step(dialog_step s)
 {
     return s == dialog_step::category || s == dialog_step::location || s == dialog_step::description ||
-           s == dialog_step::photos || s == dialog_step::confirm || s == dialog_step::edit_field;
+           s == dialog_step::since || s == dialog_step::outcome || s == dialog_step::photos ||
+           s == dialog_step::confirm || s == dialog_step::edit_field || s == dialog_step::split ||
+           s == dialog_step::duplicates;
 }
 
 // Mixed events, weighted towards what moves the dialog along, so that every
@@ -45,12 +47,14 @@ public:
             "Main Street 12", good_description, std::string(1001, 'x'), std::string(400, 'y'),
             "路面有一个大坑，大约三十厘米宽，从周一开始就有了，请尽快修补。", "\U0001F600\U0001F600",
             "add", "Add information", "补充信息", "The hole got bigger after the rain yesterday.",
+            two_requests, "since Monday", "fill it",
         };
         static std::vector<std::string> const data{
             "m:file", "m:track", "m:draft", "help", "lang", "menu", "cancel", "back", "c:roads", "c:other",
             "c:gone", "ok", "edit", "e:category", "e:location", "e:description", "e:photos", "e:bogus", "p:done",
             "p:clear", "l:en", "l:zh-CN", "l:fr", "t:7KQM-2X4D", "t:", "", "zz",
             "a:7KQM-2X4D", "a:", "r:7KQM-2X4D:4", "r:7KQM-2X4D:4y", "r:", "r:x:9", "r:x:3q",
+            "skip", "s:one", "s:first", "d:new", "f:NEAR-0001", "f:", "e:since", "e:outcome",
         };
         model::inbound_event ev;
         switch (index(12)) {
@@ -164,9 +168,28 @@ TEST(random_walk, keeps_every_promise_for_10000_events)
     std::size_t filed = 0, rated = 0;
     std::ptrdiff_t added = 0;
     std::vector<int> visits(all_steps.size());
+    // Another citizen's petitions where the walk files, so the duplicate offer comes up.
+    for (auto const* category : {"roads", "other"}) {
+        model::petition near;
+        near.tracking = std::string("NEAR-000") + (category[0] == 'r' ? "1" : "2");
+        near.channel_id = channel;
+        near.chat_id = "another-chat";
+        near.category = category;
+        near.location_text = "venue";  // as the walk's shared venues are named
+        near.location = model::geo_point{48.15, 11.5};
+        near.submitted_at = t0 - std::chrono::days{1};
+        h.lookup.nearby.push_back(near);
+        h.lookup.petitions[near.tracking] = near;
+    }
     for (int i = 0; i < 10'000; ++i) {
-        if (i % 2500 == 0)
-            st = model::conversation{};  // a new conversation now and then, so start is hit too
+        // A new conversation now and then, so start is hit too; twice one parked
+        // at the checks before filing, which a walk seldom reaches (few drafts are complete).
+        if (i == 5000)
+            st = at(dialog_step::split);
+        else if (i == 7500)
+            st = at(dialog_step::duplicates);
+        else if (i % 2500 == 0)
+            st = model::conversation{};
         h.now = t0 + std::chrono::seconds{i};
         answer_some(h, known, i);
         auto const ev = source.next(known);

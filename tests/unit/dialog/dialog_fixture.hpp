@@ -38,6 +38,16 @@ public:
         return it->second;
     }
 
+    // Where the duplicate offer looks: `nearby`, by category and date (as the store filters).
+    std::vector<model::petition> recent_open(std::string_view category, model::timestamp since) const override
+    {
+        std::vector<model::petition> out;
+        for (auto const& p : nearby)
+            if (p.category == category && p.submitted_at >= since && model::is_open(p.current))
+                out.push_back(p);
+        return out;
+    }
+
     void add(model::petition p, std::vector<model::timeline_event> tl)
     {
         timelines[p.tracking] = std::move(tl);
@@ -47,6 +57,7 @@ public:
     std::map<std::string, model::petition> petitions;
     std::map<std::string, std::vector<model::timeline_event>> timelines;
     std::map<std::string, model::link_code> codes;
+    std::vector<model::petition> nearby;  // other citizens' petitions, for the duplicate offer
 };
 
 inline constexpr char const* channel = "telegram";
@@ -95,6 +106,10 @@ inline model::inbound_event edited_text_event(std::string text)
 
 inline std::string const good_description = "Deep pothole in the right lane, about 30 cm wide, since Monday; please fill it.";
 inline std::string const good_location = "Main Street 12, outside the bakery";
+// Two numbered requests, each long enough to be filed on its own.
+inline std::string const two_requests =
+    "Two problems on our street:\n1. The lamp at number 12 has been dark for a week.\n"
+    "2. The drain at number 14 overflows whenever it rains.";
 
 // A conversation parked at step s, with the draft that step implies.
 inline model::conversation at(model::dialog_step s, std::string language = "en")
@@ -110,22 +125,29 @@ inline model::conversation at(model::dialog_step s, std::string language = "en")
     c.updated_at = t0 - std::chrono::minutes{5};
     if (s == dialog_step::start)
         c.language.clear();
-    auto const filing_order = {dialog_step::location, dialog_step::description, dialog_step::photos,
-                               dialog_step::confirm, dialog_step::edit_field};
+    // The demo flow asks since when and what outcome after the description.
+    auto const filing_order = {dialog_step::location, dialog_step::description, dialog_step::since,
+                               dialog_step::outcome,  dialog_step::photos,      dialog_step::confirm,
+                               dialog_step::edit_field, dialog_step::split,     dialog_step::duplicates};
     int depth = 0;
     for (auto f : filing_order) {
         ++depth;
         if (f == s)
             break;
     }
-    bool const filing = s == dialog_step::location || s == dialog_step::description || s == dialog_step::photos ||
-                        s == dialog_step::confirm || s == dialog_step::edit_field;
+    bool const filing = s == dialog_step::location || s == dialog_step::description || s == dialog_step::since ||
+                        s == dialog_step::outcome || s == dialog_step::photos || s == dialog_step::confirm ||
+                        s == dialog_step::edit_field || s == dialog_step::split || s == dialog_step::duplicates;
     if (filing) {
         c.draft.category = "roads";
         if (depth >= 2) c.draft.location_text = good_location;
         if (depth >= 3) c.draft.description = good_description;
-        if (depth >= 4) c.draft.photo_ids = {"ph-1"};
+        if (depth >= 4) c.draft.since_asked = true;  // skipped
+        if (depth >= 5) c.draft.outcome_asked = true;
+        if (depth >= 6) c.draft.photo_ids = {"ph-1"};
     }
+    if (s == dialog_step::split)  // the send that led here found two requests
+        c.draft.description = two_requests;
     if (s == dialog_step::language)
         c.resume_step = dialog_step::category;
     if (s == dialog_step::add_info)
@@ -137,7 +159,8 @@ inline std::vector<model::dialog_step> const all_steps{
     model::dialog_step::start,   model::dialog_step::menu,    model::dialog_step::category,
     model::dialog_step::location, model::dialog_step::description, model::dialog_step::photos,
     model::dialog_step::confirm, model::dialog_step::edit_field, model::dialog_step::track,
-    model::dialog_step::language, model::dialog_step::add_info,
+    model::dialog_step::language, model::dialog_step::add_info, model::dialog_step::since,
+    model::dialog_step::outcome, model::dialog_step::split, model::dialog_step::duplicates,
 };
 
 // Runs the dialog with the demo data, a map of petitions and a counting tracking source.
@@ -222,7 +245,8 @@ inline bool has(std::string const& haystack, std::string const& needle)
 
 inline bool draft_empty(model::petition_draft const& d)
 {
-    return d.category.empty() && d.location_text.empty() && !d.location && d.description.empty() && d.photo_ids.empty();
+    return d.category.empty() && d.location_text.empty() && !d.location && d.description.empty() && d.photo_ids.empty() &&
+           d.since.empty() && d.outcome.empty() && !d.since_asked && !d.outcome_asked && d.rest.empty();
 }
 
 // A locale text as shipped, for asserting what the citizen reads.

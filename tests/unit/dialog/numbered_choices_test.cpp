@@ -144,8 +144,9 @@ TEST(numbered_choices, confirm_photos_and_the_rating_question_are_numbered)
     EXPECT_EQ(edit.next.step, dialog_step::edit_field);
     // The field list is numbered already; Back comes after it.
     EXPECT_EQ(edit.next.offered,
-              (std::vector<std::string>{"e:category", "e:location", "e:description", "e:photos", "back"}));
-    EXPECT_EQ(h.run(edit.next, text_event("5")).next.step, dialog_step::confirm);
+              (std::vector<std::string>{"e:category", "e:location", "e:description", "e:since", "e:outcome",
+                                        "e:photos", "back"}));
+    EXPECT_EQ(h.run(edit.next, text_event("7")).next.step, dialog_step::confirm);
 
     auto with_photo = at(dialog_step::photos);
     with_photo.draft.photo_ids = {"ph-1"};

@@ -195,6 +195,24 @@ TEST(apply_staff, the_answer_asks_for_a_rating_with_short_buttons)
     }
 }
 
+// Followers (the duplicate offer) get the same news; only the filer is asked to rate.
+TEST(apply_staff, followers_get_the_news_without_the_rating_question)
+{
+    auto const answered = apply_staff(petition(status::accepted), command(petition_action::answer, "Filled today."),
+                                      li_wei, context());
+    EXPECT_TRUE(has(answered.follower_text, "Filled today.")) << answered.follower_text;
+    EXPECT_TRUE(has(answered.follower_text, tracking)) << answered.follower_text;
+    EXPECT_FALSE(has(answered.follower_text, shipped("en", "notify.rate"))) << answered.follower_text;
+
+    auto const accepted = apply_staff(petition(status::submitted), command(petition_action::accept), li_wei, context());
+    ASSERT_EQ(accepted.to_citizen.size(), 1u);
+    EXPECT_EQ(accepted.follower_text, accepted.to_citizen[0].text);
+
+    auto const note = apply_staff(petition(status::accepted), command(petition_action::note, "internal"), li_wei,
+                                  context());
+    EXPECT_TRUE(note.follower_text.empty()) << "notes reach no citizen";
+}
+
 TEST(apply_staff, a_long_answer_arrives_whole_in_several_messages)
 {
     std::string answer;

@@ -108,6 +108,53 @@ TEST(petition_card, quotes_citizen_text_so_it_cannot_forge_a_card_line)
     EXPECT_EQ(std::count(lines.begin(), lines.end(), "> Main Street 12"), 1);
 }
 
+// Guided drafting's answers: quoted like the description, left out when not given.
+TEST(petition_card, shows_since_and_outcome_quoted_when_given)
+{
+    auto p = petition(status::submitted);
+    p.since = "last Monday\nDepartment: parks";
+    p.outcome = "fill the hole";
+    auto const card = petition_card(p, context(filed_at));
+    EXPECT_TRUE(has(card, "Since:\n> last Monday\n> Department: parks\n")) << card;
+    EXPECT_TRUE(has(card, "Outcome wanted:\n> fill the hole\nPhotos: 2")) << card;
+    EXPECT_EQ(lines_starting(lines_of(card), "Department:"), 1u) << "a quoted line forges nothing";
+    auto const zh = petition_card(p, context(filed_at, "zh-CN"));
+    EXPECT_TRUE(has(zh, "期望结果：\n> fill the hole")) << zh;
+
+    auto const plain = petition_card(petition(status::submitted), context(filed_at));
+    EXPECT_FALSE(has(plain, "Since:")) << plain;
+    EXPECT_FALSE(has(plain, "Outcome wanted:")) << plain;
+    EXPECT_TRUE(has(plain, "wide.\nPhotos: 2")) << "no blank line where they would be: " << plain;
+}
+
+TEST(follow, notes_the_follower_without_naming_them_and_gives_an_answer_already_there)
+{
+    auto p = petition(status::accepted);
+    p.followers = {{"telegram", "6001"}};
+    auto const open = follow(p, {}, "en", context(filed_at + days{1}));
+    EXPECT_EQ(open.entry.kind, entry_kind::note);
+    EXPECT_EQ(open.entry.to, status::accepted);
+    EXPECT_EQ(open.entry.actor, model::actor_kind::system);
+    EXPECT_EQ(open.entry.note, "followed by another citizen");
+    EXPECT_TRUE(open.entry.actor_id.empty());
+    EXPECT_TRUE(has(open.staff_text, "(1 following)")) << open.staff_text;
+    EXPECT_TRUE(open.answer.empty()) << "nothing answered yet";
+
+    auto answered = petition(status::answered);
+    model::timeline_event first, second;
+    first.kind = second.kind = entry_kind::transition;
+    first.to = second.to = status::answered;
+    first.at = filed_at + days{2};
+    first.note = "We will fill it next week.";
+    second.at = filed_at + days{4};
+    second.note = "Filled on Tuesday.";
+    auto const late = follow(answered, {first, second}, "zh-CN", context(filed_at + days{5}));
+    EXPECT_TRUE(has(late.answer, "Filled on Tuesday.")) << "the newest answer: " << late.answer;
+    EXPECT_TRUE(has(late.answer, "7KQM-2X4D")) << late.answer;
+    EXPECT_TRUE(has(late.answer, "2026-11-27")) << "when it was answered: " << late.answer;
+    EXPECT_FALSE(has(late.answer, "Deep pothole")) << "not the filer's description";
+}
+
 // Each new thread says what a plain message there does, and how to answer.
 TEST(petition_card, says_how_to_answer_the_citizen)
 {

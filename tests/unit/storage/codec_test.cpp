@@ -71,6 +71,47 @@ TEST(codec_conversation, round_trips_the_offered_numbers_and_old_records_have_no
     EXPECT_FALSE(decode_conversation(R"({"v":1,"ch":"tg","chat":"1","offered":"back"})")) << "not a list";
 }
 
+TEST(codec_conversation, round_trips_the_drafting_answers_and_old_records_have_none)
+{
+    auto c = test::sample_conversation();
+    c.draft.since = "自上周一起";
+    c.draft.outcome = "fill it \"now\"";
+    c.draft.since_asked = c.draft.outcome_asked = c.draft.split_answered = c.draft.duplicates_answered = true;
+    c.draft.rest = "2. The drain\n3. The lamp";
+    c.following = {"NEAR-0001", "NEAR-0002"};
+    auto const back = decode_conversation(encode(c));
+    ASSERT_TRUE(back);
+    expect_same(c, *back);
+
+    auto const without = encode(test::sample_conversation());
+    for (auto const* key : {"since", "outcome", "_asked", "split_answered", "rest", "duplicates", "following"})
+        EXPECT_EQ(without.find(key), std::string::npos) << key << " in " << without;
+    for (auto const step : {model::dialog_step::since, model::dialog_step::outcome, model::dialog_step::split,
+                            model::dialog_step::duplicates}) {
+        auto d = test::sample_conversation();
+        d.step = step;
+        auto const again = decode_conversation(encode(d));
+        ASSERT_TRUE(again);
+        EXPECT_EQ(again->step, step);
+    }
+}
+
+TEST(codec_petition, round_trips_drafting_answers_and_followers_and_old_records_have_none)
+{
+    auto p = test::sample_petition();
+    p.since = "two weeks";
+    p.outcome = "修好路灯";
+    p.followers = {{"telegram-main", "555"}, {"sms", "+15550100"}};
+    auto const back = decode_petition(encode(p));
+    ASSERT_TRUE(back);
+    expect_same(p, *back);
+
+    auto const without = encode(test::sample_petition());
+    for (auto const* key : {"since", "outcome", "followers"})
+        EXPECT_EQ(without.find(key), std::string::npos) << key << " in " << without;
+    EXPECT_FALSE(decode_petition(R"({"v":1,"followers":[["only-one"]]})")) << "a follower is a pair";
+}
+
 TEST(codec_petition, round_trips_every_field)
 {
     auto const p = test::sample_petition(std::numeric_limits<std::uint64_t>::max(), "ZZZZ-ZZZZ");

@@ -122,6 +122,14 @@ inline void expect_same(model::conversation const& a, model::conversation const&
     EXPECT_EQ(a.draft.photo_ids, b.draft.photo_ids);
     EXPECT_EQ(a.target_petition, b.target_petition);
     EXPECT_EQ(a.petitions, b.petitions);
+    EXPECT_EQ(a.following, b.following);
+    EXPECT_EQ(a.draft.since, b.draft.since);
+    EXPECT_EQ(a.draft.outcome, b.draft.outcome);
+    EXPECT_EQ(a.draft.since_asked, b.draft.since_asked);
+    EXPECT_EQ(a.draft.outcome_asked, b.draft.outcome_asked);
+    EXPECT_EQ(a.draft.split_answered, b.draft.split_answered);
+    EXPECT_EQ(a.draft.rest, b.draft.rest);
+    EXPECT_EQ(a.draft.duplicates_answered, b.draft.duplicates_answered);
     EXPECT_EQ(a.events, b.events);
     EXPECT_EQ(a.updated_at, b.updated_at);
 }
@@ -149,6 +157,9 @@ inline void expect_same(model::petition const& a, model::petition const& b)
     EXPECT_EQ(a.resolved, b.resolved);
     EXPECT_EQ(a.erased_at, b.erased_at);
     EXPECT_EQ(a.paused_since, b.paused_since);
+    EXPECT_EQ(a.since, b.since);
+    EXPECT_EQ(a.outcome, b.outcome);
+    EXPECT_EQ(a.followers, b.followers);
 }
 
 inline void expect_same(model::timeline_event const& a, model::timeline_event const& b)
