@@ -94,7 +94,12 @@ std::optional<model::timestamp> parse_datetime(std::string_view s)
         return std::nullopt;
     }
     auto const local = sys_days{ymd} + hours{number(h)} + minutes{number(mi)} + seconds{number(se)};
-    return model::timestamp{local - offset} + fraction;
+    auto const t = model::timestamp{local - offset} + fraction;
+    // Years 1 to 9999 in UTC too, so every time read can be written back as read.
+    auto const utc_year = year_month_day{floor<days>(t)}.year();
+    if (utc_year < year{1} || utc_year > year{9999})
+        return std::nullopt;
+    return t;
 }
 
 service_request public_view(model::petition const& p, std::string service_name, std::string agency,

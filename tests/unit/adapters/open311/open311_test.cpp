@@ -239,7 +239,7 @@ TEST(open311_datetime, parses_w3c_date_times_and_refuses_the_rest)
     EXPECT_EQ(parse_datetime("2010-04-14T13:37:38.250Z"), t0 + std::chrono::milliseconds{250});
     for (auto const* bad : {"", "2010-04-14", "2010-04-14T13:37:38", "2010-02-30T00:00:00Z", "2010-04-14 13:37:38Z",
                             "2010-04-14T24:00:00Z", "2010-04-14T13:37:38+8:00", "2010-04-14T13:37:38.Z",
-                            "2010-04-14T13:37:38Zjunk"})
+                            "2010-04-14T13:37:38Zjunk", "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"})
         EXPECT_FALSE(parse_datetime(bad)) << bad;
 }
 
