@@ -26,7 +26,7 @@ void require_unique(first_seen& seen, std::string const& key, node const& at, st
 
 constexpr std::string_view top_keys[] = {"server",   "storage",     "outbox", "log",      "tracking",  "dialog",
                                          "channels", "departments", "staff",  "deadlines", "staff_api", "web",
-                                         "console",  "testing",     "retention"};
+                                         "console",  "open311",     "testing",   "retention"};
 constexpr std::string_view server_keys[] = {"listen",          "port",           "io_threads",
                                             "body_limit",      "header_limit",   "header_timeout_ms",
                                             "read_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms",
@@ -65,6 +65,8 @@ constexpr std::string_view api_token_keys[] = {"name", "token", "departments"};
 constexpr std::string_view web_keys[] = {"root", "public_page"};
 constexpr std::string_view console_keys[] = {"accounts", "session_ttl_ms", "secure_cookie"};
 constexpr std::string_view console_account_keys[] = {"name", "password_hash", "departments", "supervisor"};
+constexpr std::string_view open311_keys[] = {"enabled", "jurisdiction_id", "api_keys"};
+constexpr std::string_view open311_key_keys[] = {"name", "key"};
 constexpr std::string_view testing_keys[] = {"clock_file"};
 
 constexpr std::int64_t kib = 1024;
@@ -639,6 +641,52 @@ std::vector<api_token> read_staff_api(object_node const& o, std::vector<departme
     return out;
 }
 
+// Open311 API keys, read like the staff API's tokens: one that expands to ""
+// is left out, so "${PG_OPEN311_KEY:-}" keeps filing closed until it is set.
+open311_settings read_open311(object_node const& o, std::vector<channel_settings> const& channels)
+{
+    o.allow(open311_keys);
+    open311_settings s;
+    o.read_bool("enabled", s.enabled);
+    if (auto n = o.get("jurisdiction_id")) {
+        s.jurisdiction_id = n->text();
+        if (!s.jurisdiction_id.empty() && (s.jurisdiction_id.size() > 100 || has_space(s.jurisdiction_id)))
+            n->fail("expected at most 100 characters without whitespace, found " + describe_string(s.jurisdiction_id));
+    }
+    // Its petitions are filed on channel "open311": a channel of that name would be confused with it.
+    if (s.enabled)
+        for (auto const& c : channels)
+            if (c.id == "open311")
+                o.fail_at("enabled", "a channel is named \"open311\", the channel id Open311 petitions are filed on; "
+                                     "rename the channel");
+    auto const list = o.get("api_keys");
+    if (!list)
+        return s;
+    first_seen names;
+    std::map<std::string, std::string> keys;  // key -> where it was first
+    for (auto const& item : list->items()) {
+        auto const k = item.object();
+        k.allow(open311_key_keys);
+        open311_key a;
+        auto const name = k.need("name");
+        a.name = name.text();
+        if (!is_channel_id(a.name))
+            name.fail("expected 1 to 32 characters of a-z 0-9 _ -, found " + describe_string(a.name));
+        require_unique(names, a.name, name, quote(a.name));
+        auto const key = k.need("key");
+        a.key = key.secret_text();
+        if (a.key.empty())
+            continue;
+        if (a.key.size() < min_api_token || has_space(a.key))
+            key.fail("expected at least " + std::to_string(min_api_token) + " characters without whitespace, found " +
+                     describe_string(a.key, secrecy::secret));
+        if (auto [it, fresh] = keys.emplace(a.key, key.path()); !fresh)
+            key.fail("the same key as " + it->second + "; give each client its own");
+        s.api_keys.push_back(std::move(a));
+    }
+    return s;
+}
+
 // Pages are read from disk per request, so a missing folder is caught here, not
 // as a 404 in front of a citizen.
 web_settings read_web(object_node const& o)
@@ -770,6 +818,8 @@ settings load(std::string const& path, env_lookup const& env)
     s.tracking_key = read_tracking_key(tracking ? tracking->object() : node(empty, src, "tracking").object());
     channel_ids channels;
     s.channels = read_channels(root.need("channels"), channels);
+    if (auto n = root.get("open311"))
+        s.open311 = read_open311(n->object(), s.channels);
 
     std::vector<department> departments;
     if (auto n = root.get("departments"))

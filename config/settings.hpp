@@ -167,6 +167,20 @@ struct console_settings {
     bool secure_cookie = false;           // add Secure to the session cookie (always so behind https)
 };
 
+// Open311 GeoReport v2 under /open311/v2/: reading is public; filing needs
+// one of the API keys. A key that expands to "" is left out, so with none the
+// endpoint only reads.
+struct open311_key {
+    std::string name;                     // the client's name: the actor on the petition's timeline
+    std::string key;                      // secret, sent as the POST's api_key
+};
+
+struct open311_settings {
+    bool enabled = false;
+    std::string jurisdiction_id;          // a POST naming another is refused; "" accepts any
+    std::vector<open311_key> api_keys;
+};
+
 struct testing_settings {
     std::string clock_file;               // tests only: read "now" (Unix ms) from this file instead of the clock
 };
@@ -186,6 +200,7 @@ struct settings {
     std::vector<api_token> staff_api_tokens;
     web_settings web;
     console_settings console;
+    open311_settings open311;
     testing_settings testing;
 };
 

@@ -11,6 +11,7 @@
 #include "gateway/lanes.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/open311.hpp"
 #include "gateway/petition_desk.hpp"
 #include "gateway/router.hpp"
 #include "gateway/staff_api.hpp"
@@ -134,6 +135,7 @@ int run_service(config::settings settings)
     petition_desk desk(*store, runner, conversation_lanes, pool, clock, settings.dialog);
     staff_api api(settings, desk, stats);
     console staff_console(settings, desk, stats);
+    open311_api open311(settings, desk, conversation_lanes, runner, stats);
     static_files pages(settings.web.root);
     backup_endpoint backups(*store, pool, settings.storage.backup_token, settings.storage.path);
     router routes(channels, conversation_lanes, runner, api, pages, backups, stats,
@@ -142,6 +144,7 @@ int run_service(config::settings settings)
     runner.on_history([&chat](std::string const& channel, std::string const& id) { chat.notify(channel, id); });
     routes.serve_webchat(chat);
     routes.serve_console(staff_console);
+    routes.serve_open311(open311);
     routes.allow_hosts(settings.server.allowed_hosts);
     http_server server(ioc, settings.server, std::ref(routes), stats);
     server.on_upgrade([&chat](beast::tcp_stream s, request r, source_admission admit) {

@@ -8,6 +8,7 @@
 #include "gateway/lanes.hpp"
 #include "gateway/log.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/open311.hpp"
 #include "gateway/staff_api.hpp"
 #include "gateway/static_files.hpp"
 #include "gateway/unit_runner.hpp"
@@ -129,6 +130,11 @@ net::awaitable<response> router::operator()(request req, std::string source)
         auto res = co_await console_->handle(req, target, source);
         res.version(version);
         co_return answer(target.starts_with("/public") ? "public" : "console", std::move(res));
+    }
+    if (open311_ && open311_->handles(target)) {
+        auto res = co_await open311_->handle(req, target);
+        res.version(version);
+        co_return answer("open311", std::move(res));
     }
     if (target.starts_with("/staff/api/") && staff_api_.enabled()) {
         auto res = co_await staff_api_.handle(req, target, source);

@@ -16,6 +16,7 @@ class channel_table;
 class console;
 class lanes;
 class metrics;
+class open311_api;
 class staff_api;
 class static_files;
 class unit_runner;
@@ -37,6 +38,8 @@ public:
     void serve_webchat(webchat& w) { webchat_ = &w; }
     // The staff console's login and API, and the public page's API, go to `c`.
     void serve_console(console& c) { console_ = &c; }
+    // /open311/... (the Open311 GeoReport v2 API) go to `o`, when it is on.
+    void serve_open311(open311_api& o) { open311_ = &o; }
     // Pages, web chat and console requests whose Host header names none of
     // `hosts` get 421 and reach no handler (server.allowed_hosts). Not set: any Host.
     void allow_hosts(std::vector<std::string> hosts) { allowed_hosts_ = std::move(hosts); }
@@ -58,6 +61,7 @@ private:
     clock_fn clock_;
     webchat* webchat_ = nullptr;
     console* console_ = nullptr;
+    open311_api* open311_ = nullptr;
     std::optional<std::vector<std::string>> allowed_hosts_;
 };
 

@@ -795,4 +795,33 @@ void unit_runner::follow_petition(std::string const& tracking, model::identity c
     work.petitions.push_back(std::move(*p));
 }
 
+unit_result unit_runner::file_external(model::petition& draft, dialog::actor const& who, model::timestamp now)
+{
+    auto const cal = calendar();
+    auto const days = dialog::deadline_days_for(settings_.dialog.citizen, draft.category);
+    draft.number = store_.next_petition_number();
+    draft.tracking = dialog::tracking_number(draft.number, settings_.tracking_key);
+    draft.current = model::status::submitted;
+    draft.submitted_at = now;
+    draft.response_due_at = dialog::add_days(now, days.response, cal);
+    draft.deadline_at = dialog::add_days(now, days.answer, cal);
+
+    model::timeline_event e;
+    e.at = now;
+    e.to = model::status::submitted;
+    e.actor = who.kind;
+    e.actor_id = who.id;
+    e.actor_name = who.name;
+    e.channel_id = who.channel_id;
+    e.department = draft.department;
+    e.note = "submitted";
+
+    storage::unit_of_work work;
+    work.dedupe_key = "filed:" + draft.channel_id + ":" + draft.tracking;  // a new number: never a duplicate
+    work.timeline.emplace_back(draft.tracking, std::move(e));
+    open_threads(draft, {}, now, work);
+    work.petitions.push_back(draft);
+    return commit(work, draft.channel_id, true, now);
+}
+
 }  // namespace pg::gateway

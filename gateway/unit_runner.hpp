@@ -61,6 +61,13 @@ public:
     };
     retention_report apply_retention(model::timestamp now);
 
+    // A petition filed from outside the chats (Open311): `draft` carries what
+    // was asked (channel, category, department, place, description, contact);
+    // this gives it its number, tracking number, status and deadlines, the
+    // timeline's "submitted" entry by `who`, and the staff threads of its
+    // department, in one unit. `draft.tracking` is set when it returns.
+    unit_result file_external(model::petition& draft, dialog::actor const& who, model::timestamp now);
+
     // A status push the platform would not take, or whose receipt said it
     // failed: it goes to the citizen's next chat that can take it, if any.
     unit_result notice_failed(model::outbound_message const& push, std::string_view reason, model::timestamp now);

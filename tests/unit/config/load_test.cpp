@@ -128,6 +128,7 @@ json full_config()
       "retention": {"dedupe_days": 7, "conversation_days": 90, "closed_petition_days": 730, "audit_days": 0,
                     "sweep_interval_ms": 60000},
       "staff_api": {"tokens": [{"name": "cms", "token": "0123456789abcdef-cms", "departments": ["transport"]}]},
+      "open311": {"enabled": true, "jurisdiction_id": "city.example", "api_keys": [{"name": "app", "key": "0123456789abcdef-app"}]},
       "testing": {"clock_file": "/tmp/pg-clock"}})");
 }
 
@@ -332,6 +333,11 @@ TEST(load, reads_every_section)
     EXPECT_EQ(s.staff_api_tokens[0].name, "cms");
     EXPECT_EQ(s.staff_api_tokens[0].token, "0123456789abcdef-cms");
     EXPECT_EQ(s.staff_api_tokens[0].departments, std::vector<std::string>{"transport"});
+    EXPECT_TRUE(s.open311.enabled);
+    EXPECT_EQ(s.open311.jurisdiction_id, "city.example");
+    ASSERT_EQ(s.open311.api_keys.size(), 1u);
+    EXPECT_EQ(s.open311.api_keys[0].name, "app");
+    EXPECT_EQ(s.open311.api_keys[0].key, "0123456789abcdef-app");
     EXPECT_EQ(s.testing.clock_file, "/tmp/pg-clock");
 
     ASSERT_EQ(s.dialog.locales.size(), 2u);
@@ -407,7 +413,7 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/server/webhook_reserve", "50", "server.webhook_reserve: must be less than max_connections (50), found 50"},
         {"/bogus", "{}",
          "bogus: unknown key; expected one of: server, storage, outbox, log, tracking, dialog, channels, departments, "
-         "staff, deadlines, staff_api, web, console, testing, retention"},
+         "staff, deadlines, staff_api, web, console, open311, testing, retention"},
         // storage
         {"/storage/path", R"("")", "storage.path: expected a non-empty string, found an empty string"},
         {"/storage/sync", R"("yes")", R"(storage.sync: expected true or false, found "yes")"},
@@ -630,6 +636,23 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/staff_api/tokens/0/departments/0", R"("")",
          "staff_api.tokens[0].departments[0]: expected a non-empty string, found an empty string"},
         {"/staff_api/token", R"("x")", "staff_api.token: unknown key; expected one of: tokens"},
+        // open311
+        {"/open311/enabled", R"("yes")", R"(open311.enabled: expected true or false, found "yes")"},
+        {"/open311/jurisdiction_id", R"("a city")",
+         R"(open311.jurisdiction_id: expected at most 100 characters without whitespace, found "a city")"},
+        {"/open311/api_keys/0/name", R"("City App")",
+         R"(open311.api_keys[0].name: expected 1 to 32 characters of a-z 0-9 _ -, found "City App")"},
+        {"/open311/api_keys/1", R"({"name": "app", "key": "fedcba9876543210-other"})",
+         R"(open311.api_keys[1].name: duplicate "app" (also open311.api_keys[0].name))"},
+        {"/open311/api_keys/0/key", R"("short")",
+         "open311.api_keys[0].key: expected at least 16 characters without whitespace, found a string of 5 characters"},
+        {"/open311/api_keys/1", R"({"name": "app2", "key": "0123456789abcdef-app"})",
+         "open311.api_keys[1].key: the same key as open311.api_keys[0].key; give each client its own"},
+        {"/open311/api_keys/0/token", R"("x")",
+         "open311.api_keys[0].token: unknown key; expected one of: name, key"},
+        {"/open311/keys", "[]", "open311.keys: unknown key; expected one of: enabled, jurisdiction_id, api_keys"},
+        {"/channels/1/id", R"("open311")",
+         R"(open311.enabled: a channel is named "open311", the channel id Open311 petitions are filed on; rename the channel)"},
         // testing
         {"/testing/clock_file", R"("")", "testing.clock_file: expected a non-empty string, found an empty string"},
         {"/testing/clock", R"("x")", "testing.clock: unknown key; expected one of: clock_file"},
@@ -1264,6 +1287,8 @@ TEST(load, secrets_refuse_the_default_written_in_the_config)
          "tracking.key: the default written in the config is public; set PG_TRACKING_KEY"},
         {"/staff_api/tokens/0/token", "${PG_STAFF_API_TOKEN:-0123456789abcdef-cms}",
          "staff_api.tokens[0].token: the default written in the config is public; set PG_STAFF_API_TOKEN"},
+        {"/open311/api_keys/0/key", "${PG_OPEN311_KEY:-0123456789abcdef-app}",
+         "open311.api_keys[0].key: the default written in the config is public; set PG_OPEN311_KEY"},
         {"/storage/backup_token", "${PG_BACKUP_TOKEN:-0123456789abcdef-backup}",
          "storage.backup_token: the default written in the config is public; set PG_BACKUP_TOKEN"},
     };
@@ -1293,7 +1318,9 @@ TEST(load, empty_defaults_leave_optional_secrets_off_and_required_ones_missing)
     config["tracking"]["key"] = "${PG_TRACKING_KEY:-}";
     config["storage"]["backup_token"] = "${PG_BACKUP_TOKEN:-}";
     config["staff_api"]["tokens"][0]["token"] = "${PG_STAFF_API_TOKEN:-}";
+    config["open311"]["api_keys"][0]["key"] = "${PG_OPEN311_KEY:-}";
     auto const s = load(write_config(d, config), env_of({}));
+    EXPECT_TRUE(s.open311.api_keys.empty());  // reading only: every POST is refused
     EXPECT_TRUE(s.tracking_key.empty());  // the gateway makes one (gateway/kept_secret.hpp)
     EXPECT_TRUE(s.storage.backup_token.empty());
     EXPECT_TRUE(s.staff_api_tokens.empty());
