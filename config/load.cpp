@@ -10,6 +10,8 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <span>
+#include <unistd.h>
 #include <optional>
 
 namespace pg::config {
@@ -27,7 +29,7 @@ void require_unique(first_seen& seen, std::string const& key, node const& at, st
 constexpr std::string_view top_keys[] = {"server",   "storage",     "outbox", "log",      "tracking",  "dialog",
                                          "channels", "departments", "staff",  "deadlines", "staff_api", "web",
                                          "console",  "open311",     "testing",   "retention"};
-constexpr std::string_view server_keys[] = {"listen",          "port",           "io_threads",
+constexpr std::string_view server_keys[] = {"node", "listen",          "port",           "io_threads",
                                             "body_limit",      "header_limit",   "header_timeout_ms",
                                             "read_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms",
                                             "max_connections", "max_requests_per_connection", "rate_limit",
@@ -35,9 +37,12 @@ constexpr std::string_view server_keys[] = {"listen",          "port",          
                                             "allowed_hosts"};
 constexpr std::string_view rate_limit_keys[] = {"per_second", "burst", "max_sources", "session_per_minute",
                                                 "session_burst"};
-constexpr std::string_view storage_keys[] = {"path", "sync", "threads", "backup_token", "webchat_history_max"};
+constexpr std::string_view storage_keys[] = {"backend", "postgresql", "path", "sync", "threads", "backup_token",
+                                             "webchat_history_max"};
+constexpr std::string_view storage_backends[] = {"rocksdb", "postgresql"};
+constexpr std::string_view postgresql_keys[] = {"dsn", "pool_size"};
 constexpr std::string_view outbox_keys[] = {"max_attempts", "base_backoff_ms", "max_backoff_ms",
-                                            "max_in_flight_per_channel", "request_timeout_ms"};
+                                            "max_in_flight_per_channel", "request_timeout_ms", "lease_ms"};
 constexpr std::string_view log_keys[] = {"level"};
 constexpr std::string_view log_levels[] = {"debug", "info", "warn", "error"};
 constexpr std::string_view tracking_keys[] = {"key"};
@@ -137,10 +142,28 @@ std::vector<std::string> read_allowed_hosts(object_node const& o, std::string co
     return hosts;
 }
 
+// The default node name: the host's, cut to what a node name allows.
+std::string this_host()
+{
+    char name[256] = {};
+    std::string s = ::gethostname(name, sizeof name - 1) == 0 ? name : "";
+    std::erase_if(s, [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-'; });
+    s.resize(std::min<std::size_t>(s.size(), 64));
+    return s.empty() ? "node" : s;
+}
+
 server_settings read_server(object_node const& o)
 {
     o.allow(server_keys);
     server_settings s;
+    s.node = this_host();
+    if (auto n = o.get("node")) {
+        s.node = n->text();
+        if (s.node.empty() || s.node.size() > 64 || !std::all_of(s.node.begin(), s.node.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+            }))
+            n->fail("expected 1 to 64 of A-Z a-z 0-9 . _ -, found " + describe_string(s.node));
+    }
     o.read_non_empty("listen", s.listen);
     o.read_int("port", s.port, 0, 65535);
     o.read_int("io_threads", s.io_threads, 1, max_threads);
@@ -180,6 +203,26 @@ storage_settings read_storage(object_node const& o)
     o.read_bool("sync", s.sync);
     o.read_int("threads", s.threads, 1, max_threads);
     o.read_int("webchat_history_max", s.webchat_history_max, 10, 100'000'000);
+    if (auto n = o.get("backend")) {
+        auto const name = n->text();
+        if (std::find(std::begin(storage_backends), std::end(storage_backends), name) == std::end(storage_backends))
+            n->fail("expected one of: " + join(storage_backends) + ", found " + describe_string(name));
+        s.backend = name == "postgresql" ? storage_backend::postgresql : storage_backend::rocksdb;
+    }
+    if (auto n = o.get("postgresql")) {
+        auto const pg = n->object();
+        pg.allow(postgresql_keys);
+        if (auto dsn = pg.get("dsn"))
+            s.postgresql.dsn = dsn->secret_text();
+        pg.read_int("pool_size", s.postgresql.pool_size, 2, 1000);
+    }
+    if (s.backend == storage_backend::postgresql) {
+        if (s.postgresql.dsn.empty())
+            o.fail_at("postgresql", "backend postgresql needs postgresql.dsn (a libpq connection string)");
+        if (!s.backup_token.empty())
+            o.fail_at("backup_token", "backups of a postgresql store are the server's own (pg_basebackup); "
+                                      "remove backup_token");
+    }
     // Like a staff API token: "${PG_BACKUP_TOKEN:-}" keeps the endpoint closed until set.
     if (auto n = o.get("backup_token")) {
         s.backup_token = n->secret_text();
@@ -199,6 +242,7 @@ outbox_settings read_outbox(object_node const& o)
     o.read_ms("max_backoff_ms", s.max_backoff, 1, max_ms);
     o.read_int("max_in_flight_per_channel", s.max_in_flight_per_channel, 1, 10'000);
     o.read_ms("request_timeout_ms", s.request_timeout, 1, max_ms);
+    o.read_ms("lease_ms", s.lease, 100, max_ms);
     if (s.base_backoff > s.max_backoff)
         o.fail_at("base_backoff_ms", "must not exceed max_backoff_ms (" + std::to_string(s.max_backoff.count()) +
                                          "), found " + std::to_string(s.base_backoff.count()));
@@ -215,6 +259,19 @@ log_settings read_log(object_node const& o)
             n->fail("expected one of: " + join(log_levels) + ", found " + describe_string(s.level));
     }
     return s;
+}
+
+// Several nodes share a PostgreSQL store: a secret one node would make and
+// keep in its own directory must be the same on all, so it is configured.
+void require_shared_secrets(settings const& s, object_node const& tracking)
+{
+    if (s.tracking_key.empty())
+        tracking.fail_at("key", "required with storage.backend postgresql: every node must make the same tracking "
+                                "numbers");
+    for (auto const& c : s.channels)
+        if (c.type == "webchat" && c.options && c.options->value("session_secret", "").empty())
+            throw config_error(s.file + ": channels." + c.id + ".session_secret: required with storage.backend "
+                               "postgresql: a web chat session must be good on every node");
 }
 
 // Empty ("${PG_TRACKING_KEY:-}" unset): the gateway makes one and keeps it in
@@ -607,37 +664,50 @@ deadline_settings read_deadlines(object_node const& o)
 }
 
 // Bearer tokens for the staff API. One that expands to "" is left out, so
-// "${PG_STAFF_API_TOKEN:-}" keeps the API closed until the variable is set.
+// A list of named secrets (staff API tokens, Open311 keys): each item's keys
+// among `allowed`; each name 1-32 characters of a-z 0-9 _ - and unique; each
+// secret long, without whitespace and unique. `read` gets every item with its
+// name and secret and reads its other keys; it keeps none whose secret is ""
+// (expanded from "${NAME:-}"), which keeps that door closed until it is set.
+template <class F>
+void read_named_secrets(node const& list, std::span<std::string_view const> allowed, std::string_view secret_key,
+                        std::string_view owner, F read)
+{
+    first_seen names;                          // name -> where it was first
+    std::map<std::string, std::string> seen;   // secret -> where it was first
+    for (auto const& item : list.items()) {
+        auto const o = item.object();
+        o.allow(allowed);
+        auto const name = o.need("name");
+        auto const name_text = name.text();
+        if (!is_channel_id(name_text))
+            name.fail("expected 1 to 32 characters of a-z 0-9 _ -, found " + describe_string(name_text));
+        require_unique(names, name_text, name, quote(name_text));
+        auto const secret = o.need(secret_key);
+        auto secret_text = secret.secret_text();
+        if (!secret_text.empty()) {
+            if (secret_text.size() < min_api_token || has_space(secret_text))
+                secret.fail("expected at least " + std::to_string(min_api_token) +
+                            " characters without whitespace, found " + describe_string(secret_text, secrecy::secret));
+            if (auto [it, fresh] = seen.emplace(secret_text, secret.path()); !fresh)
+                secret.fail("the same " + std::string(secret_key) + " as " + it->second + "; give each " +
+                            std::string(owner) + " its own");
+        }
+        read(o, name_text, std::move(secret_text));
+    }
+}
+
 std::vector<api_token> read_staff_api(object_node const& o, std::vector<department> const& departments)
 {
     o.allow(staff_api_keys);
     std::vector<api_token> out;
-    auto const list = o.get("tokens");
-    if (!list)
-        return out;
-    first_seen names;  // name -> where it was first
-    std::map<std::string, std::string> tokens;  // token -> where it was first
-    for (auto const& item : list->items()) {
-        auto const t = item.object();
-        t.allow(api_token_keys);
-        api_token a;
-        auto const name = t.need("name");
-        a.name = name.text();
-        if (!is_channel_id(a.name))
-            name.fail("expected 1 to 32 characters of a-z 0-9 _ -, found " + describe_string(a.name));
-        require_unique(names, a.name, name, quote(a.name));
-        a.departments = read_department_ids(t, departments);
-        auto const token = t.need("token");
-        a.token = token.secret_text();
-        if (a.token.empty())
-            continue;
-        if (a.token.size() < min_api_token || has_space(a.token))
-            token.fail("expected at least " + std::to_string(min_api_token) +
-                       " characters without whitespace, found " + describe_string(a.token, secrecy::secret));
-        if (auto [it, fresh] = tokens.emplace(a.token, token.path()); !fresh)
-            token.fail("the same token as " + it->second + "; give each user its own");
-        out.push_back(std::move(a));
-    }
+    if (auto const list = o.get("tokens"))
+        read_named_secrets(*list, api_token_keys, "token", "user",
+                           [&](object_node const& t, std::string name, std::string token) {
+                               auto scope = read_department_ids(t, departments);
+                               if (!token.empty())
+                                   out.push_back({std::move(name), std::move(token), std::move(scope)});
+                           });
     return out;
 }
 
@@ -659,31 +729,12 @@ open311_settings read_open311(object_node const& o, std::vector<channel_settings
             if (c.id == "open311")
                 o.fail_at("enabled", "a channel is named \"open311\", the channel id Open311 petitions are filed on; "
                                      "rename the channel");
-    auto const list = o.get("api_keys");
-    if (!list)
-        return s;
-    first_seen names;
-    std::map<std::string, std::string> keys;  // key -> where it was first
-    for (auto const& item : list->items()) {
-        auto const k = item.object();
-        k.allow(open311_key_keys);
-        open311_key a;
-        auto const name = k.need("name");
-        a.name = name.text();
-        if (!is_channel_id(a.name))
-            name.fail("expected 1 to 32 characters of a-z 0-9 _ -, found " + describe_string(a.name));
-        require_unique(names, a.name, name, quote(a.name));
-        auto const key = k.need("key");
-        a.key = key.secret_text();
-        if (a.key.empty())
-            continue;
-        if (a.key.size() < min_api_token || has_space(a.key))
-            key.fail("expected at least " + std::to_string(min_api_token) + " characters without whitespace, found " +
-                     describe_string(a.key, secrecy::secret));
-        if (auto [it, fresh] = keys.emplace(a.key, key.path()); !fresh)
-            key.fail("the same key as " + it->second + "; give each client its own");
-        s.api_keys.push_back(std::move(a));
-    }
+    if (auto const list = o.get("api_keys"))
+        read_named_secrets(*list, open311_key_keys, "key", "client",
+                           [&](object_node const&, std::string name, std::string key) {
+                               if (!key.empty())
+                                   s.api_keys.push_back({std::move(name), std::move(key)});
+                           });
     return s;
 }
 
@@ -818,6 +869,8 @@ settings load(std::string const& path, env_lookup const& env)
     s.tracking_key = read_tracking_key(tracking ? tracking->object() : node(empty, src, "tracking").object());
     channel_ids channels;
     s.channels = read_channels(root.need("channels"), channels);
+    if (s.storage.backend == storage_backend::postgresql)
+        require_shared_secrets(s, tracking ? tracking->object() : node(empty, src, "tracking").object());
     if (auto n = root.get("open311"))
         s.open311 = read_open311(n->object(), s.channels);
 

@@ -34,6 +34,9 @@ struct rate_limit_settings {
 };
 
 struct server_settings {
+    // This node's name among the nodes sharing a store: the owner of its outbox
+    // leases. Unset: the host name. [A-Za-z0-9._-]{1,64}
+    std::string node;
     std::string listen = "127.0.0.1";
     std::uint16_t port = 8080;             // 0: any free port (tests)
     // One per core: with one, parsing, rendering and the platform calls of every
@@ -65,8 +68,20 @@ struct server_settings {
     std::vector<std::string> allowed_hosts = {"localhost", "127.0.0.1", "[::1]"};
 };
 
+enum class storage_backend { rocksdb, postgresql };
+
+// Several gateway nodes share one PostgreSQL database (see README, "Several nodes").
+struct postgresql_settings {
+    std::string dsn;                      // a libpq connection string; a secret (it may hold a password)
+    std::size_t pool_size = 16;           // connections per node: units hold one while they wait on a lock
+};
+
 struct storage_settings {
-    std::string path = "./data";          // RocksDB directory, relative to the working directory
+    storage_backend backend = storage_backend::rocksdb;
+    postgresql_settings postgresql;       // with backend postgresql
+    // RocksDB's directory, relative to the working directory; with PostgreSQL,
+    // only where this node keeps nothing shared (its log of kept secrets is refused).
+    std::string path = "./data";
     bool sync = true;                     // fsync the WAL on every commit (grouped)
     unsigned threads = 4;                 // blocking-call pool (commits wait here)
     std::string backup_token;             // POST /admin/backup bearer token; empty: no such endpoint
@@ -79,6 +94,10 @@ struct outbox_settings {
     milliseconds max_backoff{300'000};
     unsigned max_in_flight_per_channel = 64;
     milliseconds request_timeout{10'000};
+    // An entry this node queued or claimed is its own to send for this long,
+    // renewed while it holds it; then another node may claim it (a dead node's
+    // entries are sent by the others). See storage::store::claim_outbox.
+    milliseconds lease{60'000};
 };
 
 struct log_settings {

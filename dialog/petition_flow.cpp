@@ -505,13 +505,14 @@ petition_outcome apply_staff(model::petition const& p, model::staff_command cons
     return out;
 }
 
-std::string erasure_notice(model::petition const& p, std::string_view reason, petition_context const& ctx)
+erasure_outcome erasure(model::petition const& p, std::string reason, actor const& who, petition_context const& ctx)
 {
     texts const tx(ctx.data, ctx.staff_language);
-    return say(tx, lifecycle_text::staff_erased,
-               {{"tracking", p.tracking},
-                {"time", model::format_local_minutes(ctx.now, ctx.cal.zone)},
-                {"text", std::string(reason)}});
+    auto text = say(tx, lifecycle_text::staff_erased,
+                    {{"tracking", p.tracking},
+                     {"time", model::format_local_minutes(ctx.now, ctx.cal.zone)},
+                     {"text", reason}});
+    return {staff_entry(p, model::entry_kind::erasure, who, ctx.now, std::move(reason)), std::move(text)};
 }
 
 std::string receipt_line(model::timestamp at, std::string_view tracking, model::status s, std::string_view digest,

@@ -127,8 +127,13 @@ std::string petition_card(model::petition const& p, petition_context const& ctx)
 // The receipt under a status message: the tracking number, the status and when
 // it was reached (local time in the calendar's zone), and the short digest of
 // the timeline entry that records it (model/chain.hpp), which anyone can check.
-// For the petition's staff threads: its personal data was erased, and why.
-std::string erasure_notice(model::petition const& p, std::string_view reason, petition_context const& ctx);
+// Erasing a petition's personal data: the timeline entry that records who did
+// it and why, and what the petition's staff threads are told.
+struct erasure_outcome {
+    model::timeline_event entry;
+    std::string staff_text;
+};
+erasure_outcome erasure(model::petition const& p, std::string reason, actor const& who, petition_context const& ctx);
 std::string receipt_line(model::timestamp at, std::string_view tracking, model::status s, std::string_view digest,
                          std::string_view language, petition_context const& ctx);
 std::string thread_title(model::petition const& p, petition_context const& ctx);

@@ -102,8 +102,9 @@ int run_service(config::settings settings)
     // A unit's commit never waits for the disk (see wal_syncer.hpp), so it runs
     // on the I/O thread that read its request (see lanes.hpp).
     std::optional<wal_syncer> syncer;
-    if (settings.storage.sync)
-        syncer.emplace([&store] { return store->sync_wal(); }, stats);
+    auto* const local = store->local();
+    if (settings.storage.sync && local)
+        syncer.emplace([local] { return local->sync_wal(); }, stats);
     unit_runner runner(*store, settings, channels, stats);
     auto const clock = make_clock(settings.testing);
 
@@ -119,7 +120,7 @@ int run_service(config::settings settings)
         if (!e.message.notice_tracking.empty()) {
             auto r = runner.notice_failed(e.message, reason, clock());
             // Written ahead of its sync (see wal_syncer.hpp): synced before it is acted on.
-            if (r.status == storage::commit_status::committed && (!r.unsynced || store->sync_wal()))
+            if (r.status == storage::commit_status::committed && (!r.unsynced || local->sync_wal()))
                 outbox.enqueue(std::move(r.queued));
         }
         auto work = dead_letter_notice(settings, e, reason);
@@ -137,7 +138,7 @@ int run_service(config::settings settings)
     console staff_console(settings, desk, stats);
     open311_api open311(settings, desk, conversation_lanes, runner, stats);
     static_files pages(settings.web.root);
-    backup_endpoint backups(*store, pool, settings.storage.backup_token, settings.storage.path);
+    backup_endpoint backups(local, pool, settings.storage.backup_token, settings.storage.path);
     router routes(channels, conversation_lanes, runner, api, pages, backups, stats,
                   [&] { return store->outbox_depth(); }, clock);
     webchat chat(channels, *store, pool, conversation_lanes, runner, stats, settings.server, clock);
@@ -161,10 +162,11 @@ int run_service(config::settings settings)
     // later, a reply committed meanwhile would be both loaded and enqueued by its
     // webhook, sent twice, and could overtake older replies of its chat.)
     try {
-        outbox.enqueue(store->pending_outbox());
+        outbox.enqueue(outbox.claim_all(settings.server.node, settings.outbox.lease));
     } catch (storage::unavailable const& e) {  // nothing is lost: the entries stay for the next start
         log::error("outbox_load_failed", {{"error", e.what()}});
     }
+    outbox.keep_claims(settings.server.node, settings.outbox.lease);
     server.start();
 
     log::info("listening", {{"address", settings.server.listen}, {"port", static_cast<long long>(server.port())},

@@ -49,9 +49,9 @@ std::string loopback_for(std::string const& listen)
 
 }  // namespace
 
-backup_endpoint::backup_endpoint(storage::store& store, net::thread_pool& pool, std::string token,
+backup_endpoint::backup_endpoint(storage::local_storage* local, net::thread_pool& pool, std::string token,
                                  std::string data_dir)
-    : store_(store), pool_(pool), token_(std::move(token)), data_dir_(std::move(data_dir))
+    : local_(local), pool_(pool), token_(std::move(token)), data_dir_(std::move(data_dir))
 {
 }
 
@@ -79,7 +79,7 @@ net::awaitable<response> backup_endpoint::handle(request const& req)
 
     auto const [ok, error] = co_await run_blocking(pool_.get_executor(), [&] {
         std::string e;
-        bool const done = store_.backup(dir.string(), e) && copy_kept_secrets(data_dir_, dir, e);
+        bool const done = local_->backup(dir.string(), e) && copy_kept_secrets(data_dir_, dir, e);
         return std::pair{done, e};
     });
     if (!ok) {

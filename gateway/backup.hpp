@@ -13,7 +13,7 @@
 #include <string>
 
 namespace pg::storage {
-class store;
+class local_storage;
 }
 
 namespace pg::gateway {
@@ -21,13 +21,16 @@ namespace pg::gateway {
 class backup_endpoint {
 public:
     // `data_dir`: storage.path, whose kept secrets (kept_secret.hpp) go with each checkpoint.
-    backup_endpoint(storage::store& store, net::thread_pool& pool, std::string token, std::string data_dir);
+    // `local`: the store's checkpoints; null for a store that is not on this
+    // machine (PostgreSQL has its own backups), and then the route does not exist.
+    backup_endpoint(storage::local_storage* local, net::thread_pool& pool, std::string token, std::string data_dir);
 
-    bool enabled() const { return !token_.empty(); }  // no token configured: the route does not exist
+    // No token configured (or nothing local to copy): the route does not exist.
+    bool enabled() const { return local_ && !token_.empty(); }
     net::awaitable<response> handle(request const& req);
 
 private:
-    storage::store& store_;
+    storage::local_storage* local_;
     net::thread_pool& pool_;
     std::string token_;
     std::string data_dir_;

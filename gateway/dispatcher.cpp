@@ -76,13 +76,69 @@ void dispatcher::enqueue(std::vector<model::outbox_entry> entries)
 
 void dispatcher::add(model::outbox_entry e)
 {
+    if (!held_.insert(e.seq).second)
+        return;  // a claim renewed the lease of an entry this node holds
     auto key = conversation_key(e.message);
     auto& q = conversations_[key];
-    q.entries.push_back(std::move(e));
+    // In seq order, but never ahead of the head: a sender may be sending it.
+    auto const first = q.entries.begin() + (q.busy && !q.entries.empty() ? 1 : 0);
+    auto pos = q.entries.end();
+    while (pos != first && std::prev(pos)->seq > e.seq)
+        --pos;
+    q.entries.insert(pos, std::move(e));
     if (!q.busy && !stopping_) {
         q.busy = true;
         ++senders_;
         net::co_spawn(strand_, drain(std::move(key)), net::detached);
+    }
+}
+
+std::vector<model::outbox_entry> dispatcher::claim_all(std::string const& node, std::chrono::milliseconds lease)
+{
+    std::vector<model::outbox_entry> claimed;
+    storage::outbox_claim c{node, clock_(), lease};
+    for (;;) {
+        auto page = store_.claim_outbox(c);
+        if (page.empty())
+            return claimed;
+        c.after = page.back().seq;
+        claimed.insert(claimed.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
+        if (page.size() < c.limit)
+            return claimed;
+    }
+}
+
+void dispatcher::keep_claims(std::string node, std::chrono::milliseconds lease)
+{
+    net::co_spawn(strand_, claim_loop(std::move(node), lease), net::detached);
+}
+
+net::awaitable<void> dispatcher::claim_loop(std::string node, std::chrono::milliseconds lease)
+{
+    claim_timer_ = std::make_shared<net::steady_timer>(strand_);
+    auto const timer = claim_timer_;
+    for (;;) {
+        timer->expires_after(lease / 3);
+        auto [ec] = co_await timer->async_wait(use_tuple);
+        if (ec || stopping_)
+            co_return;
+        std::vector<model::outbox_entry> claimed;
+        try {
+            claimed = co_await run_blocking(pool_.get_executor(), [&] { return claim_all(node, lease); });
+        } catch (storage::unavailable const& e) {  // the next round tries again; leases last three rounds
+            log::error("outbox_claim_failed", {{"error", e.what()}});
+            continue;
+        }
+        std::size_t fresh = 0;
+        for (auto& e : claimed)
+            if (!held_.contains(e.seq)) {
+                ++fresh;
+                add(std::move(e));
+            }
+        if (fresh > 0) {
+            log::info("outbox_claimed", {{"entries", static_cast<long long>(fresh)}});
+            metrics_.add("pg_outbox_claimed_total", {}, fresh);
+        }
     }
 }
 
@@ -368,6 +424,7 @@ void dispatcher::delivered(std::uint64_t seq)
 {
     // Marks are batched: one store write for every completion that lands
     // before the flush runs. A lost mark only means a resend (at least once).
+    held_.erase(seq);
     bool const schedule = delivered_batch_.empty();
     delivered_batch_.push_back(seq);
     if (!schedule)
@@ -392,6 +449,7 @@ void dispatcher::remember_sent(model::outbound_message const& m, std::string con
 
 void dispatcher::dead(model::outbox_entry const& e, std::string const& reason)
 {
+    held_.erase(e.seq);
     metrics_.add("pg_dead_letters_total", {{"channel", e.message.channel_id}});
     log::warn("dead_letter", {{"channel", e.message.channel_id}, {"seq", static_cast<long long>(e.seq)},
                               {"attempts", static_cast<long long>(e.attempts)}, {"reason", reason}});
@@ -407,6 +465,8 @@ net::awaitable<void> dispatcher::stop(std::chrono::milliseconds grace)
     stopping_ = true;
     for (auto& t : backoff_timers_)
         t->cancel();
+    if (claim_timer_)
+        claim_timer_->cancel();
     credentials_.cancel_waits();
     // Senders finish their current call (bounded by request_timeout) and exit.
     net::steady_timer tick(strand_);

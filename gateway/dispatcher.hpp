@@ -25,6 +25,7 @@
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace pg::gateway {
@@ -39,7 +40,15 @@ public:
                storage::store& store, net::thread_pool& pool, config::outbox_settings const& s, metrics& m,
                clock_fn clock);
 
+    // Each entry is sent once however often it is enqueued; a conversation's
+    // entries go in seq order (a claimed older one before a newer one queued here).
     void enqueue(std::vector<model::outbox_entry> entries);
+    // Every entry whose lease is free or `node`'s own, leased to it for `lease`:
+    // a blocking store call (storage::store::claim_outbox, a page at a time).
+    std::vector<model::outbox_entry> claim_all(std::string const& node, std::chrono::milliseconds lease);
+    // Every lease / 3: renews this node's leases and enqueues what it may claim
+    // (entries of a node that stopped, once their lease ran out).
+    void keep_claims(std::string node, std::chrono::milliseconds lease);
     // Called on the blocking pool after an entry is dead-lettered (to tell the staff).
     void on_dead(std::function<void(model::outbox_entry const&, std::string const&)> fn) { on_dead_ = std::move(fn); }
     // Stop starting sends and wait (bounded) for the ones in flight; undelivered
@@ -69,6 +78,7 @@ private:
 
     void add(model::outbox_entry e);
     net::awaitable<void> drain(std::string key);
+    net::awaitable<void> claim_loop(std::string node, std::chrono::milliseconds lease);
     net::awaitable<model::delivery_verdict> send(channel const& ch, endpoint const* ep, model::outbox_entry const& entry);
     net::awaitable<void> enter_chat(std::string const& key);
     void leave_chat(std::string const& key);
@@ -96,6 +106,8 @@ private:
     credential_keeper credentials_;  // uses client_
     std::unordered_map<std::string, endpoint> endpoints_;
     std::unordered_map<std::string, conversation> conversations_;
+    std::unordered_set<std::uint64_t> held_;  // the seqs queued or in flight here
+    std::shared_ptr<net::steady_timer> claim_timer_;
     std::unordered_map<std::string, chat_state> chats_;
     std::unordered_map<std::string, channel_slots> slots_;
     std::unordered_map<std::string, std::string> threads_;  // channel\nchat\ntracking -> thread id

@@ -18,7 +18,7 @@ constexpr family families[] = {
     {"pg_notices_planned_total", "counter", "Status pushes planned, by the channel chosen (none: no chat could take it) and form."},
     {"pg_link_codes_total", "counter", "Link codes, by result (issued, redeemed)."},
     {"pg_opt_outs_total", "counter", "Chats that opted out or came back, by channel and state."},
-    {"pg_commits_total", "counter", "Units of work, by result (committed, duplicate, failed)."},
+    {"pg_commits_total", "counter", "Units of work, by result (committed, duplicate, conflict, failed)."},
     {"pg_petitions_filed_total", "counter", "Petitions filed, by channel."},
     {"pg_petitions_followed_total", "counter", "Citizens who followed a petition nearby instead of filing, by channel."},
     {"pg_outbox_sends_total", "counter", "Outbound API calls, by channel and verdict (ok, retry, permanent)."},
@@ -39,6 +39,7 @@ constexpr family families[] = {
     {"pg_wal_syncs_total", "counter", "WAL syncs for units written ahead of them (storage.sync on), by result."},
     {"pg_wal_sync_waiters_total", "counter", "Units and requests resumed by those syncs (divided by the syncs: the batch size)."},
     {"pg_outbox_depth", "gauge", "Outbox entries not yet delivered."},
+    {"pg_outbox_claimed_total", "counter", "Outbox entries this node took over after their lease ran out."},
     {"pg_http_connections", "gauge", "Open inbound HTTP connections."},
 };
 

@@ -98,22 +98,9 @@ dialog::calendar unit_runner::calendar() const
     return dialog::calendar{d.working_days, d.holidays, d.make_up_days, d.zone};
 }
 
-std::mutex& unit_runner::petition_lock(std::string_view tracking)
-{
-    return petition_locks_[std::hash<std::string_view>{}(tracking) % petition_locks_.size()];
-}
-
 unit_runner::petition_locks unit_runner::lock_petitions(std::vector<std::string_view> const& trackings)
 {
-    std::vector<std::mutex*> stripes;
-    for (auto t : trackings)
-        stripes.push_back(&petition_lock(t));
-    std::sort(stripes.begin(), stripes.end());
-    stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
-    petition_locks held;
-    for (auto* m : stripes)
-        held.emplace_back(*m);
-    return held;
+    return store_.lock(storage::lock_space::petition, trackings);
 }
 
 bool unit_runner::is_staff_chat(std::string_view channel_id, std::string_view chat_id) const
@@ -147,14 +134,8 @@ unit_runner::petition_locks unit_runner::seal_timeline(storage::unit_of_work& wo
     for (auto const& [tracking, e] : work.timeline)
         if (std::find(trackings.begin(), trackings.end(), tracking) == trackings.end())
             trackings.push_back(tracking);
-    std::vector<std::mutex*> stripes;
-    for (auto t : trackings)
-        stripes.push_back(&chain_locks_[std::hash<std::string_view>{}(t) % chain_locks_.size()]);
-    std::sort(stripes.begin(), stripes.end());
-    stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
-    petition_locks held;
-    for (auto* m : stripes)
-        held.emplace_back(*m);
+    // Taken after the unit's petition locks, never before.
+    auto held = store_.lock(storage::lock_space::chain, trackings);
 
     for (auto tracking : trackings) {
         auto const before = store_.timeline(tracking);
@@ -229,6 +210,8 @@ unit_result unit_runner::commit(storage::unit_of_work& work, std::string_view ch
     stamp_heard(work);
     auto const chained = seal_timeline(work, now);
     fit_texts(work, now);
+    if (!work.outbox.empty())  // this node's dispatcher sends them; others only once it stops renewing
+        work.lease = storage::outbox_lease{settings_.server.node, now + settings_.outbox.lease};
     auto committed = store_.commit(work, write_ahead() ? storage::durability::on_sync : storage::durability::on_return);
     switch (committed.status) {
     case storage::commit_status::committed:
@@ -238,6 +221,9 @@ unit_result unit_runner::commit(storage::unit_of_work& work, std::string_view ch
         break;
     case storage::commit_status::duplicate:
         metrics_.add("pg_commits_total", {{"result", "duplicate"}});
+        break;
+    case storage::commit_status::conflict:
+        metrics_.add("pg_commits_total", {{"result", "conflict"}});
         break;
     case storage::commit_status::failed:
         metrics_.add("pg_commits_total", {{"result", "failed"}});
@@ -251,6 +237,24 @@ unit_result unit_runner::commit(storage::unit_of_work& work, std::string_view ch
 }
 
 unit_result unit_runner::run(model::inbound_event const& ev, model::timestamp now)
+{
+    // Another node changed the conversation between this unit's read and its
+    // commit: the unit runs again on what is stored now. Past a few tries it
+    // fails, and the platform's retry comes later.
+    constexpr int tries = 4;
+    for (int tried = 1;; ++tried) {
+        auto r = run_once(ev, now);
+        if (r.status != storage::commit_status::conflict)
+            return r;
+        if (tried == tries) {
+            r.status = storage::commit_status::failed;
+            r.error = "conversation: changed by another unit " + std::to_string(tries) + " times in a row";
+            return r;
+        }
+    }
+}
+
+unit_result unit_runner::run_once(model::inbound_event const& ev, model::timestamp now)
 {
     // A redelivery is answered without running the dialog again.
     // (The first may not be synced yet: the answer waits for a sync as well.)
@@ -322,6 +326,7 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
                                                 petition_locks& held)
 {
     auto state = store_.conversation(ev.channel_id, ev.chat_id);
+    std::uint64_t const read = state ? state->events : 0;
     if (!state) {
         state.emplace();
         state->channel_id = ev.channel_id;
@@ -386,6 +391,7 @@ storage::unit_of_work unit_runner::citizen_step(model::inbound_event const& ev, 
         apply_outcome(dialog::apply_citizen(*p, req, citizen, petition_ctx(now, p->channel_id)), previous, now, work);
     }
     work.conversation = std::move(out.next);
+    work.conversation_read = read;
     // A web chat keeps its own history: what the citizen sent goes in with the step.
     if (auto const* ch = channels_.find(ev.channel_id); ch && ch->can().local_delivery)
         work.history.push_back({ev.channel_id, ev.chat_id, {0, now, "citizen", ch->platform->history_frame(ev)}});
@@ -430,7 +436,7 @@ storage::unit_of_work unit_runner::staff_step(model::inbound_event const& ev, mo
     if (threads) {
         tracking = store_.petition_of_thread(ev.channel_id, ev.chat_id, ev.thread_id);
         if (!tracking)
-            tracking = adopt_thread(ev, now);
+            tracking = adopt_thread(ev, now, work);
         if (!tracking)
             return refuse("unknown_thread");
         parsed = dialog::parse_staff_text(ev.text, department_ids_, settings_.dialog, settings_.staff.language);
@@ -489,7 +495,7 @@ unit_result unit_runner::staff_action(std::string const& tracking, model::staff_
                                       dialog::actor const& who, model::timestamp now,
                                       std::function<bool(model::petition const&)> const& in_scope)
 {
-    std::lock_guard lock(petition_lock(tracking));
+    auto const lock = lock_petitions({tracking});
     auto p = store_.petition(tracking);
     if (!p)
         return {storage::commit_status::failed, {}, "no petition " + tracking, true};
@@ -514,7 +520,7 @@ unit_result unit_runner::erase_personal_data(std::string const& tracking, std::s
                                              dialog::actor const& who, model::timestamp now,
                                              std::function<bool(model::petition const&)> const& in_scope)
 {
-    std::lock_guard lock(petition_lock(tracking));
+    auto const lock = lock_petitions({tracking});
     auto p = store_.petition(tracking);
     if (!p)
         return {storage::commit_status::failed, {}, "no petition " + tracking, true};
@@ -528,18 +534,9 @@ unit_result unit_runner::erase_personal_data(std::string const& tracking, std::s
     work.dedupe_key = "erase:" + tracking;
     work.petitions.push_back(model::without_personal_data(*p, now));
     work.erased_timelines.push_back(tracking);
-    model::timeline_event e;
-    e.at = now;
-    e.kind = model::entry_kind::erasure;
-    e.to = p->current;
-    e.actor = who.kind;
-    e.actor_id = who.id;
-    e.actor_name = who.name;
-    e.channel_id = who.channel_id;
-    e.department = p->department;
-    e.note = reason;
-    work.timeline.emplace_back(tracking, std::move(e));
-    post_to_threads(*p, dialog::erasure_notice(*p, reason, petition_ctx(now, p->channel_id)), work);
+    auto out = dialog::erasure(*p, reason, who, petition_ctx(now, p->channel_id));
+    work.timeline.emplace_back(tracking, std::move(out.entry));
+    post_to_threads(*p, out.staff_text, work);
     metrics_.add("pg_erasures_total", {{"by", who.channel_id}});
     return commit(work, who.channel_id, false, now);
 }
@@ -587,7 +584,7 @@ std::vector<unit_result> unit_runner::check_deadlines(model::timestamp now)
     std::size_t unreadable = 0;
     std::string last_error;
     for (auto const& listed : store_.petitions(open)) {
-        std::lock_guard lock(petition_lock(listed.tracking));
+        auto const lock = lock_petitions({listed.tracking});
         std::optional<model::petition> p;
         std::vector<model::timeline_event> timeline;
         try {
@@ -635,7 +632,8 @@ std::vector<config::staff_chat const*> unit_runner::chats_serving(std::string_vi
 // name is the one the gateway gives the petition's threads (tracking number
 // first), and this chat serves the petition: then it leads there too, so what
 // officials write in either topic counts.
-std::optional<std::string> unit_runner::adopt_thread(model::inbound_event const& ev, model::timestamp now)
+std::optional<std::string> unit_runner::adopt_thread(model::inbound_event const& ev, model::timestamp now,
+                                                     storage::unit_of_work& work)
 {
     if (ev.thread_title.empty())
         return std::nullopt;
@@ -653,8 +651,9 @@ std::optional<std::string> unit_runner::adopt_thread(model::inbound_event const&
         bool const here = std::any_of(serving.begin(), serving.end(), [&](config::staff_chat const* c) {
             return c->channel == ev.channel_id && c->chat == ev.chat_id;
         });
-        if (!here || !store_.alias_thread(ev.channel_id, ev.chat_id, ev.thread_id, *tracking))
+        if (!here)
             return std::nullopt;
+        work.thread_aliases.push_back({ev.channel_id, ev.chat_id, ev.thread_id, *tracking});
         log::info("staff_thread_adopted", {{"channel", ev.channel_id}});
         metrics_.add("pg_staff_threads_adopted_total", {{"channel", ev.channel_id}});
         return tracking;

@@ -88,8 +88,12 @@ public:
     void on_history(std::function<void(std::string const&, std::string const&)> fn) { on_history_ = std::move(fn); }
 
 private:
-    // Petition locks held from reading a petition until its change is committed.
-    using petition_locks = std::vector<std::unique_lock<std::mutex>>;
+    // Petitions are changed from citizen lanes, staff threads, the API and other
+    // nodes: one read-modify-write per petition at a time, its lock held from
+    // the read until the write (storage::store::lock).
+    using petition_locks = std::unique_ptr<storage::held_locks>;
+    petition_locks lock_petitions(std::vector<std::string_view> const& trackings);
+    unit_result run_once(model::inbound_event const& ev, model::timestamp now);
 
     storage::unit_of_work citizen_step(model::inbound_event const& ev, model::timestamp now, bool& filed,
                                        petition_locks& held);
@@ -117,14 +121,15 @@ private:
     void plan_push(model::outbound_message push, model::timestamp now, std::vector<model::identity> const& tried,
                    storage::unit_of_work& work, std::optional<model::identity> follower = std::nullopt) const;
     // A synced store's units are written ahead of their sync (see wal_syncer.hpp).
-    bool write_ahead() const { return settings_.storage.sync; }
+    bool write_ahead() const { return settings_.storage.sync && store_.local(); }
 
     // Staff side fan-out.
     // `citizen_channel`: the petition's, whose capabilities shape what the citizen is sent.
     dialog::petition_context petition_ctx(model::timestamp now, std::string_view citizen_channel = {}) const;
     bool has_buttons(std::string_view channel_id) const;
     std::vector<config::staff_chat const*> chats_serving(std::string_view department) const;
-    std::optional<std::string> adopt_thread(model::inbound_event const& ev, model::timestamp now);
+    std::optional<std::string> adopt_thread(model::inbound_event const& ev, model::timestamp now,
+                                            storage::unit_of_work& work);
     void open_threads(model::petition const& p, std::string_view previous_department, model::timestamp now,
                       storage::unit_of_work& work) const;
     // `text` (and then the photos, where they can be re-posted) in every thread of the petition.
@@ -136,20 +141,12 @@ private:
                        storage::unit_of_work& work) const;
     bool may_act(model::petition const& p, model::inbound_event const& ev) const;
 
-    // Petitions are changed from citizen lanes, staff threads and the API: one
-    // read-modify-write per petition at a time, held until the write.
-    std::mutex& petition_lock(std::string_view tracking);
-    // Locks the petitions' stripes, each once, in one order (no deadlock between units).
-    petition_locks lock_petitions(std::vector<std::string_view> const& trackings);
-
     storage::store& store_;
     config::settings const& settings_;
     channel_table const& channels_;
     metrics& metrics_;
     dialog::vocabulary const vocabulary_;  // the dialog's typed forms, folded once
     std::vector<std::string> department_ids_;
-    std::array<std::mutex, 64> petition_locks_;
-    std::array<std::mutex, 64> chain_locks_;  // taken after petition locks, never before
     std::function<void(std::string const&, std::string const&)> on_history_;
 };
 

@@ -21,7 +21,6 @@
 #include <map>
 #include <mutex>
 #include <span>
-#include <unordered_set>
 #include <sys/stat.h>
 
 namespace pg::storage {
@@ -162,8 +161,10 @@ struct rocks_store::impl {
     std::array<std::mutex, stripe_count> stripes;
     // The seqs the outbox holds, mirrored in memory so that a delivery mark
     // needs no read to know whether its entry is still queued (and the depth
-    // is its size). queued_mutex is held for moments, never across a write.
-    std::unordered_set<std::uint64_t> queued_seqs;
+    // is its size), with each entry's lease (an empty owner: none). Leases live
+    // only here: one process holds the database, and a restart frees them all.
+    // queued_mutex is held for moments, never across a write.
+    std::map<std::uint64_t, outbox_lease> queued_seqs;
     std::mutex queued_mutex;
     std::mutex outbox_mutex;  // mark_delivered / mark_dead / deliver_to_history: check, delete, seq mark
     bool queued(std::uint64_t seq)
@@ -178,6 +179,10 @@ struct rocks_store::impl {
             queued_seqs.erase(seq);
     }
     std::mutex threads_mutex; // bind_thread: reading the old mapping and replacing it
+    // A conversation's compare-and-set: held from reading its stored events to the write.
+    std::array<std::mutex, stripe_count> conversation_stripes;
+    // store::lock: names hash onto stripes, one array per lock_space.
+    std::array<std::array<std::mutex, 64>, 2> name_locks;
     // Web chat history: held from reading a conversation's last seq to writing the next.
     std::array<std::mutex, stripe_count> history_stripes;
 
@@ -333,7 +338,7 @@ void rocks_store::impl::load_queued_seqs()
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}, cf(family::outbox)));
     for (it->SeekToFirst(); it->Valid(); it->Next())
         if (auto const seq = u64_from_key(it->key().ToStringView()))
-            queued_seqs.insert(*seq);
+            queued_seqs.emplace(*seq, outbox_lease{});
     if (!it->status().ok())
         refuse("outbox seqs", it->status());
 }
@@ -513,6 +518,8 @@ commit_result rocks_store::impl::write_unit(unit_of_work const& w, durability d)
         b.put(cf(family::citizens), sent_notice_key(n.to.channel_id, n.sent_id), encode(n));
     for (auto const& tracking : w.erased_timelines)
         erase_timeline(b, tracking);
+    for (auto const& a : w.thread_aliases)
+        b.put(cf(family::threads), petition_of_thread_key(a.channel_id, a.chat_id, a.thread_id), a.tracking);
     auto const history_locks = lock_history(w.history);  // until the write is done
     put_history(b, w.history);
     if (!b.status.ok())
@@ -526,7 +533,7 @@ commit_result rocks_store::impl::write_unit(unit_of_work const& w, durability d)
     if (!queued.empty()) {
         std::lock_guard lock(queued_mutex);
         for (auto const& e : queued)
-            queued_seqs.insert(e.seq);
+            queued_seqs.emplace(e.seq, w.lease.value_or(outbox_lease{}));
     }
     commit_result r;
     r.status = commit_status::committed;
@@ -560,6 +567,26 @@ commit_result rocks_store::commit(unit_of_work const& work, durability d)
     }
     if (!s.IsNotFound())
         return failed("dedupe lookup", s);
+    if (!work.conversation)
+        return impl_->write_unit(work, d);
+    // Held from reading the stored conversation to the write: its compare-and-set.
+    auto const& c = *work.conversation;
+    auto const key = conversation_key(c.channel_id, c.chat_id);
+    std::lock_guard held(impl_->conversation_stripes[std::hash<std::string>{}(key) % stripe_count]);
+    rocksdb::PinnableSlice stored;
+    s = impl_->db->Get(rocksdb::ReadOptions{}, impl_->cf(family::conversations), key, &stored);
+    if (!s.ok() && !s.IsNotFound())
+        return failed("conversation lookup", s);
+    std::uint64_t events = 0;
+    if (s.ok()) {
+        auto const was = decode_conversation(stored.ToStringView());
+        events = was ? was->events : 0;  // an unreadable one is replaced
+    }
+    if (events != work.conversation_read) {
+        commit_result r;
+        r.status = commit_status::conflict;
+        return r;
+    }
     return impl_->write_unit(work, d);
 }
 
@@ -630,18 +657,57 @@ std::uint64_t rocks_store::next_petition_number()
     return impl_->next_petition.fetch_add(1);
 }
 
-std::vector<model::outbox_entry> rocks_store::pending_outbox()
+namespace {
+
+struct mutex_locks final : held_locks {
+    std::vector<std::unique_lock<std::mutex>> held;
+};
+
+}  // namespace
+
+std::unique_ptr<held_locks> rocks_store::lock(lock_space space, std::vector<std::string_view> const& names)
 {
+    auto& stripes = impl_->name_locks[static_cast<std::size_t>(space)];
+    std::vector<std::mutex*> picked;
+    for (auto name : names)
+        picked.push_back(&stripes[std::hash<std::string_view>{}(name) % stripes.size()]);
+    // Always in address order, so two lockers of overlapping sets cannot deadlock.
+    std::sort(picked.begin(), picked.end());
+    picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
+    auto locks = std::make_unique<mutex_locks>();
+    for (auto* m : picked)
+        locks->held.emplace_back(*m);
+    return locks;
+}
+
+std::vector<model::outbox_entry> rocks_store::claim_outbox(outbox_claim const& c)
+{
+    // The leases are in memory: pick and lease the seqs there, then read the entries.
+    std::vector<std::uint64_t> seqs;
+    {
+        std::lock_guard lock(impl_->queued_mutex);
+        auto const until = c.now + c.lease;
+        for (auto it = impl_->queued_seqs.upper_bound(c.after); it != impl_->queued_seqs.end(); ++it) {
+            if (seqs.size() >= c.limit)
+                break;
+            auto& lease = it->second;
+            if (!lease.owner.empty() && lease.owner != c.owner && lease.until > c.now)
+                continue;
+            lease = {c.owner, until};
+            seqs.push_back(it->first);
+        }
+    }
     std::vector<model::outbox_entry> out;
-    impl_->scan(family::outbox, rocksdb::ReadOptions{}, false, [&](std::string_view k, std::string_view v) {
-        auto const seq = u64_from_key(k);
-        auto e = seq ? decode_outbox_entry(v, *seq) : std::nullopt;
-        if (e)
+    out.reserve(seqs.size());
+    for (auto const seq : seqs) {
+        rocksdb::PinnableSlice v;
+        if (!impl_->get(family::outbox, u64_key(seq), v))
+            continue;  // delivered meanwhile
+        if (auto e = decode_outbox_entry(v.ToStringView(), seq))
             out.push_back(std::move(*e));
         else
             ++impl_->decode_failures;
-        return true;
-    });
+    }
     return out;
 }
 
@@ -760,21 +826,6 @@ std::optional<std::string> rocks_store::petition_of_thread(std::string_view chan
                                                            std::string_view thread_id)
 {
     return impl_->get_string(family::threads, petition_of_thread_key(channel_id, chat_id, thread_id));
-}
-
-bool rocks_store::alias_thread(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id,
-                               std::string_view tracking)
-{
-    if (channel_id.empty() || chat_id.empty() || thread_id.empty() || tracking.empty())
-        return false;
-    std::lock_guard lock(impl_->threads_mutex);
-    batch_builder b;
-    b.put(impl_->cf(family::threads), petition_of_thread_key(channel_id, chat_id, thread_id), tracking);
-    if (!b.status.ok())
-        return false;
-    rocksdb::WriteOptions wo;
-    wo.sync = impl_->sync;
-    return impl_->write(wo, b.batch).ok();
 }
 
 // A full scan of petition_numbers, newest first, loading each petition. Fine

@@ -19,17 +19,12 @@ struct rocks_options {
     std::size_t history_max = 0;
 };
 
-// Refusing to open: "<path>: <what failed>: <rocksdb status>".
-struct storage_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
 // Every method may be called from several threads at once.
 //
 // A read RocksDB cannot answer throws `unavailable` (and is counted in
 // read_errors); a stored value that is not a known record is reported as
 // absent and counted in decode_failures.
-class rocks_store final : public store {
+class rocks_store final : public store, public local_storage {
 public:
     explicit rocks_store(rocks_options const& o);  // throws storage_error
     ~rocks_store() override;                       // flush(), then close
@@ -40,6 +35,9 @@ public:
     commit_result commit(unit_of_work const& work, durability d) override;
     bool sync_wal() override;
     bool seen(std::string_view dedupe_key) override;
+    local_storage* local() override { return this; }
+    // In-process locks: one process holds the database.
+    std::unique_ptr<held_locks> lock(lock_space space, std::vector<std::string_view> const& names) override;
 
     std::optional<model::conversation> conversation(std::string_view channel_id, std::string_view chat_id) override;
     std::optional<model::petition> petition(std::string_view tracking) override;
@@ -47,7 +45,8 @@ public:
 
     std::uint64_t next_petition_number() override;
 
-    std::vector<model::outbox_entry> pending_outbox() override;
+    // Leases are kept in memory (one process holds the database): a reopen frees them.
+    std::vector<model::outbox_entry> claim_outbox(outbox_claim const& c) override;
     // Unknown or already delivered seqs are skipped. Not synced: a lost delete only re-sends.
     bool mark_delivered(std::vector<std::uint64_t> const& seqs) override;
     // Stores `entry` as given (attempts included) with the reason, and removes it from the outbox.
@@ -65,8 +64,6 @@ public:
                                          std::string_view tracking) override;
     std::optional<std::string> petition_of_thread(std::string_view channel_id, std::string_view chat_id,
                                                   std::string_view thread_id) override;
-    bool alias_thread(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id,
-                      std::string_view tracking) override;
 
     // Newest (highest number) first, all read from one snapshot. A full scan
     // for now: see the note in rocks_store.cpp.

@@ -394,11 +394,11 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/server/listen", "127", "server.listen: expected a non-empty string, found 127"},
         {"/server", R"("x")", R"(server: expected an object, found "x")"},
         {"/server/prot", "1",
-         "server.prot: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, "
+         "server.prot: unknown key; expected one of: node, listen, port, io_threads, body_limit, header_limit, "
          "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection, "
          "rate_limit, max_connections_per_source, first_request_timeout_ms, webhook_reserve, allowed_hosts"},
         {"/server/my key", "1",
-         R"(server["my key"]: unknown key; expected one of: listen, port, io_threads, body_limit, header_limit, )"
+         R"(server["my key"]: unknown key; expected one of: node, listen, port, io_threads, body_limit, header_limit, )"
          "header_timeout_ms, read_timeout_ms, idle_timeout_ms, shutdown_grace_ms, max_connections, max_requests_per_connection, "
          "rate_limit, max_connections_per_source, first_request_timeout_ms, webhook_reserve, allowed_hosts"},
         {"/server/max_connections_per_source", "-1",
@@ -420,8 +420,18 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/storage/sync", "1", "storage.sync: expected true or false, found 1"},
         {"/storage/threads", "0", "storage.threads: expected an integer from 1 to 64, found 0"},
         {"/storage/threads", "65", "storage.threads: expected an integer from 1 to 64, found 65"},
-        {"/storage/fsync", "true", "storage.fsync: unknown key; expected one of: path, sync, threads, backup_token, "
-                                       "webchat_history_max"},
+        {"/storage/fsync", "true", "storage.fsync: unknown key; expected one of: backend, postgresql, path, sync, "
+                                       "threads, backup_token, webchat_history_max"},
+        {"/storage/backend", R"("mysql")", R"(storage.backend: expected one of: rocksdb, postgresql, found "mysql")"},
+        {"/storage/backend", R"("postgresql")",
+         "storage.postgresql: backend postgresql needs postgresql.dsn (a libpq connection string)"},
+        {"/storage/postgresql", R"({"dsn": "host=db", "pool": 4})",
+         "storage.postgresql.pool: unknown key; expected one of: dsn, pool_size"},
+        {"/storage/postgresql", R"({"dsn": "host=db", "pool_size": 1})",
+         "storage.postgresql.pool_size: expected an integer from 2 to 1000, found 1"},
+        {"/server/node", R"("node one")",
+         R"(server.node: expected 1 to 64 of A-Z a-z 0-9 . _ -, found "node one")"},
+        {"/outbox/lease_ms", "99", "outbox.lease_ms: expected an integer from 100 to 3600000, found 99"},
         // outbox
         {"/outbox/max_attempts", "0", "outbox.max_attempts: expected an integer from 1 to 1000, found 0"},
         {"/outbox/max_attempts", "1001", "outbox.max_attempts: expected an integer from 1 to 1000, found 1001"},
@@ -433,7 +443,7 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
          "outbox.request_timeout_ms: expected an integer from 1 to 3600000, found 3600001"},
         {"/outbox/retries", "1",
          "outbox.retries: unknown key; expected one of: max_attempts, base_backoff_ms, max_backoff_ms, "
-         "max_in_flight_per_channel, request_timeout_ms"},
+         "max_in_flight_per_channel, request_timeout_ms, lease_ms"},
         // log
         {"/log/level", R"("verbose")", R"(log.level: expected one of: debug, info, warn, error, found "verbose")"},
         {"/log/level", "3", "log.level: expected a string, found 3"},
@@ -1407,6 +1417,33 @@ TEST(load, webchat_limits_hosts_and_secure_cookie)
         auto const path = write_config(d, bad);
         EXPECT_EQ(error_of(path), path + ": " + c.expected) << c.pointer;
     }
+}
+
+// Nodes sharing a store must agree on the secrets one node would otherwise make
+// and keep in its own directory: the tracking key, the web chat session keys.
+TEST(load, a_postgresql_store_needs_the_secrets_every_node_shares)
+{
+    temp_dir d;
+    auto config = full_config();
+    patch(config, "/storage", R"({"backend": "postgresql", "postgresql": {"dsn": "host=db"}})");
+    patch(config, "/tracking/key", R"("")");
+    auto path = write_config(d, config);
+    EXPECT_EQ(error_of(path), path + ": tracking.key: required with storage.backend postgresql: every node must "
+                                     "make the same tracking numbers");
+
+    patch(config, "/tracking/key", R"("tracking-key")");
+    patch(config, "/channels/-", R"({"id": "web", "type": "webchat"})");
+    path = write_config(d, config);
+    EXPECT_EQ(error_of(path), path + ": channels.web.session_secret: required with storage.backend postgresql: a "
+                                     "web chat session must be good on every node");
+
+    patch(config, "/channels/2/session_secret", R"("0123456789abcdef0123456789abcdef")");
+    path = write_config(d, config);
+    EXPECT_EQ(error_of(path), "");
+    auto const s = load(path);
+    EXPECT_EQ(s.storage.backend, storage_backend::postgresql);
+    EXPECT_EQ(s.storage.postgresql.dsn, "host=db");
+    EXPECT_EQ(s.storage.postgresql.pool_size, 16u);
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ using pg::testing::eventually;
 // The store's sync, behind a gate the test opens one sync at a time.
 class gated_sync {
 public:
-    explicit gated_sync(storage::store& s) : store_(s) {}
+    explicit gated_sync(storage::local_storage& s) : store_(s) {}
 
     bool operator()()
     {
@@ -63,7 +63,7 @@ public:
     int finished() const { return finished_; }
 
 private:
-    storage::store& store_;
+    storage::local_storage& store_;
     std::mutex mutex_;
     std::condition_variable opened_;
     int allowed_ = 0;

@@ -99,7 +99,7 @@ TEST_F(history_test, local_delivery_appends_once_and_empties_the_outbox_entry)
 
     EXPECT_EQ(s->deliver_to_history(seq, entry("a", "gateway", "reply")), local_delivery::appended);
     EXPECT_EQ(s->outbox_depth(), 0u);
-    EXPECT_TRUE(s->pending_outbox().empty());
+    EXPECT_TRUE(test::outbox_of(*s).empty());
     // The dispatcher delivering the same entry again (a retry, a restart that
     // replays it) does not double the bubble.
     EXPECT_EQ(s->deliver_to_history(seq, entry("a", "gateway", "reply")), local_delivery::already_delivered);
@@ -124,8 +124,8 @@ TEST_F(history_test, history_and_undelivered_replies_survive_a_reopen)
         pending = s->commit(citizen_unit("k2", "a", "two")).queued.at(0).seq;
     }
     auto s = open();
-    ASSERT_EQ(s->pending_outbox().size(), 1u);
-    EXPECT_EQ(s->pending_outbox()[0].seq, pending);
+    ASSERT_EQ(test::outbox_of(*s).size(), 1u);
+    EXPECT_EQ(test::outbox_of(*s)[0].seq, pending);
     EXPECT_EQ(s->deliver_to_history(pending, entry("a", "gateway", "reply two")), local_delivery::appended);
     auto const h = s->history("web", "a", 0, 100);
     ASSERT_EQ(seqs(h), (std::vector<std::uint64_t>{1, 2, 3, 4}));
@@ -188,7 +188,7 @@ TEST_F(history_test, a_bounded_history_keeps_the_newest_entries_of_each_conversa
         EXPECT_EQ(a.front().frame, "3");
         EXPECT_EQ(seqs(s->history("web", "b", 0, 100)), (std::vector<std::uint64_t>{1}));
         // Local delivery appends under the same bound.
-        auto const queued = s->pending_outbox();
+        auto const queued = test::outbox_of(*s);
         ASSERT_FALSE(queued.empty());
         EXPECT_EQ(s->deliver_to_history(queued.front().seq, entry("a", "gateway", "reply")), local_delivery::appended);
         EXPECT_EQ(seqs(s->history("web", "a", 0, 100)), (std::vector<std::uint64_t>{4, 5, 6}));

@@ -18,6 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A new conversation per chat: the chats differ wherever two units may both commit.
 unit_of_work conversation_unit(std::string key, std::string chat)
 {
     unit_of_work w;
@@ -90,7 +91,7 @@ TEST(rocks_store_faults, a_full_disk_refuses_commits_and_they_succeed_once_there
     std::string error;
     for (int i = 0; i < 200 && refused.empty(); ++i) {
         auto const key = "during-" + std::to_string(i);
-        auto const r = s->commit(conversation_unit(key, "2"));
+        auto const r = s->commit(conversation_unit(key, key));
         if (r.status == commit_status::failed) {
             refused.push_back(key);
             error = r.error;
@@ -100,7 +101,7 @@ TEST(rocks_store_faults, a_full_disk_refuses_commits_and_they_succeed_once_there
     }
     ASSERT_EQ(refused.size(), 1u) << "the full disk never refused a commit";
     EXPECT_NE(error.find(path + ": commit: IO error: No space left on device"), std::string::npos) << error;
-    auto const still = s->commit(conversation_unit(refused.front(), "2"));
+    auto const still = s->commit(conversation_unit(refused.front(), refused.front()));
     EXPECT_EQ(still.status, commit_status::failed);
     EXPECT_NE(still.error.find("not yet recovered"), std::string::npos) << still.error;
     EXPECT_EQ(s->commit(conversation_unit("also-during", "2")).status, commit_status::failed);
@@ -114,7 +115,7 @@ TEST(rocks_store_faults, a_full_disk_refuses_commits_and_they_succeed_once_there
     // RocksDB checks for room every few seconds; the platform's retries meanwhile still fail.
     auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
     commit_result retried;
-    while ((retried = s->commit(conversation_unit(refused.front(), "2"))).status == commit_status::failed &&
+    while ((retried = s->commit(conversation_unit(refused.front(), refused.front()))).status == commit_status::failed &&
            std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds{50});
     ASSERT_EQ(retried.status, commit_status::committed) << retried.error;
@@ -147,7 +148,7 @@ TEST(rocks_store_faults, a_store_closed_while_the_disk_is_full_reopens_with_ever
         ASSERT_TRUE(disk.fill());
         for (int i = 0; i < 200; ++i) {
             auto const key = "unit-" + std::to_string(i);
-            if (s.commit(conversation_unit(key, "1")).status != commit_status::committed)
+            if (s.commit(conversation_unit(key, key)).status != commit_status::committed)
                 break;
             committed.push_back(key);
         }

@@ -4,11 +4,14 @@
 #include "model/conversation.hpp"
 #include "model/message.hpp"
 #include "model/petition.hpp"
+#include "storage/store.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <limits>
 #include <random>
 #include <string>
 #include <unistd.h>
@@ -233,5 +236,40 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+// A unit that files a petition: conversation, petition, timeline and two messages.
+inline unit_of_work filing_unit(std::string key, std::uint64_t number, std::string tracking)
+{
+    unit_of_work w;
+    w.dedupe_key = std::move(key);
+    w.conversation = sample_conversation();
+    w.petitions.push_back(sample_petition(number, tracking));
+    w.timeline.emplace_back(tracking, sample_event("submitted"));
+    w.outbox.push_back(sample_message("已收到 📨"));
+    w.outbox.push_back(sample_message("Tracking number: " + tracking));
+    return w;
+}
+
+inline unit_of_work message_unit(std::string key, std::string text = "hello")
+{
+    unit_of_work w;
+    w.dedupe_key = std::move(key);
+    w.outbox.push_back(sample_message(std::move(text)));
+    return w;
+}
+
+inline std::vector<std::uint64_t> seqs_of(std::vector<model::outbox_entry> const& entries)
+{
+    std::vector<std::uint64_t> seqs;
+    for (auto const& e : entries)
+        seqs.push_back(e.seq);
+    return seqs;
+}
+
+// Every entry not yet delivered nor dead, in seq order: a claim that leases nothing.
+inline std::vector<model::outbox_entry> outbox_of(store& s)
+{
+    return s.claim_outbox({"reader", t0, std::chrono::milliseconds{0}, 0, std::numeric_limits<std::size_t>::max()});
+}
 
 }  // namespace pg::storage::test

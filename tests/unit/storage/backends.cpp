@@ -1,0 +1,29 @@
+#include "backends.hpp"
+
+#include "samples.hpp"
+#include "storage/rocks_store.hpp"
+
+namespace pg::storage::test {
+namespace {
+
+class rocks_instance final : public backend_instance {
+public:
+    std::unique_ptr<store> open() override
+    {
+        return std::make_unique<rocks_store>(rocks_options{dir_.path().string(), true, true});
+    }
+    bool several_nodes() const override { return false; }
+
+private:
+    temp_dir dir_;
+};
+
+}  // namespace
+
+std::vector<backend> const& backends()
+{
+    static std::vector<backend> const all{{"rocksdb", [] { return std::make_unique<rocks_instance>(); }}};
+    return all;
+}
+
+}  // namespace pg::storage::test
