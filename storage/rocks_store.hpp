@@ -19,11 +19,6 @@ struct rocks_options {
     std::size_t history_max = 0;
 };
 
-// Refusing to open: "<path>: <what failed>: <rocksdb status>".
-struct storage_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
 // Every method may be called from several threads at once.
 //
 // A read RocksDB cannot answer throws `unavailable` (and is counted in

@@ -7,7 +7,9 @@
 #include "model/message.hpp"
 #include "model/petition.hpp"
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -34,13 +36,35 @@ struct history_append {
 
 enum class local_delivery { appended, already_delivered, failed };
 
+// One more staff thread that leads to a petition, which keeps its own thread for
+// what the gateway posts: a topic opened twice (a crash between creating it and
+// binding it) stays usable in both.
+struct thread_alias {
+    std::string channel_id;
+    std::string chat_id;
+    std::string thread_id;
+    std::string tracking;
+};
+
+// Who sends an outbox entry: the node that holds its lease, until it runs out.
+// Other nodes claim it only after that (see store::claim_outbox).
+struct outbox_lease {
+    std::string owner;
+    model::timestamp until{};
+};
+
 // Everything one webhook event writes, applied all or nothing.
 struct unit_of_work {
     std::string dedupe_key;                            // required; a second commit with it is a duplicate
     std::optional<model::conversation> conversation;   // the conversation's next state
+    // The conversation's `events` as the unit read it (0: absent). The commit is
+    // a conflict, and writes nothing, when the stored one differs: another node
+    // changed the conversation meanwhile. Checked only with `conversation`.
+    std::uint64_t conversation_read = 0;
     std::vector<model::petition> petitions;            // inserted or replaced, by tracking number
     std::vector<std::pair<std::string, model::timeline_event>> timeline;  // (tracking, event), appended
     std::vector<model::outbound_message> outbox;       // queued in this order
+    std::optional<outbox_lease> lease;                 // the queued entries' first lease: the committing node sends them
     std::vector<history_append> history;               // web chat: what the citizen sent, appended
     std::vector<model::citizen> citizens;              // each written under every chat it links
     std::vector<model::link_code> link_codes;          // issued
@@ -49,6 +73,7 @@ struct unit_of_work {
     // Petitions whose stored timeline entries lose their personal parts
     // (model::erased: notes, the citizen's id), in this same write.
     std::vector<std::string> erased_timelines;
+    std::vector<thread_alias> thread_aliases;
 };
 
 // What retention removes: the records older than each cutoff; none: all kept.
@@ -90,13 +115,21 @@ struct unavailable : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-enum class commit_status { committed, duplicate, failed };
+// conflict: another unit changed the conversation since this one read it; run
+// the unit again on what is stored now.
+// A store refusing to open: "<where>: <what failed>: <the backend's status>".
+struct storage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
-// When a commit of a syncing store may be acted on. on_return: durable when
-// commit() returns (the caller's thread waits for the disk). on_sync: written
-// without waiting for the disk, durable once a sync_wal() that began after
+enum class commit_status { committed, duplicate, conflict, failed };
+
+// When a commit may be acted on. on_return: durable when commit() returns.
+// on_sync (only where local_storage() is not null): written without waiting
+// for the disk, durable once a local_storage()->sync_wal() that began after
 // commit() returned has returned true; until then a crash may lose it. Readers
-// see it at once either way.
+// see it at once either way. A store without local storage treats on_sync as
+// on_return.
 enum class durability { on_return, on_sync };
 
 struct commit_result {
@@ -105,18 +138,55 @@ struct commit_result {
     std::string error;                        // when failed: what and why (no user text)
 };
 
+// What to claim from the outbox (store::claim_outbox).
+struct outbox_claim {
+    std::string owner;                   // the claiming node
+    model::timestamp now{};
+    std::chrono::milliseconds lease{};   // the claimed entries are the owner's until now + lease
+    std::uint64_t after = 0;             // only entries with a higher seq: a page's last seq
+    std::size_t limit = 256;
+};
+
+// Held locks, released when destroyed (store::lock).
+class held_locks {
+public:
+    virtual ~held_locks() = default;
+};
+
+// Names locked together. Every unit locks its petitions before it reads them,
+// and the chains of the timelines it appends to (after its petitions, never
+// before), so two units changing one petition take turns.
+enum class lock_space { petition, chain };
+
+// What only a store on this machine's own disk does: the WAL sync that makes
+// write-ahead commits durable, and a checkpoint copy of the database.
+class local_storage {
+public:
+    virtual ~local_storage() = default;
+    // Makes every write that returned before the call durable: one WAL sync,
+    // shared by everything written meanwhile. False when the disk refused.
+    virtual bool sync_wal() = 0;
+    // A consistent copy of the database in `dir` (which must not exist), taken while serving.
+    virtual bool backup(std::string const& dir, std::string& error) = 0;
+};
+
 // Reads throw `unavailable` when they cannot answer; absent means absent.
-// Writes report failure in their result.
+// Writes report failure in their result. Every backend passes the same
+// conformance suite (tests/unit/storage/conformance_test.cpp).
 class store {
 public:
     virtual ~store() = default;
 
     virtual commit_result commit(unit_of_work const& work, durability d) = 0;
     commit_result commit(unit_of_work const& work) { return commit(work, durability::on_return); }
-    // Makes every write that returned before the call durable: one WAL sync,
-    // shared by everything written meanwhile. False when the disk refused.
-    virtual bool sync_wal() = 0;
     virtual bool seen(std::string_view dedupe_key) = 0;
+
+    // Null unless the store lives on this machine's disk (RocksDB).
+    virtual local_storage* local() { return nullptr; }
+
+    // Blocks until every name is locked in `space`, for every process that
+    // shares the store; throws `unavailable` when the backend cannot lock.
+    virtual std::unique_ptr<held_locks> lock(lock_space space, std::vector<std::string_view> const& names) = 0;
 
     virtual std::optional<model::conversation> conversation(std::string_view channel_id, std::string_view chat_id) = 0;
     virtual std::optional<model::petition> petition(std::string_view tracking) = 0;
@@ -125,8 +195,10 @@ public:
     // A number never handed out before, even across restarts (petitions are indexed by it).
     virtual std::uint64_t next_petition_number() = 0;
 
-    // Every entry not yet delivered nor dead, in seq order (the dispatcher's start-up load).
-    virtual std::vector<model::outbox_entry> pending_outbox() = 0;
+    // Entries not yet delivered nor dead, with seq > c.after, whose lease is
+    // free (none, run out at c.now, or c.owner's own), in seq order, at most
+    // c.limit: each now leased to c.owner until c.now + c.lease.
+    virtual std::vector<model::outbox_entry> claim_outbox(outbox_claim const& c) = 0;
     virtual bool mark_delivered(std::vector<std::uint64_t> const& seqs) = 0;
     virtual bool mark_dead(model::outbox_entry const& entry, std::string_view reason) = 0;
     virtual std::vector<std::pair<model::outbox_entry, std::string>> dead_letters(std::size_t limit) = 0;
@@ -138,17 +210,8 @@ public:
                                                  std::string_view tracking) = 0;
     virtual std::optional<std::string> petition_of_thread(std::string_view channel_id, std::string_view chat_id,
                                                           std::string_view thread_id) = 0;
-    // One more thread that leads to the petition, which keeps its own thread for
-    // what the gateway posts: a topic opened twice (a crash between creating it and
-    // binding it) stays usable in both.
-    virtual bool alias_thread(std::string_view channel_id, std::string_view chat_id, std::string_view thread_id,
-                              std::string_view tracking) = 0;
-
     // Petitions matching a filter, newest first.
     virtual std::vector<model::petition> petitions(petition_filter const& f) = 0;
-
-    // A consistent copy of the database in `dir` (which must not exist), taken while serving.
-    virtual bool backup(std::string const& dir, std::string& error) = 0;
 
     // Web chat history: one conversation's entries with seq > `after`, oldest
     // first, at most `limit`.
