@@ -350,6 +350,35 @@ TEST_F(postgres_test, concurrent_units_on_one_conversation_commit_one_per_versio
     EXPECT_EQ(s->conversation("telegram-main", "-100123456789")->events, std::uint64_t{threads * 10});
 }
 
+TEST_F(postgres_test, concurrent_commits_of_one_dedupe_key_commit_once)
+{
+    migrate();
+    auto a = open();
+    auto b = open();  // two nodes: the platform retried on the other one
+    constexpr int keys = 20;
+    std::atomic<int> committed{0};
+    std::atomic<int> duplicates{0};
+    std::vector<std::thread> ts;
+    for (int t = 0; t < 4; ++t)
+        ts.emplace_back([&, t] {
+            auto& s = t % 2 ? *a : *b;
+            for (int k = 0; k < keys; ++k) {
+                auto const r = s.commit(message_unit("k" + std::to_string(k)));
+                if (r.status == commit_status::committed)
+                    ++committed;
+                else if (r.status == commit_status::duplicate)
+                    ++duplicates;
+                else
+                    ADD_FAILURE() << r.error;
+            }
+        });
+    for (auto& t : ts)
+        t.join();
+    EXPECT_EQ(committed.load(), keys);
+    EXPECT_EQ(duplicates.load(), keys * 3);
+    EXPECT_EQ(a->outbox_depth(), std::uint64_t{keys});
+}
+
 TEST_F(postgres_test, timeline_is_ordered_by_time_then_insertion)
 {
     auto s = migrated();
