@@ -1,5 +1,7 @@
 #include "backends.hpp"
 
+#include "backends_postgres.hpp"
+
 #include "samples.hpp"
 #include "storage/rocks_store.hpp"
 
@@ -22,7 +24,12 @@ private:
 
 std::vector<backend> const& backends()
 {
-    static std::vector<backend> const all{{"rocksdb", [] { return std::make_unique<rocks_instance>(); }}};
+    static std::vector<backend> const all = [] {
+        std::vector<backend> b{{"rocksdb", [] { return std::make_unique<rocks_instance>(); }}};
+        if (auto pg = postgres_backend())
+            b.push_back(std::move(*pg));
+        return b;
+    }();
     return all;
 }
 

@@ -1,0 +1,1085 @@
+// The PostgreSQL store against a real server (PG_TEST_DSN; scripts/pg-test-server
+// starts one): its migrations, its failures, two nodes sharing one database,
+// and every store method once, until the shared conformance suite covers them.
+#include "storage/postgres_store.hpp"  // first: proves the header stands alone
+
+#include "backends_postgres.hpp"
+#include "model/chain.hpp"
+#include "samples.hpp"
+#include "storage/postgres_migrations.hpp"
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace pg::storage {
+namespace {
+
+using namespace std::chrono_literals;
+using test::expect_same;
+using test::t0;
+
+// A plain connection of the test's own, beside the store's: to look at the
+// server, hold rows, end the store's backends.
+class admin_connection {
+public:
+    explicit admin_connection(std::string const& dsn) : c_(PQconnectdb(dsn.c_str()))
+    {
+        if (PQstatus(c_) != CONNECTION_OK)
+            ADD_FAILURE() << "admin connection: " << PQerrorMessage(c_);
+        PQsetNoticeProcessor(c_, [](void*, char const*) {}, nullptr);
+    }
+    ~admin_connection() { PQfinish(c_); }
+    admin_connection(admin_connection const&) = delete;
+    admin_connection& operator=(admin_connection const&) = delete;
+
+    // The first column of each row; a failed statement fails the test.
+    std::vector<std::string> query(std::string const& sql)
+    {
+        PGresult* r = PQexec(c_, sql.c_str());
+        std::vector<std::string> out;
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+            ADD_FAILURE() << sql << ": " << PQresultErrorMessage(r);
+        else
+            for (int i = 0; i < PQntuples(r); ++i)
+                out.emplace_back(PQgetvalue(r, i, 0));
+        PQclear(r);
+        return out;
+    }
+
+private:
+    PGconn* c_;
+};
+
+std::string pid_list(std::vector<int> const& pids)
+{
+    std::string s;
+    for (auto const p : pids)
+        s += (s.empty() ? "" : ",") + std::to_string(p);
+    return s.empty() ? "0" : s;
+}
+
+// Waits, up to a bound, until `done` holds; false when it never did.
+template <class F>
+bool eventually(F done)
+{
+    for (auto const until = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < until;) {
+        if (done())
+            return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return done();
+}
+
+class postgres_test : public testing::Test {
+protected:
+    void SetUp() override
+    {
+        if (test::postgres_test_dsn().empty())
+            GTEST_SKIP() << "PG_TEST_DSN is not set (scripts/pg-test-server start <dir> prints one)";
+        scratch_ = std::make_unique<test::postgres_scratch>(test::postgres_test_dsn());
+    }
+
+    void migrate()
+    {
+        std::string report;
+        migrate_postgres(scratch_->dsn(), report);
+    }
+
+    std::unique_ptr<postgres_store> open(std::size_t history_max = 0, std::size_t pool_size = 4)
+    {
+        postgres_options o;
+        o.dsn = scratch_->dsn();
+        o.pool_size = pool_size;
+        o.history_max = history_max;
+        return std::make_unique<postgres_store>(o);
+    }
+
+    std::unique_ptr<postgres_store> migrated(std::size_t history_max = 0)
+    {
+        migrate();
+        return open(history_max);
+    }
+
+    std::unique_ptr<test::postgres_scratch> scratch_;
+};
+
+unit_of_work filing_unit(std::string key, std::uint64_t number, std::string tracking)
+{
+    unit_of_work w;
+    w.dedupe_key = std::move(key);
+    w.conversation = test::sample_conversation();
+    w.petitions.push_back(test::sample_petition(number, tracking));
+    w.timeline.emplace_back(tracking, test::sample_event("submitted"));
+    w.outbox.push_back(test::sample_message("已收到 📨"));
+    w.outbox.push_back(test::sample_message("Tracking number: " + tracking));
+    return w;
+}
+
+unit_of_work message_unit(std::string key, std::string text = "hello")
+{
+    unit_of_work w;
+    w.dedupe_key = std::move(key);
+    w.outbox.push_back(test::sample_message(std::move(text)));
+    return w;
+}
+
+std::vector<std::uint64_t> seqs_of(std::vector<model::outbox_entry> const& entries)
+{
+    std::vector<std::uint64_t> seqs;
+    for (auto const& e : entries)
+        seqs.push_back(e.seq);
+    return seqs;
+}
+
+outbox_claim claim_by(std::string owner, model::timestamp now = t0, std::size_t limit = 256)
+{
+    outbox_claim c;
+    c.owner = std::move(owner);
+    c.now = now;
+    c.lease = 1min;
+    c.limit = limit;
+    return c;
+}
+
+// ---- migrations and opening ----
+
+TEST_F(postgres_test, migrations_apply_once_and_a_rerun_applies_nothing)
+{
+    std::string report;
+    EXPECT_EQ(migrate_postgres(scratch_->dsn(), report), postgres_schema_latest());
+    EXPECT_NE(report.find("applied 1 "), std::string::npos) << report;
+    report.clear();
+    EXPECT_EQ(migrate_postgres(scratch_->dsn(), report), 0);
+    EXPECT_EQ(report.find("applied"), std::string::npos) << report;
+    admin_connection admin(scratch_->dsn());
+    EXPECT_EQ(admin.query("SELECT count(*) FROM schema_migrations"),
+              std::vector<std::string>{std::to_string(postgres_schema_latest())});
+    EXPECT_NO_THROW(open());
+}
+
+TEST_F(postgres_test, migrating_from_two_nodes_at_once_applies_each_migration_once)
+{
+    std::atomic<int> applied{0};
+    std::vector<std::thread> nodes;
+    for (int i = 0; i < 3; ++i)
+        nodes.emplace_back([&] {
+            std::string report;
+            applied += migrate_postgres(scratch_->dsn(), report);
+        });
+    for (auto& t : nodes)
+        t.join();
+    EXPECT_EQ(applied.load(), postgres_schema_latest());
+}
+
+TEST_F(postgres_test, opening_an_unmigrated_schema_names_the_migrate_command)
+{
+    try {
+        open();
+        FAIL() << "opened an unmigrated schema";
+    } catch (storage_error const& e) {
+        std::string const what = e.what();
+        EXPECT_NE(what.find("petition-gateway migrate"), std::string::npos) << what;
+        EXPECT_EQ(what.rfind("postgresql ", 0), 0u) << what;
+    }
+}
+
+TEST_F(postgres_test, a_bad_dsn_fails_clearly_without_the_password)
+{
+    postgres_options o;
+    o.dsn = "host=127.0.0.1 port=1 dbname=nowhere user=gw password=s3cret-pw";
+    o.connect_timeout = 2s;
+    try {
+        open_postgres_store(o);
+        FAIL() << "opened a store on a closed port";
+    } catch (storage_error const& e) {
+        std::string const what = e.what();
+        EXPECT_EQ(what.find("s3cret-pw"), std::string::npos) << what;
+        EXPECT_NE(what.find("postgresql "), std::string::npos) << what;
+        EXPECT_NE(what.find("port=1"), std::string::npos) << what;
+        EXPECT_NE(what.find("connect"), std::string::npos) << what;
+    }
+    o.dsn = "postgresql://gw:s3cret-pw@127.0.0.1:1/nowhere";
+    try {
+        open_postgres_store(o);
+        FAIL() << "opened a store on a closed port";
+    } catch (storage_error const& e) {
+        EXPECT_EQ(std::string(e.what()).find("s3cret-pw"), std::string::npos) << e.what();
+    }
+}
+
+// ---- every method once ----
+
+TEST_F(postgres_test, a_new_store_is_empty)
+{
+    auto s = migrated();
+    EXPECT_FALSE(s->conversation("telegram-main", "1"));
+    EXPECT_FALSE(s->petition("7KQM-2X4D"));
+    EXPECT_TRUE(s->timeline("7KQM-2X4D").empty());
+    EXPECT_TRUE(s->claim_outbox(claim_by("a")).empty());
+    EXPECT_TRUE(s->dead_letters(10).empty());
+    EXPECT_EQ(s->outbox_depth(), 0u);
+    EXPECT_EQ(s->next_petition_number(), 1u);
+    EXPECT_FALSE(s->seen("tg:1"));
+    EXPECT_TRUE(s->petitions({}).empty());
+    EXPECT_TRUE(s->audit({}).empty());
+    EXPECT_EQ(s->citizen("tg", "1"), model::alone({"tg", "1"}));
+    EXPECT_EQ(s->local(), nullptr);
+}
+
+TEST_F(postgres_test, commit_round_trips_every_field)
+{
+    auto s = migrated();
+    auto const w = filing_unit("tg:1", 7, "7KQM-2X4D");
+    auto const r = s->commit(w, durability::on_sync);  // on_sync is on_return here
+    ASSERT_EQ(r.status, commit_status::committed) << r.error;
+    EXPECT_TRUE(r.error.empty());
+    expect_same(*w.conversation, *s->conversation(w.conversation->channel_id, w.conversation->chat_id));
+    expect_same(w.petitions[0], *s->petition("7KQM-2X4D"));
+    auto const events = s->timeline("7KQM-2X4D");
+    ASSERT_EQ(events.size(), 1u);
+    expect_same(w.timeline[0].second, events[0]);
+
+    ASSERT_EQ(r.queued.size(), 2u);
+    EXPECT_LT(r.queued[0].seq, r.queued[1].seq);
+    for (std::size_t i = 0; i < 2; ++i) {
+        expect_same(w.outbox[i], r.queued[i].message);
+        EXPECT_EQ(r.queued[i].attempts, 0u);
+        EXPECT_EQ(r.queued[i].created_at, w.conversation->updated_at);
+    }
+    auto const claimed = s->claim_outbox(claim_by("node-a"));
+    ASSERT_EQ(claimed.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i)
+        expect_same(r.queued[i], claimed[i]);
+    EXPECT_EQ(s->outbox_depth(), 2u);
+    EXPECT_TRUE(s->seen("tg:1"));
+    EXPECT_EQ(s->decode_failures(), 0u);
+}
+
+TEST_F(postgres_test, a_duplicate_dedupe_key_writes_nothing)
+{
+    auto s = migrated();
+    ASSERT_EQ(s->commit(filing_unit("tg:1", 7, "7KQM-2X4D")).status, commit_status::committed);
+    auto second = filing_unit("tg:1", 8, "8AAA-AAAA");
+    second.conversation_read = second.conversation->events;
+    second.timeline.emplace_back("7KQM-2X4D", test::sample_event("should not appear"));
+    auto const r = s->commit(second);
+    EXPECT_EQ(r.status, commit_status::duplicate);
+    EXPECT_TRUE(r.queued.empty());
+    EXPECT_FALSE(s->petition("8AAA-AAAA"));
+    EXPECT_EQ(s->timeline("7KQM-2X4D").size(), 1u);
+    EXPECT_EQ(s->outbox_depth(), 2u);
+}
+
+TEST_F(postgres_test, an_empty_dedupe_key_fails_and_writes_nothing)
+{
+    auto s = migrated();
+    auto const r = s->commit(filing_unit("", 7, "7KQM-2X4D"));
+    EXPECT_EQ(r.status, commit_status::failed);
+    EXPECT_NE(r.error.find("dedupe key"), std::string::npos) << r.error;
+    EXPECT_FALSE(s->petition("7KQM-2X4D"));
+    EXPECT_EQ(s->outbox_depth(), 0u);
+}
+
+TEST_F(postgres_test, a_conversation_changed_since_it_was_read_is_a_conflict_that_writes_nothing)
+{
+    auto s = migrated();
+    auto first = message_unit("k1");
+    first.conversation = test::sample_conversation();
+    first.conversation->events = 1;
+    first.conversation_read = 0;  // read as absent
+    ASSERT_EQ(s->commit(first).status, commit_status::committed);
+
+    // Another node also read it as absent: too late.
+    auto racing = message_unit("k2");
+    racing.conversation = test::sample_conversation();
+    racing.conversation->events = 1;
+    racing.conversation->language = "en";
+    racing.petitions.push_back(test::sample_petition(3, "RACE-0003"));
+    auto const r = s->commit(racing);
+    EXPECT_EQ(r.status, commit_status::conflict);
+    EXPECT_TRUE(r.queued.empty());
+    EXPECT_FALSE(s->seen("k2"));  // run again, it is not a duplicate
+    EXPECT_FALSE(s->petition("RACE-0003"));
+    EXPECT_EQ(s->outbox_depth(), 1u);
+    EXPECT_EQ(s->conversation("telegram-main", "-100123456789")->language, "zh-CN");
+
+    // Run again on what is stored: it commits.
+    racing.conversation_read = 1;
+    racing.conversation->events = 2;
+    EXPECT_EQ(s->commit(racing).status, commit_status::committed);
+    EXPECT_EQ(s->conversation("telegram-main", "-100123456789")->events, 2u);
+    // A unit without a conversation is never a conflict.
+    EXPECT_EQ(s->commit(message_unit("k3")).status, commit_status::committed);
+}
+
+TEST_F(postgres_test, concurrent_units_on_one_conversation_commit_one_per_version)
+{
+    auto s = migrated();
+    constexpr int threads = 4;
+    std::atomic<int> committed{0};
+    std::atomic<int> conflicts{0};
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t)
+        ts.emplace_back([&, t] {
+            for (int round = 0; round < 10; ++round) {
+                for (;;) {
+                    auto const stored = s->conversation("telegram-main", "-100123456789");
+                    auto w = message_unit("t" + std::to_string(t) + "-" + std::to_string(round));
+                    w.conversation = test::sample_conversation();
+                    w.conversation_read = stored ? stored->events : 0;
+                    w.conversation->events = w.conversation_read + 1;
+                    auto const r = s->commit(w);
+                    if (r.status == commit_status::committed) {
+                        ++committed;
+                        break;
+                    }
+                    ASSERT_EQ(r.status, commit_status::conflict) << r.error;
+                    ++conflicts;
+                }
+            }
+        });
+    for (auto& t : ts)
+        t.join();
+    EXPECT_EQ(committed.load(), threads * 10);
+    EXPECT_EQ(s->conversation("telegram-main", "-100123456789")->events, std::uint64_t{threads * 10});
+}
+
+TEST_F(postgres_test, concurrent_commits_of_one_dedupe_key_commit_once)
+{
+    migrate();
+    auto a = open();
+    auto b = open();  // two nodes: the platform retried on the other one
+    constexpr int keys = 20;
+    std::atomic<int> committed{0};
+    std::atomic<int> duplicates{0};
+    std::vector<std::thread> ts;
+    for (int t = 0; t < 4; ++t)
+        ts.emplace_back([&, t] {
+            auto& s = t % 2 ? *a : *b;
+            for (int k = 0; k < keys; ++k) {
+                auto const r = s.commit(message_unit("k" + std::to_string(k)));
+                if (r.status == commit_status::committed)
+                    ++committed;
+                else if (r.status == commit_status::duplicate)
+                    ++duplicates;
+                else
+                    ADD_FAILURE() << r.error;
+            }
+        });
+    for (auto& t : ts)
+        t.join();
+    EXPECT_EQ(committed.load(), keys);
+    EXPECT_EQ(duplicates.load(), keys * 3);
+    EXPECT_EQ(a->outbox_depth(), std::uint64_t{keys});
+}
+
+TEST_F(postgres_test, timeline_is_ordered_by_time_then_insertion)
+{
+    auto s = migrated();
+    unit_of_work a;
+    a.dedupe_key = "a";
+    for (auto const* note : {"t0 first", "t0 second", "t0 third"})
+        a.timeline.emplace_back("P1", test::sample_event(note, t0));
+    a.timeline.emplace_back("P2", test::sample_event("other petition", t0));
+    ASSERT_EQ(s->commit(a).status, commit_status::committed);
+    unit_of_work b;
+    b.dedupe_key = "b";
+    b.timeline.emplace_back("P1", test::sample_event("t0 fourth", t0));
+    b.timeline.emplace_back("P1", test::sample_event("earlier, committed later", t0 - 1s));
+    ASSERT_EQ(s->commit(b).status, commit_status::committed);
+    s = open();  // a second node sees the same
+    std::vector<std::string> notes;
+    for (auto const& e : s->timeline("P1"))
+        notes.push_back(e.note);
+    EXPECT_EQ(notes,
+              (std::vector<std::string>{"earlier, committed later", "t0 first", "t0 second", "t0 third", "t0 fourth"}));
+    EXPECT_EQ(s->timeline("P2").size(), 1u);
+    EXPECT_TRUE(s->timeline("P").empty());
+}
+
+TEST_F(postgres_test, petition_numbers_never_repeat_and_skip_numbers_committed_from_elsewhere)
+{
+    auto s = migrated();
+    auto const a = s->next_petition_number();
+    auto const b = open()->next_petition_number();  // another node
+    EXPECT_NE(a, b);
+    ASSERT_EQ(s->commit(filing_unit("tg:1", 50, "T-50")).status, commit_status::committed);
+    EXPECT_GT(s->next_petition_number(), 50u);
+    auto lower = filing_unit("tg:2", 20, "T-20");
+    lower.conversation.reset();
+    ASSERT_EQ(s->commit(lower).status, commit_status::committed);  // lower: no effect
+    EXPECT_GT(s->next_petition_number(), 51u);
+}
+
+TEST_F(postgres_test, outbox_seqs_keep_growing_after_deliveries_and_dead_letters)
+{
+    auto s = migrated();
+    auto const r1 = s->commit(message_unit("k1"));
+    ASSERT_TRUE(s->mark_delivered(seqs_of(r1.queued)));
+    auto const r2 = s->commit(message_unit("k2"));
+    ASSERT_GT(r2.queued.at(0).seq, r1.queued.at(0).seq);
+    ASSERT_TRUE(s->mark_dead(r2.queued[0], "permanent"));
+    s = open();
+    auto const r3 = s->commit(message_unit("k3"));
+    EXPECT_GT(r3.queued.at(0).seq, r2.queued[0].seq);
+}
+
+TEST_F(postgres_test, mark_delivered_removes_entries_and_skips_unknown_ones)
+{
+    auto s = migrated();
+    auto const r = s->commit(filing_unit("tg:1", 7, "7KQM-2X4D"));
+    ASSERT_EQ(s->outbox_depth(), 2u);
+    EXPECT_TRUE(s->mark_delivered({r.queued[0].seq}));
+    EXPECT_EQ(s->outbox_depth(), 1u);
+    EXPECT_TRUE(s->mark_delivered({r.queued[0].seq, 999'999}));
+    EXPECT_TRUE(s->mark_delivered({}));
+    EXPECT_EQ(s->outbox_depth(), 1u);
+    EXPECT_TRUE(s->mark_delivered({r.queued[1].seq, r.queued[1].seq}));
+    EXPECT_EQ(s->outbox_depth(), 0u);
+    EXPECT_TRUE(s->claim_outbox(claim_by("a")).empty());
+}
+
+TEST_F(postgres_test, mark_dead_moves_the_entry_with_its_reason_highest_seq_first)
+{
+    auto s = migrated();
+    std::vector<model::outbox_entry> queued;
+    for (int i = 0; i < 3; ++i) {
+        auto const r = s->commit(message_unit("k" + std::to_string(i), "message " + std::to_string(i)));
+        queued.push_back(r.queued.at(0));
+    }
+    for (auto e : queued) {
+        e.attempts = 5;
+        ASSERT_TRUE(s->mark_dead(e, "permanent: 403 (" + e.message.text + ")"));
+    }
+    EXPECT_EQ(s->outbox_depth(), 0u);
+    auto const dead = s->dead_letters(2);
+    ASSERT_EQ(dead.size(), 2u);
+    EXPECT_EQ(dead[0].first.seq, queued[2].seq);
+    EXPECT_EQ(dead[1].first.seq, queued[1].seq);
+    EXPECT_EQ(dead[0].first.attempts, 5u);
+    EXPECT_EQ(dead[0].second, "permanent: 403 (message 2)");
+    expect_same(queued[2].message, dead[0].first.message);
+    EXPECT_EQ(s->dead_letters(10).size(), 3u);
+    EXPECT_TRUE(s->dead_letters(0).empty());
+}
+
+TEST_F(postgres_test, claims_page_by_seq_and_respect_leases)
+{
+    auto s = migrated();
+    std::vector<std::uint64_t> all;
+    for (int i = 0; i < 5; ++i)
+        all.push_back(s->commit(message_unit("k" + std::to_string(i))).queued.at(0).seq);
+
+    auto page = s->claim_outbox(claim_by("a", t0, 2));
+    EXPECT_EQ(seqs_of(page), (std::vector<std::uint64_t>{all[0], all[1]}));
+    auto next = claim_by("a", t0, 10);
+    next.after = page.back().seq;
+    EXPECT_EQ(seqs_of(s->claim_outbox(next)), (std::vector<std::uint64_t>{all[2], all[3], all[4]}));
+    // Leased to a: b gets nothing until the lease runs out; a may claim its own again.
+    EXPECT_TRUE(s->claim_outbox(claim_by("b", t0 + 30s)).empty());
+    EXPECT_EQ(s->claim_outbox(claim_by("a", t0 + 30s)).size(), 5u);  // renews until t0 + 90s
+    EXPECT_TRUE(s->claim_outbox(claim_by("b", t0 + 89s)).empty());
+    EXPECT_EQ(seqs_of(s->claim_outbox(claim_by("b", t0 + 90s))), all);  // ran out at exactly now
+    EXPECT_TRUE(s->claim_outbox(claim_by("a", t0 + 100s)).empty());
+
+    // A unit's own lease: the committing node sends it first.
+    auto w = message_unit("leased");
+    w.lease = outbox_lease{"c", t0 + 1h};
+    auto const seq = s->commit(w).queued.at(0).seq;
+    EXPECT_EQ(seqs_of(s->claim_outbox(claim_by("d", t0 + 59min))), all);  // b's ran out; c's has not
+    EXPECT_EQ(seqs_of(s->claim_outbox(claim_by("c", t0))), (std::vector<std::uint64_t>{seq}));
+}
+
+TEST_F(postgres_test, two_nodes_claiming_at_once_get_each_entry_once)
+{
+    migrate();
+    auto a = open();
+    auto b = open();
+    constexpr int entries = 300;
+    for (int i = 0; i < entries; i += 10) {
+        unit_of_work w;
+        w.dedupe_key = "k" + std::to_string(i);
+        for (int j = 0; j < 10; ++j)
+            w.outbox.push_back(test::sample_message(std::to_string(i + j)));
+        ASSERT_EQ(a->commit(w).status, commit_status::committed);
+    }
+    std::vector<std::uint64_t> got[2];
+    auto node = [&](postgres_store& s, std::string owner, std::vector<std::uint64_t>& out) {
+        // Its own entries stay claimable by it: a pass pages on by seq.
+        auto c = claim_by(owner, t0, 7);
+        for (;;) {
+            auto const page = s.claim_outbox(c);
+            if (page.empty())
+                return;
+            for (auto const& e : page)
+                out.push_back(e.seq);
+            c.after = page.back().seq;
+        }
+    };
+    std::thread ta([&] { node(*a, "a", got[0]); });
+    std::thread tb([&] { node(*b, "b", got[1]); });
+    ta.join();
+    tb.join();
+    std::multiset<std::uint64_t> all(got[0].begin(), got[0].end());
+    all.insert(got[1].begin(), got[1].end());
+    EXPECT_EQ(all.size(), std::size_t{entries});
+    EXPECT_EQ(std::set<std::uint64_t>(all.begin(), all.end()).size(), std::size_t{entries}) << "claimed twice";
+
+    // a stops; once its leases run out, b takes over what a held.
+    auto const later = b->claim_outbox(claim_by("b", t0 + 1min, 1000));
+    EXPECT_EQ(later.size(), std::size_t{entries});
+}
+
+TEST_F(postgres_test, threads_bind_both_ways_replace_stale_entries_and_take_aliases)
+{
+    auto s = migrated();
+    EXPECT_FALSE(s->thread_of("tg", "-1001", "P1"));
+    ASSERT_TRUE(s->bind_thread("tg", "-1001", "12", "P1"));
+    ASSERT_TRUE(s->bind_thread("tg", "-1002", "99", "P1"));
+    EXPECT_EQ(s->thread_of("tg", "-1001", "P1"), "12");
+    EXPECT_EQ(s->thread_of("tg", "-1002", "P1"), "99");
+    EXPECT_EQ(s->petition_of_thread("tg", "-1001", "12"), "P1");
+    EXPECT_FALSE(s->petition_of_thread("tg", "-1002", "12"));
+
+    ASSERT_TRUE(s->bind_thread("tg", "-1001", "13", "P1"));  // the topic was recreated
+    EXPECT_EQ(s->thread_of("tg", "-1001", "P1"), "13");
+    EXPECT_EQ(s->petition_of_thread("tg", "-1001", "13"), "P1");
+    EXPECT_FALSE(s->petition_of_thread("tg", "-1001", "12"));
+    ASSERT_TRUE(s->bind_thread("tg", "-1001", "13", "P1"));  // again: no change
+    EXPECT_EQ(s->thread_of("tg", "-1001", "P1"), "13");
+
+    ASSERT_TRUE(s->bind_thread("tg", "-1001", "13", "P2"));  // the thread moves
+    EXPECT_EQ(s->petition_of_thread("tg", "-1001", "13"), "P2");
+    EXPECT_EQ(s->thread_of("tg", "-1001", "P2"), "13");
+    EXPECT_FALSE(s->thread_of("tg", "-1001", "P1"));
+
+    EXPECT_FALSE(s->bind_thread("", "-1001", "12", "P1"));
+    EXPECT_FALSE(s->bind_thread("tg", "-1001", "", "P1"));
+    EXPECT_FALSE(s->bind_thread("tg", "-1001", "12", ""));
+
+    // An alias leads to the petition, which keeps its own thread.
+    unit_of_work w;
+    w.dedupe_key = "alias";
+    w.thread_aliases.push_back({"tg", "-1001", "14", "P2"});
+    ASSERT_EQ(s->commit(w).status, commit_status::committed);
+    EXPECT_EQ(s->petition_of_thread("tg", "-1001", "14"), "P2");
+    EXPECT_EQ(s->thread_of("tg", "-1001", "P2"), "13");
+    unit_of_work bad;
+    bad.dedupe_key = "bad alias";
+    bad.thread_aliases.push_back({"tg", "-1001", "", "P2"});
+    EXPECT_EQ(s->commit(bad).status, commit_status::failed);
+}
+
+std::vector<model::petition> numbered(std::size_t n)
+{
+    std::vector<model::petition> out;
+    for (std::size_t i = 1; i <= n; ++i) {
+        auto p = test::sample_petition(i, "P" + std::to_string(i));
+        p.current = model::status::submitted;
+        p.department = "transport";
+        p.submitted_at = t0 + std::chrono::seconds{i};
+        p.response_due_at = p.submitted_at + std::chrono::days{3};
+        p.deadline_at = p.submitted_at + std::chrono::days{15};
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+void commit_petitions(store& s, std::vector<model::petition> const& ps, std::string const& key)
+{
+    unit_of_work w;
+    w.dedupe_key = key;
+    w.petitions = ps;
+    ASSERT_EQ(s.commit(w).status, commit_status::committed);
+}
+
+std::vector<std::string> trackings(std::vector<model::petition> const& ps)
+{
+    std::vector<std::string> out;
+    for (auto const& p : ps)
+        out.push_back(p.tracking);
+    return out;
+}
+
+TEST_F(postgres_test, petitions_come_newest_first_filtered_and_limited)
+{
+    auto s = migrated();
+    auto ps = numbered(6);
+    ps[0].current = model::status::closed;       // P1
+    ps[1].current = model::status::rejected;     // P2
+    ps[2].current = model::status::in_progress;  // P3
+    ps[2].department = "water";
+    ps[3].current = model::status::answered;     // P4
+    ps[4].current = model::status::in_progress;  // P5
+    ps[4].paused_since = t0;                     // paused: never overdue
+    commit_petitions(*s, ps, "all");
+
+    struct case_ {
+        char const* name;
+        petition_filter filter;
+        std::vector<std::string> expected;
+    };
+    auto const at = [](std::int64_t seconds) { return t0 + std::chrono::seconds{seconds}; };
+    auto const with = [](auto set) {
+        petition_filter f;
+        set(f);
+        return f;
+    };
+    case_ const cases[] = {
+        {"all", {}, {"P6", "P5", "P4", "P3", "P2", "P1"}},
+        {"limited", with([](auto& f) { f.limit = 2; }), {"P6", "P5"}},
+        {"none", with([](auto& f) { f.limit = 0; }), {}},
+        {"status", with([](auto& f) { f.status = model::status::in_progress; }), {"P5", "P3"}},
+        {"open only", with([](auto& f) { f.open_only = true; }), {"P6", "P5", "P4", "P3"}},
+        {"department", with([](auto& f) { f.department = "water"; }), {"P3"}},
+        {"from is inclusive", with([&](auto& f) { f.from = at(5); }), {"P6", "P5"}},
+        {"to is exclusive", with([&](auto& f) { f.to = at(2); }), {"P1"}},
+        {"overdue on acceptance", with([&](auto& f) { f.overdue_at = at(7) + std::chrono::days{3}; }), {"P6"}},
+        {"overdue on the answer", with([&](auto& f) { f.overdue_at = at(7) + std::chrono::days{15}; }),
+         {"P6", "P3"}},
+        {"overdue, limited", with([&](auto& f) {
+             f.overdue_at = at(7) + std::chrono::days{15};
+             f.limit = 1;
+         }), {"P6"}},
+        {"not yet overdue", with([&](auto& f) { f.overdue_at = at(1); }), {}},
+    };
+    for (auto const& c : cases)
+        EXPECT_EQ(trackings(s->petitions(c.filter)), c.expected) << c.name;
+    expect_same(ps[5], s->petitions({})[0]);
+
+    // Stored again under a new number: listed once, where the new number puts it.
+    ps[0].number = 9;
+    commit_petitions(*s, {ps[0]}, "again");
+    EXPECT_EQ(trackings(s->petitions(with([](auto& f) { f.limit = 2; }))), (std::vector<std::string>{"P1", "P6"}));
+}
+
+TEST_F(postgres_test, a_long_overdue_list_pages_past_what_is_not_overdue)
+{
+    auto s = migrated();
+    auto ps = numbered(30);
+    for (std::size_t i = 10; i < 30; ++i)
+        ps[i].current = model::status::answered;  // the newest twenty are not overdue
+    commit_petitions(*s, ps, "all");
+    petition_filter f;
+    f.overdue_at = t0 + std::chrono::days{30};
+    f.limit = 3;
+    EXPECT_EQ(trackings(s->petitions(f)), (std::vector<std::string>{"P10", "P9", "P8"}));
+}
+
+history_append entry(std::string chat, std::string from, std::string frame, model::timestamp at = t0)
+{
+    return {"web", std::move(chat), {0, at, std::move(from), std::move(frame)}};
+}
+
+unit_of_work citizen_unit(std::string key, std::string chat, std::string frame)
+{
+    auto w = message_unit(std::move(key), "reply");
+    w.outbox[0].channel_id = "web";
+    w.outbox[0].chat_id = chat;
+    w.history.push_back(entry(std::move(chat), "citizen", std::move(frame)));
+    return w;
+}
+
+std::vector<std::uint64_t> seqs_of(std::vector<history_entry> const& entries)
+{
+    std::vector<std::uint64_t> out;
+    for (auto const& e : entries)
+        out.push_back(e.seq);
+    return out;
+}
+
+TEST_F(postgres_test, history_numbers_per_conversation_pages_and_delivers_once)
+{
+    auto s = migrated();
+    EXPECT_TRUE(s->history("web", "a", 0, 100).empty());
+    auto const first = s->commit(citizen_unit("k1", "a", R"({"kind":"text","text":"你好 👋"})"));
+    ASSERT_EQ(s->commit(citizen_unit("k2", "b", "b1")).status, commit_status::committed);
+    ASSERT_EQ(s->commit(citizen_unit("k3", "a", "a2")).status, commit_status::committed);
+    auto const a = s->history("web", "a", 0, 100);
+    ASSERT_EQ(seqs_of(a), (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_EQ(a[0].frame, R"({"kind":"text","text":"你好 👋"})");
+    EXPECT_EQ(a[0].from, "citizen");
+    EXPECT_EQ(a[0].at, t0);
+    EXPECT_EQ(seqs_of(s->history("web", "b", 0, 100)), (std::vector<std::uint64_t>{1}));
+    EXPECT_EQ(seqs_of(s->history("web", "a", 1, 100)), (std::vector<std::uint64_t>{2}));
+    EXPECT_EQ(seqs_of(s->history("web", "a", 0, 1)), (std::vector<std::uint64_t>{1}));
+    EXPECT_TRUE(s->history("web", "a", std::numeric_limits<std::uint64_t>::max(), 100).empty());
+    EXPECT_TRUE(s->history("web", "a", 0, 0).empty());
+
+    auto const seq = first.queued.at(0).seq;
+    auto const depth = s->outbox_depth();
+    EXPECT_EQ(s->deliver_to_history(seq, entry("a", "gateway", "reply")), local_delivery::appended);
+    EXPECT_EQ(s->outbox_depth(), depth - 1);
+    EXPECT_EQ(s->deliver_to_history(seq, entry("a", "gateway", "reply")), local_delivery::already_delivered);
+    EXPECT_EQ(s->deliver_to_history(seq + 100, entry("a", "gateway", "never")), local_delivery::already_delivered);
+    auto const h = s->history("web", "a", 0, 100);
+    ASSERT_EQ(h.size(), 3u);
+    EXPECT_EQ(h[2].seq, 3u);
+    EXPECT_EQ(h[2].frame, "reply");
+}
+
+TEST_F(postgres_test, a_bounded_history_keeps_the_newest_entries)
+{
+    auto s = migrated(3);
+    for (int i = 1; i <= 5; ++i)
+        ASSERT_EQ(s->commit(citizen_unit("k" + std::to_string(i), "a", std::to_string(i))).status,
+                  commit_status::committed);
+    auto const a = s->history("web", "a", 0, 100);
+    EXPECT_EQ(seqs_of(a), (std::vector<std::uint64_t>{3, 4, 5}));
+    EXPECT_EQ(a.front().frame, "3");
+    auto const queued = s->claim_outbox(claim_by("x"));
+    ASSERT_FALSE(queued.empty());
+    EXPECT_EQ(s->deliver_to_history(queued.front().seq, entry("a", "gateway", "reply")), local_delivery::appended);
+    EXPECT_EQ(seqs_of(s->history("web", "a", 0, 100)), (std::vector<std::uint64_t>{4, 5, 6}));
+}
+
+TEST_F(postgres_test, concurrent_writers_of_one_conversation_never_share_a_history_seq)
+{
+    auto s = migrated();
+    std::vector<std::uint64_t> queued;
+    for (int i = 0; i < 30; ++i)
+        queued.push_back(s->commit(citizen_unit("q" + std::to_string(i), "a", "c")).queued.at(0).seq);
+    std::thread citizens([&] {
+        for (int i = 0; i < 30; ++i)
+            EXPECT_EQ(s->commit(citizen_unit("c" + std::to_string(i), "a", "c")).status, commit_status::committed);
+    });
+    std::thread deliveries([&] {
+        for (auto seq : queued)
+            EXPECT_EQ(s->deliver_to_history(seq, entry("a", "gateway", "g")), local_delivery::appended);
+    });
+    citizens.join();
+    deliveries.join();
+    auto const h = s->history("web", "a", 0, 1000);
+    ASSERT_EQ(h.size(), 90u);
+    for (std::size_t i = 0; i < h.size(); ++i)
+        EXPECT_EQ(h[i].seq, i + 1);
+}
+
+TEST_F(postgres_test, citizens_link_codes_and_sent_notices)
+{
+    auto s = migrated();
+    model::identity const tg{"telegram", "5001"};
+    model::identity const wx{"wechat", "oWx-1"};
+    model::citizen who{{tg, wx}, wx, {}};
+    model::link_code code{"042137", tg, t0 + 10min};
+    unit_of_work w;
+    w.dedupe_key = "link";
+    w.citizens.push_back(who);
+    w.link_codes.push_back(code);
+    ASSERT_EQ(s->commit(w).status, commit_status::committed);
+    EXPECT_EQ(s->citizen("telegram", "5001"), who);
+    EXPECT_EQ(s->citizen("wechat", "oWx-1"), who);
+    EXPECT_EQ(s->citizen("sms", "1"), model::alone({"sms", "1"}));
+    EXPECT_EQ(s->link_code("042137"), code);
+    EXPECT_FALSE(s->link_code("042138"));
+    unit_of_work used;
+    used.dedupe_key = "used";
+    used.used_link_codes.push_back("042137");
+    ASSERT_EQ(s->commit(used).status, commit_status::committed);
+    EXPECT_FALSE(s->link_code("042137"));
+
+    model::sent_notice n{{"sms", "+15550001111"}, "SM0123", "7KQM-2X4D", "accepted", "sent", t0, "已受理", "zh-CN"};
+    ASSERT_TRUE(s->record_sent(n));
+    EXPECT_EQ(s->sent_notice("sms", "SM0123"), n);
+    EXPECT_FALSE(s->sent_notice("whatsapp", "SM0123"));
+    n.state = "delivered";
+    unit_of_work receipt;
+    receipt.dedupe_key = "receipt";
+    receipt.sent_notices.push_back(n);
+    ASSERT_EQ(s->commit(receipt).status, commit_status::committed);
+    EXPECT_EQ(s->sent_notice("sms", "SM0123")->state, "delivered");
+}
+
+model::audit_entry audit_at(model::timestamp at, std::string tracking = "", std::string who = "console:li")
+{
+    model::audit_entry a;
+    a.at = at;
+    a.who = std::move(who);
+    a.via = "console";
+    a.source = "192.0.2.7";
+    a.method = "GET";
+    a.resource = "/staff/console/api/petitions";
+    a.tracking = std::move(tracking);
+    a.status = 200;
+    return a;
+}
+
+TEST_F(postgres_test, audit_reads_newest_first_filtered_and_forgets_past_its_cutoff)
+{
+    auto s = migrated();
+    ASSERT_TRUE(s->record_audit(audit_at(t0, "AAAA-1111")));
+    ASSERT_TRUE(s->record_audit(audit_at(t0 + 1h, "", "api:cms")));
+    ASSERT_TRUE(s->record_audit(audit_at(t0 + 1h, "AAAA-1111")));  // same time: insertion order
+    ASSERT_TRUE(s->record_audit(audit_at(t0 + 30h)));
+    auto const all = s->audit({});
+    ASSERT_EQ(all.size(), 4u);
+    EXPECT_EQ(all[0].at, t0 + 30h);
+    EXPECT_EQ(all[1].tracking, "AAAA-1111");
+    EXPECT_EQ(all[2].who, "api:cms");
+    EXPECT_EQ(all[3].source, "192.0.2.7");
+    EXPECT_EQ(s->audit({.tracking = "AAAA-1111"}).size(), 2u);
+    EXPECT_EQ(s->audit({.who = "api:cms"}).size(), 1u);
+    EXPECT_EQ(s->audit({.limit = 1}).size(), 1u);
+    EXPECT_TRUE(s->audit({.limit = 0}).empty());
+    EXPECT_EQ(s->forget({{}, {}, t0 + 1h}).audit_entries, 1u);
+    EXPECT_EQ(s->forget({}).audit_entries, 0u);
+    EXPECT_EQ(s->audit({}).size(), 3u);
+}
+
+TEST_F(postgres_test, retention_forgets_old_dedupe_keys_and_idle_conversations_with_their_history)
+{
+    auto s = migrated();
+    auto chat = [](std::string key, std::string id, model::timestamp updated) {
+        unit_of_work w;
+        w.dedupe_key = std::move(key);
+        w.conversation = test::sample_conversation();
+        w.conversation->channel_id = "web";
+        w.conversation->chat_id = id;
+        w.conversation->updated_at = updated;
+        w.history.push_back({"web", id, {0, updated, "citizen", "x"}});
+        return w;
+    };
+    ASSERT_EQ(s->commit(chat("1", "idle", t0)).status, commit_status::committed);
+    ASSERT_EQ(s->commit(chat("2", "idle2", t0 + 1h)).status, commit_status::committed);
+    ASSERT_EQ(s->commit(chat("3", "active", t0 + 48h)).status, commit_status::committed);
+    auto const gone = s->forget({{}, t0 + 24h, {}});
+    EXPECT_EQ(gone.conversations, 2u);
+    EXPECT_EQ(gone.history_entries, 2u);
+    EXPECT_EQ(gone.dedupe_keys, 0u);
+    EXPECT_FALSE(s->conversation("web", "idle"));
+    EXPECT_TRUE(s->history("web", "idle", 0, 10).empty());
+    EXPECT_TRUE(s->conversation("web", "active"));
+    EXPECT_EQ(s->history("web", "active", 0, 10).size(), 1u);
+
+    // Dedupe keys carry the committing node's wall-clock time.
+    auto const now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    EXPECT_EQ(s->forget({now - 1h, {}, {}}).dedupe_keys, 0u);
+    EXPECT_EQ(s->forget({now + 1h, {}, {}}).dedupe_keys, 3u);
+    EXPECT_FALSE(s->seen("1"));
+}
+
+TEST_F(postgres_test, an_erasing_unit_rewrites_the_stored_timeline_and_keeps_its_chain)
+{
+    auto s = migrated();
+    std::vector<model::timeline_event> written;
+    for (auto const* note : {"submitted", "the lamp by number 12 is out", "crew sent"}) {
+        auto e = test::sample_event(note, t0 + std::chrono::minutes(written.size()));
+        e.actor = written.empty() ? model::actor_kind::citizen : model::actor_kind::staff;
+        std::optional<model::timestamp> last_at;
+        if (!written.empty())
+            last_at = written.back().at;
+        model::seal("7KQM-2X4D", model::chain_head("7KQM-2X4D", written), last_at, {&e});
+        written.push_back(e);
+        unit_of_work w;
+        w.dedupe_key = std::string("step:") + note;
+        w.timeline.emplace_back("7KQM-2X4D", e);
+        ASSERT_EQ(s->commit(w).status, commit_status::committed);
+    }
+    auto const head = model::chain_head("7KQM-2X4D", s->timeline("7KQM-2X4D"));
+    unit_of_work erase;
+    erase.dedupe_key = "erase";
+    erase.erased_timelines.push_back("7KQM-2X4D");
+    auto why = test::sample_event("the citizen's request", t0 + 1h);
+    why.kind = model::entry_kind::erasure;
+    erase.timeline.emplace_back("7KQM-2X4D", why);
+    ASSERT_EQ(s->commit(erase).status, commit_status::committed);
+
+    auto const t = s->timeline("7KQM-2X4D");
+    ASSERT_EQ(t.size(), 4u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(t[i].note, "") << i;
+        EXPECT_EQ(t[i].erased_content, model::content_digest(written[i])) << i;
+    }
+    EXPECT_EQ(t[0].actor_id, "");
+    EXPECT_EQ(t[3].note, "the citizen's request");
+    std::vector<model::timeline_event> const sealed(t.begin(), t.begin() + 3);
+    auto const check = model::verify_chain("7KQM-2X4D", sealed);
+    EXPECT_FALSE(check.broken_at) << check.reason;
+    EXPECT_EQ(check.head, head);
+}
+
+// ---- locks ----
+
+TEST_F(postgres_test, a_lock_held_by_one_node_blocks_another_until_released)
+{
+    migrate();
+    auto a = open();
+    auto b = open();
+    auto held = a->lock(lock_space::petition, {"P1", "P2", "P1"});
+    // Another space, or other names: not blocked.
+    EXPECT_TRUE(b->lock(lock_space::chain, {"P1"}));
+    EXPECT_TRUE(b->lock(lock_space::petition, {"P3"}));
+
+    std::mutex m;
+    std::condition_variable cv;
+    bool locked = false;
+    std::thread waiter([&] {
+        auto got = b->lock(lock_space::petition, {"P2", "P9"});
+        std::lock_guard g(m);
+        locked = true;
+        cv.notify_all();
+    });
+    // The server shows b waiting for the advisory lock a holds.
+    admin_connection admin(scratch_->base_dsn());
+    auto const waiting = [&] {
+        return admin.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid IN (" +
+                           pid_list(b->backend_pids()) + ")")
+                   .size() == 1;
+    };
+    EXPECT_TRUE(eventually(waiting));
+    {
+        std::lock_guard g(m);
+        EXPECT_FALSE(locked);
+    }
+    held.reset();
+    {
+        std::unique_lock g(m);
+        EXPECT_TRUE(cv.wait_for(g, 30s, [&] { return locked; }));
+    }
+    waiter.join();
+    // Released in turn: a locks again at once.
+    EXPECT_TRUE(a->lock(lock_space::petition, {"P2"}));
+}
+
+// ---- a server that goes away ----
+
+TEST_F(postgres_test, connections_ended_by_the_server_are_replaced_at_the_next_call)
+{
+    auto s = migrated();
+    ASSERT_EQ(s->commit(message_unit("k1")).status, commit_status::committed);
+    auto const pids = s->backend_pids();
+    ASSERT_FALSE(pids.empty());
+    admin_connection admin(scratch_->base_dsn());
+    admin.query("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE pid IN (" + pid_list(pids) + ")");
+    EXPECT_TRUE(s->seen("k1"));
+    EXPECT_EQ(s->commit(message_unit("k2")).status, commit_status::committed);
+    for (auto const pid : s->backend_pids())
+        EXPECT_EQ(std::count(pids.begin(), pids.end(), pid), 0) << "a terminated connection was used again";
+}
+
+TEST_F(postgres_test, a_lock_whose_connection_is_ended_while_waiting_is_unavailable_then_works)
+{
+    migrate();
+    auto a = open();
+    auto b = open();
+    auto held = a->lock(lock_space::petition, {"P1"});
+    std::atomic<bool> unavailable_seen{false};
+    std::thread waiter([&] {
+        try {
+            auto got = b->lock(lock_space::petition, {"P1"});
+        } catch (unavailable const& e) {
+            unavailable_seen = true;
+            EXPECT_NE(std::string(e.what()).find("lock"), std::string::npos) << e.what();
+        }
+    });
+    admin_connection admin(scratch_->base_dsn());
+    std::vector<std::string> waiting;
+    EXPECT_TRUE(eventually([&] {
+        waiting = admin.query("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid IN (" +
+                              pid_list(b->backend_pids()) + ")");
+        return waiting.size() == 1;
+    }));
+    if (!waiting.empty())
+        admin.query("SELECT pg_terminate_backend(" + waiting[0] + ", 5000)");
+    waiter.join();
+    EXPECT_TRUE(unavailable_seen.load());
+    held.reset();
+    EXPECT_TRUE(b->lock(lock_space::petition, {"P1"}));
+}
+
+TEST_F(postgres_test, a_commit_whose_connection_is_ended_mid_unit_fails_and_the_next_one_works)
+{
+    auto s = migrated();
+    // An outside transaction holds the unit's dedupe key: the commit waits on it.
+    admin_connection holder(scratch_->dsn());
+    holder.query("BEGIN");
+    holder.query("INSERT INTO dedupe (key, committed_at, token) VALUES ('k1', 0, 'outside')");
+    commit_result r;
+    std::thread committer([&] { r = s->commit(message_unit("k1")); });
+    admin_connection admin(scratch_->base_dsn());
+    std::vector<std::string> blocked;
+    EXPECT_TRUE(eventually([&] {
+        blocked = admin.query("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid IN (" +
+                              pid_list(s->backend_pids()) + ")");
+        return blocked.size() == 1;
+    }));
+    if (!blocked.empty())
+        admin.query("SELECT pg_terminate_backend(" + blocked[0] + ", 5000)");
+    committer.join();
+    EXPECT_EQ(r.status, commit_status::failed);
+    EXPECT_NE(r.error.find("commit"), std::string::npos) << r.error;
+    holder.query("ROLLBACK");
+    EXPECT_FALSE(s->seen("k1"));
+    auto const again = s->commit(message_unit("k1"));
+    EXPECT_EQ(again.status, commit_status::committed) << again.error;
+    EXPECT_EQ(s->outbox_depth(), 1u);
+}
+
+TEST_F(postgres_test, a_commit_that_landed_before_its_connection_dropped_is_committed)
+{
+    auto s = migrated();
+    s->inject_commit_fault(postgres_store::commit_fault::drop_after_commit_sent);
+    auto const w = filing_unit("tg:1", 7, "7KQM-2X4D");
+    auto const r = s->commit(w);
+    ASSERT_EQ(r.status, commit_status::committed) << r.error;
+    ASSERT_EQ(r.queued.size(), 2u);
+    EXPECT_TRUE(s->seen("tg:1"));
+    EXPECT_TRUE(s->petition("7KQM-2X4D"));
+    EXPECT_EQ(seqs_of(s->claim_outbox(claim_by("a"))), seqs_of(r.queued));
+    EXPECT_EQ(s->commit(w).status, commit_status::duplicate);
+}
+
+TEST_F(postgres_test, a_commit_that_never_reached_the_server_is_failed_and_can_run_again)
+{
+    auto s = migrated();
+    s->inject_commit_fault(postgres_store::commit_fault::drop_instead_of_commit);
+    auto const w = filing_unit("tg:1", 7, "7KQM-2X4D");
+    auto const r = s->commit(w);
+    EXPECT_EQ(r.status, commit_status::failed);
+    EXPECT_TRUE(r.queued.empty());
+    EXPECT_NE(r.error.find("not committed"), std::string::npos) << r.error;
+    EXPECT_FALSE(s->seen("tg:1"));
+    EXPECT_FALSE(s->petition("7KQM-2X4D"));
+    EXPECT_EQ(s->outbox_depth(), 0u);
+    auto const again = s->commit(w);
+    EXPECT_EQ(again.status, commit_status::committed) << again.error;
+}
+
+TEST_F(postgres_test, reads_on_a_dropped_schema_are_unavailable_naming_the_record_kind)
+{
+    auto s = migrated();
+    admin_connection admin(scratch_->base_dsn());
+    admin.query("DROP TABLE " + scratch_->schema() + ".petitions");
+    try {
+        s->petition("7KQM-2X4D");
+        FAIL() << "a read of a missing table answered";
+    } catch (unavailable const& e) {
+        EXPECT_NE(std::string(e.what()).find("read petition"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(s->commit(filing_unit("tg:1", 7, "7KQM-2X4D")).status, commit_status::failed);
+    EXPECT_FALSE(s->seen("tg:1"));
+}
+
+// The conformance hook: a fresh schema per call, migrated, opened by several nodes.
+TEST_F(postgres_test, the_conformance_backend_opens_fresh_migrated_stores)
+{
+    auto const b = test::postgres_backend();
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->name, "postgres");
+    auto one = b->fresh();
+    auto two = b->fresh();
+    EXPECT_TRUE(one->several_nodes());
+    auto s1 = one->open();
+    ASSERT_EQ(s1->commit(message_unit("k")).status, commit_status::committed);
+    EXPECT_TRUE(one->open()->seen("k"));
+    EXPECT_FALSE(two->open()->seen("k"));
+}
+
+}  // namespace
+}  // namespace pg::storage
