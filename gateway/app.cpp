@@ -19,6 +19,8 @@
 #include "gateway/unit_runner.hpp"
 #include "gateway/wal_syncer.hpp"
 #include "gateway/webchat.hpp"
+#include "storage/postgres_migrations.hpp"
+#include "storage/postgres_store.hpp"
 #include "storage/rocks_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -28,6 +30,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <thread>
@@ -80,17 +83,43 @@ storage::unit_of_work dead_letter_notice(config::settings const& s, model::outbo
     return work;
 }
 
+std::unique_ptr<storage::store> open_store(config::settings const& s)
+{
+    auto const& st = s.storage;
+    if (st.backend == config::storage_backend::postgresql)
+        return storage::open_postgres_store({st.postgresql.dsn, st.postgresql.pool_size, st.webchat_history_max});
+    return storage::open_rocks_store({st.path, st.sync, true, st.webchat_history_max});
+}
+
 // Conversations are spread over this many strands; more lanes than threads
 // keeps unrelated chats from queueing behind each other.
 constexpr std::size_t lane_count = 1024;
 
 }  // namespace
 
+int migrate_command(config::settings const& settings)
+{
+    if (settings.storage.backend != config::storage_backend::postgresql) {
+        std::printf("%s: storage.backend is rocksdb: nothing to migrate\n", settings.file.c_str());
+        return 0;
+    }
+    try {
+        std::string report;
+        storage::migrate_postgres(settings.storage.postgresql.dsn, report);
+        std::fputs(report.c_str(), stdout);
+        return 0;
+    } catch (storage::storage_error const& e) {
+        std::fprintf(stderr, "petition-gateway migrate: %s\n", e.what());
+        return 1;
+    }
+}
+
 int run_service(config::settings settings)
 {
-    auto store = storage::open_rocks_store(
-        {settings.storage.path, settings.storage.sync, true, settings.storage.webchat_history_max});
-    provide_tracking_key(settings);  // after the open: it made the directory, and holds its lock
+    auto store = open_store(settings);
+    // After the open: it made the directory, and holds its lock. (With
+    // PostgreSQL the config gives the key: every node needs the same.)
+    provide_tracking_key(settings);
 
     net::io_context ioc(static_cast<int>(settings.server.io_threads));
     net::thread_pool pool(settings.storage.threads);

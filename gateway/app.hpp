@@ -9,4 +9,8 @@ namespace pg::gateway {
 // filled in from the storage directory (kept_secret.hpp).
 int run_service(config::settings settings);
 
+// `petition-gateway migrate`: applies the PostgreSQL schema's missing
+// migrations; 0 done (or nothing to do for RocksDB), 1 when the server refused.
+int migrate_command(config::settings const& settings);
+
 }  // namespace pg::gateway

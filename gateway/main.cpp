@@ -28,6 +28,7 @@ constexpr char usage[] =
     "       petition-gateway backup DIR --config FILE [--port N]\n"
     "       petition-gateway hash-password < password.txt\n"
     "       petition-gateway publish CHANNEL --config FILE\n"
+    "       petition-gateway migrate --config FILE\n"
     "       petition-gateway --version | --help\n"
     "\n"
     "Runs the Petition Gateway: webhooks in, citizen dialog, RocksDB, replies out.\n"
@@ -41,6 +42,8 @@ constexpr char usage[] =
     "                    hash for console.accounts[].password_hash\n"
     "  publish CHANNEL   set the platform side of a channel up from the config (WeChat:\n"
     "                    its custom menu), print what each call did\n"
+    "  migrate           bring the PostgreSQL schema of storage.postgresql.dsn up to this\n"
+    "                    version (once, before the nodes start; again is a no-op)\n"
     "  --version         print the version\n"
     "  --help            this text\n";
 
@@ -90,6 +93,18 @@ int backup(int argc, char** argv)
     }
 }
 
+// A command on a loaded config; 2 when the config does not load.
+template <class F>
+int with_config(char const* path, F command)
+{
+    try {
+        return command(pg::config::load(path));
+    } catch (pg::config::config_error const& e) {
+        std::fprintf(stderr, "petition-gateway: %s\n", e.what());
+        return 2;
+    }
+}
+
 // `publish CHANNEL --config FILE`
 int publish(int argc, char** argv)
 {
@@ -97,12 +112,17 @@ int publish(int argc, char** argv)
         std::fprintf(stderr, "petition-gateway publish: expected CHANNEL --config FILE\n\n%s", usage);
         return 2;
     }
-    try {
-        return pg::gateway::publish_command(pg::config::load(argv[4]), argv[2]);
-    } catch (pg::config::config_error const& e) {
-        std::fprintf(stderr, "petition-gateway: %s\n", e.what());
+    return with_config(argv[4], [&](auto const& s) { return pg::gateway::publish_command(s, argv[2]); });
+}
+
+// `migrate --config FILE`
+int migrate(int argc, char** argv)
+{
+    if (argc != 4 || std::string_view(argv[2]) != "--config") {
+        std::fprintf(stderr, "petition-gateway migrate: expected --config FILE\n\n%s", usage);
         return 2;
     }
+    return with_config(argv[3], [](auto const& s) { return pg::gateway::migrate_command(s); });
 }
 
 // `hash-password`: stdin's first line -> "pbkdf2-sha256$600000$salt$hash".
@@ -135,6 +155,8 @@ int main(int argc, char** argv)
         return backup(argc, argv);
     if (argc > 1 && std::string_view(argv[1]) == "publish")
         return publish(argc, argv);
+    if (argc > 1 && std::string_view(argv[1]) == "migrate")
+        return migrate(argc, argv);
     std::string config_path;
     bool check_only = false;
     // One config file, however it is given: a second is a mistake, not an override.
@@ -199,7 +221,10 @@ int main(int argc, char** argv)
     if (check_only) {
         std::printf("%s: ok (%zu channel(s), %zu locale(s), %zu categories, storage %s)\n", config_path.c_str(),
                     settings.channels.size(), settings.dialog.locales.size(),
-                    settings.dialog.citizen.categories.size(), settings.storage.path.c_str());
+                    settings.dialog.citizen.categories.size(),
+                    settings.storage.backend == pg::config::storage_backend::postgresql
+                        ? "postgresql"
+                        : settings.storage.path.c_str());
         return 0;
     }
     try {

@@ -5,6 +5,7 @@
 #include "storage/store.hpp"
 
 #include <functional>
+#include <ostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct backend {
     std::string name;
     std::function<std::unique_ptr<backend_instance>()> fresh;
 };
+
+// gtest names a test's backend by this.
+inline void PrintTo(backend const& b, std::ostream* os) { *os << b.name; }
 
 // RocksDB always; PostgreSQL when PG_TEST_DSN names a server (scripts/test starts one).
 std::vector<backend> const& backends();
