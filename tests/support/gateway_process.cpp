@@ -1,5 +1,7 @@
 #include "tests/support/gateway_process.hpp"
 
+#include "storage/postgres_migrations.hpp"
+#include "tests/support/postgres_scratch.hpp"
 #include "tests/support/telegram_updates.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -16,6 +18,9 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -45,15 +50,49 @@ temp_dir::~temp_dir()
     fs::remove_all(path_, ec);
 }
 
+bool gateway_on_postgresql()
+{
+    char const* backend = std::getenv("PG_GATEWAY_BACKEND");
+    return backend && std::string_view(backend) == "postgresql";
+}
+
+namespace {
+
+// With PG_GATEWAY_BACKEND=postgresql (and PG_TEST_DSN), each test's gateway
+// stores in a migrated schema of its own on that server; the schemas go with
+// the test process.
+std::optional<nlohmann::json> postgres_storage()
+{
+    if (!gateway_on_postgresql())
+        return std::nullopt;
+    auto const base = postgres_test_dsn();
+    if (base.empty())
+        throw std::runtime_error("PG_GATEWAY_BACKEND=postgresql needs PG_TEST_DSN (scripts/pg-test-server run ...)");
+    static std::mutex m;
+    static std::vector<std::unique_ptr<postgres_scratch>> schemas;
+    auto scratch = std::make_unique<postgres_scratch>(base);
+    std::string report;
+    storage::migrate_postgres(scratch->dsn(), report);
+    nlohmann::json storage = {{"backend", "postgresql"}, {"postgresql", {{"dsn", scratch->dsn()}, {"pool_size", 8}}}};
+    std::lock_guard lock(m);
+    schemas.push_back(std::move(scratch));
+    return storage;
+}
+
+}  // namespace
+
 nlohmann::json test_config(std::string const& api_base, fs::path const& data_dir)
 {
     std::string const demo = PG_SOURCE_DIR "/config/demo";
+    nlohmann::json storage = {{"path", data_dir.string()}, {"sync", true}};
+    if (auto pg = postgres_storage())
+        storage.update(*pg);
     return {
         {"server", {{"listen", "127.0.0.1"}, {"port", 0}, {"header_timeout_ms", 500}, {"read_timeout_ms", 2000},
                     {"idle_timeout_ms", 5000}, {"body_limit", 65536},
                     // eventually() polls 100 times a second; http_hardening_test turns the limit on.
                     {"rate_limit", {{"per_second", 0}}}}},
-        {"storage", {{"path", data_dir.string()}, {"sync", true}}},
+        {"storage", storage},
         {"outbox", {{"base_backoff_ms", 20}, {"max_backoff_ms", 200}, {"max_attempts", 50}, {"request_timeout_ms", 2000}}},
         {"log", {{"level", "info"}}},
         {"tracking", {{"key", "test-key"}}},
@@ -66,6 +105,12 @@ nlohmann::json test_config(std::string const& api_base, fs::path const& data_dir
 
 gateway_process::gateway_process(nlohmann::json config)
 {
+    // Over PostgreSQL a web chat's session key must be configured (every node
+    // needs the same); on RocksDB the tests leave it to the gateway to make.
+    if (gateway_on_postgresql() && config.contains("channels"))
+        for (auto& c : config["channels"])
+            if (c.value("type", "") == "webchat" && !c.contains("session_secret"))
+                c["session_secret"] = "5e55109c0ffee5e55109c0ffee5e55109c0ffee5e55109c0ffee5e55109c0ffee";
     config_path_ = dir_.path() / "config.json";
     log_path_ = dir_.path() / "gateway.log";
     std::ofstream(config_path_) << config.dump(2);

@@ -27,7 +27,10 @@ private:
 };
 
 // A config close to the demo's, pointed at the fake platform, with short timeouts.
+// With PG_GATEWAY_BACKEND=postgresql it stores in a fresh schema on PG_TEST_DSN.
 nlohmann::json test_config(std::string const& api_base, std::filesystem::path const& data_dir);
+// Whether test_config's gateways store in PostgreSQL (PG_GATEWAY_BACKEND=postgresql).
+bool gateway_on_postgresql();
 
 class gateway_process {
 public:

@@ -76,7 +76,7 @@ bool eventually(F done)
     return done();
 }
 
-class postgres_test : public testing::Test {
+class postgres_test : public ::testing::Test {
 protected:
     void SetUp() override
     {
