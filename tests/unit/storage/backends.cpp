@@ -24,12 +24,8 @@ private:
 
 std::vector<backend> const& backends()
 {
-    static std::vector<backend> const all = [] {
-        std::vector<backend> b{{"rocksdb", [] { return std::make_unique<rocks_instance>(); }}};
-        if (auto pg = postgres_backend())
-            b.push_back(std::move(*pg));
-        return b;
-    }();
+    static std::vector<backend> const all{{"rocksdb", [] { return std::make_unique<rocks_instance>(); }},
+                                          postgres_backend()};
     return all;
 }
 

@@ -24,13 +24,14 @@ public:
 
 struct backend {
     std::string name;
+    // Null when the backend's server is not there (PG_TEST_DSN unset): the test skips.
     std::function<std::unique_ptr<backend_instance>()> fresh;
 };
 
 // gtest names a test's backend by this.
 inline void PrintTo(backend const& b, std::ostream* os) { *os << b.name; }
 
-// RocksDB always; PostgreSQL when PG_TEST_DSN names a server (scripts/test starts one).
+// RocksDB, and PostgreSQL on the server PG_TEST_DSN names (scripts/test starts one).
 std::vector<backend> const& backends();
 
 }  // namespace pg::storage::test

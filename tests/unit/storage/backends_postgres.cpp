@@ -30,12 +30,12 @@ private:
 
 }  // namespace
 
-std::optional<backend> postgres_backend()
+backend postgres_backend()
 {
-    auto const dsn = postgres_test_dsn();
-    if (dsn.empty())
-        return std::nullopt;
-    return backend{"postgres", [dsn] { return std::unique_ptr<backend_instance>(new postgres_instance(dsn)); }};
+    return backend{"postgres", [] {
+        auto const dsn = postgres_test_dsn();
+        return dsn.empty() ? nullptr : std::unique_ptr<backend_instance>(new postgres_instance(dsn));
+    }};
 }
 
 }  // namespace pg::storage::test

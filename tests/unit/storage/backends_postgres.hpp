@@ -1,6 +1,7 @@
 #pragma once
-// The PostgreSQL backend of the conformance suite, when PG_TEST_DSN names a
-// server (scripts/pg-test-server start <dir> prints one): backends.cpp appends it.
+// The PostgreSQL backend of the conformance suite: its instances need a server
+// named by PG_TEST_DSN (scripts/pg-test-server start <dir> prints one); without
+// one, fresh() gives none and the tests skip.
 #include "backends.hpp"
 #include "tests/support/postgres_scratch.hpp"
 
@@ -9,7 +10,7 @@
 
 namespace pg::storage::test {
 
-std::optional<backend> postgres_backend();
+backend postgres_backend();
 
 using ::pg::testing::postgres_scratch;
 using ::pg::testing::postgres_test_dsn;

@@ -30,6 +30,12 @@ protected:
     std::unique_ptr<store> open() { return instance_->open(); }
     bool several_nodes() const { return instance_->several_nodes(); }
 
+    void SetUp() override
+    {
+        if (!instance_)
+            GTEST_SKIP() << GetParam().name << ": no server (PG_TEST_DSN unset; scripts/pg-test-server starts one)";
+    }
+
     std::unique_ptr<test::backend_instance> instance_ = GetParam().fresh();
 };
 

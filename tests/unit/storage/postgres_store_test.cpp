@@ -1070,10 +1070,10 @@ TEST_F(postgres_test, reads_on_a_dropped_schema_are_unavailable_naming_the_recor
 TEST_F(postgres_test, the_conformance_backend_opens_fresh_migrated_stores)
 {
     auto const b = test::postgres_backend();
-    ASSERT_TRUE(b);
-    EXPECT_EQ(b->name, "postgres");
-    auto one = b->fresh();
-    auto two = b->fresh();
+    EXPECT_EQ(b.name, "postgres");
+    auto one = b.fresh();
+    auto two = b.fresh();
+    ASSERT_TRUE(one && two);
     EXPECT_TRUE(one->several_nodes());
     auto s1 = one->open();
     ASSERT_EQ(s1->commit(message_unit("k")).status, commit_status::committed);
