@@ -171,22 +171,6 @@ std::int64_t millis(model::timestamp t)
     return model::to_millis(t);
 }
 
-model::timestamp wall_now()
-{
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
-// As rocks_store: the unit's own notion of now; the wall clock only for a unit without one.
-model::timestamp unit_time(unit_of_work const& w)
-{
-    model::timestamp t{};
-    if (w.conversation)
-        t = std::max(t, w.conversation->updated_at);
-    for (auto const& [tracking, e] : w.timeline)
-        t = std::max(t, e.at);
-    return t == model::timestamp{} ? wall_now() : t;
-}
-
 // Seqs and limits arrive as uint64 / size_t; the columns are bigint.
 std::int64_t clamp64(std::uint64_t v)
 {

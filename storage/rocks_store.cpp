@@ -43,11 +43,6 @@ std::uint64_t wall_micros()
     return static_cast<std::uint64_t>(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
 }
 
-model::timestamp wall_now()
-{
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 // A backup holds every petition: owner only, whatever the process umask
 // (table files are hard links to the live ones, which this tightens too).
 bool make_owner_only(std::filesystem::path const& dir, std::string& error)
@@ -109,18 +104,6 @@ commit_result failed(std::string_view what, rocksdb::Status const& s)
     commit_result r;
     r.error = std::string(what) + ": " + s.ToString();
     return r;
-}
-
-// The unit's own notion of now: the dialog stamps the conversation and the
-// timeline. Only a unit with neither falls back to the wall clock.
-model::timestamp unit_time(unit_of_work const& w)
-{
-    model::timestamp t{};
-    if (w.conversation)
-        t = std::max(t, w.conversation->updated_at);
-    for (auto const& [tracking, e] : w.timeline)
-        t = std::max(t, e.at);
-    return t == model::timestamp{} ? wall_now() : t;
 }
 
 bool matches(model::petition const& p, petition_filter const& f)

@@ -76,6 +76,13 @@ struct unit_of_work {
     std::vector<thread_alias> thread_aliases;
 };
 
+// The unit's own notion of now, for its outbox entries' created_at: the dialog
+// stamps the conversation and the timeline. Only a unit with neither falls back
+// to the wall clock.
+model::timestamp unit_time(unit_of_work const& w);
+// The wall clock in milliseconds: when a dedupe key was committed.
+model::timestamp wall_now();
+
 // What retention removes: the records older than each cutoff; none: all kept.
 struct retention_cutoffs {
     std::optional<model::timestamp> dedupe_before;         // dedupe keys committed before

@@ -18,7 +18,10 @@
 namespace pg::storage {
 namespace {
 
+using test::commit_petitions;
 using test::expect_same;
+using test::numbered;
+using test::trackings;
 using test::filing_unit;
 using test::message_unit;
 using test::outbox_of;
@@ -456,38 +459,6 @@ TEST_P(conformance_test, a_bind_with_an_empty_id_is_refused_and_writes_nothing)
 }
 
 // ---- petition lists ----
-
-// Petitions numbered 1..n, one second apart, submitted but not yet accepted.
-std::vector<model::petition> numbered(std::size_t n)
-{
-    std::vector<model::petition> out;
-    for (std::size_t i = 1; i <= n; ++i) {
-        auto p = test::sample_petition(i, "P" + std::to_string(i));
-        p.current = model::status::submitted;
-        p.department = "transport";
-        p.submitted_at = test::t0 + std::chrono::seconds{i};
-        p.response_due_at = p.submitted_at + std::chrono::days{3};
-        p.deadline_at = p.submitted_at + std::chrono::days{15};
-        out.push_back(std::move(p));
-    }
-    return out;
-}
-
-void commit_petitions(store& s, std::vector<model::petition> const& ps, std::string const& key)
-{
-    unit_of_work w;
-    w.dedupe_key = key;
-    w.petitions = ps;
-    ASSERT_EQ(s.commit(w).status, commit_status::committed);
-}
-
-std::vector<std::string> trackings(std::vector<model::petition> const& ps)
-{
-    std::vector<std::string> out;
-    for (auto const& p : ps)
-        out.push_back(p.tracking);
-    return out;
-}
 
 TEST_P(conformance_test, petitions_come_newest_first_up_to_the_limit)
 {

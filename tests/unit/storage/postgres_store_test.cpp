@@ -21,7 +21,10 @@ namespace pg::storage {
 namespace {
 
 using namespace std::chrono_literals;
+using test::commit_petitions;
 using test::expect_same;
+using test::numbered;
+using test::trackings;
 using test::t0;
 
 // A plain connection of the test's own, beside the store's: to look at the
@@ -215,109 +218,6 @@ TEST_F(postgres_test, a_bad_dsn_fails_clearly_without_the_password)
 
 // ---- every method once ----
 
-TEST_F(postgres_test, a_new_store_is_empty)
-{
-    auto s = migrated();
-    EXPECT_FALSE(s->conversation("telegram-main", "1"));
-    EXPECT_FALSE(s->petition("7KQM-2X4D"));
-    EXPECT_TRUE(s->timeline("7KQM-2X4D").empty());
-    EXPECT_TRUE(s->claim_outbox(claim_by("a")).empty());
-    EXPECT_TRUE(s->dead_letters(10).empty());
-    EXPECT_EQ(s->outbox_depth(), 0u);
-    EXPECT_EQ(s->next_petition_number(), 1u);
-    EXPECT_FALSE(s->seen("tg:1"));
-    EXPECT_TRUE(s->petitions({}).empty());
-    EXPECT_TRUE(s->audit({}).empty());
-    EXPECT_EQ(s->citizen("tg", "1"), model::alone({"tg", "1"}));
-    EXPECT_EQ(s->local(), nullptr);
-}
-
-TEST_F(postgres_test, commit_round_trips_every_field)
-{
-    auto s = migrated();
-    auto const w = filing_unit("tg:1", 7, "7KQM-2X4D");
-    auto const r = s->commit(w, durability::on_sync);  // on_sync is on_return here
-    ASSERT_EQ(r.status, commit_status::committed) << r.error;
-    EXPECT_TRUE(r.error.empty());
-    expect_same(*w.conversation, *s->conversation(w.conversation->channel_id, w.conversation->chat_id));
-    expect_same(w.petitions[0], *s->petition("7KQM-2X4D"));
-    auto const events = s->timeline("7KQM-2X4D");
-    ASSERT_EQ(events.size(), 1u);
-    expect_same(w.timeline[0].second, events[0]);
-
-    ASSERT_EQ(r.queued.size(), 2u);
-    EXPECT_LT(r.queued[0].seq, r.queued[1].seq);
-    for (std::size_t i = 0; i < 2; ++i) {
-        expect_same(w.outbox[i], r.queued[i].message);
-        EXPECT_EQ(r.queued[i].attempts, 0u);
-        EXPECT_EQ(r.queued[i].created_at, w.conversation->updated_at);
-    }
-    auto const claimed = s->claim_outbox(claim_by("node-a"));
-    ASSERT_EQ(claimed.size(), 2u);
-    for (std::size_t i = 0; i < 2; ++i)
-        expect_same(r.queued[i], claimed[i]);
-    EXPECT_EQ(s->outbox_depth(), 2u);
-    EXPECT_TRUE(s->seen("tg:1"));
-    EXPECT_EQ(s->decode_failures(), 0u);
-}
-
-TEST_F(postgres_test, a_duplicate_dedupe_key_writes_nothing)
-{
-    auto s = migrated();
-    ASSERT_EQ(s->commit(filing_unit("tg:1", 7, "7KQM-2X4D")).status, commit_status::committed);
-    auto second = filing_unit("tg:1", 8, "8AAA-AAAA");
-    second.conversation_read = second.conversation->events;
-    second.timeline.emplace_back("7KQM-2X4D", test::sample_event("should not appear"));
-    auto const r = s->commit(second);
-    EXPECT_EQ(r.status, commit_status::duplicate);
-    EXPECT_TRUE(r.queued.empty());
-    EXPECT_FALSE(s->petition("8AAA-AAAA"));
-    EXPECT_EQ(s->timeline("7KQM-2X4D").size(), 1u);
-    EXPECT_EQ(s->outbox_depth(), 2u);
-}
-
-TEST_F(postgres_test, an_empty_dedupe_key_fails_and_writes_nothing)
-{
-    auto s = migrated();
-    auto const r = s->commit(filing_unit("", 7, "7KQM-2X4D"));
-    EXPECT_EQ(r.status, commit_status::failed);
-    EXPECT_NE(r.error.find("dedupe key"), std::string::npos) << r.error;
-    EXPECT_FALSE(s->petition("7KQM-2X4D"));
-    EXPECT_EQ(s->outbox_depth(), 0u);
-}
-
-TEST_F(postgres_test, a_conversation_changed_since_it_was_read_is_a_conflict_that_writes_nothing)
-{
-    auto s = migrated();
-    auto first = message_unit("k1");
-    first.conversation = test::sample_conversation();
-    first.conversation->events = 1;
-    first.conversation_read = 0;  // read as absent
-    ASSERT_EQ(s->commit(first).status, commit_status::committed);
-
-    // Another node also read it as absent: too late.
-    auto racing = message_unit("k2");
-    racing.conversation = test::sample_conversation();
-    racing.conversation->events = 1;
-    racing.conversation->language = "en";
-    racing.petitions.push_back(test::sample_petition(3, "RACE-0003"));
-    auto const r = s->commit(racing);
-    EXPECT_EQ(r.status, commit_status::conflict);
-    EXPECT_TRUE(r.queued.empty());
-    EXPECT_FALSE(s->seen("k2"));  // run again, it is not a duplicate
-    EXPECT_FALSE(s->petition("RACE-0003"));
-    EXPECT_EQ(s->outbox_depth(), 1u);
-    EXPECT_EQ(s->conversation("telegram-main", "-100123456789")->language, "zh-CN");
-
-    // Run again on what is stored: it commits.
-    racing.conversation_read = 1;
-    racing.conversation->events = 2;
-    EXPECT_EQ(s->commit(racing).status, commit_status::committed);
-    EXPECT_EQ(s->conversation("telegram-main", "-100123456789")->events, 2u);
-    // A unit without a conversation is never a conflict.
-    EXPECT_EQ(s->commit(message_unit("k3")).status, commit_status::committed);
-}
-
 TEST_F(postgres_test, concurrent_units_on_one_conversation_commit_one_per_version)
 {
     auto s = migrated();
@@ -377,123 +277,6 @@ TEST_F(postgres_test, concurrent_commits_of_one_dedupe_key_commit_once)
     EXPECT_EQ(committed.load(), keys);
     EXPECT_EQ(duplicates.load(), keys * 3);
     EXPECT_EQ(a->outbox_depth(), std::uint64_t{keys});
-}
-
-TEST_F(postgres_test, timeline_is_ordered_by_time_then_insertion)
-{
-    auto s = migrated();
-    unit_of_work a;
-    a.dedupe_key = "a";
-    for (auto const* note : {"t0 first", "t0 second", "t0 third"})
-        a.timeline.emplace_back("P1", test::sample_event(note, t0));
-    a.timeline.emplace_back("P2", test::sample_event("other petition", t0));
-    ASSERT_EQ(s->commit(a).status, commit_status::committed);
-    unit_of_work b;
-    b.dedupe_key = "b";
-    b.timeline.emplace_back("P1", test::sample_event("t0 fourth", t0));
-    b.timeline.emplace_back("P1", test::sample_event("earlier, committed later", t0 - 1s));
-    ASSERT_EQ(s->commit(b).status, commit_status::committed);
-    s = open();  // a second node sees the same
-    std::vector<std::string> notes;
-    for (auto const& e : s->timeline("P1"))
-        notes.push_back(e.note);
-    EXPECT_EQ(notes,
-              (std::vector<std::string>{"earlier, committed later", "t0 first", "t0 second", "t0 third", "t0 fourth"}));
-    EXPECT_EQ(s->timeline("P2").size(), 1u);
-    EXPECT_TRUE(s->timeline("P").empty());
-}
-
-TEST_F(postgres_test, petition_numbers_never_repeat_and_skip_numbers_committed_from_elsewhere)
-{
-    auto s = migrated();
-    auto const a = s->next_petition_number();
-    auto const b = open()->next_petition_number();  // another node
-    EXPECT_NE(a, b);
-    ASSERT_EQ(s->commit(filing_unit("tg:1", 50, "T-50")).status, commit_status::committed);
-    EXPECT_GT(s->next_petition_number(), 50u);
-    auto lower = filing_unit("tg:2", 20, "T-20");
-    lower.conversation.reset();
-    ASSERT_EQ(s->commit(lower).status, commit_status::committed);  // lower: no effect
-    EXPECT_GT(s->next_petition_number(), 51u);
-}
-
-TEST_F(postgres_test, outbox_seqs_keep_growing_after_deliveries_and_dead_letters)
-{
-    auto s = migrated();
-    auto const r1 = s->commit(message_unit("k1"));
-    ASSERT_TRUE(s->mark_delivered(seqs_of(r1.queued)));
-    auto const r2 = s->commit(message_unit("k2"));
-    ASSERT_GT(r2.queued.at(0).seq, r1.queued.at(0).seq);
-    ASSERT_TRUE(s->mark_dead(r2.queued[0], "permanent"));
-    s = open();
-    auto const r3 = s->commit(message_unit("k3"));
-    EXPECT_GT(r3.queued.at(0).seq, r2.queued[0].seq);
-}
-
-TEST_F(postgres_test, mark_delivered_removes_entries_and_skips_unknown_ones)
-{
-    auto s = migrated();
-    auto const r = s->commit(filing_unit("tg:1", 7, "7KQM-2X4D"));
-    ASSERT_EQ(s->outbox_depth(), 2u);
-    EXPECT_TRUE(s->mark_delivered({r.queued[0].seq}));
-    EXPECT_EQ(s->outbox_depth(), 1u);
-    EXPECT_TRUE(s->mark_delivered({r.queued[0].seq, 999'999}));
-    EXPECT_TRUE(s->mark_delivered({}));
-    EXPECT_EQ(s->outbox_depth(), 1u);
-    EXPECT_TRUE(s->mark_delivered({r.queued[1].seq, r.queued[1].seq}));
-    EXPECT_EQ(s->outbox_depth(), 0u);
-    EXPECT_TRUE(s->claim_outbox(claim_by("a")).empty());
-}
-
-TEST_F(postgres_test, mark_dead_moves_the_entry_with_its_reason_highest_seq_first)
-{
-    auto s = migrated();
-    std::vector<model::outbox_entry> queued;
-    for (int i = 0; i < 3; ++i) {
-        auto const r = s->commit(message_unit("k" + std::to_string(i), "message " + std::to_string(i)));
-        queued.push_back(r.queued.at(0));
-    }
-    for (auto e : queued) {
-        e.attempts = 5;
-        ASSERT_TRUE(s->mark_dead(e, "permanent: 403 (" + e.message.text + ")"));
-    }
-    EXPECT_EQ(s->outbox_depth(), 0u);
-    auto const dead = s->dead_letters(2);
-    ASSERT_EQ(dead.size(), 2u);
-    EXPECT_EQ(dead[0].first.seq, queued[2].seq);
-    EXPECT_EQ(dead[1].first.seq, queued[1].seq);
-    EXPECT_EQ(dead[0].first.attempts, 5u);
-    EXPECT_EQ(dead[0].second, "permanent: 403 (message 2)");
-    expect_same(queued[2].message, dead[0].first.message);
-    EXPECT_EQ(s->dead_letters(10).size(), 3u);
-    EXPECT_TRUE(s->dead_letters(0).empty());
-}
-
-TEST_F(postgres_test, claims_page_by_seq_and_respect_leases)
-{
-    auto s = migrated();
-    std::vector<std::uint64_t> all;
-    for (int i = 0; i < 5; ++i)
-        all.push_back(s->commit(message_unit("k" + std::to_string(i))).queued.at(0).seq);
-
-    auto page = s->claim_outbox(claim_by("a", t0, 2));
-    EXPECT_EQ(seqs_of(page), (std::vector<std::uint64_t>{all[0], all[1]}));
-    auto next = claim_by("a", t0, 10);
-    next.after = page.back().seq;
-    EXPECT_EQ(seqs_of(s->claim_outbox(next)), (std::vector<std::uint64_t>{all[2], all[3], all[4]}));
-    // Leased to a: b gets nothing until the lease runs out; a may claim its own again.
-    EXPECT_TRUE(s->claim_outbox(claim_by("b", t0 + 30s)).empty());
-    EXPECT_EQ(s->claim_outbox(claim_by("a", t0 + 30s)).size(), 5u);  // renews until t0 + 90s
-    EXPECT_TRUE(s->claim_outbox(claim_by("b", t0 + 89s)).empty());
-    EXPECT_EQ(seqs_of(s->claim_outbox(claim_by("b", t0 + 90s))), all);  // ran out at exactly now
-    EXPECT_TRUE(s->claim_outbox(claim_by("a", t0 + 100s)).empty());
-
-    // A unit's own lease: the committing node sends it first.
-    auto w = message_unit("leased");
-    w.lease = outbox_lease{"c", t0 + 1h};
-    auto const seq = s->commit(w).queued.at(0).seq;
-    EXPECT_EQ(seqs_of(s->claim_outbox(claim_by("d", t0 + 59min))), all);  // b's ran out; c's has not
-    EXPECT_EQ(seqs_of(s->claim_outbox(claim_by("c", t0))), (std::vector<std::uint64_t>{seq}));
 }
 
 TEST_F(postgres_test, two_nodes_claiming_at_once_get_each_entry_once)
@@ -574,89 +357,6 @@ TEST_F(postgres_test, threads_bind_both_ways_replace_stale_entries_and_take_alia
     bad.dedupe_key = "bad alias";
     bad.thread_aliases.push_back({"tg", "-1001", "", "P2"});
     EXPECT_EQ(s->commit(bad).status, commit_status::failed);
-}
-
-std::vector<model::petition> numbered(std::size_t n)
-{
-    std::vector<model::petition> out;
-    for (std::size_t i = 1; i <= n; ++i) {
-        auto p = test::sample_petition(i, "P" + std::to_string(i));
-        p.current = model::status::submitted;
-        p.department = "transport";
-        p.submitted_at = t0 + std::chrono::seconds{i};
-        p.response_due_at = p.submitted_at + std::chrono::days{3};
-        p.deadline_at = p.submitted_at + std::chrono::days{15};
-        out.push_back(std::move(p));
-    }
-    return out;
-}
-
-void commit_petitions(store& s, std::vector<model::petition> const& ps, std::string const& key)
-{
-    unit_of_work w;
-    w.dedupe_key = key;
-    w.petitions = ps;
-    ASSERT_EQ(s.commit(w).status, commit_status::committed);
-}
-
-std::vector<std::string> trackings(std::vector<model::petition> const& ps)
-{
-    std::vector<std::string> out;
-    for (auto const& p : ps)
-        out.push_back(p.tracking);
-    return out;
-}
-
-TEST_F(postgres_test, petitions_come_newest_first_filtered_and_limited)
-{
-    auto s = migrated();
-    auto ps = numbered(6);
-    ps[0].current = model::status::closed;       // P1
-    ps[1].current = model::status::rejected;     // P2
-    ps[2].current = model::status::in_progress;  // P3
-    ps[2].department = "water";
-    ps[3].current = model::status::answered;     // P4
-    ps[4].current = model::status::in_progress;  // P5
-    ps[4].paused_since = t0;                     // paused: never overdue
-    commit_petitions(*s, ps, "all");
-
-    struct case_ {
-        char const* name;
-        petition_filter filter;
-        std::vector<std::string> expected;
-    };
-    auto const at = [](std::int64_t seconds) { return t0 + std::chrono::seconds{seconds}; };
-    auto const with = [](auto set) {
-        petition_filter f;
-        set(f);
-        return f;
-    };
-    case_ const cases[] = {
-        {"all", {}, {"P6", "P5", "P4", "P3", "P2", "P1"}},
-        {"limited", with([](auto& f) { f.limit = 2; }), {"P6", "P5"}},
-        {"none", with([](auto& f) { f.limit = 0; }), {}},
-        {"status", with([](auto& f) { f.status = model::status::in_progress; }), {"P5", "P3"}},
-        {"open only", with([](auto& f) { f.open_only = true; }), {"P6", "P5", "P4", "P3"}},
-        {"department", with([](auto& f) { f.department = "water"; }), {"P3"}},
-        {"from is inclusive", with([&](auto& f) { f.from = at(5); }), {"P6", "P5"}},
-        {"to is exclusive", with([&](auto& f) { f.to = at(2); }), {"P1"}},
-        {"overdue on acceptance", with([&](auto& f) { f.overdue_at = at(7) + std::chrono::days{3}; }), {"P6"}},
-        {"overdue on the answer", with([&](auto& f) { f.overdue_at = at(7) + std::chrono::days{15}; }),
-         {"P6", "P3"}},
-        {"overdue, limited", with([&](auto& f) {
-             f.overdue_at = at(7) + std::chrono::days{15};
-             f.limit = 1;
-         }), {"P6"}},
-        {"not yet overdue", with([&](auto& f) { f.overdue_at = at(1); }), {}},
-    };
-    for (auto const& c : cases)
-        EXPECT_EQ(trackings(s->petitions(c.filter)), c.expected) << c.name;
-    expect_same(ps[5], s->petitions({})[0]);
-
-    // Stored again under a new number: listed once, where the new number puts it.
-    ps[0].number = 9;
-    commit_petitions(*s, {ps[0]}, "again");
-    EXPECT_EQ(trackings(s->petitions(with([](auto& f) { f.limit = 2; }))), (std::vector<std::string>{"P1", "P6"}));
 }
 
 TEST_F(postgres_test, a_long_overdue_list_pages_past_what_is_not_overdue)
@@ -905,47 +605,6 @@ TEST_F(postgres_test, an_erasing_unit_rewrites_the_stored_timeline_and_keeps_its
 }
 
 // ---- locks ----
-
-TEST_F(postgres_test, a_lock_held_by_one_node_blocks_another_until_released)
-{
-    migrate();
-    auto a = open();
-    auto b = open();
-    auto held = a->lock(lock_space::petition, {"P1", "P2", "P1"});
-    // Another space, or other names: not blocked.
-    EXPECT_TRUE(b->lock(lock_space::chain, {"P1"}));
-    EXPECT_TRUE(b->lock(lock_space::petition, {"P3"}));
-
-    std::mutex m;
-    std::condition_variable cv;
-    bool locked = false;
-    std::thread waiter([&] {
-        auto got = b->lock(lock_space::petition, {"P2", "P9"});
-        std::lock_guard g(m);
-        locked = true;
-        cv.notify_all();
-    });
-    // The server shows b waiting for the advisory lock a holds.
-    admin_connection admin(scratch_->base_dsn());
-    auto const waiting = [&] {
-        return admin.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid IN (" +
-                           pid_list(b->backend_pids()) + ")")
-                   .size() == 1;
-    };
-    EXPECT_TRUE(eventually(waiting));
-    {
-        std::lock_guard g(m);
-        EXPECT_FALSE(locked);
-    }
-    held.reset();
-    {
-        std::unique_lock g(m);
-        EXPECT_TRUE(cv.wait_for(g, 30s, [&] { return locked; }));
-    }
-    waiter.join();
-    // Released in turn: a locks again at once.
-    EXPECT_TRUE(a->lock(lock_space::petition, {"P2"}));
-}
 
 // ---- a server that goes away ----
 

@@ -272,4 +272,36 @@ inline std::vector<model::outbox_entry> outbox_of(store& s)
     return s.claim_outbox({"reader", t0, std::chrono::milliseconds{0}, 0, std::numeric_limits<std::size_t>::max()});
 }
 
+// Petitions numbered 1..n, one second apart, submitted but not yet accepted.
+inline std::vector<model::petition> numbered(std::size_t n)
+{
+    std::vector<model::petition> out;
+    for (std::size_t i = 1; i <= n; ++i) {
+        auto p = sample_petition(i, "P" + std::to_string(i));
+        p.current = model::status::submitted;
+        p.department = "transport";
+        p.submitted_at = t0 + std::chrono::seconds{i};
+        p.response_due_at = p.submitted_at + std::chrono::days{3};
+        p.deadline_at = p.submitted_at + std::chrono::days{15};
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+inline void commit_petitions(store& s, std::vector<model::petition> const& ps, std::string const& key)
+{
+    unit_of_work w;
+    w.dedupe_key = key;
+    w.petitions = ps;
+    ASSERT_EQ(s.commit(w).status, commit_status::committed);
+}
+
+inline std::vector<std::string> trackings(std::vector<model::petition> const& ps)
+{
+    std::vector<std::string> out;
+    for (auto const& p : ps)
+        out.push_back(p.tracking);
+    return out;
+}
+
 }  // namespace pg::storage::test
