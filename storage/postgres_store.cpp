@@ -66,7 +66,11 @@ constexpr statement timeline_lock{"timeline_lock",
 constexpr statement timeline_rewrite{"timeline_rewrite", "UPDATE timeline SET record = $2 WHERE id = $1"};
 
 constexpr statement outbox_insert{"outbox_insert",
-    "INSERT INTO outbox (dedupe_key, lease_owner, lease_until, record) VALUES ($1, $2, $3, $4) RETURNING seq"};
+    "INSERT INTO outbox (dedupe_key, lease_owner, lease_until, record, chat) VALUES ($1, $2, $3, $4, $5) "
+    "RETURNING seq"};
+// The lease of a chat's latest pending entry: $1 chat.
+constexpr statement outbox_chat_lease{"outbox_chat_lease",
+    "SELECT lease_owner, lease_until FROM outbox WHERE chat = $1 ORDER BY seq DESC LIMIT 1"};
 // $1 owner, $2 now, $3 lease until, $4 after, $5 limit.
 constexpr statement outbox_claim{"outbox_claim",
     "UPDATE outbox SET lease_owner = $1, lease_until = $3 WHERE seq IN (SELECT seq FROM outbox WHERE seq > $4 "
@@ -328,15 +332,33 @@ commit_status postgres_store::impl::write_unit(postgres::connection& c, unit_of_
     auto const created = unit_time(w);
     for (auto const& m : w.outbox) {
         model::outbox_entry e{0, m, 0, created};
+        auto const chat = m.channel_id + '\n' + m.chat_id;
         params p;
         p.text(w.dedupe_key);
-        if (w.lease)
-            p.text(w.lease->owner).i64(millis(w.lease->until));
-        else
+        bool mine = true;
+        if (w.lease) {
+            // Behind a pending entry of the chat that is not this node's, the
+            // entry joins it: the node that sends that one sends this one after
+            // it (it claims it with its next renewal), or whoever claims both
+            // once that lease runs out. Sent by this node at once, it could
+            // overtake the earlier one.
+            auto const held = c.run(sql::outbox_chat_lease, params().text(chat));
+            if (held.rows() > 0 && (held.is_null(0, 0) || held.text(0, 0) != w.lease->owner)) {
+                mine = false;
+                if (held.is_null(0, 0))
+                    p.null().null();
+                else
+                    p.text(held.text(0, 0)).i64(held.i64(0, 1));
+            } else {
+                p.text(w.lease->owner).i64(millis(w.lease->until));
+            }
+        } else {
             p.null().null();
-        auto const r = c.run(sql::outbox_insert, p.text(encode(e)));
+        }
+        auto const r = c.run(sql::outbox_insert, p.text(encode(e)).text(chat));
         e.seq = static_cast<std::uint64_t>(r.i64(0, 0));
-        queued.push_back(std::move(e));
+        if (mine)
+            queued.push_back(std::move(e));
     }
 
     std::vector<history_append const*> appends;
