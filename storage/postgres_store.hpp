@@ -37,7 +37,10 @@ struct postgres_options {
 // that entry's lease instead of the unit's, and is left out of
 // commit_result::queued. The node holding the chat sends it after the earlier
 // ones (its next claim renews its own), or whoever claims them all once that
-// lease runs out. Without this, two nodes taking a chat's webhooks in turns
+// lease runs out. When the chat's latest pending entry is the committing
+// node's, queued starts with the chat's pending entries leased to it (some may
+// have been handed to it and not claimed yet); its dispatcher skips those it
+// holds. Without this, two nodes taking a chat's webhooks in turns
 // would each send their own replies at once, and a later one could overtake
 // an earlier one (or a dead node's, held until its lease ran out).
 //

@@ -298,11 +298,17 @@ TEST_F(postgres_test, entries_queued_behind_another_nodes_pending_entries_of_the
     ASSERT_EQ(r.status, commit_status::committed);
     EXPECT_TRUE(r.queued.empty()) << "b must not send them ahead of a's";
     EXPECT_TRUE(s->claim_outbox(claim_by("b", t0 + 30s)).empty());
-    auto const renewed = s->claim_outbox(claim_by("a", t0 + 30s));  // a's next renewal brings them, in order
-    ASSERT_EQ(renewed.size(), 3u);
-    EXPECT_EQ(renewed[0].seq, held[0].seq);
-    EXPECT_EQ(renewed[1].message.text, "second");
-    EXPECT_EQ(renewed[2].message.text, "third");
+    // a queues more before its renewal: what was handed to it comes along, in order.
+    auto own = message_unit("on-a-own", "own");
+    own.lease = outbox_lease{"a", t0 + 1min};
+    auto const with = s->commit(own).queued;
+    ASSERT_EQ(with.size(), 4u);
+    EXPECT_EQ(with[0].seq, held[0].seq);
+    EXPECT_EQ(with[1].message.text, "second");
+    EXPECT_EQ(with[2].message.text, "third");
+    EXPECT_EQ(with[3].message.text, "own");
+    auto const renewed = s->claim_outbox(claim_by("a", t0 + 30s));  // a's renewal brings the same, in order
+    EXPECT_EQ(seqs_of(renewed), seqs_of(with));
 
     // a stops: once its lease runs out, b claims the chat's entries together, in order.
     auto const taken = s->claim_outbox(claim_by("b", t0 + 90s));
@@ -313,10 +319,10 @@ TEST_F(postgres_test, entries_queued_behind_another_nodes_pending_entries_of_the
     auto fourth = message_unit("on-a-again", "fourth");
     fourth.lease = outbox_lease{"a", t0 + 2min};
     EXPECT_EQ(s->commit(fourth).queued.size(), 1u);
-    // The node's own pending entries hold nothing back, nor do another chat's.
+    // Behind the node's own pending entries: those again, then the new one. Another chat's hold nothing back.
     auto fifth = message_unit("on-a-more", "fifth");
     fifth.lease = outbox_lease{"a", t0 + 2min};
-    EXPECT_EQ(s->commit(fifth).queued.size(), 1u);
+    EXPECT_EQ(s->commit(fifth).queued.size(), 2u);
     auto elsewhere = message_unit("on-b-elsewhere", "sixth");
     elsewhere.outbox[0].chat_id = "another chat";
     elsewhere.lease = outbox_lease{"b", t0 + 2min};
