@@ -76,6 +76,8 @@ void dispatcher::enqueue(std::vector<model::outbox_entry> entries)
 
 void dispatcher::add(model::outbox_entry e)
 {
+    if (delivered_seqs_.contains(e.seq))
+        return;  // read before its mark landed: delivered already
     if (!held_.insert(e.seq).second)
         return;  // a claim renewed the lease of an entry this node holds
     auto key = conversation_key(e.message);
@@ -425,6 +427,13 @@ void dispatcher::delivered(std::uint64_t seq)
     // Marks are batched: one store write for every completion that lands
     // before the flush runs. A lost mark only means a resend (at least once).
     held_.erase(seq);
+    auto const now = std::chrono::steady_clock::now();
+    while (!delivered_recently_.empty() && delivered_recently_.front().first + 2 * settings_.lease < now) {
+        delivered_seqs_.erase(delivered_recently_.front().second);
+        delivered_recently_.pop_front();
+    }
+    delivered_recently_.emplace_back(now, seq);
+    delivered_seqs_.insert(seq);
     bool const schedule = delivered_batch_.empty();
     delivered_batch_.push_back(seq);
     if (!schedule)

@@ -112,6 +112,11 @@ private:
     std::unordered_map<std::string, channel_slots> slots_;
     std::unordered_map<std::string, std::string> threads_;  // channel\nchat\ntracking -> thread id
     std::vector<std::uint64_t> delivered_batch_;
+    // Seqs delivered lately, oldest first: a claim or a commit that read the
+    // outbox before their mark landed brings them back, and they are not sent
+    // again. Kept for two leases, far longer than such a read takes.
+    std::deque<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> delivered_recently_;
+    std::unordered_set<std::uint64_t> delivered_seqs_;
     std::vector<std::shared_ptr<net::steady_timer>> backoff_timers_;
     std::mt19937_64 jitter_{std::random_device{}()};
     std::size_t senders_ = 0;

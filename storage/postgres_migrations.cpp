@@ -30,7 +30,8 @@ struct migration {
 //                   next_petition_number() draws from
 //   timeline        id (bigserial: insertion order) -> tracking, at; read by (tracking, at, id)
 //   outbox          seq (outbox_seq: only grows) -> dedupe_key (the unit that
-//                   queued it), lease_owner, lease_until (claim_outbox)
+//                   queued it), lease_owner, lease_until (claim_outbox), chat
+//                   (channel_id "\n" chat_id: whose entries go to one node; 2)
 //   dead_letters    seq -> the entry with its reason
 //   threads         (channel_id, chat_id, tracking) -> thread_id      a petition's own thread
 //   thread_petitions (channel_id, chat_id, thread_id) -> tracking     every thread that leads to one
@@ -151,6 +152,13 @@ CREATE TABLE audit (
     record   text NOT NULL
 );
 CREATE INDEX audit_at ON audit (at, id);
+)sql"},
+    // A chat's pending entries stay with one node, so they leave in order
+    // (postgres_store::commit). Entries queued before this have no chat and
+    // hold nothing back.
+    {2, "outbox chat", R"sql(
+ALTER TABLE outbox ADD COLUMN chat text;
+CREATE INDEX outbox_chat_seq ON outbox (chat, seq);
 )sql"},
 };
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <limits>
+#include <map>
 #include <optional>
 #include <random>
 
@@ -66,7 +67,14 @@ constexpr statement timeline_lock{"timeline_lock",
 constexpr statement timeline_rewrite{"timeline_rewrite", "UPDATE timeline SET record = $2 WHERE id = $1"};
 
 constexpr statement outbox_insert{"outbox_insert",
-    "INSERT INTO outbox (dedupe_key, lease_owner, lease_until, record) VALUES ($1, $2, $3, $4) RETURNING seq"};
+    "INSERT INTO outbox (dedupe_key, lease_owner, lease_until, record, chat) VALUES ($1, $2, $3, $4, $5) "
+    "RETURNING seq"};
+// The lease of a chat's latest pending entry: $1 chat.
+constexpr statement outbox_chat_lease{"outbox_chat_lease",
+    "SELECT lease_owner, lease_until FROM outbox WHERE chat = $1 ORDER BY seq DESC LIMIT 1"};
+// A chat's pending entries leased to one owner: $1 chat, $2 owner.
+constexpr statement outbox_chat_held{"outbox_chat_held",
+    "SELECT seq, record FROM outbox WHERE chat = $1 AND lease_owner = $2 ORDER BY seq"};
 // $1 owner, $2 now, $3 lease until, $4 after, $5 limit.
 constexpr statement outbox_claim{"outbox_claim",
     "UPDATE outbox SET lease_owner = $1, lease_until = $3 WHERE seq IN (SELECT seq FROM outbox WHERE seq > $4 "
@@ -326,17 +334,48 @@ commit_status postgres_store::impl::write_unit(postgres::connection& c, unit_of_
         c.run(sql::timeline_insert, params().text(tracking).i64(millis(e.at)).text(encode(e)));
 
     auto const created = unit_time(w);
+    std::map<std::string, bool> mine;  // chat -> whether this unit's node sends its new entries
     for (auto const& m : w.outbox) {
         model::outbox_entry e{0, m, 0, created};
+        auto const chat = m.channel_id + '\n' + m.chat_id;
         params p;
         p.text(w.dedupe_key);
-        if (w.lease)
-            p.text(w.lease->owner).i64(millis(w.lease->until));
-        else
+        if (w.lease && !mine.contains(chat)) {
+            // Behind a pending entry of the chat that is not this node's, the
+            // entry joins it: the node that sends that one sends this one after
+            // it (it claims it with its next renewal), or whoever claims both
+            // once that lease runs out. Sent by this node at once, it could
+            // overtake the earlier one. Behind this node's own, those go with
+            // it (some may have come by hand-off and not be claimed yet).
+            auto const held = c.run(sql::outbox_chat_lease, params().text(chat));
+            bool const other = held.rows() > 0 && (held.is_null(0, 0) || held.text(0, 0) != w.lease->owner);
+            mine[chat] = !other;
+            if (held.rows() > 0 && !other) {
+                auto const own = c.run(sql::outbox_chat_held, params().text(chat).text(w.lease->owner));
+                for (int i = 0; i < own.rows(); ++i) {
+                    if (auto o = decode_outbox_entry(own.text(i, 1), static_cast<std::uint64_t>(own.i64(i, 0))))
+                        queued.push_back(std::move(*o));
+                    else
+                        ++decode_failures;
+                }
+            }
+        }
+        bool const sends = !w.lease || mine[chat];
+        if (!w.lease) {
             p.null().null();
-        auto const r = c.run(sql::outbox_insert, p.text(encode(e)));
+        } else if (sends) {
+            p.text(w.lease->owner).i64(millis(w.lease->until));
+        } else {
+            auto const held = c.run(sql::outbox_chat_lease, params().text(chat));
+            if (held.is_null(0, 0))
+                p.null().null();
+            else
+                p.text(held.text(0, 0)).i64(held.i64(0, 1));
+        }
+        auto const r = c.run(sql::outbox_insert, p.text(encode(e)).text(chat));
         e.seq = static_cast<std::uint64_t>(r.i64(0, 0));
-        queued.push_back(std::move(e));
+        if (sends)
+            queued.push_back(std::move(e));
     }
 
     std::vector<history_append const*> appends;

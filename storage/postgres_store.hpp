@@ -32,6 +32,18 @@ struct postgres_options {
 // on_return: a commit is durable (as the server's settings make it) when it
 // returns.
 //
+// A chat's entries leave in order across nodes: an entry a unit queues while
+// the chat's latest pending entry is leased to another node (or to none) gets
+// that entry's lease instead of the unit's, and is left out of
+// commit_result::queued. The node holding the chat sends it after the earlier
+// ones (its next claim renews its own), or whoever claims them all once that
+// lease runs out. When the chat's latest pending entry is the committing
+// node's, queued starts with the chat's pending entries leased to it (some may
+// have been handed to it and not claimed yet); its dispatcher skips those it
+// holds. Without this, two nodes taking a chat's webhooks in turns
+// would each send their own replies at once, and a later one could overtake
+// an earlier one (or a dead node's, held until its lease ran out).
+//
 // A commit whose COMMIT got no answer (the connection dropped) is settled on
 // another connection: the old backend is ended if still there, then the
 // dedupe key tells: written by this commit: committed; by another: duplicate;

@@ -141,7 +141,11 @@ enum class durability { on_return, on_sync };
 
 struct commit_result {
     commit_status status = commit_status::failed;
-    std::vector<model::outbox_entry> queued;  // the outbox entries as stored, with their seq
+    // The outbox entries as stored, with their seq, for the committing node to
+    // send now. A store several nodes share leaves out those it gave to the
+    // node holding the chat's earlier pending entries, and puts first the
+    // chat's pending entries the committing node holds (postgres_store::commit).
+    std::vector<model::outbox_entry> queued;
     std::string error;                        // when failed: what and why (no user text)
 };
 

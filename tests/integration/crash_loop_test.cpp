@@ -9,6 +9,7 @@
 // - no petition lost or doubled, tracking numbers unique, timelines never go
 //   backwards.
 // PG_CRASH_CYCLES sets the number of kills (default 20); see README, Testing.
+#include "tests/support/chat_checks.hpp"
 #include "tests/support/fake_platform.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/telegram_updates.hpp"
@@ -37,43 +38,9 @@ headers const& secret = tg::secret_header;
 constexpr std::int64_t staff_group = -1001000000001;
 constexpr std::int64_t official = 4242;
 constexpr std::int64_t first_citizen = 900'000'000;
-std::regex const tracking_re("[0-9A-Z]{4}-[0-9A-Z]{4}");
 char const answer_text[] = "The pothole was filled on Monday.";
 
 std::string method_of(recorded_request const& r) { return r.target.substr(r.target.rfind('/') + 1); }
-
-std::string tracking_in(std::string const& text)
-{
-    std::smatch m;
-    return std::regex_search(text, m, tracking_re) ? m.str() : std::string{};
-}
-
-// Texts differ between citizens only in the tracking number, receipts' seals and the citizen's own tag.
-std::string normalized(std::string text, std::int64_t chat)
-{
-    // "2026-12-05 13:30 UTC" or, in a configured zone, "2026-12-05 21:30 (UTC+08:00)".
-    static std::regex const minute("[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} "
-                                   "(UTC|\\(UTC[+-][0-9]{2}:[0-9]{2}\\))");
-    text = std::regex_replace(text, tracking_re, "####-####");
-    text = std::regex_replace(text, minute, "<time>");
-    static std::regex const check_code("check code [0-9a-f]{16}");  // a receipt's seal differs per petition
-    text = std::regex_replace(text, check_code, "check code <seal>");
-    auto const tag = "C" + std::to_string(chat);
-    for (auto at = text.find(tag); at != std::string::npos; at = text.find(tag, at))
-        text.replace(at, tag.size(), "C#");
-    return text;
-}
-
-std::string description_of(std::int64_t chat)
-{
-    return "A pothole near house C" + std::to_string(chat) + " is 30 cm wide and has been growing for two weeks.";
-}
-
-int env_int(char const* name, int fallback)
-{
-    auto const* v = std::getenv(name);
-    return v && *v ? std::atoi(v) : fallback;
-}
 
 struct delivered {
     std::string text;
@@ -134,10 +101,7 @@ protected:
 
     void citizen(std::int64_t chat)
     {
-        for (auto const& text : {std::string("/start"), std::string("1"), std::string("1"),
-                                 "Main Street, house C" + std::to_string(chat), description_of(chat),
-                                 std::string("skip"), std::string("skip"), std::string("no photos"),
-                                 std::string("send")})
+        for (auto const& text : petition_steps(chat))
             deliver(tg::text(++update_id, chat, text));
         std::lock_guard lock(mutex);
         citizens_done.insert(chat);
@@ -243,35 +207,6 @@ protected:
     std::set<std::string> petitions_done;   // closed by the official's three commands
     std::set<std::string> petitions_stuck;  // still open after them: a command was lost
 };
-
-// Checks one chat's deliveries against the expected replies: each expected text
-// at least once, first deliveries in order, repeats only in a later run, nothing
-// else. Returns the number of duplicates.
-std::size_t check_chat(std::string const& who, std::vector<std::string> const& want,
-                       std::vector<std::pair<std::string, int>> const& got)
-{
-    std::map<std::string, int> first_generation;
-    std::size_t next = 0, duplicates = 0;
-    for (auto const& [text, gen] : got) {
-        auto const at = std::find(want.begin(), want.end(), text);
-        if (at == want.end()) {
-            ADD_FAILURE() << who << ": unexpected message (processed twice, or a wrong reply): " << text;
-            continue;
-        }
-        auto const index = static_cast<std::size_t>(at - want.begin());
-        if (index == next) {
-            first_generation[text] = gen;
-            ++next;
-        } else if (index < next) {
-            ++duplicates;
-            EXPECT_GT(gen, first_generation[text]) << who << ": sent twice within one run: " << text;
-        } else {
-            ADD_FAILURE() << who << ": out of order: got reply " << index << " before reply " << next;
-        }
-    }
-    EXPECT_EQ(next, want.size()) << who << ": only " << next << " of " << want.size() << " replies delivered";
-    return duplicates;
-}
 
 TEST_F(crash_loop, kill_9_under_load_loses_and_doubles_nothing)
 {
@@ -399,10 +334,10 @@ TEST_F(crash_loop, kill_9_under_load_loses_and_doubles_nothing)
     auto const by_chat = messages_by_chat();
     std::size_t duplicates = 0, replies = 0;
     for (auto chat : citizens) {
-        std::vector<std::pair<std::string, int>> got;
+        std::vector<sent_text> got;
         if (auto it = by_chat.find(chat); it != by_chat.end())
             for (auto const& m : it->second)
-                got.emplace_back(normalized(m.text, chat), m.generation);
+                got.push_back({normalized(m.text, chat), m.generation, m.generation, {}});
         replies += got.size();
         duplicates += check_chat("chat " + std::to_string(chat), want_for(chat), got);
     }

@@ -279,6 +279,56 @@ TEST_F(postgres_test, concurrent_commits_of_one_dedupe_key_commit_once)
     EXPECT_EQ(a->outbox_depth(), std::uint64_t{keys});
 }
 
+// Two nodes serve one chat in turns (its webhooks go to either): what b queues
+// while a still holds the chat's earlier entries is a's to send after them, or
+// goes with them to whoever claims them once a's lease runs out. Sent by b at
+// once, it could overtake them.
+TEST_F(postgres_test, entries_queued_behind_another_nodes_pending_entries_of_the_chat_join_them)
+{
+    auto s = migrated();
+    auto first = message_unit("on-a", "first");
+    first.lease = outbox_lease{"a", t0 + 1min};
+    auto const held = s->commit(first).queued;
+    ASSERT_EQ(held.size(), 1u);
+
+    auto second = message_unit("on-b", "second");
+    second.outbox.push_back(test::sample_message("third"));
+    second.lease = outbox_lease{"b", t0 + 1min};
+    auto const r = s->commit(second);
+    ASSERT_EQ(r.status, commit_status::committed);
+    EXPECT_TRUE(r.queued.empty()) << "b must not send them ahead of a's";
+    EXPECT_TRUE(s->claim_outbox(claim_by("b", t0 + 30s)).empty());
+    // a queues more before its renewal: what was handed to it comes along, in order.
+    auto own = message_unit("on-a-own", "own");
+    own.lease = outbox_lease{"a", t0 + 1min};
+    auto const with = s->commit(own).queued;
+    ASSERT_EQ(with.size(), 4u);
+    EXPECT_EQ(with[0].seq, held[0].seq);
+    EXPECT_EQ(with[1].message.text, "second");
+    EXPECT_EQ(with[2].message.text, "third");
+    EXPECT_EQ(with[3].message.text, "own");
+    auto const renewed = s->claim_outbox(claim_by("a", t0 + 30s));  // a's renewal brings the same, in order
+    EXPECT_EQ(seqs_of(renewed), seqs_of(with));
+
+    // a stops: once its lease runs out, b claims the chat's entries together, in order.
+    auto const taken = s->claim_outbox(claim_by("b", t0 + 90s));
+    EXPECT_EQ(seqs_of(taken), seqs_of(renewed));
+
+    // Nothing pending in the chat: a unit's entries are its node's again.
+    ASSERT_TRUE(s->mark_delivered(seqs_of(taken)));
+    auto fourth = message_unit("on-a-again", "fourth");
+    fourth.lease = outbox_lease{"a", t0 + 2min};
+    EXPECT_EQ(s->commit(fourth).queued.size(), 1u);
+    // Behind the node's own pending entries: those again, then the new one. Another chat's hold nothing back.
+    auto fifth = message_unit("on-a-more", "fifth");
+    fifth.lease = outbox_lease{"a", t0 + 2min};
+    EXPECT_EQ(s->commit(fifth).queued.size(), 2u);
+    auto elsewhere = message_unit("on-b-elsewhere", "sixth");
+    elsewhere.outbox[0].chat_id = "another chat";
+    elsewhere.lease = outbox_lease{"b", t0 + 2min};
+    EXPECT_EQ(s->commit(elsewhere).queued.size(), 1u);
+}
+
 TEST_F(postgres_test, two_nodes_claiming_at_once_get_each_entry_once)
 {
     migrate();
