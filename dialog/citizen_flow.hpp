@@ -27,8 +27,9 @@ public:
     virtual std::vector<model::timeline_event> timeline(std::string_view tracking) const = 0;
     // A code another chat asked for ("link"), if it was issued and not yet used.
     virtual std::optional<model::link_code> link_code(std::string_view) const { return std::nullopt; }
-    // Open petitions of `category` filed at or after `since`: where the duplicate
-    // offer looks (dialog/drafting.hpp picks the nearby ones).
+    // Open petitions of `category` filed at or after `since`, newest first and
+    // perhaps only the newest of them: where the duplicate offer looks
+    // (dialog/drafting.hpp picks the nearby ones).
     virtual std::vector<model::petition> recent_open(std::string_view /*category*/, model::timestamp /*since*/) const
     {
         return {};

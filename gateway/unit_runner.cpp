@@ -15,6 +15,11 @@
 namespace pg::gateway {
 namespace {
 
+// The duplicate offer looks among this many of a category's newest open
+// petitions: it runs on every filing, so its cost must not grow with the
+// store (a nearby one filed before them is not offered).
+constexpr std::size_t duplicate_pool = 100;
+
 class store_lookup final : public dialog::petition_lookup {
 public:
     explicit store_lookup(storage::store& s) : store_(s) {}
@@ -31,11 +36,10 @@ public:
     {
         storage::petition_filter f;
         f.open_only = true;
+        f.category = std::string(category);
         f.from = since;
-        f.limit = std::numeric_limits<std::size_t>::max();
-        auto all = store_.petitions(f);
-        std::erase_if(all, [&](model::petition const& p) { return p.category != category; });
-        return all;
+        f.limit = duplicate_pool;
+        return store_.petitions(f);
     }
 
 private:

@@ -92,6 +92,20 @@ std::string timeline_prefix(std::string_view tracking)
     return k;
 }
 
+std::string open_petitions_prefix(std::string_view category)
+{
+    std::string k;
+    k.reserve(category.size() + 1);
+    k.append(category);
+    k.push_back('\0');
+    return k;
+}
+
+std::string open_petition_key(std::string_view category, std::uint64_t number)
+{
+    return open_petitions_prefix(category) + u64_key(number);
+}
+
 std::string timeline_key(std::string_view tracking, model::timestamp at, std::uint64_t tiebreak)
 {
     std::string k;

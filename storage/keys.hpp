@@ -6,6 +6,8 @@
 //   conversations     channel_id '\0' chat_id                 -> conversation
 //   petitions         tracking                                -> petition
 //   petition_numbers  u64 number                              -> tracking
+//   open_petitions    category '\0' u64 number               -> tracking (open ones; an entry
+//                     left by a category change is skipped on read)
 //   timeline          tracking '\0' u64 at' u64 tiebreak      -> timeline_event
 //   outbox            u64 seq                                 -> outbox_entry
 //   dead_letters      u64 seq                                 -> outbox_entry + reason
@@ -16,7 +18,8 @@
 //                     'k' '\0' code                            -> link_code
 //                     's' '\0' channel_id '\0' sent_id         -> sent_notice
 //   audit             u64 at' u64 tiebreak                     -> audit_entry
-//   default (meta)    "format", "outbox_next_seq", "petition_next_number"
+//   default (meta)    "format", "outbox_next_seq", "petition_next_number",
+//                     "open_petitions_indexed"
 //
 // at' is the millisecond time with its sign bit flipped, so times before 1970
 // still sort first.
@@ -33,6 +36,11 @@ std::string u64_key(std::uint64_t n);
 std::optional<std::uint64_t> u64_from_key(std::string_view key);  // nullopt unless exactly 8 bytes
 
 std::string conversation_key(std::string_view channel_id, std::string_view chat_id);
+
+// An open petition under its category, newest last; every key of a category
+// starts with open_petitions_prefix.
+std::string open_petitions_prefix(std::string_view category);
+std::string open_petition_key(std::string_view category, std::uint64_t number);
 
 // A petition's staff thread in one staff chat, and the way back. Both are
 // written (and replaced) together.
@@ -65,6 +73,9 @@ inline constexpr std::string_view format_version = "1";
 // Lower bound for the next outbox seq, written with every delivery or dead letter,
 // so seqs keep growing after the outbox has been emptied.
 inline constexpr std::string_view outbox_next_seq = "outbox_next_seq";
+// Present once open_petitions holds every open petition: a store made before
+// the index existed fills it on its first open.
+inline constexpr std::string_view open_petitions_indexed = "open_petitions_indexed";
 // Lower bound for the next petition number, written when a restored backup is
 // first opened: numbers jump past any the original handed out after the backup.
 inline constexpr std::string_view petition_next_number = "petition_next_number";

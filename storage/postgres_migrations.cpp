@@ -25,8 +25,8 @@ struct migration {
 //                   COMMIT whose outcome the connection lost)
 //   conversations   (channel_id, chat_id) -> events (the compare-and-set of
 //                   unit_of_work::conversation_read), updated_at (retention)
-//   petitions       tracking -> number, status, department, times, paused: the
-//                   columns of petitions(); petition_numbers is the sequence
+//   petitions       tracking -> number, status, department, times, paused,
+//                   category (3): the columns of petitions(); petition_numbers is the sequence
 //                   next_petition_number() draws from
 //   timeline        id (bigserial: insertion order) -> tracking, at; read by (tracking, at, id)
 //   outbox          seq (outbox_seq: only grows) -> dedupe_key (the unit that
@@ -159,6 +159,13 @@ CREATE INDEX audit_at ON audit (at, id);
     {2, "outbox chat", R"sql(
 ALTER TABLE outbox ADD COLUMN chat text;
 CREATE INDEX outbox_chat_seq ON outbox (chat, seq);
+)sql"},
+    // The duplicate offer lists a category's open petitions on every filing:
+    // an index of just those, newest first.
+    {3, "petition category", R"sql(
+ALTER TABLE petitions ADD COLUMN category text NOT NULL DEFAULT '';
+UPDATE petitions SET category = COALESCE(record::json->>'cat', '');
+CREATE INDEX petitions_open_category ON petitions (category, number) WHERE status NOT IN ('closed', 'rejected');
 )sql"},
 };
 

@@ -46,8 +46,9 @@ constexpr statement conversation_get{"conversation_get",
 
 constexpr statement petition_put{"petition_put",
     "INSERT INTO petitions (tracking, number, status, department, submitted_at, response_due_at, deadline_at, "
-    "paused, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tracking) DO UPDATE SET "
+    "paused, record, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tracking) DO UPDATE SET "
     "number = EXCLUDED.number, status = EXCLUDED.status, department = EXCLUDED.department, "
+    "category = EXCLUDED.category, "
     "submitted_at = EXCLUDED.submitted_at, response_due_at = EXCLUDED.response_due_at, "
     "deadline_at = EXCLUDED.deadline_at, paused = EXCLUDED.paused, record = EXCLUDED.record"};
 constexpr statement petition_get{"petition_get", "SELECT record FROM petitions WHERE tracking = $1"};
@@ -311,7 +312,8 @@ commit_status postgres_store::impl::write_unit(postgres::connection& c, unit_of_
                                      .i64(millis(p->response_due_at))
                                      .i64(millis(p->deadline_at))
                                      .text(p->paused_since ? "true" : "false")
-                                     .text(encode(*p)));
+                                     .text(encode(*p))
+                                     .text(p->category));
         highest = std::max(highest, p->number);
     }
     if (highest > 0)  // a number that did not come from us is not handed out later
@@ -749,6 +751,10 @@ std::vector<model::petition> postgres_store::petitions(petition_filter const& f)
     if (!f.department.empty()) {
         p.text(f.department);
         where += " AND department = " + arg();
+    }
+    if (!f.category.empty()) {
+        p.text(f.category);
+        where += " AND category = " + arg();
     }
     if (f.from) {
         p.i64(millis(*f.from));

@@ -114,6 +114,8 @@ bool matches(model::petition const& p, petition_filter const& f)
         return false;
     if (!f.department.empty() && p.department != f.department)
         return false;
+    if (!f.category.empty() && p.category != f.category)
+        return false;
     if (f.from && p.submitted_at < *f.from)
         return false;
     if (f.to && p.submitted_at >= *f.to)
@@ -205,6 +207,10 @@ struct rocks_store::impl {
     void scan(family f, rocksdb::ReadOptions ro, bool backwards, F on_record);
     // Puts every stored entry of the petition's timeline again without its personal parts.
     void erase_timeline(batch_builder& b, std::string_view tracking);
+    // Lists or unlists the petition in open_petitions, as it is open or not.
+    void put_open_index(batch_builder& b, model::petition const& p);
+    // Fills open_petitions from the petitions, once, in a store made before it existed.
+    void index_open_petitions();
     // Deletes each key of `f` the predicate picks, a bounded batch at a time; how many.
     template <class F>
     std::uint64_t delete_where(family f, F pick);
@@ -224,6 +230,7 @@ void rocks_store::impl::open(rocks_options const& o)
         throw storage_error(path + ": open: " + s.ToString() + open_advice(s));
 
     check_format();
+    index_open_petitions();
     next_petition = std::max<std::uint64_t>(last_u64_key(family::petition_numbers).value_or(0) + 1, 1);
     raise_to(next_petition, meta_u64(meta::petition_next_number).value_or(0));
     adopt_restored_copy();
@@ -396,6 +403,38 @@ void rocks_store::impl::scan(family f, rocksdb::ReadOptions ro, bool backwards, 
         unreadable(f, it->status());  // a partial list would pass for the whole one
 }
 
+void rocks_store::impl::put_open_index(batch_builder& b, model::petition const& p)
+{
+    auto const key = open_petition_key(p.category, p.number);
+    if (model::is_open(p.current))
+        b.put(cf(family::open_petitions), key, p.tracking);
+    else
+        b.remove(cf(family::open_petitions), key);
+}
+
+void rocks_store::impl::index_open_petitions()
+{
+    rocksdb::PinnableSlice done;
+    auto s = db->Get(rocksdb::ReadOptions{}, cf(family::meta), meta::open_petitions_indexed, &done);
+    if (s.ok())
+        return;
+    if (!s.IsNotFound())
+        refuse("open petitions index", s);
+    batch_builder b;
+    scan(family::petitions, {}, false, [&](std::string_view, std::string_view bytes) {
+        if (auto p = decode_petition(bytes))
+            put_open_index(b, *p);
+        return true;
+    });
+    b.put(cf(family::meta), meta::open_petitions_indexed, "1");
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    if (b.status.ok())
+        b.status = db->Write(wo, &b.batch);
+    if (!b.status.ok())
+        refuse("open petitions index", b.status);
+}
+
 void rocks_store::impl::erase_timeline(batch_builder& b, std::string_view tracking)
 {
     auto const prefix = timeline_prefix(tracking);
@@ -470,6 +509,7 @@ commit_result rocks_store::impl::write_unit(unit_of_work const& w, durability d)
     for (auto const& p : w.petitions) {
         b.put(cf(family::petitions), p.tracking, encode(p));
         b.put(cf(family::petition_numbers), u64_key(p.number), p.tracking);
+        put_open_index(b, p);
         raise_to(next_petition, p.number + 1);  // a number that did not come from us is not handed out later
     }
     if (!w.timeline.empty()) {
@@ -811,8 +851,9 @@ std::optional<std::string> rocks_store::petition_of_thread(std::string_view chan
     return impl_->get_string(family::threads, petition_of_thread_key(channel_id, chat_id, thread_id));
 }
 
-// A full scan of petition_numbers, newest first, loading each petition. Fine
-// for a few hundred thousand petitions; when volumes grow, keep a "listing"
+// A scan of petition_numbers, newest first, loading each petition (or of a
+// category's open petitions in open_petitions). Fine for a few hundred
+// thousand petitions; when volumes grow, keep a "listing"
 // family keyed status '\0' department '\0' (inverted submitted_at) '\0' tracking,
 // written in the same batch as the petition (the unit then has to carry the
 // old status and department, to delete the old key), plus a deadline index
@@ -828,8 +869,23 @@ std::vector<model::petition> rocks_store::petitions(petition_filter const& f)
     rocksdb::ManagedSnapshot snapshot(impl_->db);
     rocksdb::ReadOptions ro;
     ro.snapshot = snapshot.snapshot();
-    impl_->scan(family::petition_numbers, ro, true, [&](std::string_view k, std::string_view tracking) {
-        auto const number = u64_from_key(k);
+    // The open petitions of a category come from their index (the duplicate
+    // offer asks on every filing); its keys end in the number, as
+    // petition_numbers' do.
+    auto index = family::petition_numbers;
+    std::string lower, upper;
+    rocksdb::Slice lower_slice, upper_slice;
+    if (f.open_only && !f.category.empty()) {
+        index = family::open_petitions;
+        lower = open_petitions_prefix(f.category);
+        upper = prefix_end(lower);
+        lower_slice = lower;
+        upper_slice = upper;
+        ro.iterate_lower_bound = &lower_slice;
+        ro.iterate_upper_bound = &upper_slice;
+    }
+    impl_->scan(index, ro, true, [&](std::string_view k, std::string_view tracking) {
+        auto const number = u64_from_key(k.substr(lower.size()));
         rocksdb::PinnableSlice bytes;
         if (!number || !impl_->get(family::petitions, rocksdb::Slice(tracking.data(), tracking.size()), bytes, ro))
             return true;

@@ -20,12 +20,12 @@ namespace pg::storage {
 // (create_missing_column_families), and the others keep their index.
 enum class family : std::size_t {
     meta, dedupe, conversations, petitions, petition_numbers, timeline, outbox, dead_letters, threads, history,
-    citizens, audit
+    citizens, audit, open_petitions
 };
 
-inline constexpr std::array<char const*, 12> family_names{
+inline constexpr std::array<char const*, 13> family_names{
     "default", "dedupe", "conversations", "petitions", "petition_numbers", "timeline", "outbox", "dead_letters",
-    "threads", "history", "citizens", "audit",
+    "threads", "history", "citizens", "audit", "open_petitions",
 };
 
 constexpr char const* name(family f) { return family_names[static_cast<std::size_t>(f)]; }

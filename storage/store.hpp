@@ -101,6 +101,7 @@ struct petition_filter {
     std::optional<model::status> status;
     bool open_only = false;                 // not closed and not rejected
     std::string department;                 // empty = any
+    std::string category;                   // empty = any; with open_only, read from an index
     std::optional<model::timestamp> from;   // submitted at or after
     std::optional<model::timestamp> to;     // submitted before
     std::optional<model::timestamp> overdue_at;  // only those past a deadline at this time and not answered in time

@@ -549,6 +549,46 @@ TEST_P(conformance_test, a_petition_stored_again_is_listed_once_with_its_latest_
     EXPECT_EQ(listed[0].current, model::status::accepted);
 }
 
+// The duplicate offer's question, asked on every filing: a category's open
+// petitions, newest first. Closing, moving to another category or renumbering
+// a petition moves it in or out of the answer.
+TEST_P(conformance_test, a_categorys_open_petitions_come_newest_first_and_follow_each_change)
+{
+    auto s = open();
+    auto ps = numbered(5);  // all "roads", in progress
+    ps[1].category = "lights";  // P2
+    ps[2].current = model::status::closed;  // P3
+    commit_petitions(*s, ps, "all");
+    auto const open_in = [&](std::string category, std::size_t limit = 100) {
+        petition_filter f;
+        f.open_only = true;
+        f.category = std::move(category);
+        f.limit = limit;
+        return trackings(s->petitions(f));
+    };
+    using list = std::vector<std::string>;
+    EXPECT_EQ(open_in("roads"), (list{"P5", "P4", "P1"}));
+    EXPECT_EQ(open_in("roads", 2), (list{"P5", "P4"}));
+    EXPECT_EQ(open_in("lights"), (list{"P2"}));
+    EXPECT_EQ(open_in("parks"), list{});
+    EXPECT_EQ(open_in("road"), list{}) << "a category is matched whole, not as a prefix";
+
+    petition_filter any_roads;
+    any_roads.category = "roads";
+    EXPECT_EQ(trackings(s->petitions(any_roads)), (list{"P5", "P4", "P3", "P1"})) << "closed ones too";
+
+    ps[3].current = model::status::rejected;  // P4 leaves
+    ps[1].category = "roads";                 // P2 moves over
+    ps[2].current = model::status::reopened;  // P3 comes back
+    ps[0].number = 9;                          // P1 renumbered: newest
+    commit_petitions(*s, {ps[0], ps[1], ps[2], ps[3]}, "changes");
+    EXPECT_EQ(open_in("roads"), (list{"P1", "P5", "P3", "P2"}));
+    EXPECT_EQ(open_in("lights"), list{});
+    s.reset();
+    s = open();
+    EXPECT_EQ(open_in("roads"), (list{"P1", "P5", "P3", "P2"})) << "after reopening";
+}
+
 // ---- what several nodes rely on ----
 
 TEST_P(conformance_test, a_conversation_changed_since_the_unit_read_it_is_a_conflict_and_writes_nothing)

@@ -1,6 +1,8 @@
 #include "storage/rocks_store.hpp"  // first: proves the header stands alone
 
 #include "samples.hpp"
+#include "storage/codec.hpp"
+#include "storage/keys.hpp"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -206,6 +208,38 @@ TEST_F(rocks_store_test, a_database_from_before_the_threads_family_opens_and_gai
     auto s = open();
     EXPECT_EQ(s->thread_of("tg", "-1001", "P1"), "12");
     EXPECT_TRUE(s->seen("tg:old"));
+}
+TEST_F(rocks_store_test, a_database_from_before_the_open_petitions_index_fills_it_on_first_open)
+{
+    // The twelve families before open_petitions, with petitions written directly.
+    {
+        rocksdb::DBOptions o;
+        o.create_if_missing = true;
+        o.create_missing_column_families = true;
+        std::vector<rocksdb::ColumnFamilyDescriptor> families;
+        for (auto const* name : {"default", "dedupe", "conversations", "petitions", "petition_numbers", "timeline",
+                                 "outbox", "dead_letters", "threads", "history", "citizens", "audit"})
+            families.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+        std::vector<rocksdb::ColumnFamilyHandle*> handles;
+        rocksdb::DB* raw = nullptr;
+        ASSERT_TRUE(rocksdb::DB::Open(o, dir_.path().string(), families, &handles, &raw).ok());
+        std::unique_ptr<rocksdb::DB> db(raw);
+        ASSERT_TRUE(db->Put({}, handles[0], "format", "1").ok());
+        auto ps = test::numbered(3);
+        ps[1].current = model::status::closed;
+        for (auto const& p : ps) {
+            ASSERT_TRUE(db->Put({}, handles[3], p.tracking, encode(p)).ok());
+            ASSERT_TRUE(db->Put({}, handles[4], u64_key(p.number), p.tracking).ok());
+        }
+        for (auto* h : handles)
+            ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+        ASSERT_TRUE(db->Close().ok());
+    }
+    petition_filter roads;
+    roads.open_only = true;
+    roads.category = "roads";
+    EXPECT_EQ(test::trackings(open()->petitions(roads)), (std::vector<std::string>{"P3", "P1"}));
+    EXPECT_EQ(test::trackings(open()->petitions(roads)), (std::vector<std::string>{"P3", "P1"})) << "reopened";
 }
 TEST_F(rocks_store_test, open_without_create_refuses_a_missing_store_naming_the_path)
 {
