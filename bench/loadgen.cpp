@@ -47,6 +47,8 @@ using std::chrono::milliseconds;
 
 constexpr char usage[] =
     "Usage: pg-loadgen --target http://127.0.0.1:PORT/webhook/telegram --secret S [options]\n"
+    "  --target URL         a gateway's webhook; repeat it for several nodes: connection i\n"
+    "                       posts to the (i mod n)-th, so a chat's updates reach any node\n"
     "  --secret S           X-Telegram-Bot-Api-Secret-Token the gateway expects\n"
     "  --token T            bot token the gateway puts in API paths (123456:BENCH-TOKEN)\n"
     "  --api-port P         port of the fake Bot API on 127.0.0.1 (38081; 0: any, see --ready-file)\n"
@@ -70,7 +72,7 @@ constexpr char usage[] =
     "                       answers 502 after seeing it) or dropped (200, never seen); the run must fail\n";
 
 struct options {
-    std::string target;
+    std::vector<std::string> targets;
     std::string secret;
     std::string token = "123456:BENCH-TOKEN";
     std::uint16_t api_port = 38081;
@@ -129,7 +131,7 @@ std::optional<options> parse_options(int argc, char** argv)
         }
         std::string_view const v = argv[++i];
         bool ok = true;
-        if (a == "--target") o.target = v;
+        if (a == "--target") o.targets.emplace_back(v);
         else if (a == "--secret") o.secret = v;
         else if (a == "--token") o.token = v;
         else if (a == "--api-port") ok = parse_number(v, o.api_port);
@@ -164,7 +166,7 @@ std::optional<options> parse_options(int argc, char** argv)
             return std::nullopt;
         }
     }
-    if (o.target.empty() || (o.secret.empty() && !o.raw)) {
+    if (o.targets.empty() || (o.secret.empty() && !o.raw)) {
         std::fprintf(stderr, "pg-loadgen: --target and --secret are required\n\n%s", usage);
         return std::nullopt;
     }
@@ -172,9 +174,8 @@ std::optional<options> parse_options(int argc, char** argv)
 }
 
 // Only loopback targets: "http://127.0.0.1:8080/webhook/telegram" (or localhost).
-std::optional<webhook_target> parse_target(options const& o)
+std::optional<webhook_target> parse_target(std::string_view url, options const& o)
 {
-    std::string_view url = o.target;
     if (!url.starts_with("http://"))
         return std::nullopt;
     url.remove_prefix(7);
@@ -211,8 +212,9 @@ double round2(double x) { return std::round(x * 100.0) / 100.0; }
 
 class driver final : public webhook_driver {
 public:
-    driver(net::io_context& ioc, options const& o, webhook_target const& target, dialog_script const* script)
-        : ioc_(ioc), o_(o), target_(target), script_(script), tick_(ioc), phase_timer_(ioc), pace_timer_(ioc)
+    driver(net::io_context& ioc, options const& o, std::vector<webhook_target> const& targets,
+           dialog_script const* script)
+        : ioc_(ioc), o_(o), targets_(targets), script_(script), tick_(ioc), phase_timer_(ioc), pace_timer_(ioc)
     {
         chats_.resize(o.chats);
         for (std::uint32_t i = 0; i < o.chats; ++i) {
@@ -232,7 +234,7 @@ public:
     void start()
     {
         for (std::size_t i = 0; i < o_.connections; ++i)
-            clients_.push_back(std::make_unique<webhook_client>(ioc_, i, target_, *this));
+            clients_.push_back(std::make_unique<webhook_client>(ioc_, i, targets_[i % targets_.size()], *this));
         watchdog();
         phase_started_ = clock_type::now();
         if (o_.raw) {
@@ -556,7 +558,7 @@ private:
 
     net::io_context& ioc_;
     options const& o_;
-    webhook_target const& target_;
+    std::vector<webhook_target> const& targets_;
     dialog_script const* script_;
     net::steady_timer tick_;
     net::steady_timer phase_timer_;
@@ -731,10 +733,15 @@ int main(int argc, char** argv)
     auto const o = parse_options(argc, argv);
     if (!o)
         return 2;
-    auto const target = parse_target(*o);
-    if (!target) {
-        std::fprintf(stderr, "pg-loadgen: --target must be http://127.0.0.1:PORT/path (loopback only)\n");
-        return 2;
+    std::vector<webhook_target> targets;
+    for (auto const& url : o->targets) {
+        auto t = parse_target(url, *o);
+        if (!t) {
+            std::fprintf(stderr, "pg-loadgen: --target %s: must be http://127.0.0.1:PORT/path (loopback only)\n",
+                         url.c_str());
+            return 2;
+        }
+        targets.push_back(std::move(*t));
     }
     std::optional<dialog_script> script;
     try {
@@ -745,7 +752,7 @@ int main(int argc, char** argv)
     }
 
     net::io_context ioc(1);
-    driver d(ioc, *o, *target, &*script);
+    driver d(ioc, *o, targets, &*script);
     std::unique_ptr<fake_api> api;
     if (!o->raw) {
         try {
@@ -761,8 +768,9 @@ int main(int argc, char** argv)
         if (!o->ready_file.empty())
             std::ofstream(o->ready_file) << api->port() << "\n";
     }
-    std::fprintf(stderr, "%s: %u chats, %u connections, warm-up %.1f s, measure %.1f s -> %s\n",
-                 o->raw ? "raw" : "dialog", o->chats, o->connections, o->warmup, o->duration, o->target.c_str());
+    std::fprintf(stderr, "%s: %u chats, %u connections, warm-up %.1f s, measure %.1f s -> %s%s\n",
+                 o->raw ? "raw" : "dialog", o->chats, o->connections, o->warmup, o->duration, o->targets[0].c_str(),
+                 o->targets.size() > 1 ? " and the other nodes" : "");
     d.start();
     ioc.run();
     if (api)
