@@ -1,7 +1,7 @@
-// The audit of staff requests in the RocksDB store: appended, read newest
-// first and filtered, and still there after a reopen.
-#include "storage/rocks_store.hpp"
-
+// The audit of staff requests, in every backend: appended, read newest first
+// and filtered, and still there after a reopen (retention_test: forgotten past
+// its cutoff).
+#include "backends.hpp"
 #include "samples.hpp"
 
 #include <gtest/gtest.h>
@@ -27,16 +27,10 @@ model::audit_entry request(std::string who, std::string tracking, std::string ac
     return a;
 }
 
-class audit_test : public testing::Test {
-protected:
-    std::unique_ptr<rocks_store> open()
-    {
-        return std::make_unique<rocks_store>(rocks_options{dir_.path().string(), true, true});
-    }
-    test::temp_dir dir_;
-};
+class audit_test : public test::backend_test {};
+PG_STORAGE_BACKENDS(audit_test);
 
-TEST_F(audit_test, entries_come_back_newest_first_whole_and_after_a_reopen)
+TEST_P(audit_test, entries_come_back_newest_first_whole_and_after_a_reopen)
 {
     {
         auto s = open();
@@ -61,7 +55,7 @@ TEST_F(audit_test, entries_come_back_newest_first_whole_and_after_a_reopen)
     EXPECT_EQ(all[2].status, 200);
 }
 
-TEST_F(audit_test, filters_by_petition_and_by_who_within_the_limit)
+TEST_P(audit_test, filters_by_petition_and_by_who_within_the_limit)
 {
     auto s = open();
     for (int i = 0; i < 5; ++i) {

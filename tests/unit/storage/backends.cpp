@@ -10,9 +10,9 @@ namespace {
 
 class rocks_instance final : public backend_instance {
 public:
-    std::unique_ptr<store> open() override
+    std::unique_ptr<store> open(std::size_t history_max) override
     {
-        return std::make_unique<rocks_store>(rocks_options{dir_.path().string(), true, true});
+        return std::make_unique<rocks_store>(rocks_options{dir_.path().string(), true, true, history_max});
     }
     bool several_nodes() const override { return false; }
 

@@ -4,6 +4,8 @@
 // after a close: a reopen keeps everything committed.
 #include "storage/store.hpp"
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <ostream>
 #include <memory>
@@ -15,7 +17,8 @@ namespace pg::storage::test {
 class backend_instance {
 public:
     virtual ~backend_instance() = default;
-    virtual std::unique_ptr<store> open() = 0;
+    // history_max: the bound on each web chat conversation's history (0: none).
+    virtual std::unique_ptr<store> open(std::size_t history_max) = 0;
     // True when a second open() while one is open is a second node on the same
     // data (PostgreSQL); false when one process holds the data (RocksDB): then
     // a test of "two nodes" uses the one store for both.
@@ -33,5 +36,26 @@ inline void PrintTo(backend const& b, std::ostream* os) { *os << b.name; }
 
 // RocksDB, and PostgreSQL on the server PG_TEST_DSN names (scripts/test starts one).
 std::vector<backend> const& backends();
+
+// A suite of tests run against every backend: derive a fixture from it and
+// instantiate it with PG_STORAGE_BACKENDS(fixture).
+class backend_test : public testing::TestWithParam<backend> {
+protected:
+    // Opens the test's database (again: a reopen keeps what was committed).
+    std::unique_ptr<store> open(std::size_t history_max = 0) { return instance_->open(history_max); }
+    bool several_nodes() const { return instance_->several_nodes(); }
+
+    void SetUp() override
+    {
+        if (!instance_)
+            GTEST_SKIP() << GetParam().name << ": no server (PG_TEST_DSN unset; scripts/pg-test-server starts one)";
+    }
+
+    std::unique_ptr<backend_instance> instance_ = GetParam().fresh();
+};
+
+#define PG_STORAGE_BACKENDS(fixture)                                                           \
+    INSTANTIATE_TEST_SUITE_P(backends, fixture, testing::ValuesIn(::pg::storage::test::backends()), \
+                             [](testing::TestParamInfo<::pg::storage::test::backend> const& i) { return i.param.name; })
 
 }  // namespace pg::storage::test

@@ -15,11 +15,12 @@ public:
         std::string report;
         migrate_postgres(scratch_.dsn(), report);
     }
-    std::unique_ptr<store> open() override
+    std::unique_ptr<store> open(std::size_t history_max) override
     {
         postgres_options o;
         o.dsn = scratch_.dsn();
         o.pool_size = 4;
+        o.history_max = history_max;
         return open_postgres_store(o);
     }
     bool several_nodes() const override { return true; }

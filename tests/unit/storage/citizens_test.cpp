@@ -1,8 +1,8 @@
-// Linked chats, link codes and remembered status pushes in the RocksDB store:
+// Linked chats, link codes and remembered status pushes, in every backend:
 // written with the unit of work, read back after a reopen.
 #include "storage/codec.hpp"
-#include "storage/rocks_store.hpp"
 
+#include "backends.hpp"
 #include "samples.hpp"
 
 #include <gtest/gtest.h>
@@ -16,19 +16,16 @@ model::identity const tg{"telegram", "5001"};
 model::identity const wx{"wechat", "oWx-1"};
 model::identity const sms{"sms", "+15550001111"};
 
-class citizens_test : public testing::Test {
-protected:
-    std::unique_ptr<rocks_store> open() { return std::make_unique<rocks_store>(rocks_options{dir_.path().string(), true, true}); }
-    test::temp_dir dir_;
-};
+class citizens_test : public test::backend_test {};
+PG_STORAGE_BACKENDS(citizens_test);
 
-TEST_F(citizens_test, a_chat_never_linked_is_a_citizen_of_one)
+TEST_P(citizens_test, a_chat_never_linked_is_a_citizen_of_one)
 {
     auto s = open();
     EXPECT_EQ(s->citizen("telegram", "5001"), model::alone(tg));
 }
 
-TEST_F(citizens_test, a_citizen_is_found_from_each_of_its_chats_and_survives_a_reopen)
+TEST_P(citizens_test, a_citizen_is_found_from_each_of_its_chats_and_survives_a_reopen)
 {
     model::citizen const who{{tg, wx, sms}, wx, {sms}};
     {
@@ -45,7 +42,7 @@ TEST_F(citizens_test, a_citizen_is_found_from_each_of_its_chats_and_survives_a_r
     EXPECT_EQ(s->citizen("sms", "+15550002222"), model::alone({"sms", "+15550002222"}));
 }
 
-TEST_F(citizens_test, a_link_code_is_issued_with_one_unit_and_gone_after_another)
+TEST_P(citizens_test, a_link_code_is_issued_with_one_unit_and_gone_after_another)
 {
     auto s = open();
     model::link_code const code{"042137", tg, t0 + std::chrono::minutes{10}};
@@ -65,7 +62,7 @@ TEST_F(citizens_test, a_link_code_is_issued_with_one_unit_and_gone_after_another
     EXPECT_EQ(s->citizen("wechat", "oWx-1").identities, (std::vector<model::identity>{tg, wx}));
 }
 
-TEST_F(citizens_test, a_sent_push_is_remembered_by_its_platform_id_and_a_receipt_replaces_it)
+TEST_P(citizens_test, a_sent_push_is_remembered_by_its_platform_id_and_a_receipt_replaces_it)
 {
     auto s = open();
     model::sent_notice n{sms, "SM0123", "7K3M-9Q2P", "answered", "sent", t0, "Your answer ...", "en"};

@@ -27,20 +27,7 @@ using test::message_unit;
 using test::outbox_of;
 using test::seqs_of;
 
-class conformance_test : public testing::TestWithParam<test::backend> {
-protected:
-    // Opens the test's database (again: a reopen keeps what was committed).
-    std::unique_ptr<store> open() { return instance_->open(); }
-    bool several_nodes() const { return instance_->several_nodes(); }
-
-    void SetUp() override
-    {
-        if (!instance_)
-            GTEST_SKIP() << GetParam().name << ": no server (PG_TEST_DSN unset; scripts/pg-test-server starts one)";
-    }
-
-    std::unique_ptr<test::backend_instance> instance_ = GetParam().fresh();
-};
+class conformance_test : public test::backend_test {};
 
 TEST_P(conformance_test, a_new_store_is_empty)
 {
@@ -716,8 +703,7 @@ TEST_P(conformance_test, a_held_lock_keeps_every_other_locker_of_the_name_out_un
     EXPECT_TRUE(a->lock(lock_space::petition, {}));  // nothing to lock: at once
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, conformance_test, testing::ValuesIn(test::backends()),
-                         [](testing::TestParamInfo<test::backend> const& i) { return i.param.name; });
+PG_STORAGE_BACKENDS(conformance_test);
 
 }  // namespace
 }  // namespace pg::storage

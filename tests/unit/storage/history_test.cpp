@@ -1,8 +1,8 @@
-// Web chat history in the RocksDB store: seqs per conversation, appends in the
+// Web chat history, in every backend: seqs per conversation, appends in the
 // unit of work, local delivery from the outbox, and what survives a reopen.
 #include "storage/codec.hpp"
-#include "storage/rocks_store.hpp"
 
+#include "backends.hpp"
 #include "samples.hpp"
 
 #include <gtest/gtest.h>
@@ -41,19 +41,16 @@ std::vector<std::uint64_t> seqs(std::vector<history_entry> const& entries)
     return out;
 }
 
-class history_test : public testing::Test {
-protected:
-    std::unique_ptr<rocks_store> open() { return std::make_unique<rocks_store>(rocks_options{dir_.path().string(), true, true}); }
-    test::temp_dir dir_;
-};
+class history_test : public test::backend_test {};
+PG_STORAGE_BACKENDS(history_test);
 
-TEST_F(history_test, an_unknown_conversation_has_no_history)
+TEST_P(history_test, an_unknown_conversation_has_no_history)
 {
     auto s = open();
     EXPECT_TRUE(s->history("web", "nobody", 0, 100).empty());
 }
 
-TEST_F(history_test, citizen_entries_commit_with_the_unit_and_number_from_one_per_conversation)
+TEST_P(history_test, citizen_entries_commit_with_the_unit_and_number_from_one_per_conversation)
 {
     auto s = open();
     ASSERT_EQ(s->commit(citizen_unit("k1", "a", R"({"kind":"text","text":"你好 👋"})")).status, commit_status::committed);
@@ -76,7 +73,7 @@ TEST_F(history_test, citizen_entries_commit_with_the_unit_and_number_from_one_pe
     EXPECT_EQ(s->history("web", "a", 0, 100).size(), 2u);
 }
 
-TEST_F(history_test, after_and_limit_page_through_the_entries)
+TEST_P(history_test, after_and_limit_page_through_the_entries)
 {
     auto s = open();
     for (int i = 1; i <= 5; ++i)
@@ -89,7 +86,7 @@ TEST_F(history_test, after_and_limit_page_through_the_entries)
     EXPECT_TRUE(s->history("web", "a", 0, 0).empty());
 }
 
-TEST_F(history_test, local_delivery_appends_once_and_empties_the_outbox_entry)
+TEST_P(history_test, local_delivery_appends_once_and_empties_the_outbox_entry)
 {
     auto s = open();
     auto const committed = s->commit(citizen_unit("k1", "a", "citizen"));
@@ -113,7 +110,7 @@ TEST_F(history_test, local_delivery_appends_once_and_empties_the_outbox_entry)
     EXPECT_EQ(s->outbox_depth(), 0u);
 }
 
-TEST_F(history_test, history_and_undelivered_replies_survive_a_reopen)
+TEST_P(history_test, history_and_undelivered_replies_survive_a_reopen)
 {
     std::uint64_t pending = 0;
     {
@@ -135,7 +132,7 @@ TEST_F(history_test, history_and_undelivered_replies_survive_a_reopen)
     EXPECT_EQ(h[3].frame, "reply two");
 }
 
-TEST_F(history_test, concurrent_writers_of_one_conversation_never_share_a_seq)
+TEST_P(history_test, concurrent_writers_of_one_conversation_never_share_a_seq)
 {
     auto s = open();
     std::vector<std::uint64_t> queued;
@@ -174,9 +171,9 @@ TEST(history_codec, round_trips_and_refuses_garbage)
 
 
 // Issue 15: a flooded conversation stays the size it is allowed.
-TEST_F(history_test, a_bounded_history_keeps_the_newest_entries_of_each_conversation)
+TEST_P(history_test, a_bounded_history_keeps_the_newest_entries_of_each_conversation)
 {
-    auto bounded = [&] { return std::make_unique<rocks_store>(rocks_options{dir_.path().string(), true, true, 3}); };
+    auto bounded = [&] { return open(3); };
     {
         auto s = bounded();
         for (int i = 1; i <= 5; ++i)

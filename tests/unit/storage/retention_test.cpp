@@ -1,9 +1,9 @@
-// Personal data over time in the RocksDB store: a petition's timeline erased
+// Personal data over time, in every backend: a petition's timeline erased
 // in place within a unit, and retention forgetting old dedupe keys, idle
 // conversations with their web chat history, and old audit entries.
-#include "storage/rocks_store.hpp"
-
 #include "model/chain.hpp"
+
+#include "backends.hpp"
 #include "samples.hpp"
 
 #include <gtest/gtest.h>
@@ -14,14 +14,8 @@ namespace {
 using test::t0;
 using namespace std::chrono_literals;
 
-class retention_test : public testing::Test {
-protected:
-    std::unique_ptr<rocks_store> open()
-    {
-        return std::make_unique<rocks_store>(rocks_options{dir_.path().string(), true, true});
-    }
-    test::temp_dir dir_;
-};
+class retention_test : public test::backend_test {};
+PG_STORAGE_BACKENDS(retention_test);
 
 model::conversation conversation_of(std::string chat, model::timestamp updated)
 {
@@ -53,7 +47,7 @@ model::audit_entry audit_at(model::timestamp at)
     return a;
 }
 
-TEST_F(retention_test, an_erasing_unit_rewrites_the_stored_timeline_without_personal_parts_and_keeps_its_chain)
+TEST_P(retention_test, an_erasing_unit_rewrites_the_stored_timeline_without_personal_parts_and_keeps_its_chain)
 {
     auto s = open();
     std::vector<model::timeline_event> written;
@@ -113,7 +107,7 @@ TEST_F(retention_test, an_erasing_unit_rewrites_the_stored_timeline_without_pers
     EXPECT_EQ(p->submitted_at, test::sample_petition().submitted_at);
 }
 
-TEST_F(retention_test, dedupe_keys_are_forgotten_only_past_their_cutoff)
+TEST_P(retention_test, dedupe_keys_are_forgotten_only_past_their_cutoff)
 {
     auto s = open();
     ASSERT_EQ(s->commit(chat_unit("tg:1", "a", t0)).status, commit_status::committed);
@@ -128,7 +122,7 @@ TEST_F(retention_test, dedupe_keys_are_forgotten_only_past_their_cutoff)
     EXPECT_TRUE(s->conversation("web", "a"));  // nothing else went
 }
 
-TEST_F(retention_test, idle_conversations_go_with_their_history_and_active_ones_stay)
+TEST_P(retention_test, idle_conversations_go_with_their_history_and_active_ones_stay)
 {
     auto s = open();
     ASSERT_EQ(s->commit(chat_unit("1", "idle", t0)).status, commit_status::committed);
@@ -149,7 +143,7 @@ TEST_F(retention_test, idle_conversations_go_with_their_history_and_active_ones_
     EXPECT_TRUE(s->seen("1"));
 }
 
-TEST_F(retention_test, audit_entries_older_than_the_cutoff_are_forgotten)
+TEST_P(retention_test, audit_entries_older_than_the_cutoff_are_forgotten)
 {
     auto s = open();
     for (auto at : {t0, t0 + 1h, t0 + 2h, t0 + 30h})

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 namespace pg::storage {
@@ -177,28 +178,36 @@ TEST_F(rocks_store_test, a_backup_into_an_existing_or_unreachable_dir_fails_nami
     // The store goes on serving.
     EXPECT_EQ(s->commit(message_unit("k2")).status, commit_status::committed);
 }
+// A database of an earlier release: only the families `names`, format 1, and
+// the records `fill` writes with RocksDB directly (handles in `names` order).
+void write_old_database(std::filesystem::path const& dir, std::vector<char const*> const& names,
+                        std::function<void(rocksdb::DB&, std::vector<rocksdb::ColumnFamilyHandle*> const&)> fill)
+{
+    rocksdb::DBOptions o;
+    o.create_if_missing = true;
+    o.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (auto const* name : names)
+        families.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir.string(), families, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put({}, handles[0], "format", "1").ok());
+    fill(*db, handles);
+    for (auto* h : handles)
+        ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    ASSERT_TRUE(db->Close().ok());
+}
+
 TEST_F(rocks_store_test, a_database_from_before_the_threads_family_opens_and_gains_it)
 {
-    // The families the first release created, and one record in them, written
-    // with RocksDB directly.
-    {
-        rocksdb::DBOptions o;
-        o.create_if_missing = true;
-        o.create_missing_column_families = true;
-        std::vector<rocksdb::ColumnFamilyDescriptor> families;
-        for (auto const* name : {"default", "dedupe", "conversations", "petitions", "petition_numbers", "timeline",
-                                 "outbox", "dead_letters"})
-            families.emplace_back(name, rocksdb::ColumnFamilyOptions{});
-        std::vector<rocksdb::ColumnFamilyHandle*> handles;
-        rocksdb::DB* raw = nullptr;
-        ASSERT_TRUE(rocksdb::DB::Open(o, dir_.path().string(), families, &handles, &raw).ok());
-        std::unique_ptr<rocksdb::DB> db(raw);
-        ASSERT_TRUE(db->Put({}, handles[0], "format", "1").ok());
-        ASSERT_TRUE(db->Put({}, handles[1], "tg:old", std::string(8, '\0')).ok());
-        for (auto* h : handles)
-            ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-        ASSERT_TRUE(db->Close().ok());
-    }
+    write_old_database(dir_.path(),
+                       {"default", "dedupe", "conversations", "petitions", "petition_numbers", "timeline", "outbox",
+                        "dead_letters"},
+                       [](rocksdb::DB& db, auto const& handles) {
+                           ASSERT_TRUE(db.Put({}, handles[1], "tg:old", std::string(8, '\0')).ok());
+                       });
     {
         auto s = open();
         EXPECT_TRUE(s->seen("tg:old"));
@@ -211,30 +220,17 @@ TEST_F(rocks_store_test, a_database_from_before_the_threads_family_opens_and_gai
 }
 TEST_F(rocks_store_test, a_database_from_before_the_open_petitions_index_fills_it_on_first_open)
 {
-    // The twelve families before open_petitions, with petitions written directly.
-    {
-        rocksdb::DBOptions o;
-        o.create_if_missing = true;
-        o.create_missing_column_families = true;
-        std::vector<rocksdb::ColumnFamilyDescriptor> families;
-        for (auto const* name : {"default", "dedupe", "conversations", "petitions", "petition_numbers", "timeline",
-                                 "outbox", "dead_letters", "threads", "history", "citizens", "audit"})
-            families.emplace_back(name, rocksdb::ColumnFamilyOptions{});
-        std::vector<rocksdb::ColumnFamilyHandle*> handles;
-        rocksdb::DB* raw = nullptr;
-        ASSERT_TRUE(rocksdb::DB::Open(o, dir_.path().string(), families, &handles, &raw).ok());
-        std::unique_ptr<rocksdb::DB> db(raw);
-        ASSERT_TRUE(db->Put({}, handles[0], "format", "1").ok());
-        auto ps = test::numbered(3);
-        ps[1].current = model::status::closed;
-        for (auto const& p : ps) {
-            ASSERT_TRUE(db->Put({}, handles[3], p.tracking, encode(p)).ok());
-            ASSERT_TRUE(db->Put({}, handles[4], u64_key(p.number), p.tracking).ok());
-        }
-        for (auto* h : handles)
-            ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-        ASSERT_TRUE(db->Close().ok());
-    }
+    write_old_database(dir_.path(),
+                       {"default", "dedupe", "conversations", "petitions", "petition_numbers", "timeline", "outbox",
+                        "dead_letters", "threads", "history", "citizens", "audit"},
+                       [](rocksdb::DB& db, auto const& handles) {
+                           auto ps = test::numbered(3);
+                           ps[1].current = model::status::closed;
+                           for (auto const& p : ps) {
+                               ASSERT_TRUE(db.Put({}, handles[3], p.tracking, encode(p)).ok());
+                               ASSERT_TRUE(db.Put({}, handles[4], u64_key(p.number), p.tracking).ok());
+                           }
+                       });
     petition_filter roads;
     roads.open_only = true;
     roads.category = "roads";
