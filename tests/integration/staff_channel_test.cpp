@@ -92,8 +92,22 @@ protected:
         cfg["deadlines"] = {{"working_days", false}, {"remind_before_ms", 3'600'000}, {"check_interval_ms", 50}};
         cfg["testing"] = {{"clock_file", clock_file.string()}};
         cfg["staff_api"] = {{"tokens", {{{"name", "cms"}, {"token", "staff-api-token-0123456789"}}}}};
+        config_ = cfg;
         gateway = std::make_unique<gateway_process>(cfg);
         gateway->start();
+    }
+
+    // Over PostgreSQL, a second node on the same database and clock (null on
+    // RocksDB, whose data one process holds).
+    std::unique_ptr<gateway_process> second_node()
+    {
+        if (!gateway_on_postgresql())
+            return nullptr;
+        auto cfg = config_;
+        cfg["server"]["node"] = "second";
+        auto node = std::make_unique<gateway_process>(cfg);
+        node->start();
+        return node;
     }
 
     void set_clock(std::int64_t ms) { std::ofstream(clock_file) << ms; }
@@ -154,9 +168,9 @@ protected:
         return m.str();
     }
 
-    std::int64_t metric(std::string const& series)
+    std::int64_t metric(std::string const& series, gateway_process const* node = nullptr)
     {
-        auto const text = http_get(gateway->port(), "/metrics").body;
+        auto const text = http_get((node ? node : gateway.get())->port(), "/metrics").body;
         auto const at = text.find("\n" + series + " ");  // a sample line, not the HELP/TYPE lines
         return at == std::string::npos ? 0 : std::stoll(text.substr(at + series.size() + 2));
     }
@@ -203,7 +217,7 @@ protected:
         for (std::size_t i = 1; i <= n; ++i) {
             auto const chat = citizen_chat + static_cast<std::int64_t>(i);
             // Each at a place of its own: the same place would offer the others' petitions to follow.
-            for (std::string const text : {std::string("/start"), std::string("1"), std::string("1"),
+            for (std::string const& text : {std::string("/start"), std::string("1"), std::string("1"),
                                            "Main Street " + std::to_string(i) + ", by the bus stop",
                                            std::string("A pothole about 30 cm wide has been growing for two weeks; "
                                                        "please fill it."),
@@ -230,6 +244,7 @@ protected:
     temp_dir clock_dir;
     std::filesystem::path clock_file = clock_dir.path() / "now";
     std::unique_ptr<gateway_process> gateway;
+    json config_;
     // staff.plain_reply as configured; nullopt leaves the default.
     std::optional<std::string> plain_reply = "answer";
 };
@@ -500,10 +515,12 @@ TEST_F(staff_channel, an_opening_already_stored_is_not_sent_again_after_a_restar
     EXPECT_EQ(topics, 1u);
 }
 
+// Over PostgreSQL two nodes check the deadlines, and still each fires once.
 TEST_F(staff_channel, a_passed_deadline_escalates_once)
 {
     std::int64_t id = 3000;
     auto const tracking = file_petition(id);
+    auto const other = second_node();
     auto escalations_logged = [&] {
         std::size_t n = 0;
         for (auto const& e : timeline_of(tracking))
@@ -513,9 +530,13 @@ TEST_F(staff_channel, a_passed_deadline_escalates_once)
     EXPECT_EQ(escalations_logged(), 0u);
 
     set_clock(t0_ms + 30LL * 24 * 3'600'000);  // a month later: every deadline has passed
-    // Two checks more: at least one ran wholly after the clock moved.
+    // Two checks more (on each node): at least one ran wholly after the clock moved.
     auto const before = metric("pg_deadline_checks_total");
-    ASSERT_TRUE(eventually([&] { return metric("pg_deadline_checks_total") >= before + 2; }));
+    auto const other_before = other ? metric("pg_deadline_checks_total", other.get()) : 0;
+    ASSERT_TRUE(eventually([&] {
+        return metric("pg_deadline_checks_total") >= before + 2 &&
+               (!other || metric("pg_deadline_checks_total", other.get()) >= other_before + 2);
+    }));
     auto const logged = escalations_logged();
     ASSERT_GE(logged, 1u);
     ASSERT_TRUE(eventually([&] { return tg_messages_to(supervisors).size() >= logged; }))
@@ -528,7 +549,11 @@ TEST_F(staff_channel, a_passed_deadline_escalates_once)
 
     // Several more checks: nothing new is logged or reaches the supervisors.
     auto const checks = metric("pg_deadline_checks_total");
-    ASSERT_TRUE(eventually([&] { return metric("pg_deadline_checks_total") >= checks + 5; }));
+    auto const other_checks = other ? metric("pg_deadline_checks_total", other.get()) : 0;
+    ASSERT_TRUE(eventually([&] {
+        return metric("pg_deadline_checks_total") >= checks + 5 &&
+               (!other || metric("pg_deadline_checks_total", other.get()) >= other_checks + 5);
+    }));
     EXPECT_EQ(escalations_logged(), logged);
     EXPECT_EQ(tg_messages_to(supervisors).size(), logged);
     EXPECT_EQ(tg_messages_to(transport_supervisors).size(), logged);
