@@ -28,7 +28,7 @@ void require_unique(first_seen& seen, std::string const& key, node const& at, st
 
 constexpr std::string_view top_keys[] = {"server",   "storage",     "outbox", "log",      "tracking",  "dialog",
                                          "channels", "departments", "staff",  "deadlines", "staff_api", "web",
-                                         "console",  "open311",     "testing",   "retention"};
+                                         "console",  "open311",     "testing",   "retention", "districts"};
 constexpr std::string_view server_keys[] = {"node", "listen",          "port",           "io_threads",
                                             "body_limit",      "header_limit",   "header_timeout_ms",
                                             "read_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms",
@@ -49,6 +49,8 @@ constexpr std::string_view tracking_keys[] = {"key"};
 constexpr std::string_view dialog_keys[] = {"flow", "locales"};
 constexpr std::string_view channel_keys[] = {"id", "type", "enabled", "api_base"};  // every type has these
 constexpr std::string_view department_keys[] = {"id", "staff_user_ids"};
+constexpr std::string_view district_keys[] = {"id", "area", "places"};
+constexpr std::string_view area_keys[] = {"south", "west", "north", "east"};
 constexpr std::string_view staff_keys[] = {"chats", "supervisors", "plain_reply", "language", "max_transfers"};
 constexpr std::string_view staff_chat_keys[] = {"channel", "chat", "departments"};
 // What a plain staff message becomes, by its config name.
@@ -444,6 +446,50 @@ std::vector<department> read_departments(node const& n)
             for (auto const& u : users->items())
                 d.staff_user_ids.push_back(u.non_empty_text());
         }
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+double degrees(node const& n, double limit)
+{
+    if (!n.raw().is_number())
+        n.fail("expected a number of degrees, found " + n.raw().dump());
+    auto const v = n.raw().get<double>();
+    if (!(v >= -limit && v <= limit))
+        n.fail("expected degrees from " + std::to_string(static_cast<int>(-limit)) + " to " +
+               std::to_string(static_cast<int>(limit)) + ", found " + n.raw().dump());
+    return v;
+}
+
+// "districts": [{"id", "area": {"south", "west", "north", "east"}, "places": [...]}]
+std::vector<model::district> read_districts(node const& n)
+{
+    std::vector<model::district> out;
+    first_seen seen;
+    for (auto const& item : n.items()) {
+        auto const o = item.object();
+        o.allow(district_keys);
+        model::district d;
+        auto const id = o.need("id");
+        d.id = id.text();
+        if (!is_department_id(d.id))
+            id.fail("expected 1 to 24 characters of a-z 0-9 _, found " + describe_string(d.id));
+        require_unique(seen, d.id, id, quote(d.id));
+        if (auto a = o.get("area")) {
+            auto const box = a->object();
+            box.allow(area_keys);
+            model::geo_box b{degrees(box.need("south"), 90), degrees(box.need("west"), 180),
+                             degrees(box.need("north"), 90), degrees(box.need("east"), 180)};
+            if (b.south > b.north || b.west > b.east)
+                a->fail("expected south <= north and west <= east (an area across the 180th meridian is two districts)");
+            d.area = b;
+        }
+        if (auto places = o.get("places"))
+            for (auto const& p : places->items())
+                d.places.push_back(p.non_empty_text());
+        if (!d.area && d.places.empty())
+            item.fail("expected an \"area\", \"places\" or both: nothing would fall in this district");
         out.push_back(std::move(d));
     }
     return out;
@@ -892,6 +938,8 @@ settings load(std::string const& path, env_lookup const& env)
         s.console = read_console(n->object(), s.staff.departments);
     if (auto n = root.get("testing"))
         s.testing = read_testing(n->object());
+    if (auto n = root.get("districts"))
+        s.districts = read_districts(*n);
 
     s.dialog = read_dialog(root.need("dialog").object(), s.staff.departments);  // last: it reads more files
     check_staff_language(staff, s.dialog.locales, s.staff.language);

@@ -1,6 +1,7 @@
 #pragma once
 // Typed settings: nothing below config/ sees JSON, but for each channel's own
 // keys, which only its platform adapter reads.
+#include "model/district.hpp"
 #include "model/flow.hpp"
 #include "model/staff.hpp"
 #include "model/zone.hpp"
@@ -221,6 +222,7 @@ struct settings {
     console_settings console;
     open311_settings open311;
     testing_settings testing;
+    std::vector<model::district> districts;  // for the equity figures; none: no district figures
 };
 
 }  // namespace pg::config

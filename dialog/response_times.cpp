@@ -285,7 +285,7 @@ std::optional<model::timestamp> missed_deadline(model::petition const& p, model:
 response_figures response_times(std::vector<stage_times> const& petitions, model::zone const& zone)
 {
     group_acc total;
-    std::map<std::string, group_acc> departments, categories, channels, months, times_of_day;
+    std::map<std::string, group_acc> departments, categories, channels, months, times_of_day, districts;
     for (auto const& p : petitions) {
         add_petition(total, p);
         add_stints(departments, p);
@@ -293,6 +293,8 @@ response_figures response_times(std::vector<stage_times> const& petitions, model
         add_petition(channels[p.channel_id], p);
         add_petition(months[local_month(p.submitted, zone)], p);
         add_petition(times_of_day[time_of_day(p.submitted, zone)], p);
+        if (!p.district.empty())
+            add_petition(districts[p.district], p);
     }
     response_figures out;
     out.time_zone = zone.name();
@@ -302,8 +304,10 @@ response_figures response_times(std::vector<stage_times> const& petitions, model
     out.by_channel = finish(std::move(channels));
     out.by_month = finish(std::move(months));
     out.by_time_of_day = finish(std::move(times_of_day));
+    out.by_district = finish(std::move(districts));
     flag_slow_groups(out.equity, "channel", out.by_channel, out.total);
     flag_slow_groups(out.equity, "category", out.by_category, out.total);
+    flag_slow_groups(out.equity, "district", out.by_district, out.total);
     flag_slow_groups(out.equity, "time_of_day", out.by_time_of_day, out.total);
     return out;
 }

@@ -86,7 +86,7 @@ struct group_figures {
 inline constexpr double equity_ratio = 1.5;
 inline constexpr std::size_t equity_min_count = 5;
 struct equity_flag {
-    std::string dimension;  // "channel", "category", "time_of_day"
+    std::string dimension;  // "channel", "category", "district", "time_of_day"
     std::string key;
     std::string clock;      // "first_response", "answer"
     std::size_t count = 0;  // its petitions with that duration
@@ -102,6 +102,7 @@ struct response_figures {
     std::vector<group_figures> by_channel;     // where the citizen filed it
     std::vector<group_figures> by_month;       // local month of filing in time_zone, "YYYY-MM"
     std::vector<group_figures> by_time_of_day; // local hour of filing: "00-06", "06-12", "12-18", "18-24"
+    std::vector<group_figures> by_district;    // config "districts"; "other" for a petition in none
     std::vector<equity_flag> equity;           // groups that wait markedly longer, by dimension and key
     std::string time_zone;                     // the calendar's zone: "UTC", "Asia/Shanghai"
 };
@@ -137,6 +138,7 @@ struct stage_times {
     std::string category;
     std::string department;     // where it is now
     std::string channel_id;     // where it was filed
+    std::string district;       // set by the caller (model::district_of); "" when no districts are configured
     model::status current = model::status::submitted;
     model::timestamp submitted; // its first timeline entry
     std::optional<bool> resolved;

@@ -100,6 +100,8 @@ json open_data_json(figures_snapshot const& s)
                {"rating", p.rating},
                {"overdue", p.overdue}};
         add_clocks(j, p.clocks);
+        if (!p.district.empty())
+            j["district"] = p.district;
         json stints = json::array();
         for (auto const& st : p.stints) {
             json one{{"department", st.department}, {"arrived_at", model::format_iso8601(st.arrived)}};
@@ -119,7 +121,7 @@ std::string open_data_petitions_csv(figures_snapshot const& s)
 {
     std::string out = "tracking,category,department,channel,status,submitted_at,month,resolved,rating,overdue,";
     out += clock_columns;
-    out += "\r\n";
+    out += ",district\r\n";  // last, as columns added later go: empty when no districts are configured
     for (auto const& p : s.petitions) {
         std::vector<std::string> row{p.tracking,
                                      p.category,
@@ -133,6 +135,7 @@ std::string open_data_petitions_csv(figures_snapshot const& s)
                                      p.overdue ? "true" : "false"};
         for (auto& c : clock_cells(p.clocks))
             row.push_back(std::move(c));
+        row.push_back(p.district);
         append_row(out, row);
     }
     return out;

@@ -221,6 +221,7 @@ json to_json(figures_snapshot const& s, dialog::texts const& tx)
             {"by_channel", to_json(f.by_channel)},
             {"by_month", to_json(f.by_month)},
             {"by_time_of_day", to_json(f.by_time_of_day)},
+            {"by_district", to_json(f.by_district)},
             {"equity_rule", equity_rule()},
             {"equity", std::move(equity)},
             {"day_heads", to_json(s.day_heads)},
@@ -506,7 +507,12 @@ net::awaitable<std::shared_ptr<figures_snapshot const>> petition_desk::figures(s
         }
         std::vector<model::chained_timeline> chains;
         for (auto const& r : records) {
-            snap->petitions.push_back(dialog::measure_stages(r, now, cal));
+            auto& st = snap->petitions.emplace_back(dialog::measure_stages(r, now, cal));
+            if (auto const& districts = runner_.districts(); !districts.empty()) {
+                st.district = model::district_of(districts, r.petition);
+                if (st.district.empty())
+                    st.district = "other";
+            }
             chains.push_back({r.petition.tracking, &r.timeline});
         }
         snap->figures = dialog::response_times(snap->petitions, cal.zone);

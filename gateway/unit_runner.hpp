@@ -82,6 +82,8 @@ public:
 
     // The calendar deadlines and stage clocks count in (config `deadlines`; its zone resolved at load).
     dialog::calendar calendar() const;
+    // Config `districts`, for the equity figures.
+    std::vector<model::district> const& districts() const { return settings_.districts; }
 
     // Called after a unit that appended to a web chat history is committed
     // (channel id, chat id), so live pages hear of it.

@@ -81,6 +81,7 @@ protected:
                               {{"name", "housing-cms"}, {"token", housing_token}, {"departments", {"housing"}}}}}};
         // Times are read in this zone: the citizen's texts, and the pages (they get its name).
         cfg["deadlines"] = {{"time_zone", "Asia/Shanghai"}};
+        cfg["districts"] = {{{"id", "centre"}, {"places", {"main street"}}}};
         configure(cfg);
         gateway = std::make_unique<gateway_process>(cfg);
         gateway->start();
@@ -462,6 +463,9 @@ TEST_F(console_test, the_public_sees_figures_and_tracking_without_personal_data)
     EXPECT_EQ(f["total"]["first_response_ms"]["count"], 1);
     EXPECT_FALSE(f["by_month"].empty());
     EXPECT_EQ(f["by_time_of_day"].size(), 1u);
+    ASSERT_EQ(f["by_district"].size(), 1u);  // its place, "Main Street 12", is in the config's "centre"
+    EXPECT_EQ(f["by_district"][0]["key"], "centre");
+    EXPECT_EQ(f["by_district"][0]["received"], 1);
     EXPECT_TRUE(f["equity"].is_array() && f["equity"].empty()) << "one petition flags nobody";
 
     auto const track = http_get(port(), "/public/api/track/" + tracking);
@@ -665,8 +669,8 @@ TEST_F(console_test, a_paused_clock_needs_a_reason_and_its_time_moves_the_deadli
     EXPECT_EQ(data["petitions"][0]["pauses"], 1);
     EXPECT_EQ(data["petitions"][0]["stints"][0]["paused_ms"], paused_ms);
     auto const petitions = http_get(port(), "/public/api/open-data/petitions.csv").body;
-    EXPECT_TRUE(contains(petitions, ",held_ms,paused_ms,pauses\r\n")) << petitions;
-    EXPECT_TRUE(contains(petitions, "," + std::to_string(paused_ms) + ",1\r\n")) << petitions;
+    EXPECT_TRUE(contains(petitions, ",held_ms,paused_ms,pauses,district\r\n")) << petitions;
+    EXPECT_TRUE(contains(petitions, "," + std::to_string(paused_ms) + ",1,centre\r\n")) << petitions;
     auto const stints = http_get(port(), "/public/api/open-data/stints.csv").body;
     EXPECT_TRUE(contains(stints, "," + std::to_string(paused_ms) + ",1\r\n")) << stints;
     for (auto const& body : {figures.dump(), data.dump(), petitions, stints})

@@ -85,7 +85,8 @@ window.pgFigures = (function () {
     section.appendChild(p);
     const list = document.createElement("ul");
     const clocks = { first_response: "first response", answer: "answer" };
-    const dimensions = { channel: "Channel", category: "Category", time_of_day: "Filed at (local time)" };
+    const dimensions = { channel: "Channel", category: "Category", district: "District",
+      time_of_day: "Filed at (local time)" };
     f.equity.forEach(function (e) {
       const item = document.createElement("li");
       item.dataset.testid = "equity-flag";
@@ -112,15 +113,18 @@ window.pgFigures = (function () {
       "transferred, answered, rejected or closed it. A clock pauses only with a recorded reason (for example, " +
       "waiting for the citizen or another authority): paused time is left out of every time above and of the " +
       "deadlines, and shown apart as Paused.";
-    container.replaceChildren(
+    const parts = [
       note,
       table("All petitions", [f.total], "figures-total"),
       table("By department (its own time)", f.by_department, "figures-department"),
       table("By category", f.by_category, "figures-category"),
       table("By channel", f.by_channel, "figures-channel"),
       table("By month (" + f.time_zone + ")", f.by_month, "figures-month"),
-      table("By local time of filing", f.by_time_of_day, "figures-time-of-day"),
-      equity(f));
+      table("By local time of filing", f.by_time_of_day, "figures-time-of-day")];
+    if (f.by_district && f.by_district.length)  // only with districts in the config
+      parts.push(table("By district", f.by_district, "figures-district"));
+    parts.push(equity(f));
+    container.replaceChildren.apply(container, parts);
   }
 
   return { render: render, duration: duration };

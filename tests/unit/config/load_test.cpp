@@ -413,7 +413,7 @@ TEST(load, rejects_bad_values_naming_file_key_and_reason)
         {"/server/webhook_reserve", "50", "server.webhook_reserve: must be less than max_connections (50), found 50"},
         {"/bogus", "{}",
          "bogus: unknown key; expected one of: server, storage, outbox, log, tracking, dialog, channels, departments, "
-         "staff, deadlines, staff_api, web, console, open311, testing, retention"},
+         "staff, deadlines, staff_api, web, console, open311, testing, retention, districts"},
         // storage
         {"/storage/path", R"("")", "storage.path: expected a non-empty string, found an empty string"},
         {"/storage/sync", R"("yes")", R"(storage.sync: expected true or false, found "yes")"},
@@ -851,6 +851,46 @@ TEST(load, an_sms_channel_is_read_and_its_errors_name_the_key_never_the_token)
         auto const message = error_of(write_config(d, broken), env_of(env));
         EXPECT_NE(message.find(c.expected), std::string::npos) << message;
         EXPECT_EQ(message.find("SECRETVALUE"), std::string::npos) << message;
+    }
+}
+
+TEST(load, districts_read_areas_and_places_and_refuse_what_holds_nothing)
+{
+    temp_dir d;
+    auto config = minimal_config();
+    config["districts"] = json::parse(R"([
+        {"id": "old_town", "area": {"south": 39.90, "west": 116.38, "north": 39.95, "east": 116.42},
+         "places": ["Old Town", "老城"]},
+        {"id": "harbour", "places": ["harbour road"]}])");
+    auto const s = load(write_config(d, config), env_of({}));
+    ASSERT_EQ(s.districts.size(), 2u);
+    EXPECT_EQ(s.districts[0].area, (model::geo_box{39.90, 116.38, 39.95, 116.42}));
+    EXPECT_EQ(s.districts[0].places, (std::vector<std::string>{"Old Town", "老城"}));
+    EXPECT_FALSE(s.districts[1].area);
+    EXPECT_TRUE(load(write_config(d, minimal_config()), env_of({})).districts.empty());
+
+    struct case_ {
+        char const* districts;
+        char const* expected;
+    };
+    case_ const cases[] = {
+        {R"([{"id": "x"}])", "districts[0]: expected an \"area\", \"places\" or both"},
+        {R"([{"id": "Old Town", "places": ["a"]}])", "districts[0].id: expected 1 to 24 characters of a-z 0-9 _"},
+        {R"([{"id": "a", "places": ["x"]}, {"id": "a", "places": ["y"]}])", "districts[1].id"},
+        {R"([{"id": "a", "area": {"south": 91, "west": 0, "north": 92, "east": 1}}])",
+         "districts[0].area.south: expected degrees from -90 to 90, found 91"},
+        {R"([{"id": "a", "area": {"south": "1", "west": 0, "north": 2, "east": 1}}])",
+         "districts[0].area.south: expected a number of degrees"},
+        {R"([{"id": "a", "area": {"south": 2, "west": 0, "north": 1, "east": 1}}])",
+         "districts[0].area: expected south <= north and west <= east"},
+        {R"([{"id": "a", "area": {"south": 1, "west": 0, "north": 2}}])", "districts[0].area.east: missing"},
+        {R"([{"id": "a", "places": [""]}])", "districts[0].places[0]"},
+        {R"([{"id": "a", "places": ["x"], "polygon": []}])", "districts[0]"},
+    };
+    for (auto const& c : cases) {
+        config["districts"] = json::parse(c.districts);
+        auto const message = error_of(write_config(d, config));
+        EXPECT_NE(message.find(c.expected), std::string::npos) << c.districts << "\n" << message;
     }
 }
 

@@ -370,6 +370,33 @@ TEST(response_times, a_group_that_waits_markedly_longer_is_flagged)
     EXPECT_TRUE(response_times(records, now, every_day).equity.empty());
 }
 
+TEST(response_times, districts_the_caller_set_are_grouped_and_a_slow_one_is_flagged)
+{
+    std::vector<stage_times> measured;
+    auto const add = [&](std::string district, int n, int answer_hours) {
+        for (int i = 0; i < n; ++i) {
+            auto st = measure_stages(record("transport", "roads", "telegram", t0, status::answered,
+                                            {{answer_hours, entry_kind::transition, status::answered, actor_kind::staff}}),
+                                     now, every_day);
+            st.district = district;
+            measured.push_back(std::move(st));
+        }
+    };
+    add("old_town", 10, 10);
+    add("harbour", 5, 30);
+    add("", 3, 10);  // no districts configured for these: in no district group
+    auto const f = response_times(measured, every_day.zone);
+    ASSERT_EQ(f.by_district.size(), 2u);
+    EXPECT_EQ(f.by_district[0].key, "harbour");
+    EXPECT_EQ(f.by_district[0].received, 5u);
+    EXPECT_EQ(f.by_district[1].key, "old_town");
+    EXPECT_EQ(f.total.received, 18u);
+    std::vector<std::string> flagged;
+    for (auto const& e : f.equity)
+        flagged.push_back(e.dimension + ":" + e.key + ":" + e.clock);
+    EXPECT_EQ(flagged, (std::vector<std::string>{"district:harbour:first_response", "district:harbour:answer"}));
+}
+
 TEST(response_times, time_of_day_is_the_local_quarter_of_filing)
 {
     // 23:30 UTC is 07:30 in Shanghai.

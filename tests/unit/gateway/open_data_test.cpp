@@ -49,6 +49,7 @@ figures_snapshot one_transferred_petition()
     figures_snapshot s;
     s.generated_at = t0 + days{3};
     s.petitions.push_back(dialog::measure_stages(r, s.generated_at, {}));
+    s.petitions.back().district = "old_town";
     s.figures = dialog::response_times(s.petitions, s.zone);
     return s;
 }
@@ -58,9 +59,9 @@ TEST(open_data, the_petitions_csv_has_a_header_and_one_quoted_row_per_petition)
     auto const csv = open_data_petitions_csv(one_transferred_petition());
     EXPECT_EQ(csv,
               "tracking,category,department,channel,status,submitted_at,month,resolved,rating,overdue,"
-              "transferred,answered,closed,first_response_ms,answer_ms,closure_ms,held_ms,paused_ms,pauses\r\n"
+              "transferred,answered,closed,first_response_ms,answer_ms,closure_ms,held_ms,paused_ms,pauses,district\r\n"
               "7KQM-2X4D,\"roads, \"\"main\"\"\",water,telegram,answered,2026-11-02T09:00:00.000Z,2026-11,,0,false,"
-              "true,true,false,7200000,136800000,,136800000,7200000,1\r\n");
+              "true,true,false,7200000,136800000,,136800000,7200000,1,old_town\r\n");
 }
 
 TEST(open_data, the_stints_csv_charges_each_department_its_own_time)
@@ -88,6 +89,7 @@ TEST(open_data, the_json_recomputes_the_figures_and_holds_no_personal_data)
     EXPECT_EQ(p["stints"][1]["department"], "water");
     EXPECT_EQ(p["stints"][1]["answer_ms"], 36000000);
     EXPECT_EQ(p["paused_ms"], 7200000);
+    EXPECT_EQ(p["district"], "old_town");
     EXPECT_EQ(p["pauses"], 1);
     EXPECT_EQ(p["stints"][0]["paused_ms"], 7200000);
     EXPECT_EQ(p["stints"][1]["pauses"], 0);
