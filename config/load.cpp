@@ -429,6 +429,17 @@ bool has_department(std::vector<department> const& departments, std::string_view
     return std::any_of(departments.begin(), departments.end(), [&](department const& d) { return d.id == id; });
 }
 
+// A list item's "id": 1 to 24 of a-z 0-9 _, and once in its list.
+std::string read_list_id(object_node const& o, first_seen& seen)
+{
+    auto const id = o.need("id");
+    auto text = id.text();
+    if (!is_department_id(text))
+        id.fail("expected 1 to 24 characters of a-z 0-9 _, found " + describe_string(text));
+    require_unique(seen, text, id, quote(text));
+    return text;
+}
+
 std::vector<department> read_departments(node const& n)
 {
     std::vector<department> out;
@@ -437,11 +448,7 @@ std::vector<department> read_departments(node const& n)
         auto const o = item.object();
         o.allow(department_keys);
         department d;
-        auto const id = o.need("id");
-        d.id = id.text();
-        if (!is_department_id(d.id))
-            id.fail("expected 1 to 24 characters of a-z 0-9 _, found " + describe_string(d.id));
-        require_unique(seen, d.id, id, quote(d.id));
+        d.id = read_list_id(o, seen);
         if (auto users = o.get("staff_user_ids")) {
             for (auto const& u : users->items())
                 d.staff_user_ids.push_back(u.non_empty_text());
@@ -471,11 +478,7 @@ std::vector<model::district> read_districts(node const& n)
         auto const o = item.object();
         o.allow(district_keys);
         model::district d;
-        auto const id = o.need("id");
-        d.id = id.text();
-        if (!is_department_id(d.id))
-            id.fail("expected 1 to 24 characters of a-z 0-9 _, found " + describe_string(d.id));
-        require_unique(seen, d.id, id, quote(d.id));
+        d.id = read_list_id(o, seen);
         if (auto a = o.get("area")) {
             auto const box = a->object();
             box.allow(area_keys);
