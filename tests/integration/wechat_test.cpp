@@ -143,8 +143,12 @@ protected:
             text_number(++n);
         }
         std::smatch m;
-        auto const filed = text_number(n);  // the confirmation; the menu may follow
+        auto const filed = text_number(n);  // the receipt, a message of its own
         EXPECT_TRUE(std::regex_search(filed, m, std::regex("[A-Z0-9]{4}-[A-Z0-9]{4}"))) << filed;
+        // The menu follows it: waited for here, so that a test counting the
+        // citizen's texts from now on does not take it for what comes next.
+        auto const menu_again = text_number(n + 1);
+        EXPECT_TRUE(contains(menu_again, "1. ")) << menu_again;
         return m.empty() ? std::string() : m.str();
     }
 

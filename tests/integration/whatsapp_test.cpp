@@ -130,6 +130,9 @@ protected:
         auto const filed = message_number(9);
         std::smatch m;
         EXPECT_TRUE(std::regex_search(filed.text, m, std::regex("[A-Z0-9]{4}-[A-Z0-9]{4}"))) << filed.body.dump();
+        // The menu follows the receipt: waited for here, so that a test counting
+        // messages from now on does not take it for what comes next.
+        EXPECT_EQ(message_number(10).interactive_type, "list");
         return m.empty() ? std::string() : m.str();
     }
 
