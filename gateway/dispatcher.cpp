@@ -74,12 +74,12 @@ void dispatcher::enqueue(std::vector<model::outbox_entry> entries)
     });
 }
 
-void dispatcher::add(model::outbox_entry e)
+bool dispatcher::add(model::outbox_entry e)
 {
     if (delivered_seqs_.contains(e.seq))
-        return;  // read before its mark landed: delivered already
+        return false;  // read before its mark landed: delivered already
     if (!held_.insert(e.seq).second)
-        return;  // a claim renewed the lease of an entry this node holds
+        return false;  // a claim renewed the lease of an entry this node holds
     auto key = conversation_key(e.message);
     auto& q = conversations_[key];
     // In seq order, but never ahead of the head: a sender may be sending it.
@@ -93,6 +93,7 @@ void dispatcher::add(model::outbox_entry e)
         ++senders_;
         net::co_spawn(strand_, drain(std::move(key)), net::detached);
     }
+    return true;
 }
 
 std::vector<model::outbox_entry> dispatcher::claim_all(std::string const& node, std::chrono::milliseconds lease)
@@ -133,10 +134,7 @@ net::awaitable<void> dispatcher::claim_loop(std::string node, std::chrono::milli
         }
         std::size_t fresh = 0;
         for (auto& e : claimed)
-            if (!held_.contains(e.seq)) {
-                ++fresh;
-                add(std::move(e));
-            }
+            fresh += add(std::move(e));
         if (fresh > 0) {
             log::info("outbox_claimed", {{"entries", static_cast<long long>(fresh)}});
             metrics_.add("pg_outbox_claimed_total", {}, fresh);

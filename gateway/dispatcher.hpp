@@ -76,7 +76,7 @@ private:
         unsigned replies_while_staff_waits = 0;  // since staff last had a turn
     };
 
-    void add(model::outbox_entry e);
+    bool add(model::outbox_entry e);  // false: delivered or held already, nothing queued
     net::awaitable<void> drain(std::string key);
     net::awaitable<void> claim_loop(std::string node, std::chrono::milliseconds lease);
     net::awaitable<model::delivery_verdict> send(channel const& ch, endpoint const* ep, model::outbox_entry const& entry);

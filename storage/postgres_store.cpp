@@ -336,44 +336,50 @@ commit_status postgres_store::impl::write_unit(postgres::connection& c, unit_of_
         c.run(sql::timeline_insert, params().text(tracking).i64(millis(e.at)).text(encode(e)));
 
     auto const created = unit_time(w);
-    std::map<std::string, bool> mine;  // chat -> whether this unit's node sends its new entries
+    // Per chat, the lease its new entries take, and whether this node sends them now.
+    struct chat_lease {
+        std::optional<outbox_lease> lease;  // none: anyone's to claim
+        bool sends = true;
+    };
+    // Behind a pending entry of the chat that is not this node's, the entries
+    // join it: the node that sends that one sends these after it (it claims
+    // them with its next renewal), or whoever claims both once that lease runs
+    // out. Sent by this node at once, they could overtake the earlier one.
+    // Behind this node's own, those go with them (some may have come by
+    // hand-off and not be claimed yet).
+    auto const lease_for = [&](std::string const& chat) -> chat_lease {
+        if (!w.lease)
+            return {};
+        auto const held = c.run(sql::outbox_chat_lease, params().text(chat));
+        if (held.rows() == 0)
+            return {w.lease, true};
+        if (held.is_null(0, 0))
+            return {std::nullopt, false};
+        if (held.text(0, 0) != w.lease->owner)
+            return {outbox_lease{std::string(held.text(0, 0)), model::from_millis(held.i64(0, 1))}, false};
+        auto const own = c.run(sql::outbox_chat_held, params().text(chat).text(w.lease->owner));
+        for (int i = 0; i < own.rows(); ++i) {
+            if (auto o = decode_outbox_entry(own.text(i, 1), static_cast<std::uint64_t>(own.i64(i, 0))))
+                queued.push_back(std::move(*o));
+            else
+                ++decode_failures;
+        }
+        return {w.lease, true};
+    };
+    std::map<std::string, chat_lease> leases;
     for (auto const& m : w.outbox) {
         model::outbox_entry e{0, m, 0, created};
         auto const chat = m.channel_id + '\n' + m.chat_id;
+        auto it = leases.find(chat);
+        if (it == leases.end())
+            it = leases.emplace(chat, lease_for(chat)).first;
+        auto const& [lease, sends] = it->second;
         params p;
         p.text(w.dedupe_key);
-        if (w.lease && !mine.contains(chat)) {
-            // Behind a pending entry of the chat that is not this node's, the
-            // entry joins it: the node that sends that one sends this one after
-            // it (it claims it with its next renewal), or whoever claims both
-            // once that lease runs out. Sent by this node at once, it could
-            // overtake the earlier one. Behind this node's own, those go with
-            // it (some may have come by hand-off and not be claimed yet).
-            auto const held = c.run(sql::outbox_chat_lease, params().text(chat));
-            bool const other = held.rows() > 0 && (held.is_null(0, 0) || held.text(0, 0) != w.lease->owner);
-            mine[chat] = !other;
-            if (held.rows() > 0 && !other) {
-                auto const own = c.run(sql::outbox_chat_held, params().text(chat).text(w.lease->owner));
-                for (int i = 0; i < own.rows(); ++i) {
-                    if (auto o = decode_outbox_entry(own.text(i, 1), static_cast<std::uint64_t>(own.i64(i, 0))))
-                        queued.push_back(std::move(*o));
-                    else
-                        ++decode_failures;
-                }
-            }
-        }
-        bool const sends = !w.lease || mine[chat];
-        if (!w.lease) {
+        if (lease)
+            p.text(lease->owner).i64(millis(lease->until));
+        else
             p.null().null();
-        } else if (sends) {
-            p.text(w.lease->owner).i64(millis(w.lease->until));
-        } else {
-            auto const held = c.run(sql::outbox_chat_lease, params().text(chat));
-            if (held.is_null(0, 0))
-                p.null().null();
-            else
-                p.text(held.text(0, 0)).i64(held.i64(0, 1));
-        }
         auto const r = c.run(sql::outbox_insert, p.text(encode(e)).text(chat));
         e.seq = static_cast<std::uint64_t>(r.i64(0, 0));
         if (sends)
