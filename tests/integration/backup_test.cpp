@@ -46,7 +46,7 @@ protected:
     {
         auto const before = texts_to(chat).size();
         // A place of each citizen's own: the same place would offer the first one's petition to follow.
-        for (std::string const text : {std::string("/start"), std::string("1"), std::string("1"),
+        for (std::string const& text : {std::string("/start"), std::string("1"), std::string("1"),
                                        "Main Street " + std::to_string(chat) + ", by the bus stop",
                                        std::string("A pothole about 30 cm wide has been growing for two weeks; please fill it."),
                                        std::string("skip"), std::string("skip"), std::string("no photos"),

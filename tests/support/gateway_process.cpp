@@ -184,16 +184,22 @@ int gateway_process::terminate()
 }
 
 
-command_result run_gateway(std::string const& args)
+command_result run_command(std::string const& command)
 {
-    std::string const cmd = std::string(PG_GATEWAY_BIN) + " " + args + " 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
+    FILE* p = ::popen(command.c_str(), "r");
+    if (p == nullptr)
+        return {-1, ""};
     std::string out;
     char buf[4096];
     while (auto n = std::fread(buf, 1, sizeof buf, p))
         out.append(buf, n);
     int const status = ::pclose(p);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+command_result run_gateway(std::string const& args)
+{
+    return run_command(std::string(PG_GATEWAY_BIN) + " " + args + " 2>&1");
 }
 
 namespace {

@@ -57,8 +57,10 @@ private:
     unsigned open_files_ = 0;  // 0: inherited
 };
 
-// Runs the binary with arguments to completion; returns exit status and output.
+// Runs a shell command to completion; its exit status (-1: it did not exit) and stdout.
 struct command_result { int status; std::string output; };
+command_result run_command(std::string const& command);
+// Runs the binary with arguments to completion; exit status and output (stdout and stderr).
 command_result run_gateway(std::string const& args);
 
 // The value of one series in /metrics' Prometheus text, or 0 when it is not there yet.

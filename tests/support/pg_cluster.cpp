@@ -1,13 +1,12 @@
 #include "tests/support/pg_cluster.hpp"
 
-#include <array>
-#include <cstdio>
+#include "tests/support/gateway_process.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
-#include <sys/wait.h>
 
 namespace pg::testing {
 
@@ -71,15 +70,8 @@ std::string pg_cluster::script(std::string const& args, bool sync)
     auto const errors = dir_ / "script.err";
     std::string const cmd = std::string(sync ? "PG_TEST_SYNC=1 " : "") + PG_SOURCE_DIR "/scripts/pg-test-server " +
                             args + " 2>" + errors.string();
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (p == nullptr)
-        throw std::runtime_error("popen failed: " + cmd);
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (auto n = std::fread(buf.data(), 1, buf.size(), p))
-        out.append(buf.data(), n);
-    int const status = ::pclose(p);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    auto [status, out] = run_command(cmd);
+    if (status != 0) {
         std::ifstream in(errors);
         std::stringstream s;
         s << in.rdbuf();
