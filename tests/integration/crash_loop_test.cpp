@@ -270,9 +270,11 @@ TEST_F(crash_loop, kill_9_under_load_loses_and_doubles_nothing)
         std::this_thread::sleep_for(std::chrono::milliseconds{uptime_ms(rng)});  // the load runs; then the kill
         port = 0;
         gateway->kill_hard();
-        // What the killed run wrote is still in the fake's sockets: it belongs to
-        // that run. Once the fake has read every one of them to the end (the
-        // kernel closed them with the process), later requests are the next run's.
+        // What the killed run wrote is still in the fake's sockets, or in its
+        // accept queue: it belongs to that run. Once the fake has accepted every
+        // one and read it to the end (the kernel closed them with the process),
+        // later requests are the next run's.
+        ASSERT_TRUE(api.accept_queued()) << "the fake did not take a dead run's queued connections";
         ASSERT_TRUE(eventually([&] { return api.open_connections() == 0; })) << "the fake kept a dead run's connection";
         generation = cycle + 1;
         gateway->start();

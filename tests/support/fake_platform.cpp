@@ -1,5 +1,6 @@
 #include "tests/support/fake_platform.hpp"
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/platform_faults.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -51,6 +52,8 @@ struct fake_platform::impl {
     std::mutex listening_mutex;                       // guards the three below and the acceptor's state
     bool listening = false;
     std::atomic<bool> pausing{false};                 // the accept thread returns instead of serving
+    std::atomic<unsigned short> probe_port{0};        // accept_queued: the probe's local port
+    std::atomic<bool> probe_accepted{false};
     std::unique_ptr<tcp::acceptor> full_queue;        // drop_connections: listens, never accepts
     std::vector<std::unique_ptr<tcp::socket>> queue_fillers;
 
@@ -62,6 +65,8 @@ struct fake_platform::impl {
             acceptor.accept(*socket, ec);
             if (ec || stopping || pausing)
                 return;
+            if (auto const peer = socket->remote_endpoint(ec); !ec && peer.port() == probe_port)
+                probe_accepted = true;
             std::lock_guard lock(mutex);
             ++open_connections;
             sockets.push_back(socket);
@@ -336,6 +341,27 @@ bool fake_platform::wait_until(std::function<bool(std::vector<recorded_request> 
 std::size_t fake_platform::open_connections() const
 {
     return impl_->open_connections.load();
+}
+
+bool fake_platform::accept_queued(std::chrono::milliseconds limit)
+{
+    std::lock_guard lock(impl_->listening_mutex);
+    if (!impl_->listening)
+        return true;
+    // The accept queue is first in, first out: once a probe connected now is
+    // accepted, every connection before it is too.
+    tcp::socket probe(impl_->ioc);
+    probe.open(tcp::v4());
+    boost::system::error_code ec;
+    probe.bind(loopback(0), ec);
+    if (ec)
+        return false;
+    impl_->probe_accepted = false;
+    impl_->probe_port = probe.local_endpoint().port();
+    probe.connect(loopback(port_), ec);
+    bool const accepted = !ec && eventually([&] { return impl_->probe_accepted.load(); }, limit);
+    impl_->probe_port = 0;
+    return accepted;
 }
 
 std::size_t fake_platform::max_in_flight() const

@@ -67,6 +67,12 @@ public:
     std::size_t max_in_flight_to(std::string const& chat) const;
     // Connections accepted and not yet closed by either side.
     std::size_t open_connections() const;
+    // True once every connection made to the port before the call has been
+    // accepted (and so counts in open_connections), false after `limit`. A
+    // connection still in the kernel's accept queue is not counted, yet its
+    // request will be read. Nothing to wait for while refusing or dropping:
+    // those queued connections are closed unread.
+    bool accept_queued(std::chrono::milliseconds limit = std::chrono::seconds{15});
     // Hung requests whose connection the client closed (gave up on).
     std::size_t hangs_abandoned() const;
 
